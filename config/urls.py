@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from qualitygov.core.access import PUBLIC, access
+
+urlpatterns = [
+    path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),
+    path("accounts/", include("qualitygov.accounts.urls")),
+    path("plans/", include("qualitygov.plans.urls")),
+    path("api/", include("config.api_urls")),
+    path("", include("qualitygov.core.urls")),
+]
+
+if settings.DEBUG:  # pragma: no cover - development convenience only
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

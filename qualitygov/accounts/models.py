@@ -1,0 +1,112 @@
+"""Users, the organisation tree, aliases of units, and grants of roles at units."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from qualitygov.core.scoping import ScopedQuerySet
+
+from .choices import OrgUnitKind, Role
+
+
+class OrgUnitQuerySet(ScopedQuerySet):
+    scope_lookup = "pk"
+
+    def active(self) -> OrgUnitQuerySet:
+        return self.filter(is_active=True)
+
+    def named(self, name: str) -> OrgUnitQuerySet:
+        """Units whose full name, short name or any alias is exactly `name`."""
+        name = name.strip()
+        return self.filter(Q(name=name) | Q(short_name=name) | Q(aliases__name=name)).distinct()
+
+
+class OrgUnit(models.Model):
+    """A body in the district's organisation. `path` is the materialised path of ids, "/1/4/9/"."""
+
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=OrgUnitKind.choices)
+    name = models.CharField(_("full name"), max_length=120, unique=True)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    sort_order = models.IntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    objects = OrgUnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("organisational unit")
+        verbose_name_plural = _("organisational units")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+
+class OrgUnitAlias(models.Model):
+    """Another name of a unit (an abbreviation, a former or merged name). Unique across all units."""
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("unit"))
+    name = models.CharField(_("alias"), max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("unit alias")
+        verbose_name_plural = _("unit aliases")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in. `unit` is where they work; what they may do comes from grants."""
+
+    display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    unit = models.ForeignKey(
+        OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="members", verbose_name=_("unit")
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class Grant(models.Model):
+    """`user` holds `role` at `unit` (and at its descendants when `include_descendants`)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants", verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="grants", verbose_name=_("unit"))
+    include_descendants = models.BooleanField(_("include subordinate units"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user_id", "role", "unit_id"]
+        constraints = [models.UniqueConstraint(fields=["user", "role", "unit"], name="grant_unique_user_role_unit")]
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in, counted to refuse further attempts for a while."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(db_index=True)

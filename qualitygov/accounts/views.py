@@ -1,0 +1,51 @@
+"""Sign-in, sign-out and password change."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+
+from qualitygov.core.access import LOGIN, PUBLIC, access
+from qualitygov.core.errors import ServiceError
+
+from .auth import login_success_record
+from .forms import ThrottledAuthenticationForm, client_ip
+from .services import user_set_password
+
+
+@method_decorator(login_not_required, name="dispatch")
+class LoginView(auth_views.LoginView):
+    access_rule = PUBLIC
+    template_name = "accounts/login.html"
+    authentication_form = ThrottledAuthenticationForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        login_success_record(user=form.get_user(), ip_address=client_ip(self.request))
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    access_rule = LOGIN
+
+
+@access(LOGIN)
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_set_password(actor=request.user, user=request.user, password=form.cleaned_data["new_password1"])
+        except ServiceError as exc:
+            form.add_error("new_password1", exc.message)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password has been changed."))
+            return redirect("core:home")
+    return render(request, "accounts/password_change.html", {"form": form})

@@ -1,0 +1,41 @@
+"""`qualitygov <command>`: the operators' command line (a front for the project's Django commands)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+#: Operator commands shown by `qualitygov --help`, in order, with one line each.
+COMMANDS: list[tuple[str, str]] = [
+    ("demo", "prepare the demo district and seed plan, then serve http://127.0.0.1:8000 (--no-serve: prepare only)"),
+    ("createadmin", "create the first office admin for a district (asks for the password)"),
+    ("plan", "plan documents: `plan parse FILE --json` (no database), `plan import FILE`"),
+    ("audit", "audit trail: `audit verify` checks the hash chain and names the first bad event"),
+    ("migrate", "create or update the database tables"),
+    ("collectstatic", "copy static files for a production web server"),
+    ("check", "system checks (`check --deploy` under production settings)"),
+]
+
+
+def _help() -> str:
+    width = max(len(name) for name, _ in COMMANDS)
+    lines = ["usage: qualitygov <command> [options]", "", "QualityGov 质量强区数字治理平台 — operator commands:", ""]
+    lines += [f"  {name.ljust(width)}  {text}" for name, text in COMMANDS]
+    lines += ["", "`qualitygov <command> --help` shows a command's options."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(_help())
+        return 0
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["qualitygov", *argv])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,25 @@
+"""Per-request context (request id, client address) read by the audit trail."""
+
+from __future__ import annotations
+
+import contextvars
+import uuid
+
+_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("qualitygov_request_id", default=None)
+
+
+def current_request_id() -> str:
+    """The id of the request being served, or a fresh one for work outside a request (CLI, jobs)."""
+    value = _request_id.get()
+    if value is None:
+        value = f"local-{uuid.uuid4().hex[:16]}"
+        _request_id.set(value)
+    return value
+
+
+def set_request_id(value: str | None) -> contextvars.Token:
+    return _request_id.set(value)
+
+
+def reset_request_id(token: contextvars.Token) -> None:
+    _request_id.reset(token)

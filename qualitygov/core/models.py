@@ -1,0 +1,51 @@
+"""The audit trail: one hash-chained event per change, written in the change's own transaction."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """Who changed what, when, from which values to which, in which request.
+
+    `hash` covers every field below and `prev_hash`, so editing, deleting or reordering a stored
+    event breaks the chain. `unit_ref` and `object_id` are plain values, not foreign keys: the
+    record keeps saying what happened even after units are merged or objects deleted.
+    """
+
+    seq = models.BigIntegerField(_("sequence"), unique=True)
+    at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("actor"),
+    )
+    actor_repr = models.CharField(_("actor name"), max_length=150, blank=True)
+    unit_ref = models.BigIntegerField(_("unit id"), null=True, blank=True, db_index=True)
+    unit_repr = models.CharField(_("unit"), max_length=120, blank=True)
+    object_type = models.CharField(_("object type"), max_length=80, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=255, blank=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-seq"]
+        indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["at", "unit_ref"])]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditHead(models.Model):
+    """The chain's head: the last sequence number and hash. Its row lock serialises writers."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)

@@ -1,0 +1,112 @@
+"""The one choke point for who sees and changes what: `visible_to(user, action)`.
+
+A user's scope for an action is the set of org units covered by the grants whose role allows
+that action (a grant covers its unit, plus the unit's descendants when `include_descendants`).
+Every page, API view, export, chart and job asks for objects through `visible_to` and never
+filters by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Unit ids a user may act on. `everything` is true for a grant at a root with descendants."""
+
+    unit_ids: frozenset[int]
+    everything: bool = False
+
+    def __contains__(self, unit_id: object) -> bool:
+        return self.everything or unit_id in self.unit_ids
+
+    @property
+    def empty(self) -> bool:
+        return not self.everything and not self.unit_ids
+
+
+EMPTY_SCOPE = Scope(frozenset())
+
+
+def scope_for(user, action: str) -> Scope:
+    """The units where `user` may perform `action`. Cached on the user object for one request."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return EMPTY_SCOPE
+    cache = user.__dict__.setdefault("_qualitygov_scope_cache", {})
+    if action in cache:
+        return cache[action]
+    from qualitygov.accounts.choices import ROLE_ACTIONS
+    from qualitygov.accounts.models import Grant, OrgUnit
+
+    roles = [role for role, actions in ROLE_ACTIONS.items() if action in actions]
+    grants = list(
+        Grant.objects.filter(user=user, role__in=roles).select_related("unit").only(
+            "include_descendants", "unit__path", "unit__parent_id", "unit_id"
+        )
+    )
+    unit_ids: set[int] = set()
+    prefixes: list[str] = []
+    everything = False
+    for grant in grants:
+        unit_ids.add(grant.unit_id)
+        if grant.include_descendants:
+            prefixes.append(grant.unit.path)
+            if grant.unit.parent_id is None and not OrgUnit.objects.filter(parent__isnull=True).exclude(
+                pk=grant.unit_id
+            ).exists():
+                everything = True
+    if prefixes and not everything:
+        query = models.Q()
+        for prefix in prefixes:
+            query |= models.Q(path__startswith=prefix)
+        unit_ids.update(OrgUnit.objects.filter(query).values_list("pk", flat=True))
+    scope = Scope(frozenset(unit_ids), everything)
+    cache[action] = scope
+    return scope
+
+
+def can(user, action: str, unit_id: int | None = None) -> bool:
+    """True when `user` may perform `action` at `unit_id` (or anywhere, when `unit_id` is None)."""
+    scope = scope_for(user, action)
+    if unit_id is None:
+        return not scope.empty
+    return unit_id in scope
+
+
+def forget_scopes(user) -> None:
+    """Drop the cached scopes after the user's grants changed."""
+    user.__dict__.pop("_qualitygov_scope_cache", None)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that knows how to restrict itself to a user's scope.
+
+    `scope_lookup` is the lookup from the model to the owning unit's primary key ("unit",
+    "task__responsibilities__unit", "pk" for OrgUnit itself). Models whose visibility is not a
+    plain unit lookup override `scope_filter`.
+    """
+
+    scope_lookup: str = "unit"
+
+    def scope_filter(self, scope: Scope) -> models.Q:
+        return models.Q(**{f"{self.scope_lookup}__in": scope.unit_ids})
+
+    def visible_to(self, user, action: str = "view") -> ScopedQuerySet:
+        scope = scope_for(user, action)
+        if scope.everything:
+            return self
+        if scope.empty:
+            return self.none()
+        qs = self.filter(self.scope_filter(scope))
+        if "__" in self.scope_lookup:
+            qs = qs.distinct()
+        return qs
+
+
+def visible_to(queryset_or_model, user, action: str = "view"):
+    """Restrict a model or queryset to what `user` may `action`; the project's one choke point."""
+    qs = queryset_or_model._default_manager.all() if isinstance(queryset_or_model, type) else queryset_or_model
+    return qs.visible_to(user, action)
