@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "qualitygov.core",
     "qualitygov.accounts",
     "qualitygov.plans",
+    "qualitygov.indicators",
 ]
 
 MIDDLEWARE = [

@@ -11,7 +11,7 @@ from django.db import transaction
 from .choices import OrgUnitKind as K
 from .choices import Role
 from .models import OrgUnit, User
-from .services import grant_create, org_unit_create, user_create
+from .services import org_unit_create, user_create
 
 DEMO_PASSWORD = "Putuo-demo-2026"
 DISTRICT = "舟山市普陀区"

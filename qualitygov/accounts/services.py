@@ -120,7 +120,7 @@ def _org_unit_references() -> list[tuple[type[models.Model], models.ForeignKey]]
                 isinstance(field, models.ForeignKey)
                 and field.related_model is OrgUnit
                 and not (model is OrgUnit and field.name == "parent")
-                and not (model is OrgUnitAlias)
+                and model is not OrgUnitAlias
             ):
                 refs.append((model, field))
     return refs

@@ -17,6 +17,6 @@ def navigation(request) -> dict:
         except NoReverseMatch:
             continue
         if rule_allows(entry.rule, user):
-            entries.append({"label": entry.label, "url": url, "active": request.path.startswith(url) and url != "/"
+            entries.append({"label": entry.label, "url": url, "active": (request.path.startswith(url) and url != "/")
                             or request.path == url})
     return {"nav_entries": entries}
