@@ -1,0 +1,227 @@
+"""Numeric targets (指标) read from goal and task text.
+
+Contract: ``extract_indicators(text, scope=..., task=..., year=...)`` returns indicator dicts in text
+order; for goals the 到/至YYYY年 year carries over from earlier paragraphs, for tasks it governs
+its own sentence only.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .textutil import HANZI
+
+_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?!\.?\d)")
+_UNITS = (
+    "个百分点", "万元/人", "元/人", "万人次", "平方公里", "平方米", "立方米", "批次", "万千瓦", "千瓦", "万吨", "公里",
+    "千米", "万元", "亿元", "万人", "人次", "小时", "分钟", "公顷", "元", "人", "件", "分", "个", "家",
+    "项", "次", "天", "吨", "座", "所", "台", "套", "辆", "户", "条", "处", "张", "倍", "种", "批",
+    "名", "岁", "亩", "米", "%", "％", "‰",
+)
+_UNIT_RE = re.compile("|".join(map(re.escape, _UNITS)))
+_POST = re.compile(r"\s*(及以上|或以上|以上|以下|以内|左右)")
+_TERMINATOR = set("，,。；;、）)”\"！!：:") | {""}
+# Connectors between a metric name and its value, longest first; value = comparator.
+_CONNECTORS = {
+    "不低于": ">=", "不少于": ">=", "不小于": ">=", "高于": ">=", "超过": ">=", "大于": ">=",
+    "稳定在": ">=", "保持在": "=", "不超过": "<=", "不高于": "<=", "不大于": "<=", "低于": "<=",
+    "小于": "<=", "控制在": "<=", "下降到": "=", "降低到": "=", "降至": "=", "提高到": "=", "提高至": "=",
+    "提升到": "=", "提升至": "=", "增加到": "=", "增加至": "=", "增长到": "=", "增长至": "=",
+    "达到": "=", "达": "=", "为": "=", "约": "about", "约为": "about", "在": "=",
+    "提高": "=", "提升": "=", "下降": "=", "降低": "=", "减少": "=",
+}
+_CONNECTOR_LIST = sorted(_CONNECTORS, key=len, reverse=True)
+_POST_CMP = {"以上": ">=", "及以上": ">=", "或以上": ">=", "以下": "<=", "以内": "<=", "左右": "about"}
+_BOUNDARY = set("，,。；;：:！!\n（(")
+_VERBS = (
+    "提升", "实现", "推进", "加强", "开展", "建设", "完成", "推动", "打造", "培育", "创建", "深化",
+    "加快", "提高", "建立", "健全", "完善", "实施", "落实", "确保", "力争", "争取", "保持", "形成",
+)
+_PREFIXES = (
+    "到", "至", "全区", "全市", "全县", "全省", "全镇", "全面", "实现", "确保", "力争", "争取", "努力",
+    "推动", "促进", "使", "其中", "进一步", "并", "且", "和", "的", "开展", "全年", "年内", "每年",
+)
+_YEAR = re.compile(r"(?:到|至|截至|截止到?)\s*(\d{4})\s*年|(\d{4})年(?:底|末)?前")
+_SENTENCE_END = "。！？!?\n"
+
+
+def _name_before(text: str, end: int, floor: int) -> tuple[str, int]:
+    """The metric name ending at ``end``: back to a clause boundary, trimmed of leading verbs."""
+    start = end
+    while start > floor and text[start - 1] not in _BOUNDARY:
+        start -= 1
+    clause_start = start
+    name = text[start:end]
+    if "、" in name:
+        parts = [p for p in name.split("、") if p]
+        kept = parts[-1:]
+        for part in reversed(parts[:-1]):
+            if len(part) <= 6 and not any(v in part for v in _VERBS) and not re.search(r"\d", part):
+                kept.insert(0, part)
+            else:
+                break
+        name = "、".join(kept) if parts else ""
+    name = re.sub(r"^(?:到|至)\d{4}年(?:底|末)?", "", name)
+    changed = True
+    while changed:
+        changed = False
+        for prefix in _PREFIXES:
+            if name.startswith(prefix) and len(name) > len(prefix) + 1:
+                name = name[len(prefix):]
+                changed = True
+    # A baseline comparison (较2022年) qualifies the value, not the metric.
+    name = re.sub(r"(?:较|比|相比)\d{4}年(?:底|末)?$", "", name).strip(" ")
+    # Quotes belong to the name when balanced (新认证“天府名品”); a stray one is dropped.
+    if name.count("“") != name.count("”"):
+        name = name.strip("“”")
+    return name.strip(" \"'"), clause_start
+
+
+def extract_indicators(
+    text: str, *, scope: str, task: str | None = None, year: int | None = None
+) -> tuple[list[dict], int | None]:
+    """Indicators in ``text`` and the goal year in force at its end (for carrying into the next paragraph)."""
+    out: list[dict] = []
+    last_end = 0
+    years = [(m.start(), int(m.group(1) or m.group(2))) for m in _YEAR.finditer(text)]
+    for m in _NUMBER.finditer(text):
+        start, end = m.span()
+        prev = text[start - 1] if start else ""
+        if prev and ((prev.isascii() and (prev.isalpha() or prev in "-—/+.")) or prev in "〔第前每"):
+            continue
+        after = text[end:]
+        if after[:1] in ("年", "月", "日", "号", "-", "—", "+", "X", "x"):
+            continue
+        unit_m = _UNIT_RE.match(after)
+        unit = unit_m.group(0) if unit_m else None
+        pos = end + (unit_m.end() if unit_m else 0)
+        post_m = _POST.match(text, pos)
+        post = post_m.group(1) if post_m else None
+        if post_m:
+            pos = post_m.end()
+        if text[pos:pos + 1] not in _TERMINATOR:
+            # In goals a count may come before its noun: 建成5个质量卓越产业集群。
+            if scope == "goals" and unit and unit not in ("%", "％", "‰", "分钟", "小时") and not post_m:
+                tail = _noun_after(text, pos)
+                if tail:
+                    out.append(_indicator(tail, "=", m.group(0), unit, _year_for(text, start, years, scope, year),
+                                          scope, task, text[_clause_start(text, start, last_end):pos + len(tail)]))
+                    last_end = pos + len(tail)
+            elif scope == "goals" and unit and post_m and _noun_after(text, pos):
+                tail = _noun_after(text, pos)
+                out.append(_indicator(tail, _POST_CMP.get(post or "", "="), m.group(0), unit,
+                                      _year_for(text, start, years, scope, year), scope, task,
+                                      text[_clause_start(text, start, last_end):pos + len(tail)]))
+                last_end = pos + len(tail)
+            continue
+        # The value must be followed by a terminator or a closing quote and then one.
+        lead = start
+        while lead > 0 and text[lead - 1] == " ":
+            lead -= 1
+        connector = next((c for c in _CONNECTOR_LIST if text.endswith(c, 0, lead)), None)
+        if connector is None and (unit is None or not prev or not re.match(f"[{HANZI}”]", prev)):
+            continue
+        name_end = lead - len(connector) if connector else lead
+        name, clause_start = _name_before(text, name_end, last_end)
+        if not name or not re.search(f"[{HANZI}]", name) or len(name) > 50:
+            continue
+        comparator = _POST_CMP.get(post or "") or _CONNECTORS.get(connector or "", "=")
+        out.append(_indicator(name, comparator, m.group(0), unit, _year_for(text, start, years, scope, year),
+                              scope, task, text[clause_start:pos]))
+        last_end = pos
+    end_year = year
+    if scope == "goals" and years:
+        end_year = years[-1][1]
+    return out, end_year
+
+
+_COUNT_VERB = re.compile(r"(?:建成|培育|新增|创建|打造|争创|新培育|新建|建设|认定|引进|制定|修订|形成|获得|达到)$")
+
+
+def _noun_after(text: str, pos: int) -> str | None:
+    """The noun a count applies to (up to the clause end), when the count follows a verb."""
+    end = pos
+    while end < len(text) and text[end] not in _BOUNDARY and text[end] not in "、；;":
+        end += 1
+    noun = text[pos:end]
+    if not (2 <= len(noun) <= 20) or re.search(r"\d|或以上|以上|以下", noun):
+        return None
+    return noun
+
+
+def _clause_start(text: str, pos: int, floor: int) -> int:
+    while pos > floor and text[pos - 1] not in _BOUNDARY:
+        pos -= 1
+    return pos
+
+
+def _indicator(name: str, comparator: str, value_text: str, unit: str | None, year: int | None,
+               scope: str, task: str | None, source: str) -> dict:
+    value: float | int = float(value_text) if "." in value_text else int(value_text)
+    return {
+        "name": name,
+        "comparator": comparator,
+        "value": value,
+        "unit": "%" if unit == "％" else unit,
+        "year": year,
+        "scope": scope,
+        "task": task if scope == "task" else None,
+        "source": source.strip(),
+    }
+
+
+def _year_for(text: str, pos: int, years: list[tuple[int, int]], scope: str, inherited: int | None) -> int | None:
+    before = [y for p, y in years if p < pos]
+    if scope == "goals":
+        return before[-1] if before else inherited
+    if not before:
+        return None
+    last_pos = max(p for p, _ in years if p < pos)
+    # For a task the year governs its own sentence only.
+    if any(ch in _SENTENCE_END for ch in text[last_pos:pos]):
+        return None
+    return before[-1]
+
+
+_CELL_SPLIT = re.compile(r"[\s|｜]+")
+_UNIT_IN_NAME = re.compile(r"[（(]([^（）()]{1,8})[）)]$")
+_CELL_VALUE = re.compile(r"^([≥≤＞＜><]?)(\d+(?:\.\d+)?)(%|％)?(以上|以下|以内|左右)?$")
+_CELL_CMP = {"≥": ">=", ">": ">=", "＞": ">=", "≤": "<=", "<": "<=", "＜": "<="}
+
+
+def extract_table_indicators(lines: list[str]) -> list[dict]:
+    """Targets from an indicator table flattened to text (序号/指标名称/2025年… cells, one per line or row)."""
+    out: list[dict] = []
+    for i, line in enumerate(lines):
+        if "指标名称" not in line or len(line) > 80:
+            continue
+        start = i - 1 if i > 0 and lines[i - 1].strip() == "序号" else i
+        cells = [c for ln in lines[start:start + 400] for c in _CELL_SPLIT.split(ln.strip()) if c]
+        header: list[str] = []
+        while cells and not cells[0].isdigit() and len(header) < 10:
+            header.append(cells.pop(0))
+        if "指标名称" not in header or len(header) < 3:
+            continue
+        name_col = header.index("指标名称")
+        year_cols = [(int(m.group(1)), k) for k, h in enumerate(header) if (m := re.fullmatch(r"(\d{4})年(?:目标值?)?", h))]
+        target_col = max(year_cols)[1] if year_cols else next((k for k, h in enumerate(header) if "目标" in h), None)
+        if target_col is None:
+            continue
+        year = max(year_cols)[0] if year_cols else None
+        unit_col = next((k for k, h in enumerate(header) if h in ("单位", "计量单位")), None)
+        row_no = 1
+        while len(cells) >= len(header) and cells[0] == str(row_no):
+            row, cells = cells[: len(header)], cells[len(header):]
+            row_no += 1
+            name = row[name_col]
+            unit = row[unit_col] if unit_col is not None else None
+            m = _UNIT_IN_NAME.search(name)
+            if m:
+                name, unit = name[: m.start()], unit or m.group(1)
+            vm = _CELL_VALUE.match(row[target_col])
+            if not vm or not name:
+                continue
+            unit = unit or ("%" if vm.group(3) else None)
+            comparator = _CELL_CMP.get(vm.group(1)) or _POST_CMP.get(vm.group(4) or "", "=")
+            out.append(_indicator(name, comparator, vm.group(2), unit, year, "goals", None, " ".join(row)))
+    return out
