@@ -11,8 +11,8 @@ import re
 
 from .textutil import NOTE_LABELS
 
-_LEAD_LABELS = {"责任部门", "责任单位", "牵头单位", "牵头部门", "责任主体", "主责单位", "实施单位", "落实单位"}
-_LABEL_RE = re.compile("(" + "|".join(NOTE_LABELS) + r")[：:]")
+_LEAD_LABELS = {"牵头", "责任部门", "责任单位", "牵头单位", "牵头部门", "责任主体", "主责单位", "实施单位", "落实单位"}
+_LABEL_RE = re.compile("(" + "|".join((*NOTE_LABELS, "牵头", "配合")) + r")[：:]")
 _SPLIT = re.compile(r"[、，,；;]|\s+")
 _TAIL = re.compile(
     r"(?:按职责分工负责|按职责分工落实|按照职责分工负责|按职能分工负责|按职责负责|分工负责|按职责分工|"
@@ -48,6 +48,8 @@ def _units(segment: str) -> list[str]:
     units: list[str] = []
     for raw in _split_outside_brackets(segment):
         unit = raw.strip("“”\"'。 ")
+        # A bracketed tail such as 市经信局（按职责分工负责） qualifies the list, not the unit.
+        unit = re.sub(r"[（(](?:按|分别|共同|负责|牵头|配合)[^（）()]*[）)]$", "", unit)
         unit = re.sub(r"^(?:由|以及|及|和)", "", unit)
         while True:
             stripped = _TAIL.sub("", unit)

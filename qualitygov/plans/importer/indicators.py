@@ -13,7 +13,7 @@ from .textutil import HANZI
 
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?!\.?\d)")
 _UNITS = (
-    "个百分点", "万元/人", "元/人", "万人次", "平方公里", "平方米", "立方米", "批次", "万千瓦", "千瓦", "万吨", "公里",
+    "个百分点", "个工作日", "工作日", "吨标准煤", "吨标煤", "万元/人", "元/人", "万人次", "平方公里", "平方米", "立方米", "批次", "万千瓦", "千瓦", "万吨", "公里",
     "千米", "万元", "亿元", "万人", "人次", "小时", "分钟", "公顷", "元", "人", "件", "分", "个", "家",
     "项", "次", "天", "吨", "座", "所", "台", "套", "辆", "户", "条", "处", "张", "倍", "种", "批",
     "名", "岁", "亩", "米", "%", "％", "‰",
@@ -25,7 +25,7 @@ _TERMINATOR = set("，,。；;、）)”\"！!：:") | {""}
 _CONNECTORS = {
     "不低于": ">=", "不少于": ">=", "不小于": ">=", "高于": ">=", "超过": ">=", "大于": ">=",
     "稳定在": ">=", "保持在": "=", "不超过": "<=", "不高于": "<=", "不大于": "<=", "低于": "<=",
-    "小于": "<=", "控制在": "<=", "下降到": "=", "降低到": "=", "降至": "=", "提高到": "=", "提高至": "=",
+    "小于": "<=", "控制在": "<=", "下降到": "<=", "降低到": "<=", "降至": "<=", "下降至": "<=", "降低至": "<=", "提高到": "=", "提高至": "=",
     "提升到": "=", "提升至": "=", "增加到": "=", "增加至": "=", "增长到": "=", "增长至": "=",
     "达到": "=", "达": "=", "为": "=", "约": "about", "约为": "about", "在": "=",
     "提高": "=", "提升": "=", "下降": "=", "降低": "=", "减少": "=",
@@ -41,15 +41,31 @@ _PREFIXES = (
     "到", "至", "全区", "全市", "全县", "全省", "全镇", "全面", "实现", "确保", "力争", "争取", "努力",
     "推动", "促进", "使", "其中", "进一步", "并", "且", "和", "的", "开展", "全年", "年内", "每年",
 )
-_YEAR = re.compile(r"(?:到|至|截至|截止到?)\s*(\d{4})\s*年|(\d{4})年(?:底|末)?前")
+_YEAR = re.compile(
+    r"(?:到|至|截至|截止到?)\s*(\d{4})\s*年|(\d{4})年(?:底|末)?前|(?:到|至)?[“\"]?(十[四五六])五[”\"]?(?:期)?末"
+)
+_FYP_END = {"十四": 2025, "十五": 2030, "十六": 2035}
+
+
+def _year_value(m: re.Match[str]) -> int:
+    if m.group(3):
+        return _FYP_END[m.group(3)]
+    return int(m.group(1) or m.group(2))
 _SENTENCE_END = "。！？!?\n"
 
 
 def _name_before(text: str, end: int, floor: int) -> tuple[str, int]:
     """The metric name ending at ``end``: back to a clause boundary, trimmed of leading verbs."""
     start = end
-    while start > floor and text[start - 1] not in _BOUNDARY:
-        start -= 1
+    while True:
+        while start > floor and text[start - 1] not in _BOUNDARY:
+            start -= 1
+        # 首台（套）产品: a bracket closed inside the name opened inside it too.
+        inside = text[start:end]
+        if start > floor and text[start - 1] in "（(" and inside.count("）") + inside.count(")") > inside.count("（") + inside.count("("):
+            start -= 1
+            continue
+        break
     clause_start = start
     name = text[start:end]
     if "、" in name:
@@ -69,6 +85,7 @@ def _name_before(text: str, end: int, floor: int) -> tuple[str, int]:
             if name.startswith(prefix) and len(name) > len(prefix) + 1:
                 name = name[len(prefix):]
                 changed = True
+    name = re.sub(r"(?:力争|争取|确保|努力|稳步|要)$", "", name)
     # A baseline comparison (较2022年) qualifies the value, not the metric.
     name = re.sub(r"(?:较|比|相比)\d{4}年(?:底|末)?$", "", name).strip(" ")
     # Quotes belong to the name when balanced (新认证“天府名品”); a stray one is dropped.
@@ -77,14 +94,62 @@ def _name_before(text: str, end: int, floor: int) -> tuple[str, int]:
     return name.strip(" \"'"), clause_start
 
 
+_VALUE = r"(\d+(?:\.\d+)?)(%|％|个百分点|分|件|家|个)?"
+_SHARED = re.compile(
+    rf"([^，,。；;：:！!\n（(]{{2,80}}?)分别(达到|不低于|稳定在|保持在|提高到|提升至|提升到|控制在|为|达)?"
+    rf"{_VALUE}((?:[、和及与]{_VALUE})+)\s*(?P<post>以上|以下|以内|左右)?"
+)
+_SHARED_TAIL = re.compile(rf"[、和及与]{_VALUE}")
+
+
+def _shared_values(text: str) -> tuple[list[tuple[int, list[tuple[str, str, str, str | None]]]], dict[int, int]]:
+    """A、B分别达到X%和Y%以上: one entry per metric with its own value; and the spans to skip later."""
+    found: list[tuple[int, list[tuple[str, str, str, str | None]]]] = []
+    spans: dict[int, int] = {}
+    for m in _SHARED.finditer(text):
+        values = [(m.group(3), m.group(4))] + [(v.group(1), v.group(2)) for v in _SHARED_TAIL.finditer(m.group(5))]
+        raw_names = m.group(1)
+        raw_names = re.sub(r"^(?:到|至)\d{4}年(?:底|末)?", "", raw_names)
+        names = [n for n in re.split(r"[、和及与]", raw_names) if n]
+        if len(names) != len(values):
+            continue
+        names = [_name_before(n, len(n), 0)[0] for n in names]
+        if not all(re.search(f"[{HANZI}]", n) for n in names):
+            continue
+        last_unit = next((u for _, u in reversed(values) if u), None)
+        comparator = _POST_CMP.get(m.group("post") or "") or _CONNECTORS.get(m.group(2) or "", "=")
+        entries = [(n, comparator, v, u or last_unit) for n, (v, u) in zip(names, values, strict=True)]
+        found.append((m.start(), entries))
+        spans[m.start()] = m.end()
+    return found, spans
+
+
+def _mask(text: str, spans: dict[int, int]) -> str:
+    """``text`` with the shared-value spans blanked (same length) so their numbers are not read twice."""
+    if not spans:
+        return text
+    chars = list(text)
+    for a, b in spans.items():
+        for k in range(a, b):
+            if chars[k].isdigit():
+                chars[k] = "＃"
+    return "".join(chars)
+
+
 def extract_indicators(
     text: str, *, scope: str, task: str | None = None, year: int | None = None
 ) -> tuple[list[dict], int | None]:
     """Indicators in ``text`` and the goal year in force at its end (for carrying into the next paragraph)."""
     out: list[dict] = []
     last_end = 0
-    years = [(m.start(), int(m.group(1) or m.group(2))) for m in _YEAR.finditer(text)]
-    for m in _NUMBER.finditer(text):
+    years = [(m.start(), _year_value(m)) for m in _YEAR.finditer(text)]
+    shared, masked = _shared_values(text)
+    for start, entries in shared:
+        for name, comparator, value, unit in entries:
+            out.append(_indicator(name, comparator, value, unit, _year_for(text, start, years, scope, year),
+                                  scope, task, text[start:masked[start]]))
+    text_for_numbers = _mask(text, masked)
+    for m in _NUMBER.finditer(text_for_numbers):
         start, end = m.span()
         prev = text[start - 1] if start else ""
         if prev and ((prev.isascii() and (prev.isalpha() or prev in "-—/+.")) or prev in "〔第前每"):
@@ -119,12 +184,14 @@ def extract_indicators(
         while lead > 0 and text[lead - 1] == " ":
             lead -= 1
         connector = next((c for c in _CONNECTOR_LIST if text.endswith(c, 0, lead)), None)
-        if connector is None and (unit is None or not prev or not re.match(f"[{HANZI}”]", prev)):
+        if connector is None and ((unit is None and post is None) or not prev or not re.match(f"[{HANZI}”]", prev)):
             continue
         name_end = lead - len(connector) if connector else lead
         name, clause_start = _name_before(text, name_end, last_end)
         if not name or not re.search(f"[{HANZI}]", name) or len(name) > 50:
             continue
+        if re.match(r"\d{4}年", name):
+            continue  # 2022年全市…为93.1%: a baseline, not a target
         comparator = _POST_CMP.get(post or "") or _CONNECTORS.get(connector or "", "=")
         out.append(_indicator(name, comparator, m.group(0), unit, _year_for(text, start, years, scope, year),
                               scope, task, text[clause_start:pos]))
@@ -195,6 +262,9 @@ def extract_table_indicators(lines: list[str]) -> list[dict]:
     for i, line in enumerate(lines):
         if "指标名称" not in line or len(line) > 80:
             continue
+        if len(_ROW_SPLIT.split(line.strip().strip("|｜"))) >= 3:
+            out.extend(_row_table(lines, i))
+            continue
         start = i - 1 if i > 0 and lines[i - 1].strip() == "序号" else i
         cells = [c for ln in lines[start:start + 400] for c in _CELL_SPLIT.split(ln.strip()) if c]
         header: list[str] = []
@@ -225,3 +295,100 @@ def extract_table_indicators(lines: list[str]) -> list[dict]:
             comparator = _CELL_CMP.get(vm.group(1)) or _POST_CMP.get(vm.group(4) or "", "=")
             out.append(_indicator(name, comparator, vm.group(2), unit, year, "goals", None, " ".join(row)))
     return out
+
+
+# --- unreadable spans in names ----------------------------------------------------------------
+
+# Marks that never occur inside a metric name but do in mojibake: a lost byte shown as ?, _ or �.
+_GARBLE_MARK = "?？_\ufffd"
+_PINYIN_RESIDUE = re.compile(r"[a-zü\u0101\u00e1\u01ce\u00e0\u0113\u00e9\u011b\u00e8\u012b\u00ed\u01d0\u00ec"
+                             r"\u014d\u00f3\u01d2\u00f2\u016b\u00fa\u01d4\u00f9\u01d6\u01d8\u01da\u01dc]{1,7}[)）]")
+
+
+def _rare_hanzi(ch: str) -> bool:
+    """A hanzi outside the 3,755 common characters (GB2312 level 1): typical of mis-decoded bytes."""
+    if not re.match(f"[{HANZI}]", ch):
+        return False
+    try:
+        encoded = ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return True
+    return encoded[0] >= 0xD8
+
+
+def strip_garble(name: str) -> tuple[str, str | None]:
+    """(name without its unreadable span, the span cut) — the span is None when the name is readable.
+
+    The span is a run of garble marks (?, _, �), pinyin residue such as ``cái)`` and the rare
+    characters next to them; it is replaced by … so the reviewer sees where text was lost.
+    """
+    name = _PINYIN_RESIDUE.sub("_", name)
+    if not any(c in _GARBLE_MARK for c in name):
+        return name, None
+    keep = [True] * len(name)
+    marks = [k for k, c in enumerate(name) if c in _GARBLE_MARK]
+    for k in marks:
+        keep[k] = False
+        for step in (-1, 1):
+            j = k + step
+            while 0 <= j < len(name) and (name[j] in _GARBLE_MARK or _rare_hanzi(name[j])):
+                keep[j] = False
+                j += step
+    out: list[str] = []
+    cut: list[str] = []
+    for k, ch in enumerate(name):
+        if keep[k]:
+            out.append(ch)
+        else:
+            cut.append(ch)
+            if not out or out[-1] != "…":
+                out.append("…")
+    cleaned = "".join(out).strip("…")
+    return cleaned, "".join(cut)
+
+
+_ROW_SPLIT = re.compile(r"\s*[|｜\t]\s*")
+_TARGET_YEAR = re.compile(r"(\d{4})年(?:目标值?|预期值?|值)?$|^(\d{4})年?目标值?$")
+_BASELINE = re.compile(r"基期|基准|现状|基数|现值|实际")
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in _ROW_SPLIT.split(line.strip().strip("|｜").strip())]
+
+
+def _row_table(lines: list[str], i: int) -> list[dict]:
+    """A table flattened to one row per line (指标名称 | 单位 | 2022年基期值 | 2025年目标值 | …): one
+    indicator per row and target-year column; baseline columns are not targets."""
+    header = _cells(lines[i])
+    name_col = header.index("指标名称") if "指标名称" in header else next(k for k, h in enumerate(header) if "指标名称" in h)
+    unit_col = next((k for k, h in enumerate(header) if h in ("单位", "计量单位")), None)
+    targets = []
+    for k, h in enumerate(header):
+        m = _TARGET_YEAR.search(h)
+        if m and not _BASELINE.search(h):
+            targets.append((k, int(m.group(1) or m.group(2))))
+    out: list[dict] = []
+    for line in lines[i + 1: i + 200]:
+        if _TABLE_RULE_LINE.match(line):
+            continue
+        row = _cells(line)
+        if len(row) != len(header):
+            break
+        name = row[name_col]
+        unit = row[unit_col] if unit_col is not None and row[unit_col] not in ("", "—", "-", "/") else None
+        m = _UNIT_IN_NAME.search(name)
+        if m:
+            name, unit = name[: m.start()], unit or m.group(1)
+        if not name or not re.search(f"[{HANZI}]", name):
+            continue
+        for k, year in targets:
+            vm = _CELL_VALUE.match(row[k].replace(" ", ""))
+            if not vm:
+                continue
+            cell_unit = unit or ("%" if vm.group(3) else None)
+            comparator = _CELL_CMP.get(vm.group(1)) or _POST_CMP.get(vm.group(4) or "", "=")
+            out.append(_indicator(name, comparator, vm.group(2), cell_unit, year, "goals", None, " | ".join(row)))
+    return out
+
+
+_TABLE_RULE_LINE = re.compile(r"^[\s\-|｜:+=_]+$")

@@ -13,17 +13,17 @@ from dataclasses import dataclass, field
 from .cleanup import CleanupResult, clean_text
 from .departments import parse_note, suggest_aliases
 from .errors import PlanParseError
-from .indicators import extract_indicators, extract_table_indicators
+from .indicators import extract_indicators, extract_table_indicators, strip_garble
 from .textutil import CN_DIGITS, HANZI, NOTE_LABELS, cn_to_int
 
 __all__ = ["parse_cleaned", "parse_plan"]
 
 _SECTION = re.compile(rf"^([{CN_DIGITS}]{{1,3}})、\s*(.*)$")
 _SUBSECTION = re.compile(rf"^（([{CN_DIGITS}]{{1,3}})）\s*(.*)$")
-_ITEM = re.compile(r"^(\d{1,3})[.．、]\s*(?!\d)(.*)$")
+_ITEM = re.compile(r"^(?:(\d{1,3})[.．、]\s*(?!\d)|[（(](\d{1,3})[）)]\s*)(.*)$")
 _PLAN_WORD = re.compile(r"方案|意见|纲要|规划|计划|要点|办法|措施|细则|行动|决定|规定|举措")
 _WRAPPER = re.compile(r"关于印发(?:《(.+)》|(.+?))的?通知")
-_DATE_LINE = re.compile(r"^（?(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日）?$")
+_DATE_LINE = re.compile(r"^（?(\d{4})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2}))）?$")
 _DAMAGED_DATE = re.compile(r"^\d{6,8}$")
 _CN_DATE_LINE = re.compile(r"^（?([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日）?$")
 _ORG = re.compile(r"(?:小组|政府|委员会|办公室|局|厅|委|部|院|中心|分局|会|办|署)$")
@@ -34,9 +34,10 @@ _NON_TASK = re.compile(r"总体要求|指导思想|基本原则|目标|保障|�
 _TASK_SECTION = re.compile(r"^(?:主要|重点|重要|具体)?(?:任务|举措|工作任务|工作重点|重点工作)")
 _GOAL = re.compile(r"目标")
 _PLAN_MARKERS = re.compile(r"总体要求|指导思想|目标|任务|保障|措施|组织实施|工作要求|重点工作|举措|组织领导|基本原则")
-_NOTE_LABEL_ALT = "|".join(NOTE_LABELS)
+_NOTE_LABEL_ALT = "|".join((*NOTE_LABELS, "牵头", "配合"))
 _NOTE_START = re.compile(rf"（(?=(?:{_NOTE_LABEL_ALT})[：:])")
 _BARE_NOTE = re.compile(rf"(?:^|(?<=[。；\n]))\s*((?:{_NOTE_LABEL_ALT})[：:][^\n]*)$")
+_BOXED_NOTE = re.compile(rf"【((?:{_NOTE_LABEL_ALT})[：:][^【】]*)】\s*$")
 _JOINED_HEADINGS = re.compile(rf"^([{CN_DIGITS}]{{1,3}}、[^（。，]{{1,30}})(（一）.+)$")
 _SECTION_TOWNS = re.compile(r"(?:本部分|本节|本章|以下)[^。]{0,12}各(?:乡镇|镇|街道)[^。]{0,30}(?:落实|负责)")
 _CN_DIGIT_VALUE = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
@@ -99,6 +100,12 @@ def parse_cleaned(cleaned: CleanupResult) -> dict:
                 names.append(unit)
     aliases = suggest_aliases(names)
 
+    indicators = goal_indicators + task_indicators
+    for indicator in indicators:
+        name, cut = strip_garble(indicator["name"])
+        if cut is not None:
+            indicator["name"] = name
+            warnings.append(f"指标“{name}”的名称含无法识别的乱码“{cut}”，已删去；原句：{indicator['source']}，请在导入审核时补全")
     if title is None:
         warnings.append("未找到方案标题")
     if issuer is None:
@@ -124,7 +131,7 @@ def parse_cleaned(cleaned: CleanupResult) -> dict:
             for s in sections
         ],
         "tasks": tasks,
-        "indicators": goal_indicators + task_indicators,
+        "indicators": indicators,
         "departments": [{"name": n, "aliases": aliases[n]} for n in names],
         "cleanup": cleaned.report,
         "warnings": warnings,
@@ -196,11 +203,12 @@ def _structure(lines: list[str], section_idx: set[int], warnings: list[str]) -> 
                     current.lines.append(rest[1].strip())
                 continue
         m = _ITEM.match(line)
-        if m and m.group(2):
-            n = int(m.group(1))
+        if m and m.group(3):
+            number = m.group(1) or m.group(2)
+            n = int(number)
             if n == expected_item or n == 1 or n == last_item + 1:
-                current = _Block("item", m.group(1), m.group(2), section=current_section, subsection=current_sub)
-                current.lines.append(m.group(2))
+                current = _Block("item", number, m.group(3), section=current_section, subsection=current_sub)
+                current.lines.append(m.group(3))
                 blocks.append(current)
                 expected_item = n + 1
                 last_item = n
@@ -308,7 +316,7 @@ def _from_wrapper(line: str) -> str | None:
 def _parse_date(line: str) -> str | None:
     m = _DATE_LINE.match(line)
     if m:
-        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        y, mo, d = int(m.group(1)), int(m.group(2) or m.group(4)), int(m.group(3) or m.group(5))
     else:
         m = _CN_DATE_LINE.match(line)
         if not m:
@@ -408,6 +416,10 @@ def _find_period(title: str | None) -> list[int] | None:
 def _split_note(text: str) -> tuple[str, str | None]:
     """(text without the trailing department note, the note's inner text or None)."""
     stripped = text.rstrip()
+    # 【牵头单位：…】 is the same note in other brackets.
+    bm = _BOXED_NOTE.search(stripped)
+    if bm:
+        stripped = stripped[: bm.start()] + "（" + bm.group(1) + "）" + stripped[bm.end():]
     starts = list(_NOTE_START.finditer(stripped))
     if starts:
         start = starts[-1].start()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from qualitygov.plans.importer.cleanup import clean_text
 
@@ -156,3 +159,85 @@ def test_clean_page_passes_through() -> None:
         "二、主要任务\n\n1.提升产品质量。实施质量提升行动。（责任单位：区市场监管局）"
     )
     assert clean_text(text).text == text
+
+
+# --- spam removal keeps real content; clean pages pass through ------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CLEAN_FIXTURES = ("synthetic_s1_city_plan.txt", "synthetic_s2_province_opinion.txt", "synthetic_s3_county_annual.html")
+SPAM_RUNS = (
+    "高清无码在线观看免费视频彩票平台注册送彩金", "日本网址在线观看", "国产精品永久免费", "彩票走势图今日推荐",
+    "最新电影在线观看,免费高清影视大全", "四虎国产精品永免费", "百家乐真人娱乐", "手机游戏破解版下载",
+    "日韩视频中文字幕视频一区", "六合彩开奖结果走势图", "欧美日韩亚洲精品",
+)
+
+
+def _fixture_text(name: str) -> str:
+    from qualitygov.plans.importer.readers import read_plan_file
+
+    return read_plan_file(FIXTURES / name)
+
+
+def test_trad_spam_fixture_keeps_clause_around_spam() -> None:
+    text = clean_text(_fixture_text("synthetic_s1_city_plan__trad_spam.txt")).text
+    assert "为深入贯彻落实《质量强国建设纲要》和省委、省政府关于加快建设质量强省的决策部署，全面提升我市质量总体水平" in text
+    assert "彩金" not in text and "无码" not in text
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("加快工业互联网最新电影在线观看,免费高清影视大全平台在重点行业推广应用。\n平台建设。", "加快工业互联网平台在重点行业推广应用。\n平台建设。"),
+        ("培育“海岳彩票走势图今日推荐精品”认证产品。\n打造海岳精品。", "培育“海岳精品”认证产品。\n打造海岳精品。"),
+        ("日韩视频中文字幕视频一区三、保障措施", "三、保障措施"),
+        ("推进质量提升手机游戏破解版下载工作。", "推进质量提升工作。"),
+    ],
+)
+def test_spam_edges_keep_real_words(raw: str, clean: str) -> None:
+    assert clean_text(raw).text == clean
+
+
+_CLEAN_TEXTS = {name: _fixture_text(name) for name in CLEAN_FIXTURES}
+_CLEAN_RESULTS = {name: clean_text(text).text for name, text in _CLEAN_TEXTS.items()}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(CLEAN_FIXTURES), st.sampled_from(SPAM_RUNS), st.integers(min_value=0))
+def test_spam_inserted_at_sentence_position_is_removed_exactly(name: str, spam: str, k: int) -> None:
+    text = _CLEAN_TEXTS[name]
+    # Sentence positions: after a clause mark, or at the start of a line.
+    positions = [m.end() for m in re.finditer(r"[，。；：]|^(?=\S)", text, flags=re.M)]
+    pos = positions[k % len(positions)]
+    assert clean_text(text[:pos] + spam + text[pos:]).text == _CLEAN_RESULTS[name]
+
+
+_HANZI_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+_CHROME_LINE = re.compile(r"^(?:首页|索\s*引\s*号|发布机构|发布日期|成文日期|名\s*称|打印本页|主题分类|来源)")
+
+
+@pytest.mark.parametrize("name", CLEAN_FIXTURES)
+def test_clean_government_page_changes_no_hanzi(name: str) -> None:
+    raw = _CLEAN_TEXTS[name]
+    result = clean_text(raw)
+    assert result.report["spam_lines_removed"] == 0
+    assert result.report["pinyin_annotations_removed"] == 0
+    assert result.report["traditional_converted"] == 0
+    assert not result.warnings
+    kept: list[str] = []
+    for line in raw.split("\n"):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        alone = clean_text(stripped).text
+        if not alone:
+            # Only page chrome and the metadata table may go.
+            assert _CHROME_LINE.match(re.sub(r"[\s\xa0]+", " ", stripped)), stripped
+            continue
+        # Each real line keeps every hanzi; only whitespace and punctuation may change.
+        assert _HANZI_RE.findall(alone) == _HANZI_RE.findall(stripped), stripped
+        if len(_HANZI_RE.findall(stripped)) >= 8:
+            assert alone in result.text.split("\n"), stripped
+        kept.extend(_HANZI_RE.findall(stripped))
+    assert _HANZI_RE.findall(result.text) == kept

@@ -51,7 +51,7 @@ INDICATORS = [
     ('goals', None, '工程质量一次交验合格率', '=', 100, '%', 2025),
     ('goals', None, '服务质量满意度', '>=', 85, '分', 2025),
     ('goals', None, '城市空气质量优良天数比例', '>=', 97, '%', 2025),
-    ('goals', None, '地表水省控？嗝孢_到或优于Ⅲ类水质比例', '=', 95, '%', 2025),
+    ('goals', None, '地表水省控…到或优于Ⅲ类水质比例', '=', 95, '%', 2025),
     ('goals', None, '规上制造业品牌销售占比', '>=', 60, '%', 2025),
     ('task', '5', '规上工业企业研发活动覆盖率', '>=', 65, '%', None),
     ('task', '10', '智慧校园覆盖率', '=', 80, '%', 2025),
@@ -133,7 +133,11 @@ def test_seed_output_is_clean(plan: dict) -> None:
     assert plan["warnings"] == [
         "疑似乱码（拼音残留，原字可能丢失）：地表水省控?cái)嗝孢_(dá，请核对原文",
         "疑似乱码（拼音残留，原字可能丢失）：ái)嗝孢_(dá)到或优于Ⅲ类，请核对原文",
+        "指标“地表水省控…到或优于Ⅲ类水质比例”的名称含无法识别的乱码“？嗝孢_”，已删去；"
+        "原句：地表水省控？嗝孢_到或优于Ⅲ类水质比例达到95%，请在导入审核时补全",
     ]
+    for indicator in plan["indicators"]:
+        assert not any(c in indicator["name"] for c in "?？_\ufffd"), indicator["name"]
 
 
 # --- small plans -------------------------------------------------------------------------------
@@ -251,3 +255,17 @@ def test_suggest_aliases_is_symmetric() -> None:
     assert suggest_aliases(["区卫健局", "区教育局", "区卫生健康局"]) == {
         "区卫健局": ["区卫生健康局"], "区教育局": [], "区卫生健康局": ["区卫健局"],
     }
+
+
+@pytest.mark.parametrize(
+    ("name", "clean", "cut"),
+    [
+        ("地表水省控？嗝孢_到或优于Ⅲ类水质比例", "地表水省控…到或优于Ⅲ类水质比例", "？嗝孢_"),
+        ("产品质量\ufffd\ufffd合格率", "产品质量…合格率", "\ufffd\ufffd"),
+        ("衢州市制造业产品质量合格率", "衢州市制造业产品质量合格率", None),
+    ],
+)
+def test_indicator_name_drops_unreadable_span(name: str, clean: str, cut: str | None) -> None:
+    from qualitygov.plans.importer.indicators import strip_garble
+
+    assert strip_garble(name) == (clean, cut)
