@@ -52,3 +52,52 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit head #{self.last_seq}"
+
+
+class Notification(models.Model):
+    """An in-app notice to one user (reminders, overdue and escalation notices, returns)."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=40, db_index=True)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    dedup_key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read = models.BooleanField(_("read"), default=False)
+    emailed = models.BooleanField(_("e-mailed"), default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Attachment(models.Model):
+    """An uploaded evidence file (佐证材料), checked for size and real type before it is stored.
+
+    Owned by whatever refers to it (a report, an observation, a finding) through `owner_type` and
+    `owner_id`; `unit_ref` scopes it like its owner.
+    """
+
+    file = models.FileField(upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    owner_type = models.CharField(max_length=80, db_index=True)
+    owner_id = models.CharField(max_length=64, db_index=True)
+    unit_ref = models.BigIntegerField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -17,3 +17,55 @@ class IndicatorScope(models.TextChoices):
 class Nature(models.TextChoices):
     EXPECTED = "expected", _("Expected")
     BINDING = "binding", _("Binding")
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    HALF_YEARLY = "half_yearly", _("Half-yearly")
+    YEARLY = "yearly", _("Yearly")
+
+
+class Aggregation(models.TextChoices):
+    LATEST = "latest", _("Latest value")
+    SUM = "sum", _("Sum of periods")
+    AVERAGE = "average", _("Average of periods")
+
+
+class DataSource(models.TextChoices):
+    ENTERED = "entered", _("Entered by the responsible unit")
+    COMPUTED = "computed", _("Computed from platform data")
+
+
+class ObservationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+
+
+#: Named transitions of an observation: name → (from states, to state).
+OBSERVATION_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "submit": (frozenset({ObservationStatus.DRAFT, ObservationStatus.RETURNED}), ObservationStatus.SUBMITTED),
+    "return": (frozenset({ObservationStatus.SUBMITTED}), ObservationStatus.RETURNED),
+    "approve": (frozenset({ObservationStatus.SUBMITTED}), ObservationStatus.APPROVED),
+}
+
+
+class Light(models.TextChoices):
+    GREEN = "green", _("Green")
+    YELLOW = "yellow", _("Yellow")
+    RED = "red", _("Red")
+    GREY = "grey", _("No data")
+
+
+class ForecastStatus(models.TextChoices):
+    ON_TRACK = "on_track", _("Forecast: will meet")
+    WILL_MISS = "will_miss", _("Forecast: will miss")
+    INSUFFICIENT = "insufficient", _("Insufficient data")
+
+
+class ChangeRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")

@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qualitygov.accounts.models import OrgUnit
+from qualitygov.core.scoping import ScopedQuerySet
+from qualitygov.plans.choices import ResponsibilityRole
 from qualitygov.plans.models import Plan, Task
 
-from .choices import Comparator, IndicatorScope, Nature
+from .choices import (
+    Aggregation,
+    ChangeRequestStatus,
+    Comparator,
+    DataSource,
+    ForecastStatus,
+    Frequency,
+    IndicatorScope,
+    Light,
+    Nature,
+    ObservationStatus,
+)
+
+
+class IndicatorQuerySet(ScopedQuerySet):
+    """Indicators are in scope through their responsible units."""
+
+    scope_lookup = "responsibilities__unit"
 
 
 class Indicator(models.Model):
@@ -23,6 +44,23 @@ class Indicator(models.Model):
     scope = models.CharField(_("where stated"), max_length=8, choices=IndicatorScope.choices)
     source = models.TextField(_("source clause"), blank=True)
     order = models.PositiveIntegerField(default=0)
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    baseline_value = models.DecimalField(_("baseline value"), max_digits=18, decimal_places=4, null=True, blank=True)
+    frequency = models.CharField(_("reporting frequency"), max_length=12, choices=Frequency.choices,
+                                 default=Frequency.YEARLY)
+    aggregation = models.CharField(_("how periods combine"), max_length=10, choices=Aggregation.choices,
+                                   default=Aggregation.LATEST)
+    data_source = models.CharField(_("data source"), max_length=10, choices=DataSource.choices,
+                                   default=DataSource.ENTERED)
+    computed_by = models.CharField(_("computing function"), max_length=100, blank=True,
+                                   help_text=_("Registered name of the function that computes the value."))
+    by_town = models.BooleanField(_("broken down by town"), default=False)
+    physical_max = models.DecimalField(_("physical upper limit"), max_digits=18, decimal_places=4, null=True,
+                                       blank=True, help_text=_("E.g. 100 for a percentage."))
+    due_days = models.PositiveSmallIntegerField(_("days after period end until due"), default=15)
+    grace_days = models.PositiveSmallIntegerField(_("grace days"), default=5)
+
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan_id", "order"]
@@ -32,3 +70,168 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class IndicatorResponsibility(models.Model):
+    """A unit that reports the indicator (lead) or contributes (co)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="responsibilities")
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="indicator_responsibilities")
+    role = models.CharField(_("role"), max_length=8, choices=ResponsibilityRole.choices,
+                            default=ResponsibilityRole.LEAD)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["indicator", "unit"], name="indicator_resp_unique")]
+        verbose_name = _("indicator responsibility")
+        verbose_name_plural = _("indicator responsibilities")
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} · {self.unit}"
+
+
+class IndicatorTarget(models.Model):
+    """An interim (or the final) target for one year; years without a row follow the straight line."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("target value"), max_digits=18, decimal_places=4)
+
+    class Meta:
+        ordering = ["indicator_id", "year"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="indicator_target_unique_year")]
+        verbose_name = _("interim target")
+        verbose_name_plural = _("interim targets")
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.year}: {self.value}"
+
+
+class ReportingPeriod(models.Model):
+    """One reporting period of an indicator, with its due date."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="periods")
+    label = models.CharField(_("period"), max_length=30)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    due_date = models.DateField(_("due date"), db_index=True)
+    grace_days = models.PositiveSmallIntegerField(_("grace days"), default=5)
+
+    class Meta:
+        ordering = ["indicator_id", "start"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "start"], name="period_unique_start")]
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ObservationQuerySet(ScopedQuerySet):
+    scope_lookup = "unit"
+
+
+class Observation(models.Model):
+    """A value reported by `unit` for one period (and one town when the indicator is broken down)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="observations")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="observations")
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="observations")
+    town = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=4, null=True, blank=True)
+    first_submitted_value = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ObservationStatus.choices,
+                              default=ObservationStatus.DRAFT, db_index=True)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ObservationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["indicator_id", "period__start"]
+        constraints = [models.UniqueConstraint(fields=["period", "unit", "town"], name="observation_unique",
+                                               nulls_distinct=False)]
+        indexes = [models.Index(fields=["indicator", "status"]), models.Index(fields=["unit", "status"])]
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period.label} {self.unit}: {self.value}"
+
+
+class ObservationChangeRequest(models.Model):
+    """A request to correct an approved (locked) value, decided by an approver."""
+
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="change_requests")
+    new_value = models.DecimalField(_("new value"), max_digits=18, decimal_places=4)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=10, choices=ChangeRequestStatus.choices,
+                              default=ChangeRequestStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+
+    def __str__(self) -> str:
+        return f"{self.observation} → {self.new_value}"
+
+
+class StatusRuleSet(models.Model):
+    """Versioned status thresholds: the set in force on a date is the latest `effective_from` ≤ that date.
+
+    `params` (JSON): yellow_gap_pct, red_gap_pct (how far behind the expected value, in % of the
+    distance from baseline to target), about_band_pct (± band for "about" targets),
+    change_factor (a new value differing from the previous by more than this factor needs a comment).
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    effective_from = models.DateField(_("effective from"), db_index=True)
+    legal_basis = models.CharField(_("basis"), max_length=300, blank=True)
+    params = models.JSONField(_("parameters"), default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name = _("status rule set")
+        verbose_name_plural = _("status rule sets")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.effective_from})"
+
+
+class IndicatorStatus(models.Model):
+    """The indicator's current light and forecast, with every input that produced them."""
+
+    indicator = models.OneToOneField(Indicator, on_delete=models.CASCADE, related_name="status")
+    as_of = models.DateField(_("as of"))
+    light = models.CharField(_("light"), max_length=8, choices=Light.choices, default=Light.GREY)
+    latest_value = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    latest_period = models.CharField(max_length=30, blank=True)
+    expected_value = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    gap = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    rule = models.CharField(_("rule that fired"), max_length=100, blank=True)
+    inputs = models.JSONField(default=dict)
+    forecast_value = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    forecast_status = models.CharField(max_length=12, choices=ForecastStatus.choices,
+                                       default=ForecastStatus.INSUFFICIENT)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("indicator status")
+        verbose_name_plural = _("indicator statuses")
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code}: {self.light}"

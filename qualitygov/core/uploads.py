@@ -1,0 +1,117 @@
+"""Checking uploaded files: size, extension and real content type (magic bytes), before storing.
+
+Evidence may be PDF, images, Office documents (OOXML), plain text or CSV. A file whose bytes do
+not match its extension (an .exe renamed .pdf, a zip renamed .docx without word/document.xml) is
+refused and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import zipfile
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .audit import audit_record
+from .errors import ServiceError
+from .models import Attachment
+
+EVIDENCE_MAX_BYTES_DEFAULT = 20 * 1024 * 1024
+
+_OOXML = {".docx": "word/", ".xlsx": "xl/", ".pptx": "ppt/"}
+_MIME = {
+    ".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".txt": "text/plain", ".csv": "text/csv",
+}
+EVIDENCE_EXTENSIONS = tuple(_MIME)
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    name: str
+    data: bytes
+    extension: str
+    content_type: str
+    sha256: str
+
+
+def _looks_like(ext: str, data: bytes) -> bool:
+    if ext == ".pdf":
+        return data.startswith(b"%PDF-")
+    if ext == ".png":
+        return data.startswith(b"\x89PNG\r\n\x1a\n")
+    if ext in {".jpg", ".jpeg"}:
+        return data.startswith(b"\xff\xd8\xff")
+    if ext in _OOXML:
+        if not data.startswith(b"PK\x03\x04"):
+            return False
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                names = zf.namelist()
+        except (zipfile.BadZipFile, ValueError, OSError):
+            return False
+        return "[Content_Types].xml" in names and any(n.startswith(_OOXML[ext]) for n in names)
+    if ext in {".txt", ".csv"}:
+        if b"\x00" in data[:8192]:
+            return False
+        for encoding in ("utf-8", "gb18030"):
+            try:
+                data.decode(encoding)
+                return True
+            except UnicodeDecodeError:
+                continue
+        return False
+    return False
+
+
+def check_upload(uploaded, *, allowed: tuple[str, ...] = EVIDENCE_EXTENSIONS, max_bytes: int | None = None) -> CheckedFile:
+    """Read and check an uploaded file; ServiceError (Chinese message) when it is refused."""
+    max_bytes = max_bytes or getattr(settings, "QUALITYGOV_EVIDENCE_MAX_BYTES", EVIDENCE_MAX_BYTES_DEFAULT)
+    name = os.path.basename(getattr(uploaded, "name", "") or "")[:255]
+    ext = os.path.splitext(name)[1].lower()
+    size = getattr(uploaded, "size", None)
+    if size is not None and size > max_bytes:
+        raise ServiceError(_("“%(name)s” is %(size).1f MB; the limit is %(limit).0f MB.")
+                           % {"name": name, "size": size / 1048576, "limit": max_bytes / 1048576},
+                           code="too_large", fields={"file": [_("File too large.")]})
+    if ext not in allowed:
+        raise ServiceError(_("“%(name)s”: this type of file is not accepted (allowed: %(allowed)s).")
+                           % {"name": name, "allowed": " ".join(allowed)}, code="bad_type",
+                           fields={"file": [_("File type not accepted.")]})
+    data = uploaded.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ServiceError(_("“%(name)s” is larger than the limit of %(limit).0f MB.")
+                           % {"name": name, "limit": max_bytes / 1048576}, code="too_large",
+                           fields={"file": [_("File too large.")]})
+    if not data:
+        raise ServiceError(_("“%(name)s” is empty.") % {"name": name}, code="empty", fields={"file": [_("Empty file.")]})
+    if not _looks_like(ext, data):
+        raise ServiceError(_("“%(name)s” is not really a %(ext)s file.") % {"name": name, "ext": ext},
+                           code="disguised", fields={"file": [_("The content does not match the file type.")]})
+    return CheckedFile(name=name, data=data, extension=ext, content_type=_MIME[ext],
+                       sha256=hashlib.sha256(data).hexdigest())
+
+
+@transaction.atomic
+def attachment_create(*, actor, checked: CheckedFile, owner, unit=None) -> Attachment:
+    """Store a checked file for `owner` (any model instance) with an audit event."""
+    attachment = Attachment(
+        original_name=checked.name, content_type=checked.content_type, size=len(checked.data),
+        sha256=checked.sha256, owner_type=owner._meta.label_lower, owner_id=str(owner.pk),
+        unit_ref=getattr(unit, "pk", None), uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    attachment.file.save(f"{checked.sha256[:16]}{checked.extension}", ContentFile(checked.data), save=False)
+    attachment.save()
+    audit_record(actor=actor, action="attachment.create", obj=attachment, unit=unit,
+                 changes={"owner": f"{attachment.owner_type}:{attachment.owner_id}", "name": checked.name,
+                          "size": attachment.size, "sha256": checked.sha256})
+    return attachment
