@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PYTEST_ARGS ?= -n 2
 
-.PHONY: install demo test lint messages browser-deps clean
+.PHONY: install demo test test-fast test-browser ci lint messages browser-deps clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("QualityGov needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -30,8 +30,23 @@ browser-deps:
 	  else echo "Browser tests need Debian's Chromium: sudo apt-get install -y chromium" >&2; fi; \
 	fi
 
+# pytest exits 5 when it collected no tests: a suite that ran nothing must not look green.
+PYTEST_RUN = $(BIN)/pytest $(PYTEST_ARGS) $(1); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests (exit 5): nothing was checked" >&2; fi; exit $$rc
+
 test: install messages browser-deps
-	$(BIN)/pytest $(PYTEST_ARGS)
+	@$(call PYTEST_RUN,)
+
+# The suite without the browser tests, and the browser tests alone.
+test-fast: install messages
+	@$(call PYTEST_RUN,-m "not browser")
+
+test-browser: install messages browser-deps
+	@$(call PYTEST_RUN,-m browser)
+
+# What CI runs: lint, then `make test` on SQLite and on PostgreSQL (see .ci/run).
+ci:
+	bash .ci/run
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,21 +1,38 @@
 """`/api/v1/` and the OpenAPI schema. Each app contributes a router module `qualitygov.<app>.api.urls`."""
 
+from django.contrib.auth.views import redirect_to_login
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
-from qualitygov.core.access import LOGIN
+from qualitygov.core.access import LOGIN, rule_allows
+from qualitygov.core.api.base import ApiViewMixin
 
 
-class SchemaView(SpectacularAPIView):
+class SchemaView(ApiViewMixin, SpectacularAPIView):
+    """The OpenAPI document; machines may fetch it with their token."""
+
     access_rule = LOGIN
 
 
 class DocsView(SpectacularRedocView):
+    """Redoc over the schema, from bundled static files only (intranets have no internet).
+
+    A page for people: anyone not allowed by the rule is sent to the sign-in page.
+    """
+
     access_rule = LOGIN
+    template_name = "core/api_docs.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        # Before DRF's own handling, so every method from a signed-out browser goes to sign in.
+        if not rule_allows(self.access_rule, request.user):
+            return redirect_to_login(request.get_full_path())
+        return super().dispatch(request, *args, **kwargs)
 
 
 urlpatterns = [
     path("v1/", include("qualitygov.accounts.api.urls")),
+    path("v1/", include("qualitygov.core.api.urls")),
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -153,9 +153,10 @@ EMAIL_HOST = os.environ.get("QUALITYGOV_EMAIL_HOST", "localhost")
 DEFAULT_FROM_EMAIL = os.environ.get("QUALITYGOV_FROM_EMAIL", "qualitygov@localhost")
 
 REST_FRAMEWORK = {
+    # Token first: an anonymous request then answers 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from .auth import login_failure_record, login_locked
+from .choices import OrgUnitKind, Role
+from .models import OrgUnit
 
 
 def client_ip(request) -> str | None:
@@ -29,3 +34,179 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             if username:
                 login_failure_record(username=username, ip_address=client_ip(self.request))
             raise
+
+
+# Django 5.2's MinimumLengthValidator asks for this msgid, but Django's zh_Hans catalogue only has the
+# older "%(min_length)d" wording; declaring it here puts it in this app's catalogue so it shows in Chinese.
+PASSWORD_TOO_SHORT = ngettext_lazy(
+    "This password is too short. It must contain at least %d character.",
+    "This password is too short. It must contain at least %d characters.",
+    "min_length",
+)
+
+ALIAS_SEPARATORS = re.compile(r"[,，、;；\n]+")
+
+
+def split_aliases(text: str) -> list[str]:
+    """Aliases typed as one list, separated by commas (half or full width), 、, semicolons or new lines."""
+    seen: list[str] = []
+    for part in ALIAS_SEPARATORS.split(text or ""):
+        part = part.strip()
+        if part and part not in seen:
+            seen.append(part)
+    return seen
+
+
+class UnitChoiceField(forms.ChoiceField):
+    """Pick one of `units` (OrgUnits or tree rows, in tree order, with `.tree_depth`); cleans to the OrgUnit.
+
+    Given OrgUnits it needs no query; given rows, one query for the chosen unit.
+    """
+
+    def __init__(self, units: list, *, empty_label: str = "---------", **kwargs):
+        self.units = {str(u.pk): u for u in units}
+        choices = [("", empty_label)] + [
+            (str(u.pk), "\u3000" * getattr(u, "tree_depth", 0) + u.name) for u in units
+        ]
+        super().__init__(choices=choices, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in (None, ""):
+            return None
+        unit = self.units[str(value)]
+        return unit if isinstance(unit, OrgUnit) else OrgUnit.objects.get(pk=unit.pk)
+
+    def prepare_value(self, value):
+        return str(value.pk) if isinstance(value, OrgUnit) else value
+
+
+class OrgUnitForm(forms.Form):
+    """Create or edit a unit. `parents` are the units the office may place it under (tree order)."""
+
+    name = forms.CharField(label=_("Full name"), max_length=120)
+    short_name = forms.CharField(label=_("Short name"), max_length=60, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=OrgUnitKind.choices)
+    parent = forms.Field(label=_("Parent unit"))
+    sort_order = forms.IntegerField(label=_("Sort order"), initial=0,
+                                    help_text=_("Smaller numbers come first among units with the same parent."))
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    aliases = forms.CharField(
+        label=_("Aliases"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Other names of the unit (abbreviations, former names), separated by commas or 、."),
+    )
+
+    def __init__(self, *args, parents: list[OrgUnit], parent_required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"] = UnitChoiceField(
+            parents, label=_("Parent unit"), required=parent_required,
+            empty_label=_("— none (top of the tree) —") if not parent_required else "---------",
+        )
+        _style(self)
+
+    def clean_aliases(self) -> list[str]:
+        return split_aliases(self.cleaned_data.get("aliases", ""))
+
+
+class OrgUnitMergeForm(forms.Form):
+    """Choose the unit that `source` merges into."""
+
+    target = forms.Field(label=_("Merge into"))
+
+    def __init__(self, *args, targets: list[OrgUnit], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"] = UnitChoiceField(
+            targets, label=_("Merge into"),
+            help_text=_("The unit that remains; the merged unit's names become its aliases."),
+        )
+        _style(self)
+
+
+def _style(form: forms.Form) -> None:
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(field.widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        field.widget.attrs.setdefault("class", css)
+
+
+class UserCreateForm(forms.Form):
+    """A new user: profile, initial password (twice), home unit and the first grant."""
+
+    username = forms.CharField(label=_("User name"), max_length=150)
+    display_name = forms.CharField(label=_("Display name"), max_length=60, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    unit = forms.Field(label=_("Unit"))
+    password1 = forms.CharField(label=_("Initial password"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                help_text=_("At least 10 characters, not only digits, not a common password."))
+    password2 = forms.CharField(label=_("Initial password (again)"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    grant_unit = forms.Field(label=_("Role at unit"))
+    include_descendants = forms.BooleanField(label=_("Include subordinate units"), required=False)
+
+    def __init__(self, *args, units: list[OrgUnit], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"] = UnitChoiceField(units, label=_("Unit"))
+        self.fields["grant_unit"] = UnitChoiceField(units, label=_("Role at unit"))
+        # Keep the field order declared above (replacing fields appends nothing; order is by key).
+        _style(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", _("The two passwords do not match."))
+        return data
+
+
+class UserEditForm(forms.Form):
+    """Profile fields an office admin may change."""
+
+    username = forms.CharField(label=_("User name"), max_length=150)
+    display_name = forms.CharField(label=_("Display name"), max_length=60, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    unit = forms.Field(label=_("Unit"))
+
+    def __init__(self, *args, units: list[OrgUnit], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"] = UnitChoiceField(units, label=_("Unit"))
+        _style(self)
+
+
+class PasswordResetForm(forms.Form):
+    """The office sets a new password for a user."""
+
+    password1 = forms.CharField(label=_("New password"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                help_text=_("At least 10 characters, not only digits, not a common password."))
+    password2 = forms.CharField(label=_("New password (again)"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", _("The two passwords do not match."))
+        return data
+
+
+class GrantForm(forms.Form):
+    """A role at a unit, optionally with its subordinate units."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    unit = forms.Field(label=_("Unit"))
+    include_descendants = forms.BooleanField(label=_("Include subordinate units"), required=False)
+
+    def __init__(self, *args, units: list[OrgUnit], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"] = UnitChoiceField(units, label=_("Unit"))
+        _style(self)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+
 from django.db.models import Prefetch, QuerySet
 
 from qualitygov.core.errors import NotFoundError
@@ -34,14 +37,38 @@ def org_unit_lookup(name: str) -> OrgUnit | None:
     return OrgUnit.objects.named(name).first()
 
 
+def _tree_order(units: list) -> list:
+    """Depth-first order of `units` (anything with pk, parent_id, depth, sort_order), setting `.tree_depth`.
+
+    Siblings come by `sort_order`, then creation order. A unit whose parent is not in `units`
+    starts its own branch; depths stay relative to the shallowest unit.
+    """
+    if not units:
+        return units
+    top = min(u.depth for u in units)
+    ids = {u.pk for u in units}
+    children: dict[int | None, list] = {}
+    for unit in units:
+        unit.tree_depth = unit.depth - top
+        children.setdefault(unit.parent_id if unit.parent_id in ids else None, []).append(unit)
+    for siblings in children.values():
+        siblings.sort(key=lambda u: (u.sort_order, u.pk))
+    ordered: list = []
+    stack = list(reversed(children.get(None, [])))
+    while stack:
+        unit = stack.pop()
+        ordered.append(unit)
+        stack.extend(reversed(children.get(unit.pk, [])))
+    return ordered
+
+
 def org_unit_tree(*, user, action: str = Action.VIEW) -> list[OrgUnit]:
-    """Visible units in tree order, each with `.tree_depth` relative to the shallowest visible unit."""
-    units = list(org_unit_list_visible(user=user, action=action))
-    if units:
-        top = min(u.depth for u in units)
-        for unit in units:
-            unit.tree_depth = unit.depth - top
-    return units
+    """Visible units in tree order, each with `.tree_depth` relative to the shallowest visible unit.
+
+    Siblings come by `sort_order`, then creation order. A visible unit whose parent is not visible
+    starts its own branch at its own depth.
+    """
+    return _tree_order(list(org_unit_list_visible(user=user, action=action)))
 
 
 def user_list_visible(*, user, action: str = Action.MANAGE) -> QuerySet[User]:
@@ -67,3 +94,139 @@ def user_get_visible(*, user, pk: int, action: str = Action.MANAGE) -> User:
 def user_grants(*, user) -> list[Grant]:
     """The signed-in user's own grants, for the home page's scope summary."""
     return list(Grant.objects.filter(user=user).select_related("unit").order_by("role", "unit__path"))
+
+
+@dataclass(slots=True)
+class OrgUnitRow:
+    """One line of the organisation tree: plain values, no model instance (the tree can be long)."""
+
+    pk: int
+    parent_id: int | None
+    kind: str
+    name: str
+    short_name: str
+    sort_order: int
+    is_active: bool
+    depth: int
+    aliases: list[str] = dataclass_field(default_factory=list)
+    parent_name: str = ""
+    tree_depth: int = 0
+
+
+def org_unit_tree_rows(
+    *, user, action: str = Action.VIEW, kind: str = "", search: str = ""
+) -> list[OrgUnitRow]:
+    """The visible tree as rows, optionally narrowed to `kind` and/or to units whose name, short name
+    or an alias contains `search` (case-insensitive). Two queries, whatever the size of the tree.
+
+    `.tree_depth` stays relative to the shallowest unit visible at all, so indentation does not
+    shift when a filter hides the top of the tree; `.parent_name` is set for every unit with a parent.
+    """
+    visible = OrgUnit.objects.visible_to(user, action)
+    rows = [
+        OrgUnitRow(*values)
+        for values in visible.values_list(
+            "pk", "parent_id", "kind", "name", "short_name", "sort_order", "is_active", "depth"
+        )
+    ]
+    by_pk = {row.pk: row for row in rows}
+    for unit_id, name in (
+        OrgUnitAlias.objects.filter(unit__in=visible).order_by("name").values_list("unit_id", "name")
+    ):
+        by_pk[unit_id].aliases.append(name)
+    rows = _tree_order(rows)
+    search = search.strip().lower()
+    if kind or search:
+        rows = [
+            row for row in rows
+            if (not kind or row.kind == kind)
+            and (not search or any(search in n.lower() for n in (row.name, row.short_name, *row.aliases)))
+        ]
+    missing = {row.parent_id for row in rows if row.parent_id and row.parent_id not in by_pk}
+    names = dict(OrgUnit.objects.filter(pk__in=missing).values_list("pk", "name")) if missing else {}
+    for row in rows:
+        if row.parent_id:
+            parent = by_pk.get(row.parent_id)
+            row.parent_name = parent.name if parent else names.get(row.parent_id, "")
+    return rows
+
+
+def org_unit_lookup_visible(*, user, name: str, action: str = Action.VIEW) -> OrgUnit | None:
+    """The unit known by `name` (full name, short name or alias) if `user` may see it; else None."""
+    name = name.strip()
+    if not name:
+        return None
+    return org_unit_list_visible(user=user, action=action).filter(
+        pk__in=OrgUnit.objects.named(name).values("pk")
+    ).first()
+
+
+def org_unit_members(*, unit: OrgUnit) -> QuerySet[User]:
+    """Users whose home unit is `unit`, by user name."""
+    return User.objects.filter(unit=unit).order_by("username")
+
+
+def org_unit_grants(*, unit: OrgUnit) -> QuerySet[Grant]:
+    """Grants held at `unit`, with their users."""
+    return Grant.objects.filter(unit=unit).select_related("user").order_by("role", "user__username")
+
+
+def org_unit_children_visible(*, user, unit: OrgUnit, action: str = Action.VIEW) -> QuerySet[OrgUnit]:
+    """Direct subordinate units of `unit` that `user` may see, in tree order."""
+    return OrgUnit.objects.visible_to(user, action).filter(parent=unit).order_by("sort_order", "path")
+
+
+def org_unit_merge_preview(*, source: OrgUnit, target: OrgUnit) -> dict:
+    """What `org_unit_merge(source→target)` would move: `{"references": [(model, field, count)], "names": [...]}`.
+
+    `references` lists every foreign key to OrgUnit (subordinate units first) with a non-zero count
+    of rows now pointing at `source`; `names` are the names that become aliases of `target`.
+    """
+    from .services import _org_unit_references
+
+    rows: list[tuple[type, object, int]] = []
+    children = OrgUnit.objects.filter(parent=source).count()
+    if children:
+        rows.append((OrgUnit, OrgUnit._meta.get_field("parent"), children))
+    for model, field in _org_unit_references():
+        count = model._default_manager.filter(**{field.name: source}).count()
+        if count:
+            rows.append((model, field, count))
+    names = [source.name] + ([source.short_name] if source.short_name else []) + list(
+        source.aliases.values_list("name", flat=True)
+    )
+    names = [n for n in names if n not in {target.name, target.short_name}]
+    return {"references": rows, "names": names}
+
+
+def user_list_filtered(
+    *, user, search: str = "", unit_id: int | None = None, role: str = "", active: str = ""
+) -> QuerySet[User]:
+    """`user_list_visible` narrowed by text (user name, display name, phone, e-mail), home unit, role, active flag."""
+    from django.db.models import Q
+
+    qs = user_list_visible(user=user)
+    search = search.strip()
+    if search:
+        qs = qs.filter(
+            Q(username__icontains=search) | Q(display_name__icontains=search) | Q(phone__icontains=search)
+            | Q(email__icontains=search)
+        )
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    if role:
+        qs = qs.filter(pk__in=Grant.objects.filter(role=role).values("user_id"))
+    if active in {"1", "0"}:
+        qs = qs.filter(is_active=active == "1")
+    return qs
+
+
+def grant_get_manageable(*, user, pk: int) -> Grant:
+    """A grant whose holder and unit both lie in `user`'s manage scope; NotFoundError otherwise."""
+    grant = Grant.objects.select_related("user", "unit").filter(pk=pk).first()
+    if grant is None:
+        raise NotFoundError("not found")
+    scope = scope_for(user, Action.MANAGE)
+    if grant.unit_id not in scope or not user_list_visible(user=user).filter(pk=grant.user_id).exists():
+        raise NotFoundError("not found")
+    return grant

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_org, views_users
 
 app_name = "accounts"
 
@@ -8,4 +8,22 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/", views.password_change, name="password_change"),
+    # Organisation tree
+    path("org/", views_org.org_tree, name="org_tree"),
+    path("org/export.xlsx", views_org.org_export, name="org_export"),
+    path("org/new/", views_org.unit_create, name="unit_create"),
+    path("org/<int:pk>/", views_org.unit_detail, name="unit_detail"),
+    path("org/<int:pk>/edit/", views_org.unit_edit, name="unit_edit"),
+    path("org/<int:pk>/deactivate/", views_org.unit_deactivate, name="unit_deactivate"),
+    path("org/<int:pk>/merge/", views_org.unit_merge, name="unit_merge"),
+    # Users and grants
+    path("users/", views_users.user_list, name="user_list"),
+    path("users/export.xlsx", views_users.user_export, name="user_export"),
+    path("users/new/", views_users.user_create, name="user_create"),
+    path("users/<int:pk>/", views_users.user_detail, name="user_detail"),
+    path("users/<int:pk>/edit/", views_users.user_edit, name="user_edit"),
+    path("users/<int:pk>/active/", views_users.user_set_active, name="user_set_active"),
+    path("users/<int:pk>/password/", views_users.user_password, name="user_password"),
+    path("users/<int:pk>/grants/new/", views_users.grant_add, name="grant_add"),
+    path("grants/<int:pk>/delete/", views_users.grant_delete, name="grant_delete"),
 ]

@@ -154,6 +154,8 @@ class PlanImport(models.Model):
     source_sha256 = models.CharField(max_length=64)
     parsed = models.JSONField(default=dict)
     corrections = models.JSONField(default=dict, blank=True)
+    #: What confirming did: counts and warnings (removed tasks kept because work is attached…).
+    outcome = models.JSONField(default=dict, blank=True)
     revises = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                 verbose_name=_("revises plan"))
     plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="imports")

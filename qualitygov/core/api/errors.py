@@ -1,4 +1,9 @@
-"""One error body for the whole API: `{"code": ..., "message": ..., "fields": {...}}`."""
+"""One error body for the whole API: `{"code": ..., "message": ..., "fields": {...}}`.
+
+Codes: `malformed` (body is not valid JSON), `invalid` (validation; `fields` names each field's
+messages), `not_found` (missing or outside the caller's scope), `not_authenticated` (no or bad
+credentials), `throttled`, `conflict`, and the codes services raise (`duplicate`, ...).
+"""
 
 from __future__ import annotations
 
@@ -9,42 +14,58 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from qualitygov.core.errors import ServiceError
+from qualitygov.core.errors import NotFoundError, ServiceError
+
+
+def _messages(value) -> list[str]:
+    if isinstance(value, dict):
+        return [f"{k}: {m}" for k, v in value.items() for m in _messages(v)]
+    if isinstance(value, list):
+        return [m for item in value for m in _messages(item)]
+    return [str(value)]
 
 
 def _flatten(detail) -> dict[str, list[str]]:
     if isinstance(detail, dict):
-        return {str(k): [str(x) for x in (v if isinstance(v, list) else [v])] for k, v in detail.items()}
+        return {str(k): _messages(v) for k, v in detail.items()}
     return {}
 
 
+def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict:
+    return {"code": code, "message": message, "fields": fields or {}}
+
+
+def _not_found() -> Response:
+    return Response(error_body("not_found", _("Not found.")), status=status.HTTP_404_NOT_FOUND)
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, NotFoundError):
+        return _not_found()
     if isinstance(exc, ServiceError):
-        return Response({"code": exc.code, "message": exc.message, "fields": exc.fields}, status=exc.status)
+        return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status)
     if isinstance(exc, Http404 | exceptions.NotFound | PermissionDenied | exceptions.PermissionDenied):
         # Forbidden looks exactly like missing.
-        return Response({"code": "not_found", "message": _("Not found."), "fields": {}}, status=404)
+        return _not_found()
     if isinstance(exc, ValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {}
-        return Response(
-            {"code": "invalid", "message": "; ".join(exc.messages), "fields": fields}, status=status.HTTP_400_BAD_REQUEST
-        )
+        return Response(error_body("invalid", "; ".join(exc.messages), fields), status=status.HTTP_400_BAD_REQUEST)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
     if isinstance(exc, exceptions.ParseError):
-        body = {"code": "malformed", "message": _("The request body is not valid JSON."), "fields": {}}
+        body = error_body("malformed", _("The request body is not valid JSON."))
     elif isinstance(exc, exceptions.ValidationError):
         fields = _flatten(exc.detail)
         message = _("The data is not valid.")
         if isinstance(exc.detail, list):
-            message = "; ".join(str(x) for x in exc.detail)
-        body = {"code": "invalid", "message": message, "fields": fields}
+            message = "; ".join(_messages(exc.detail))
+        body = error_body("invalid", message, fields)
     elif isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
-        body = {"code": "not_authenticated", "message": str(exc.detail), "fields": {}}
+        body = error_body("not_authenticated", str(exc.detail))
     elif isinstance(exc, exceptions.Throttled):
-        body = {"code": "throttled", "message": str(exc.detail), "fields": {}}
+        body = error_body("throttled", str(exc.detail))
     else:
-        body = {"code": getattr(exc, "default_code", "error"), "message": str(getattr(exc, "detail", exc)), "fields": {}}
+        body = error_body(getattr(exc, "default_code", "error"), str(getattr(exc, "detail", exc)))
     response.data = body
     return response

@@ -1,0 +1,63 @@
+"""Excel exports of the organisation tree and of users."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qualitygov.core.io import xlsx_response
+
+from .choices import OrgUnitKind
+from .models import User
+from .selectors import OrgUnitRow
+
+
+def org_units_xlsx(units: Iterable[OrgUnitRow]) -> HttpResponse:
+    """One row per unit in tree order; the full name is indented by its level in the tree."""
+    kind_labels = {value: str(label) for value, label in OrgUnitKind.choices}
+    header = [_("Level"), _("Full name"), _("Short name"), _("Kind"), _("Parent unit"), _("Aliases"), _("Active"),
+              _("Sort order"), _("ID")]
+    rows = (
+        [
+            unit.tree_depth + 1,
+            "\u3000" * unit.tree_depth + unit.name,
+            unit.short_name,
+            kind_labels.get(unit.kind, unit.kind),
+            unit.parent_name,
+            "、".join(unit.aliases),
+            unit.is_active,
+            unit.sort_order,
+            unit.pk,
+        ]
+        for unit in units
+    )
+    title = _("Organisation")
+    filename = f"{title}-{timezone.localdate():%Y%m%d}.xlsx"
+    return xlsx_response(filename, [(title, header, rows)], widths={title: [6, 40, 20, 12, 30, 40, 6, 8, 8]})
+
+
+def users_xlsx(users: Iterable[User]) -> HttpResponse:
+    """One row per user with their home unit and every grant, e.g. "部门联络员 @ 区经信局"."""
+    header = [_("User name"), _("Display name"), _("Unit"), _("Roles"), _("Phone"), _("E-mail"), _("Active"),
+              _("Last sign-in")]
+
+    def roles(user: User) -> str:
+        parts = []
+        for grant in user.grants.all():
+            text = f"{grant.get_role_display()} @ {grant.unit.label}"
+            if grant.include_descendants:
+                text += _(" (and subordinate units)")
+            parts.append(text)
+        return "；".join(parts)
+
+    rows = (
+        [user.username, user.display_name, user.unit.name if user.unit_id else "", roles(user), user.phone,
+         user.email, user.is_active, user.last_login]
+        for user in users
+    )
+    title = _("Users")
+    filename = f"{title}-{timezone.localdate():%Y%m%d}.xlsx"
+    return xlsx_response(filename, [(title, header, rows)], widths={title: [16, 24, 36, 50, 16, 24, 6, 18]})

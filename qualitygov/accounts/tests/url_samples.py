@@ -1,0 +1,37 @@
+"""URL kwargs for the permission matrix: the organisation and user pages of accounts."""
+
+from __future__ import annotations
+
+
+def _grant_of_liaison_a(cast) -> int:
+    from qualitygov.accounts.models import Grant
+
+    return Grant.objects.get(user=cast.liaison_a, unit=cast.dept_a).pk
+
+
+def _unit(cast) -> dict:
+    return {"pk": cast.dept_a.pk, "owner": "liaison_a"}
+
+
+def _managed_unit(cast) -> dict:
+    return {"pk": cast.dept_a.pk, "owner": "liaison_a", "owner_action": "manage"}
+
+
+def _managed_user(cast) -> dict:
+    return {"pk": cast.liaison_a.pk, "owner": "liaison_a", "owner_action": "manage"}
+
+
+SAMPLES = {
+    "accounts:unit_detail": _unit,
+    "accounts:unit_edit": _managed_unit,
+    "accounts:unit_deactivate": _managed_unit,
+    "accounts:unit_merge": _managed_unit,
+    "accounts:user_detail": _managed_user,
+    "accounts:user_edit": _managed_user,
+    "accounts:user_password": _managed_user,
+    "accounts:grant_add": _managed_user,
+    # Changes state only on a POST; a GET is refused with 405.
+    "accounts:user_set_active": lambda cast: {**_managed_user(cast), "get_status": 405},
+    "accounts:grant_delete": lambda cast: {"pk": _grant_of_liaison_a(cast), "owner": "liaison_a",
+                                           "owner_action": "manage"},
+}

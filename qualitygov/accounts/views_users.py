@@ -1,0 +1,190 @@
+"""Users and grants, managed by office admins within the units they manage (404 elsewhere)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from qualitygov.core.access import access, action_rule
+from qualitygov.core.errors import NotFoundError, ServiceError
+
+from . import io, selectors, services
+from .choices import Action, Role
+from .forms import GrantForm, PasswordResetForm, UserCreateForm, UserEditForm
+from .models import User
+from .views_org import apply_service_error
+
+MANAGE = action_rule(Action.MANAGE)
+PAGE_SIZE = 100
+
+
+def _get_user(request, pk: int) -> User:
+    try:
+        return selectors.user_get_visible(user=request.user, pk=pk)
+    except NotFoundError as exc:
+        raise Http404 from exc
+
+
+def _manage_units(request) -> list[selectors.OrgUnitRow]:
+    return selectors.org_unit_tree_rows(user=request.user, action=Action.MANAGE)
+
+
+def _filters(request) -> dict:
+    unit = request.GET.get("unit", "")
+    role = request.GET.get("role", "")
+    active = request.GET.get("active", "")
+    return {
+        "search": request.GET.get("q", "").strip()[:100],
+        "unit_id": int(unit) if unit.isdigit() else None,
+        "role": role if role in Role.values else "",
+        "active": active if active in {"1", "0"} else "",
+    }
+
+
+@access(MANAGE)
+def user_list(request):
+    """Users of the units the admin manages, with their unit and roles; filter and export."""
+    filters = _filters(request)
+    users = selectors.user_list_filtered(user=request.user, **filters)
+    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "accounts/user_list.html", {
+        "page": page,
+        "filters": filters,
+        "units": _manage_units(request),
+        "roles": Role.choices,
+        "query": query.urlencode(),
+    })
+
+
+@access(MANAGE)
+def user_export(request):
+    """The user list (same filters, every page) as .xlsx."""
+    return io.users_xlsx(selectors.user_list_filtered(user=request.user, **_filters(request)))
+
+
+@access(MANAGE)
+def user_create(request):
+    """A new user with an initial password, a home unit and a first role."""
+    form = UserCreateForm(request.POST or None, units=_manage_units(request),
+                          initial={"unit": request.GET.get("unit", ""), "grant_unit": request.GET.get("unit", "")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_create(
+                actor=request.user, username=data["username"], password=data["password1"],
+                display_name=data["display_name"], email=data["email"], phone=data["phone"], unit=data["unit"],
+                grants=[(data["role"], data["grant_unit"], data["include_descendants"])],
+            )
+        except ServiceError as exc:
+            apply_service_error(form, exc, {"password": "password1"})
+        else:
+            messages.success(request, _("User “%(name)s” created.") % {"name": user.username})
+            return redirect("accounts:user_detail", pk=user.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "title": _("New user")})
+
+
+@access(MANAGE)
+def user_detail(request, pk: int):
+    """A user's profile and grants, with the admin's actions."""
+    subject = _get_user(request, pk)
+    return render(request, "accounts/user_detail.html", {
+        "subject": subject,
+        "grants": subject.grants.all(),
+        "grant_form": GrantForm(units=_manage_units(request)),
+    })
+
+
+@access(MANAGE)
+def user_edit(request, pk: int):
+    """Change a user's profile (user name, display name, contact details, home unit)."""
+    subject = _get_user(request, pk)
+    initial = {"username": subject.username, "display_name": subject.display_name, "email": subject.email,
+               "phone": subject.phone, "unit": subject.unit_id or ""}
+    form = UserEditForm(request.POST or None, units=_manage_units(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(actor=request.user, user=subject, **form.cleaned_data)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("User “%(name)s” saved.") % {"name": form.cleaned_data["username"]})
+            return redirect("accounts:user_detail", pk=subject.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "title": _("Edit user"), "subject": subject})
+
+
+@access(MANAGE)
+def user_set_active(request, pk: int):
+    """POST `active=0` deactivates (the user can no longer sign in), `active=1` reactivates."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    subject = _get_user(request, pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.user_update(actor=request.user, user=subject, is_active=active)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        text = _("User “%(name)s” reactivated.") if active else _("User “%(name)s” deactivated.")
+        messages.success(request, text % {"name": subject.username})
+    return redirect("accounts:user_detail", pk=subject.pk)
+
+
+@access(MANAGE)
+def user_password(request, pk: int):
+    """The office sets a new password for the user (who should change it after signing in)."""
+    subject = _get_user(request, pk)
+    form = PasswordResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_set_password(actor=request.user, user=subject, password=form.cleaned_data["password1"])
+        except ServiceError as exc:
+            apply_service_error(form, exc, {"password": "password1"})
+        else:
+            messages.success(request, _("A new password was set for “%(name)s”.") % {"name": subject.username})
+            return redirect("accounts:user_detail", pk=subject.pk)
+    return render(request, "accounts/user_form.html", {
+        "form": form, "title": _("Reset password"), "subject": subject, "submit_label": _("Set password"),
+    })
+
+
+@access(MANAGE)
+def grant_add(request, pk: int):
+    """Give the user a role at a unit the admin manages."""
+    subject = _get_user(request, pk)
+    form = GrantForm(request.POST or None, units=_manage_units(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.grant_create(actor=request.user, user=subject, role=data["role"], unit=data["unit"],
+                                  include_descendants=data["include_descendants"])
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Role added."))
+            return redirect("accounts:user_detail", pk=subject.pk)
+    return render(request, "accounts/user_form.html", {
+        "form": form, "title": _("Add a role"), "subject": subject, "submit_label": _("Add role"),
+    })
+
+
+@access(MANAGE)
+def grant_delete(request, pk: int):
+    """Confirm, then withdraw a grant."""
+    try:
+        grant = selectors.grant_get_manageable(user=request.user, pk=pk)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    if request.method == "POST":
+        try:
+            services.grant_delete(actor=request.user, grant=grant)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Role withdrawn."))
+        return redirect("accounts:user_detail", pk=grant.user_id)
+    return render(request, "accounts/grant_delete.html", {"grant": grant})

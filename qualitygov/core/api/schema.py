@@ -1,0 +1,34 @@
+"""OpenAPI generation: every operation documents the error body it can answer with."""
+
+from __future__ import annotations
+
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import permissions, serializers
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one error body of the API."""
+
+    code = serializers.CharField(help_text="malformed, invalid, not_found, not_authenticated, throttled, conflict…")
+    message = serializers.CharField(help_text="for people, in the request's language")
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()),
+                                   help_text="field name → messages (validation errors only)")
+
+
+class ApiAutoSchema(AutoSchema):
+    """Adds 400/401/404 responses with `ErrorSerializer` where the view can answer them."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        errors = []
+        if self.method in {"POST", "PUT", "PATCH"} or getattr(self.view, "filterset_class", None):
+            errors.append(("400", "malformed JSON or invalid data (`fields` names the fields)"))
+        if any(issubclass(p, permissions.IsAuthenticated) for p in self.view.permission_classes):
+            errors.append(("401", "no or invalid credentials"))
+            errors.append(("404", "missing, or outside the caller's scope (the two look alike)"))
+        for code, description in errors:
+            if code not in responses:
+                response = self._get_response_for_code(ErrorSerializer, code, direction=direction)
+                response["description"] = description
+                responses[code] = response
+        return responses

@@ -1,0 +1,34 @@
+"""`/api/v1/audit-events/`: the audit trail for office admins, scoped like the audit page."""
+
+from __future__ import annotations
+
+from rest_framework.pagination import CursorPagination
+
+from qualitygov.accounts.choices import Action
+from qualitygov.core.access import action_rule
+from qualitygov.core.filters import AuditEventApiFilter
+from qualitygov.core.selectors import audit_event_list_visible
+
+from .base import ScopedReadOnlyViewSet
+from .serializers import AuditEventSerializer
+
+
+class AuditEventPagination(CursorPagination):
+    """Cursor pages over `-seq`: new events arriving while a client pages through never shift a page."""
+
+    ordering = "-seq"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class AuditEventViewSet(ScopedReadOnlyViewSet):
+    """Audit events, newest first. Filters: actor, action, object_type, object_id, unit, request_id, since, until."""
+
+    access_rule = action_rule(Action.AUDIT)
+    serializer_class = AuditEventSerializer
+    filterset_class = AuditEventApiFilter
+    pagination_class = AuditEventPagination
+
+    def get_scoped_queryset(self, user):
+        return audit_event_list_visible(user=user)

@@ -1,0 +1,102 @@
+"""Filters over the audit trail: one set for the web page, one for the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from qualitygov.accounts.choices import Action
+from qualitygov.accounts.models import OrgUnit
+from qualitygov.accounts.selectors import org_unit_list_visible
+
+from .models import AuditEvent
+
+
+def _start_of_day(day: dt.date) -> dt.datetime:
+    """Midnight of `day` in the site's time zone (users think in local dates)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _audit_units(request) -> QuerySet[OrgUnit]:
+    if request is None:
+        return OrgUnit.objects.none()
+    return org_unit_list_visible(user=request.user, action=Action.AUDIT)
+
+
+class AuditEventFilter(django_filters.FilterSet):
+    """The audit page: who, what, when, where."""
+
+    actor = django_filters.CharFilter(
+        label=_("Who (user name)"), field_name="actor_repr", lookup_expr="icontains",
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+    )
+    action = django_filters.CharFilter(
+        label=_("Action"), field_name="action", lookup_expr="istartswith",
+        widget=forms.TextInput(attrs={"class": "form-control", "list": "audit-actions", "autocomplete": "off"}),
+    )
+    object_type = django_filters.CharFilter(
+        label=_("Object type"), field_name="object_type", lookup_expr="istartswith",
+        widget=forms.TextInput(attrs={"class": "form-control", "list": "audit-object-types", "autocomplete": "off"}),
+    )
+    object = django_filters.CharFilter(
+        label=_("Object (id or name)"), method="filter_object",
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    object_id = django_filters.CharFilter(field_name="object_id", widget=forms.HiddenInput)
+    request_id = django_filters.CharFilter(field_name="request_id", widget=forms.HiddenInput)
+    date_from = django_filters.DateFilter(
+        label=_("From date"), method="filter_date_from",
+        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To date"), method="filter_date_to",
+        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}),
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit (with subordinate units)"), queryset=_audit_units, method="filter_unit",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    class Meta:
+        model = AuditEvent
+        fields: list[str] = []
+
+    def filter_object(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(object_id=value) | Q(object_repr__icontains=value))
+
+    def filter_date_from(self, queryset, name, value):
+        return queryset.filter(at__gte=_start_of_day(value))
+
+    def filter_date_to(self, queryset, name, value):
+        return queryset.filter(at__lt=_start_of_day(value + dt.timedelta(days=1)))
+
+    def filter_unit(self, queryset, name, value):
+        subtree = OrgUnit.objects.filter(path__startswith=value.path).values("pk")
+        return queryset.filter(unit_ref__in=subtree)
+
+
+class AuditEventApiFilter(django_filters.FilterSet):
+    """`/api/v1/audit-events/`: exact matches, time bounds as ISO 8601 date-times."""
+
+    actor = django_filters.CharFilter(
+        field_name="actor_repr", lookup_expr="iexact", label="actor user name (exact, case-insensitive)"
+    )
+    action = django_filters.CharFilter(field_name="action", label="action, e.g. user.update")
+    object_type = django_filters.CharFilter(field_name="object_type", label="object type, e.g. accounts.user")
+    object_id = django_filters.CharFilter(field_name="object_id", label="object id")
+    unit = django_filters.NumberFilter(field_name="unit_ref", label="unit id")
+    request_id = django_filters.CharFilter(field_name="request_id", label="request id")
+    since = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte", label="at or after (ISO 8601)")
+    until = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt", label="before (ISO 8601)")
+
+    class Meta:
+        model = AuditEvent
+        fields: list[str] = []

@@ -1,0 +1,189 @@
+"""The audit trail pages: who may open them, scope, filters, readable changes, export, chain check."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+from openpyxl import load_workbook
+
+from qualitygov.accounts.choices import Role
+from qualitygov.accounts.services import user_create, user_update
+from qualitygov.core import views_audit
+from qualitygov.core.models import AuditEvent
+from qualitygov.core.testing import PASSWORD
+
+LIST = reverse("core:audit_list")
+EXPORT = reverse("core:audit_export")
+VERIFY = reverse("core:audit_verify")
+
+
+def _seqs(response) -> list[int]:
+    return [event.seq for event in response.context["page"].object_list]
+
+
+@pytest.fixture
+def sub_admin(cast):
+    """An office admin of 区经信局 only (no subordinate units)."""
+    return user_create(actor=cast.office, username="sub_admin", password=PASSWORD, unit=cast.dept_a,
+                       grants=[(Role.OFFICE_ADMIN, cast.dept_a, False)])
+
+
+@pytest.mark.parametrize("member", ["leader", "liaison_a", "liaison_b", "town_liaison"])
+def test_pages_are_not_found_without_the_audit_action(client_for, cast, member):
+    client = client_for(member)
+    event = AuditEvent.objects.order_by("seq").first()
+    before = AuditEvent.objects.count()
+    for url in (LIST, EXPORT, reverse("core:audit_detail", kwargs={"pk": event.pk})):
+        assert client.get(url).status_code == 404
+    assert client.post(VERIFY).status_code == 404
+    assert AuditEvent.objects.count() == before
+
+
+def test_anonymous_is_sent_to_sign_in(client, cast):
+    response = client.get(LIST)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_district_office_admin_sees_every_event_newest_first(client_for, cast):
+    response = client_for("office").get(LIST)
+    assert response.status_code == 200
+    assert _seqs(response) == list(range(16, 0, -1))
+    body = response.content.decode()
+    assert "舟山市普陀区经济和信息化局" in body
+    assert 'data-testid="audit-verify"' in body
+
+
+def test_subtree_office_admin_sees_only_events_of_their_units(cast, sub_admin):
+    client = Client()
+    client.force_login(sub_admin)
+    response = client.get(LIST)
+    assert response.status_code == 200
+    events = list(response.context["page"].object_list)
+    assert [e.action for e in events] == ["grant.create", "user.create", "grant.create", "user.create",
+                                          "org_unit.create"]
+    assert {e.unit_ref for e in events} == {cast.dept_a.pk}
+    outside = AuditEvent.objects.get(action="org_unit.create", unit_ref=cast.dept_b.pk)
+    assert client.get(reverse("core:audit_detail", kwargs={"pk": outside.pk})).status_code == 404
+    inside = events[-1]
+    assert client.get(reverse("core:audit_detail", kwargs={"pk": inside.pk})).status_code == 200
+
+
+def test_filters_who_what_when_and_unit(client_for, cast):
+    user_update(actor=cast.office, user=cast.liaison_a, display_name="王小明")
+    client = client_for("office")
+    assert _seqs(client.get(LIST, {"actor": "offi"})) == [17]
+    assert len(_seqs(client.get(LIST, {"action": "grant."}))) == 5
+    assert len(_seqs(client.get(LIST, {"object_type": "accounts.orgunit"}))) == 6
+    assert _seqs(client.get(LIST, {"object": "王小明"})) == [17]
+    by_id = client.get(LIST, {"object_type": "accounts.user", "object_id": str(cast.liaison_a.pk)})
+    assert [e.action for e in by_id.context["page"].object_list] == ["user.update", "user.create"]
+    today = timezone.localdate()
+    assert len(_seqs(client.get(LIST, {"date_from": today.isoformat(), "date_to": today.isoformat()}))) == 17
+    assert _seqs(client.get(LIST, {"date_from": (today + dt.timedelta(days=1)).isoformat()})) == []
+    assert _seqs(client.get(LIST, {"date_to": (today - dt.timedelta(days=1)).isoformat()})) == []
+    by_unit = client.get(LIST, {"unit": cast.dept_a.pk})
+    assert {e.unit_ref for e in by_unit.context["page"].object_list} == {cast.dept_a.pk}
+    assert len(_seqs(by_unit)) == 4
+    district_subtree = client.get(LIST, {"unit": cast.district.pk})
+    assert len(_seqs(district_subtree)) == 17
+    empty = client.get(LIST, {"actor": "nobody"})
+    assert 'data-testid="empty"' in empty.content.decode()
+
+
+def test_unit_filter_offers_only_units_in_audit_scope(cast, sub_admin):
+    client = Client()
+    client.force_login(sub_admin)
+    response = client.get(LIST, {"unit": cast.dept_b.pk})
+    form = response.context["filter"].form
+    assert list(form.fields["unit"].queryset) == [cast.dept_a]
+    assert "unit" in form.errors
+
+
+def test_changes_are_shown_old_to_new(client_for, cast):
+    user_update(actor=cast.office, user=cast.liaison_a, display_name="王小明")
+    event = AuditEvent.objects.get(seq=17)
+    body = client_for("office").get(LIST).content.decode()
+    assert "<del>liaison_a</del> → <ins>王小明</ins>" in body
+    detail = client_for("office").get(reverse("core:audit_detail", kwargs={"pk": event.pk}))
+    assert detail.status_code == 200
+    text = detail.content.decode()
+    assert "<td><del>liaison_a</del></td><td><ins>王小明</ins></td>" in text
+    assert event.hash in text and event.request_id in text
+
+
+@translation.override("zh-hans")
+def test_change_lines_read_each_shape():
+    lines = views_audit.change_lines({"phone": ["", "123"], "is_active": [True, False]})
+    assert [str(line) for line in lines] == ["is_active: 是 → 否", "phone: — → 123"]
+    created = views_audit.change_lines({"new": {"name": "东港街道", "kind": "town"}, "aliases": ["东港", "东港街"]})
+    assert [str(line) for line in created] == ["aliases: 东港、东港街", "kind: — → town", "name: — → 东港街道"]
+    assert [str(line) for line in views_audit.change_lines({"password": "changed"})] == ["password: changed"]
+    assert views_audit.change_lines({}) == []
+
+
+def test_export_holds_the_filtered_events(client_for, cast):
+    response = client_for("office").get(EXPORT, {"action": "grant."})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("序号", "时间", "操作人", "单位", "操作", "对象类型", "对象编号", "对象", "变更内容", "请求编号",
+                       "哈希值")
+    assert [row[0] for row in rows[1:]] == [16, 14, 12, 10, 8]
+    assert rows[1][4] == "grant.create"
+    assert rows[1][8].splitlines() == ["include_descendants: 否", "role: town_liaison", "unit: 舟山市普陀区沈家门街道",
+                                       "user: town_liaison"]
+
+
+def test_export_above_the_limit_is_refused_with_a_message(client_for, cast, monkeypatch):
+    monkeypatch.setattr(views_audit, "EXPORT_LIMIT", 10)
+    client = client_for("office")
+    response = client.get(EXPORT, {"object_type": "accounts"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{LIST}?object_type=accounts"
+    page = client.get(response["Location"])
+    messages = [str(m) for m in page.context["messages"]]
+    assert messages == ["筛选条件匹配 16 条事件，一次导出最多 10 条。请缩小日期范围或其他条件后再导出。"]
+
+
+def test_chain_check_runs_on_demand_as_a_partial(client_for, cast):
+    client = client_for("office")
+    assert client.get(VERIFY).status_code == 405
+    ok = client.post(VERIFY, headers={"HX-Request": "true"})
+    assert ok.status_code == 200
+    assert [t.name for t in ok.templates] == ["core/audit_verify.html"]
+    assert 'data-ok="true"' in ok.content.decode()
+    assert ok.context["result"].checked == 16
+    AuditEvent.objects.filter(seq=5).update(object_repr="篡改")
+    broken = client.post(VERIFY, headers={"HX-Request": "true"})
+    assert 'data-ok="false"' in broken.content.decode()
+    assert broken.context["result"].bad_seq == 5
+    assert "#5" in broken.content.decode()
+    full = client.post(VERIFY)
+    assert "core/audit_verify_page.html" in [t.name for t in full.templates]
+
+
+def _extra_events(cast, n: int) -> None:
+    for i in range(n):
+        user_update(actor=cast.office, user=cast.liaison_b, phone=f"1380000{i:04d}")
+
+
+@pytest.mark.parametrize("url", [LIST, EXPORT])
+def test_query_count_does_not_grow_with_events(client_for, cast, url):
+    client = client_for("office")
+    _extra_events(cast, 5)
+    client.get(url)  # warm per-process caches (content types, translations)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    _extra_events(cast, 45)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)

@@ -1,0 +1,177 @@
+"""The audit trail pages for office admins: list with filters, export, detail, chain check."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from qualitygov.accounts.choices import Action
+
+from .access import access, action_rule
+from .audit import audit_verify
+from .errors import NotFoundError
+from .filters import AuditEventFilter
+from .io import xlsx_response
+from .selectors import audit_event_get_visible, audit_event_known_values, audit_event_list_visible
+
+AUDIT = action_rule(Action.AUDIT)
+PAGE_SIZE = 50
+#: Above this many events an export is refused; the user narrows the filters instead.
+EXPORT_LIMIT = 100_000
+EXPORT_CHUNK = 2000
+
+EXPORT_HEADER = [
+    gettext_lazy("No."), gettext_lazy("Time"), gettext_lazy("Actor"), gettext_lazy("Unit"), gettext_lazy("Action"),
+    gettext_lazy("Object type"), gettext_lazy("Object id"), gettext_lazy("Object"), gettext_lazy("Changes"),
+    gettext_lazy("Request id"), gettext_lazy("Hash"),
+]
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    """One line of an event's changes: `field: old → new` when `is_diff`, else `field: value`."""
+
+    field: str
+    old: str
+    new: str
+    is_diff: bool
+
+    def __str__(self) -> str:
+        if self.is_diff:
+            return f"{self.field}: {self.old} → {self.new}"
+        return f"{self.field}: {self.new}" if self.field else self.new
+
+
+def _text(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if value is True:
+        return _("yes")
+    if value is False:
+        return _("no")
+    if isinstance(value, list):
+        return "、".join(_text(v) for v in value) if value else "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_text(v)}" for k, v in value.items()) if value else "—"
+    return str(value)
+
+
+def change_lines(changes: Any) -> list[ChangeLine]:
+    """The stored `changes` as readable lines.
+
+    Services write `{field: [old, new]}` for updates (every value a pair), `{"new": {...}}` for a
+    creation and plain `{key: value}` facts otherwise; anything else is shown as it is.
+    """
+    if not isinstance(changes, dict):
+        return [ChangeLine("", "", _text(changes), False)] if changes not in (None, "", [], {}) else []
+    # Keys in name order: PostgreSQL's jsonb does not keep the order they were written in.
+    items = sorted(changes.items())
+    if items and all(isinstance(v, list) and len(v) == 2 for _, v in items):
+        return [ChangeLine(key, _text(old), _text(new), True) for key, (old, new) in items]
+    lines: list[ChangeLine] = []
+    for key, value in items:
+        if key in {"new", "old"} and isinstance(value, dict):
+            for field, item in sorted(value.items()):
+                old, new = (_text(item), "—") if key == "old" else ("—", _text(item))
+                lines.append(ChangeLine(field, old, new, True))
+        else:
+            lines.append(ChangeLine(key, "", _text(value), False))
+    return lines
+
+
+def _filtered(request) -> tuple[AuditEventFilter, Any]:
+    filterset = AuditEventFilter(request.GET or None, queryset=audit_event_list_visible(user=request.user),
+                                 request=request)
+    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    return filterset, qs
+
+
+@access(AUDIT)
+def audit_list(request):
+    """Events in the caller's audit scope, newest first, filtered by who, what, when and unit."""
+    filterset, qs = _filtered(request)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for event in page.object_list:
+        event.change_lines = change_lines(event.changes)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "core/audit_list.html", {
+        "filter": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "known_actions": audit_event_known_values(field="action"),
+        "known_object_types": audit_event_known_values(field="object_type"),
+        "export_limit": EXPORT_LIMIT,
+    })
+
+
+@access(AUDIT)
+def audit_export(request):
+    """The filtered events as .xlsx, read in chunks; refused above EXPORT_LIMIT events."""
+    filterset, qs = _filtered(request)
+    if filterset.is_bound and not filterset.is_valid():
+        messages.error(request, _("The filters are not valid; correct them and export again."))
+        return redirect(f"{reverse('core:audit_list')}?{request.GET.urlencode()}")
+    total = qs.count()
+    if total > EXPORT_LIMIT:
+        messages.error(request, _(
+            "The filters match %(count)s events; an export holds at most %(limit)s. Narrow the dates or other "
+            "filters and export again."
+        ) % {"count": f"{total:,}", "limit": f"{EXPORT_LIMIT:,}"})
+        return redirect(f"{reverse('core:audit_list')}?{request.GET.urlencode()}")
+
+    def rows():
+        for event in qs.iterator(chunk_size=EXPORT_CHUNK):
+            yield [
+                event.seq, event.at, event.actor_repr, event.unit_repr, event.action, event.object_type,
+                event.object_id, event.object_repr, "\n".join(str(line) for line in change_lines(event.changes)),
+                event.request_id, event.hash,
+            ]
+
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    title = _("Audit trail")
+    return xlsx_response(
+        f"{title}-{stamp}.xlsx",
+        [(title, [str(h) for h in EXPORT_HEADER], rows())],
+        widths={title: [8, 20, 14, 24, 20, 18, 10, 30, 60, 34, 20]},
+    )
+
+
+@access(AUDIT)
+def audit_detail(request, pk: int):
+    """One event with every stored field, and links to related events."""
+    try:
+        event = audit_event_get_visible(user=request.user, pk=pk)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    return render(request, "core/audit_detail.html", {
+        "event": event,
+        "change_lines": change_lines(event.changes),
+        "changes_json": json.dumps(event.changes, ensure_ascii=False, indent=2, sort_keys=True),
+    })
+
+
+@access(AUDIT)
+@require_POST
+def audit_verify_view(request):
+    """Walk the whole chain now (it reads every event, so it runs only when asked) and show the result."""
+    started = time.perf_counter()
+    result = audit_verify()
+    context = {"result": result, "seconds": time.perf_counter() - started,
+               "checked_at": timezone.localtime()}
+    if request.headers.get("HX-Request"):
+        return render(request, "core/audit_verify.html", context)
+    return render(request, "core/audit_verify_page.html", context)
+

@@ -1,0 +1,106 @@
+"""The plan workspace: plans, a plan's overview, a task, a unit's tasks, and the breakdown exports."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from qualitygov.core.access import LOGIN, access
+from qualitygov.core.errors import NotFoundError
+from qualitygov.core.io import DOCX_MIME, XLSX_MIME, download, xlsx_response
+from qualitygov.core.scoping import can, scope_for
+
+from . import io as plan_io
+from . import selectors
+
+
+def _visible(getter, **kwargs):
+    """Call a `*_get_visible` selector; missing and out-of-scope both become 404."""
+    try:
+        return getter(**kwargs)
+    except NotFoundError as exc:
+        raise Http404 from exc
+
+
+@access(LOGIN)
+def plan_list(request):
+    """Plans the user may see, with counts; office admins are pointed to the import page when there are none."""
+    plans = list(selectors.plan_list_visible(user=request.user))
+    unit = request.user.unit
+    return render(request, "plans/plan_list.html", {
+        "plans": plans,
+        "can_import": can(request.user, "manage"),
+        "my_unit": unit if unit is not None and unit.pk in scope_for(request.user, "view") else None,
+    })
+
+
+@access(LOGIN)
+def plan_list_xlsx(request):
+    plans = selectors.plan_list_visible(user=request.user)
+    rows = (
+        [p.title, p.issuer, p.doc_number, p.period_label, p.revision, p.task_count, p.indicator_count] for p in plans
+    )
+    header = ["方案名称", "印发单位", "文号", "实施期", "版本", "任务数", "指标数"]
+    return xlsx_response(f"实施方案列表{timezone.localdate():%Y%m%d}.xlsx", [("实施方案", header, rows)],
+                         widths={"实施方案": [60, 30, 24, 14, 8, 8, 8]})
+
+
+@access(LOGIN)
+def plan_detail(request, pk: int):
+    plan = _visible(selectors.plan_get_visible, user=request.user, pk=pk)
+    overview = selectors.plan_overview(user=request.user, plan=plan)
+    return render(request, "plans/plan_detail.html", {
+        "plan": plan, "overview": overview, "all_towns_label": selectors.ALL_TOWNS_LABEL,
+        "view_scope": scope_for(request.user, "view"),
+    })
+
+
+@access(LOGIN)
+def task_detail(request, pk: int):
+    task = _visible(selectors.task_get_visible, user=request.user, pk=pk)
+    lead, co = selectors.task_units(task)
+    indicators = list(task.indicators.all())
+    for indicator in indicators:
+        indicator.value_text = selectors.decimal_text(indicator.target_value)
+    return render(request, "plans/task_detail.html", {
+        "task": task, "lead_units": lead, "co_units": co, "indicators": indicators,
+        "time_limit": selectors.task_time_limit(task), "view_scope": scope_for(request.user, "view"),
+        "all_towns_label": selectors.ALL_TOWNS_LABEL,
+    })
+
+
+@access(LOGIN)
+def unit_tasks(request, pk: int):
+    unit = _visible(selectors.unit_get_visible, user=request.user, pk=pk)
+    tasks = selectors.unit_task_list(user=request.user, unit=unit)
+    counts = {role: sum(1 for t in tasks if t.unit_role == role) for role in ("lead", "co", "towns")}
+    return render(request, "plans/unit_tasks.html", {
+        "unit": unit, "by_plan": selectors.unit_tasks_by_plan(tasks), "total": len(tasks), "counts": counts,
+        "view_scope": scope_for(request.user, "view"), "all_towns_label": selectors.ALL_TOWNS_LABEL,
+    })
+
+
+@access(LOGIN)
+def unit_tasks_xlsx(request, pk: int):
+    unit = _visible(selectors.unit_get_visible, user=request.user, pk=pk)
+    tasks = selectors.unit_task_list(user=request.user, unit=unit)
+    return xlsx_response(f"{unit.label}任务清单.xlsx",
+                         [("任务清单", plan_io.UNIT_TASKS_HEADER, plan_io.unit_tasks_sheet(tasks))],
+                         widths={"任务清单": plan_io.UNIT_TASKS_WIDTHS})
+
+
+@access(LOGIN)
+def export_xlsx(request, pk: int):
+    """The plan's task breakdown table (.xlsx), limited to the tasks the user may see."""
+    plan = _visible(selectors.plan_get_visible, user=request.user, pk=pk)
+    tasks = list(selectors.task_list_visible(user=request.user, plan=plan))
+    return download(plan_io.breakdown_xlsx(plan, tasks), plan_io.breakdown_filename(plan, "xlsx"), XLSX_MIME)
+
+
+@access(LOGIN)
+def export_docx(request, pk: int):
+    """The plan's task breakdown table as an official Word document, limited to the tasks the user may see."""
+    plan = _visible(selectors.plan_get_visible, user=request.user, pk=pk)
+    tasks = list(selectors.task_list_visible(user=request.user, plan=plan))
+    return download(plan_io.breakdown_docx(plan, tasks), plan_io.breakdown_filename(plan, "docx"), DOCX_MIME)
