@@ -187,6 +187,9 @@ def prepare(route: Route, cast) -> Case:
         sample = dict(factory(cast))
         lacking = missing_kwargs(route, set(sample))
         assert not lacking, f"the sample for {route.name!r} does not give the URL arguments {lacking}"
+        unknown = sorted(set(sample) - set(route.kwarg_names) - SAMPLE_OPTIONS)
+        assert not unknown, (f"the sample for {route.name!r} has keys {unknown} that are neither URL arguments "
+                             f"nor one of {sorted(SAMPLE_OPTIONS)}")
         owner = sample.get("owner")
         assert owner is None or (owner in cast.members and owner != "anonymous"), (
             f"the sample for {route.name!r} names owner {owner!r}, which is not a signed-in cast member")

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "qualitygov.accounts",
     "qualitygov.plans",
     "qualitygov.indicators",
+    "qualitygov.progress",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +173,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Tags and operation ids from the resource ("org-units"), not the version segment.
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
 }
 
 LOGGING = {

@@ -146,7 +146,8 @@ class UserCreateForm(forms.Form):
                                 help_text=_("At least 10 characters, not only digits, not a common password."))
     password2 = forms.CharField(label=_("Initial password (again)"), strip=False,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    # No role is preselected: the admin chooses one on purpose.
+    role = forms.ChoiceField(label=_("Role"), choices=[("", "---------"), *Role.choices])
     grant_unit = forms.Field(label=_("Role at unit"))
     include_descendants = forms.BooleanField(label=_("Include subordinate units"), required=False)
 
@@ -202,7 +203,8 @@ class PasswordResetForm(forms.Form):
 class GrantForm(forms.Form):
     """A role at a unit, optionally with its subordinate units."""
 
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    # No role is preselected: the admin chooses one on purpose.
+    role = forms.ChoiceField(label=_("Role"), choices=[("", "---------"), *Role.choices])
     unit = forms.Field(label=_("Unit"))
     include_descendants = forms.BooleanField(label=_("Include subordinate units"), required=False)
 

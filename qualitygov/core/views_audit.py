@@ -156,9 +156,11 @@ def audit_detail(request, pk: int):
         event = audit_event_get_visible(user=request.user, pk=pk)
     except NotFoundError as exc:
         raise Http404 from exc
+    lines = change_lines(event.changes)
     return render(request, "core/audit_detail.html", {
         "event": event,
-        "change_lines": change_lines(event.changes),
+        "change_lines": lines,
+        "has_diff": any(line.is_diff for line in lines),
         "changes_json": json.dumps(event.changes, ensure_ascii=False, indent=2, sort_keys=True),
     })
 

@@ -150,6 +150,9 @@ class Observation(models.Model):
                                     related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When the value was first submitted (timeliness counts this, not a resubmission after a return).
+    first_submitted_at = models.DateTimeField(null=True, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
 
     objects = ObservationQuerySet.as_manager()
 

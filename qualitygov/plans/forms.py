@@ -15,6 +15,8 @@ from .selectors import NEW_UNIT_KINDS, ImportReview, pair_key, unit_choices
 
 ACCEPT = ".txt,.html,.htm,.docx"
 ROLE_CHOICES = [("lead", _("Lead unit")), ("co", _("Co-operating unit")), ("remove", _("Remove"))]
+COMPARATOR_CHOICES = [(Comparator.AT_LEAST, _("at least (≥)")), (Comparator.AT_MOST, _("at most (≤)")),
+                      (Comparator.ABOUT, _("about (≈)")), (Comparator.EQUAL, _("reach (=)"))]
 _NAME_SPLIT = re.compile(r"[、，,；;\s]+")
 
 
@@ -118,7 +120,7 @@ class ImportReviewForm(forms.Form):
             self.fields[f"{key}-name"] = _text(item["name"], label=_("Indicator"), max_length=200, required=True,
                                                css="form-control form-control-sm")
             self.fields[f"{key}-comparator"] = forms.ChoiceField(
-                label=_("Comparator"), choices=Comparator.choices, initial=item["comparator"],
+                label=_("Comparator"), choices=COMPARATOR_CHOICES, initial=item["comparator"],
                 widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
             self.fields[f"{key}-value"] = forms.DecimalField(
                 label=_("Target value"), initial=item["value"], max_digits=18, decimal_places=4,

@@ -328,6 +328,23 @@ def plan_import_find_revised(plan: dict) -> Plan | None:
     return None
 
 
+def has_attached_rows(obj, managed: tuple = ()) -> bool:
+    """True when rows of any model other than `managed` point at `obj` (work items, reports, data…)."""
+    for rel in obj._meta.related_objects:
+        if rel.related_model in managed or rel.many_to_many:
+            continue
+        if rel.related_model._default_manager.filter(**{rel.field.name: obj}).exists():
+            return True
+    return False
+
+
+def task_has_attached_work(task: Task) -> bool:
+    """Anything besides the import's own responsibilities and indicators hangs on `task`."""
+    from qualitygov.indicators.models import Indicator
+
+    return has_attached_rows(task, (Responsibility, Indicator))
+
+
 @dataclass
 class TaskChange:
     """One task of the revision: `old` the stored task, `new` the effective task dict."""

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,12 +44,14 @@ from .selectors import (
     UnitResolution,
     district_root,
     effective_plan,
+    has_attached_rows,
     import_task_units,
     member_units,
     plan_diff,
     plan_import_find_revised,
     plan_import_review,
     task_groups,
+    task_has_attached_work,
 )
 
 ALLOWED_EXTENSIONS = (".txt", ".html", ".htm", ".docx")
@@ -400,16 +402,6 @@ def _responsibility_rows(task: dict, resolutions: dict[str, UnitResolution]) -> 
     return [(role, name, unit) for role, name, _res, unit in import_task_units(task, resolutions)]
 
 
-def _attached(obj: models.Model, managed: tuple[type[models.Model], ...]) -> bool:
-    """True when rows other than the importer's own (`managed` models) point at `obj`."""
-    for rel in obj._meta.related_objects:
-        if rel.related_model in managed or rel.many_to_many:
-            continue
-        if rel.related_model._default_manager.filter(**{rel.field.name: obj}).exists():
-            return True
-    return False
-
-
 def _indicator_values(item: dict, tasks_by_number: dict[str, Task]) -> dict[str, Any]:
     task = tasks_by_number.get(item.get("task")) if item.get("scope") == "task" else None
     return {
@@ -511,7 +503,7 @@ def _sync_responsibilities(task: Task, rows: list[tuple[str, str, OrgUnit]], war
             current.save(update_fields=["role", "name_as_written", "order"])
             changed += 1
     for gone in existing.values():
-        if _attached(gone, ()):
+        if has_attached_rows(gone):
             warnings.append(_("Task %(task)s: %(unit)s is no longer named but keeps its responsibility because "
                               "work is attached to it.") % {"task": task.number, "unit": gone.unit})
             continue
@@ -538,7 +530,7 @@ def _revise_plan(actor, review: ImportReview, resolutions: dict[str, UnitResolut
     kept_numbers: list[Task] = []
     for change in diff.of(diff.tasks, "removed"):
         task = change.old
-        if _attached(task, (Responsibility, Indicator)):
+        if task_has_attached_work(task):
             warnings.append(_("Task %(n)s (%(title)s) is not in the new version but was kept because work is "
                               "attached to it.") % {"n": task.number, "title": task.title})
             kept_numbers.append(task)
@@ -582,7 +574,7 @@ def _revise_plan(actor, review: ImportReview, resolutions: dict[str, UnitResolut
     order_of_ind = {id(item): i for i, item in enumerate(new["indicators"])}
     for change in diff.indicators:
         if change.new is None:
-            if _attached(change.old, ()):
+            if has_attached_rows(change.old):
                 warnings.append(_("Indicator %(code)s (%(name)s) is not in the new version but was kept because data "
                                   "is attached to it.") % {"code": change.old.code, "name": change.old.name})
             else:

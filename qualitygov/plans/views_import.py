@@ -20,7 +20,13 @@ from qualitygov.core.io import xlsx_response
 
 from .choices import ImportStatus
 from .forms import ACCEPT, ImportReviewForm, PlanUploadForm
-from .selectors import plan_import_get_visible, plan_import_list_visible, plan_import_review
+from .selectors import (
+    has_attached_rows,
+    plan_import_get_visible,
+    plan_import_list_visible,
+    plan_import_review,
+    task_has_attached_work,
+)
 from .services import plan_import_cancel, plan_import_confirm, plan_import_correct, plan_import_preview
 
 MANAGE = action_rule(Action.MANAGE)
@@ -133,14 +139,15 @@ def _diff_rows(diff) -> dict | None:
         number = change.new["number"] if change.new else change.old.number
         title = change.new["title"] if change.new else change.old.title
         tasks.append({"kind": change.kind, "number": number, "title": title, "changes": _changes(change.changes),
-                      "old_number": change.old.number if change.old else ""})
+                      "kept": change.kind == "removed" and task_has_attached_work(change.old)})
     indicators = []
     for change in diff.indicators:
         if change.kind == "unchanged":
             continue
         indicators.append({"kind": change.kind, "code": change.old.code if change.old else "",
                            "name": change.new["name"] if change.new else change.old.name,
-                           "changes": _changes(change.changes)})
+                           "changes": _changes(change.changes),
+                           "kept": change.kind == "removed" and has_attached_rows(change.old)})
     return {"header": _changes(diff.header), "tasks": tasks, "indicators": indicators, "counts": diff.counts,
             "empty": diff.empty, "plan": diff.plan}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -260,6 +261,26 @@ def test_revised_file_updates_the_plan_in_place(demo_org):
     plan_import_confirm(actor=demo_org.office, plan_import=again)
     plan.refresh_from_db()
     assert plan.revision == 2
+
+
+def test_a_dropped_task_with_work_attached_is_kept(demo_org):
+    from qualitygov.progress.models import WorkItem
+
+    plan = import_file(demo_org.office, SEED_BYTES)
+    dropped = plan.tasks.get(number="7")
+    work = WorkItem.objects.create(task=dropped, lead_unit=demo_org.dept_a, title="培育市级特色产业集群核心区",
+                                   start_date=dt.date(2024, 1, 1), deadline=dt.date(2025, 12, 31))
+    revised = plan_import_preview(actor=demo_org.office, filename="plan-v2.txt", data=revised_seed_text().encode())
+    plan_import_confirm(actor=demo_org.office, plan_import=revised)
+
+    revised.refresh_from_db()
+    assert revised.outcome["warnings"] == ["任务 7（培育区域质量发展新优势）不在新版本中，但因已有关联工作而保留。"]
+    dropped.refresh_from_db()
+    assert (dropped.number, dropped.title) == ("7′", "培育区域质量发展新优势")
+    assert plan.tasks.count() == 20
+    assert plan.tasks.get(number="7").title == "全面提升产品质量"
+    work.refresh_from_db()
+    assert work.task_id == dropped.pk
 
 
 # --- corrections -------------------------------------------------------------------------------------------

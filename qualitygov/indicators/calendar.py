@@ -1,0 +1,70 @@
+"""The reporting calendar: periods from the frequency, with due dates. Pure functions.
+
+Labels are language-neutral and sort in time order: "2025" (yearly), "2025-H1", "2025-Q3", "2025-07".
+A period is due `due_days` after its end; the grace days after that still count as on time.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import datetime as dt
+from dataclasses import dataclass
+
+MONTHLY, QUARTERLY, HALF_YEARLY, YEARLY = "monthly", "quarterly", "half_yearly", "yearly"
+MONTHS_PER_PERIOD = {MONTHLY: 1, QUARTERLY: 3, HALF_YEARLY: 6, YEARLY: 12}
+
+
+@dataclass(frozen=True)
+class PeriodSpec:
+    label: str
+    start: dt.date
+    end: dt.date
+    due_date: dt.date
+    grace_days: int
+
+    @property
+    def deadline(self) -> dt.date:
+        """The last day that still counts as on time."""
+        return self.due_date + dt.timedelta(days=self.grace_days)
+
+
+def _label(frequency: str, year: int, index: int) -> str:
+    if frequency == YEARLY:
+        return str(year)
+    if frequency == HALF_YEARLY:
+        return f"{year}-H{index + 1}"
+    if frequency == QUARTERLY:
+        return f"{year}-Q{index + 1}"
+    return f"{year}-{index + 1:02d}"
+
+
+def periods_of_year(frequency: str, year: int, *, due_days: int = 15, grace_days: int = 5) -> list[PeriodSpec]:
+    """Every period of `year` for `frequency`, in order."""
+    months = MONTHS_PER_PERIOD[frequency]
+    out = []
+    for index in range(12 // months):
+        first_month = index * months + 1
+        last_month = first_month + months - 1
+        start = dt.date(year, first_month, 1)
+        end = dt.date(year, last_month, _calendar.monthrange(year, last_month)[1])
+        out.append(PeriodSpec(_label(frequency, year, index), start, end, end + dt.timedelta(days=due_days),
+                              grace_days))
+    return out
+
+
+def periods_between(frequency: str, first_year: int, until: dt.date, *, last_year: int | None = None,
+                    due_days: int = 15, grace_days: int = 5) -> list[PeriodSpec]:
+    """Periods from 1 Jan of `first_year` that have started by `until` (and lie in `last_year` or before)."""
+    stop = until.year if last_year is None else min(until.year, last_year)
+    out = []
+    for year in range(first_year, stop + 1):
+        out.extend(p for p in periods_of_year(frequency, year, due_days=due_days, grace_days=grace_days)
+                   if p.start <= until)
+    return out
+
+
+def first_reporting_year(*, baseline_year: int | None, plan_start: int | None, fallback: int) -> int:
+    """Reporting starts the year after the baseline, else with the plan's first year."""
+    if baseline_year is not None:
+        return baseline_year + 1
+    return plan_start if plan_start is not None else fallback

@@ -1,0 +1,215 @@
+"""Forms of the indicator screens: they check shape; the services decide."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qualitygov.accounts.models import OrgUnit
+from qualitygov.core.errors import ServiceError
+from qualitygov.core.uploads import check_upload
+
+from .choices import Aggregation, Comparator, DataSource, Frequency, IndicatorScope, Light, Nature
+from .io import window_choices
+from .models import Indicator
+from .selectors import decimal_text, is_big_change
+
+VALUE_FIELD = {"max_digits": 18, "decimal_places": 4}
+
+
+def percent_error(indicator: Indicator, value: Decimal) -> str | None:
+    """The message for a value a percentage (or the indicator's physical limit) does not allow, else None."""
+    if indicator.unit.strip() == "%" and not Decimal(0) <= value <= Decimal(100):
+        return _("%(value)s is outside 0–100 for a percentage.") % {"value": decimal_text(value)}
+    if indicator.physical_max is not None and value > indicator.physical_max:
+        return _("%(value)s is above the upper limit %(max)s.") % {"value": decimal_text(value),
+                                                                   "max": decimal_text(indicator.physical_max)}
+    return None
+
+
+class DashboardFilterForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=100)
+    scope = forms.ChoiceField(label=gettext_lazy("Where stated"), required=False)
+    plan = forms.TypedChoiceField(label=gettext_lazy("Plan"), required=False, coerce=int, empty_value=None)
+    unit = forms.TypedChoiceField(label=gettext_lazy("Responsible unit"), required=False, coerce=int,
+                                  empty_value=None)
+    light = forms.ChoiceField(label=gettext_lazy("Light"), required=False)
+
+    def __init__(self, data=None, *, plans=(), units=()):
+        super().__init__(data)
+        everything = [("", _("All"))]
+        self.fields["scope"].choices = everything + list(IndicatorScope.choices)
+        self.fields["plan"].choices = everything + [(p.pk, p.title) for p in plans]
+        self.fields["unit"].choices = everything + [(u.pk, u.label) for u in units]
+        self.fields["light"].choices = everything + list(Light.choices)
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-control form-control-sm" if name == "q" else "form-select form-select-sm"
+
+
+class ObservationEntryForm(forms.Form):
+    """One value for one period and unit (and town), with an optional comment and evidence file."""
+
+    value = forms.DecimalField(label=gettext_lazy("Value"), **VALUE_FIELD,
+                               error_messages={"invalid": gettext_lazy("Enter a number."),
+                                               "required": gettext_lazy("Enter the value.")})
+    comment = forms.CharField(label=gettext_lazy("Comment"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.FileField(label=gettext_lazy("Evidence file"), required=False,
+                               help_text=gettext_lazy("PDF, image, Office document or text; at most 20 MB."))
+
+    def __init__(self, *args, indicator: Indicator, previous: Decimal | None, factor: Decimal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator, self.previous, self.factor = indicator, previous, factor
+        self.checked_evidence = None
+        self.fields["value"].widget.attrs.update({"class": "form-control", "inputmode": "decimal"})
+        if indicator.unit:
+            self.fields["value"].label = f"{_('Value')}（{indicator.unit}）"
+        self.fields["comment"].widget.attrs["class"] = "form-control"
+        self.fields["evidence"].widget.attrs["class"] = "form-control"
+
+    def clean_value(self):
+        value = self.cleaned_data["value"]
+        message = percent_error(self.indicator, value)
+        if message:
+            raise forms.ValidationError(message)
+        return value
+
+    def clean_evidence(self):
+        upload = self.cleaned_data.get("evidence")
+        if upload:
+            try:
+                self.checked_evidence = check_upload(upload)
+            except ServiceError as exc:
+                raise forms.ValidationError(exc.message) from exc
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        value = data.get("value")
+        if value is not None and not (data.get("comment") or "").strip() and is_big_change(
+                self.previous, value, self.factor):
+            self.add_error("comment", _("The value changes from %(old)s to %(new)s, more than %(factor)s times; "
+                                        "explain it in the comment.") % {
+                "old": decimal_text(self.previous), "new": decimal_text(value), "factor": decimal_text(self.factor)})
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+                             error_messages={"required": gettext_lazy("Give a reason.")})
+
+
+class ChangeRequestForm(forms.Form):
+    new_value = forms.DecimalField(label=gettext_lazy("Corrected value"), **VALUE_FIELD,
+                                   widget=forms.NumberInput(attrs={"class": "form-control", "step": "any"}),
+                                   error_messages={"invalid": gettext_lazy("Enter a number.")})
+    reason = forms.CharField(label=gettext_lazy("Reason for the correction"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+                             error_messages={"required": gettext_lazy("Give a reason.")})
+
+    def __init__(self, *args, indicator: Indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+
+    def clean_new_value(self):
+        value = self.cleaned_data["new_value"]
+        message = percent_error(self.indicator, value)
+        if message:
+            raise forms.ValidationError(message)
+        return value
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "approve"), ("reject", "reject")])
+    note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=2000)
+
+
+class TemplateForm(forms.Form):
+    period = forms.ChoiceField(label=gettext_lazy("Period"))
+
+    def __init__(self, *args, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = window_choices(today)
+        self.fields["period"].widget.attrs["class"] = "form-select"
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Filled-in template (.xlsx)"),
+                           widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx"}),
+                           error_messages={"required": gettext_lazy("Choose the workbook to upload.")})
+
+
+class IndicatorForm(forms.Form):
+    """The definition of an indicator; a change of target (final or interim) needs a reason."""
+
+    code = forms.CharField(label=gettext_lazy("Code"), max_length=20)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    unit = forms.CharField(label=gettext_lazy("Unit of measure"), max_length=30, required=False)
+    comparator = forms.ChoiceField(label=gettext_lazy("Comparator"), choices=Comparator.choices)
+    nature = forms.ChoiceField(label=gettext_lazy("Nature"), choices=Nature.choices)
+    baseline_year = forms.IntegerField(label=gettext_lazy("Baseline year"), required=False, min_value=1990,
+                                       max_value=2100)
+    baseline_value = forms.DecimalField(label=gettext_lazy("Baseline value"), required=False, **VALUE_FIELD)
+    target_value = forms.DecimalField(label=gettext_lazy("Target value"), **VALUE_FIELD)
+    target_year = forms.IntegerField(label=gettext_lazy("Target year"), required=False, min_value=1990,
+                                     max_value=2100)
+    frequency = forms.ChoiceField(label=gettext_lazy("Reporting frequency"), choices=Frequency.choices)
+    aggregation = forms.ChoiceField(label=gettext_lazy("How periods combine"), choices=Aggregation.choices)
+    data_source = forms.ChoiceField(label=gettext_lazy("Data source"), choices=DataSource.choices)
+    by_town = forms.BooleanField(label=gettext_lazy("Broken down by town"), required=False)
+    units = forms.ModelMultipleChoiceField(label=gettext_lazy("Responsible units"), queryset=OrgUnit.objects.none(),
+                                           required=False,
+                                           help_text=gettext_lazy("Hold Ctrl (⌘ on a Mac) to choose several."))
+    reason = forms.CharField(label=gettext_lazy("Reason for the change"), required=False, max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=gettext_lazy("Required when a target changes."))
+
+    FIELDS = ("code", "name", "unit", "comparator", "nature", "baseline_year", "baseline_value", "target_value",
+              "target_year", "frequency", "aggregation", "data_source", "by_town")
+
+    def __init__(self, *args, indicator: Indicator, years: list[int], targets: dict[int, Decimal],
+                 unit_ids: list[int], **kwargs):
+        initial = {name: getattr(indicator, name) for name in self.FIELDS}
+        initial.update({f"target_{year}": targets.get(year) for year in years})
+        initial["units"] = unit_ids
+        super().__init__(*args, initial=initial, **kwargs)
+        self.indicator, self.years, self.targets = indicator, years, targets
+        self.fields["units"].queryset = OrgUnit.objects.filter(is_active=True).order_by("sort_order", "path")
+        self.fields["units"].label_from_instance = lambda unit: unit.label
+        for year in years:
+            self.fields[f"target_{year}"] = forms.DecimalField(
+                label=_("Interim target for %(year)s") % {"year": year}, required=False, **VALUE_FIELD)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = "form-check-input"
+            elif isinstance(field.widget, forms.Select | forms.SelectMultiple):
+                field.widget.attrs["class"] = "form-select"
+            else:
+                field.widget.attrs["class"] = "form-control"
+        self.fields["units"].widget.attrs["size"] = 8
+
+    def changed_fields(self) -> dict:
+        """Definition fields whose value differs from the stored one."""
+        return {name: self.cleaned_data[name] for name in self.FIELDS
+                if self.cleaned_data.get(name) != getattr(self.indicator, name)}
+
+    def new_targets(self) -> dict[int, Decimal] | None:
+        """The interim targets as entered, or None when they are unchanged."""
+        entered = {year: self.cleaned_data[f"target_{year}"] for year in self.years
+                   if self.cleaned_data.get(f"target_{year}") is not None}
+        return None if entered == {y: v for y, v in self.targets.items() if y in self.years} else entered
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        target_changed = ("target_value" in self.changed_fields() or "target_year" in self.changed_fields()
+                          or self.new_targets() is not None)
+        if target_changed and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("A target changed: give the reason for the change."))
+        return data
