@@ -9,8 +9,9 @@ liaison_a, liaison_b, town_liaison, anonymous):
   their grants), 404 for everyone else.
 - Object URLs whose sample names an `owner`: members whose scope does not cover the owner's unit get
   404 even when the rule lets them in.
-- A POST by every member who may not use the URL is refused (404/405; anonymous as above) and
-  leaves every table, the audit trail included, exactly as it was.
+- A POST (on API routes also each PUT/PATCH/DELETE the route serves) by every member who may not
+  use the URL is refused (404/405; anonymous as above) and leaves every table, the audit trail
+  included, exactly as it was.
 
 The expectations are computed here from ROLE_ACTIONS and the cast's grants, not by asking the code
 under test. URL arguments come from `SAMPLES` in `qualitygov/<app>/tests/url_samples.py`:
@@ -275,27 +276,31 @@ def test_get_answers_what_the_rule_promises(route: Route, cast):
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=_route_id)
-def test_refused_post_changes_nothing(route: Route, cast):
+def test_refused_writes_change_nothing(route: Route, cast):
+    """POST (and, on API routes, every other writing method they serve) by each member who may not use the URL."""
     case = prepare(route, cast)
     owner_unit, owner_action = owner_of(case, cast)
     body = case.sample.get("post", {})
+    methods = ["post"]
+    if case.route.is_api:
+        methods += [m for m in ("put", "patch", "delete") if case.route.accepts(m)]
     problems = []
     for member in MEMBERS:
         if may_use(case.rule, cast.members[member], owner_unit, owner_action):
             continue
         client = client_as(cast, member)
-        before, events_before = table_snapshot(), AuditEvent.objects.count()
-        if case.route.is_api:
-            response = client.post(case.url, body, content_type="application/json", **case.headers)
-        else:
-            response = client.post(case.url, body)
-        problem = check_refused(case, member, response)
-        if problem:
-            problems.append(f"{member}: POST {problem}")
-        events_after = AuditEvent.objects.count()
-        if events_after != events_before:
-            problems.append(f"{member}: POST wrote {events_after - events_before} audit event(s)")
-        changed = changed_tables(before, table_snapshot())
-        if changed:
-            problems.append(f"{member}: POST changed rows in {', '.join(changed)}")
+        for method in methods:
+            before, events_before = table_snapshot(), AuditEvent.objects.count()
+            send = getattr(client, method)
+            if case.route.is_api:
+                response = send(case.url, body, content_type="application/json", **case.headers)
+            else:
+                response = send(case.url, body)
+            verb = method.upper()
+            if problem := check_refused(case, member, response):
+                problems.append(f"{member}: {verb} {problem}")
+            if (events_after := AuditEvent.objects.count()) != events_before:
+                problems.append(f"{member}: {verb} wrote {events_after - events_before} audit event(s)")
+            if changed := changed_tables(before, table_snapshot()):
+                problems.append(f"{member}: {verb} changed rows in {', '.join(changed)}")
     _fail(case, problems)

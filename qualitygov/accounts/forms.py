@@ -81,6 +81,18 @@ class UnitChoiceField(forms.ChoiceField):
         return str(value.pk) if isinstance(value, OrgUnit) else value
 
 
+def _style(form: forms.Form) -> None:
+    """Bootstrap classes on every widget."""
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(field.widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        field.widget.attrs.setdefault("class", css)
+
+
 class OrgUnitForm(forms.Form):
     """Create or edit a unit. `parents` are the units the office may place it under (tree order)."""
 
@@ -96,12 +108,9 @@ class OrgUnitForm(forms.Form):
         help_text=_("Other names of the unit (abbreviations, former names), separated by commas or 、."),
     )
 
-    def __init__(self, *args, parents: list[OrgUnit], parent_required: bool = True, **kwargs):
+    def __init__(self, *args, parents: list[OrgUnit], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"] = UnitChoiceField(
-            parents, label=_("Parent unit"), required=parent_required,
-            empty_label=_("— none (top of the tree) —") if not parent_required else "---------",
-        )
+        self.fields["parent"] = UnitChoiceField(parents, label=_("Parent unit"))
         _style(self)
 
     def clean_aliases(self) -> list[str]:
@@ -120,17 +129,6 @@ class OrgUnitMergeForm(forms.Form):
             help_text=_("The unit that remains; the merged unit's names become its aliases."),
         )
         _style(self)
-
-
-def _style(form: forms.Form) -> None:
-    for field in form.fields.values():
-        if isinstance(field.widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(field.widget, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        field.widget.attrs.setdefault("class", css)
 
 
 class UserCreateForm(forms.Form):

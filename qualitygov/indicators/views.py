@@ -121,6 +121,8 @@ def indicator_detail(request, pk: int):
     status = selectors.indicator_status(indicator)
     return render(request, "indicators/indicator_detail.html", {
         "indicator": indicator, "status": status, "chart": selectors.indicator_chart(indicator),
+        "chart_labels": {"actual": _("Actual value"), "expected": _("Expected path"), "band": _("Target band"),
+                         "target": _("Target")},
         "periods": selectors.indicator_periods(user=request.user, indicator=indicator),
         "units": [r.unit for r in indicator.responsibilities.select_related("unit").order_by("role", "unit__path")],
         "targets": list(indicator.targets.all()), "history": selectors.indicator_history(user=request.user,

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qualitygov.accounts.choices import OrgUnitKind
+from qualitygov.core.errors import ServiceError
 from qualitygov.indicators.choices import Comparator
 
 from .selectors import NEW_UNIT_KINDS, ImportReview, pair_key, unit_choices
@@ -26,6 +27,17 @@ class PlanUploadForm(forms.Form):
         help_text=_("A .docx, .txt or saved web page (.html) of the policy text. Nothing is saved until you confirm."),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT, "class": "form-control"}),
     )
+
+    def clean_file(self):
+        """Refuse by name and size before the file is read into memory; content is checked by the service."""
+        from .services import check_name_and_size
+
+        upload = self.cleaned_data["file"]
+        try:
+            check_name_and_size(upload.name, upload.size)
+        except ServiceError as exc:
+            raise forms.ValidationError(exc.message) from None
+        return upload
 
 
 def _text(initial: str, *, label, max_length: int, required: bool = False, css: str = "form-control") -> forms.CharField:
@@ -81,6 +93,7 @@ class ImportReviewForm(forms.Form):
                               "resolution": review.resolutions[name], "written": name})
             self.fields[f"{key}-add"] = _text("", label=_("Add units (separate with 、)"), max_length=600,
                                               css="form-control form-control-sm")
+            self.fields[f"{key}-add"].widget.attrs["placeholder"] = _("Add units…")
             self.fields[f"{key}-add-role"] = forms.ChoiceField(
                 label=_("Role of added units"), choices=ROLE_CHOICES[:2], initial="lead",
                 widget=forms.Select(attrs={"class": "form-select form-select-sm"}))

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import logging
 import os
 import zipfile
 from decimal import Decimal, InvalidOperation
@@ -61,6 +62,7 @@ _BINARY_SIGNATURES = (b"PK\x03\x04", b"MZ", b"\x7fELF", b"%PDF", b"\xd0\xcf\x11\
                       b"GIF8", b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b")
 _SCHEMA_PATH = Path(__file__).parent / "importer" / "plan.schema.json"
 _TEXT_LIMITS = {"title": 300, "issuer": 200, "doc_number": 100}
+logger = logging.getLogger(__name__)
 
 
 # Imports
@@ -86,15 +88,20 @@ def _human_size(n: int) -> str:
     return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n / 1024:.1f} KB"
 
 
-def check_upload(filename: str, data: bytes) -> None:
-    """Refuse files by name, size and content before anything parses them."""
-    ext = os.path.splitext(filename)[1].lower()
-    if ext not in ALLOWED_EXTENSIONS:
+def check_name_and_size(filename: str, size: int) -> None:
+    """Refuse a file by its extension and size alone (before reading it)."""
+    if os.path.splitext(filename)[1].lower() not in ALLOWED_EXTENSIONS:
         raise _file_error(_("Only .txt, .html, .htm and .docx files can be imported."))
     limit = settings.QUALITYGOV_MAX_UPLOAD_BYTES
-    if len(data) > limit:
+    if size > limit:
         raise _file_error(_("The file is too large: %(size)s; the limit is %(limit)s.")
-                          % {"size": _human_size(len(data)), "limit": _human_size(limit)})
+                          % {"size": _human_size(size), "limit": _human_size(limit)})
+
+
+def check_upload(filename: str, data: bytes) -> None:
+    """Refuse files by name, size and content before anything parses them."""
+    check_name_and_size(filename, len(data))
+    ext = os.path.splitext(filename)[1].lower()
     if not data.strip():
         raise _file_error(_("The file is empty."))
     if ext == ".docx":
@@ -122,6 +129,10 @@ def plan_parse_upload(*, filename: str, data: bytes) -> dict:
         raise _file_error(exc.message) from None
     except (MemoryError, RecursionError):
         raise _file_error(_("The file is too complex to read.")) from None
+    except Exception:  # a parser bug must reach the user as one line, and the log in full
+        logger.exception("plan parser failed on %s", filename)
+        raise _file_error(_("The document could not be read because of an error in the reader; please send the "
+                            "file to the maintainers.")) from None
     _check_schema(parsed)
     if not parsed["tasks"]:
         raise _file_error(_("No numbered tasks were found: this document cannot be imported as a plan."))

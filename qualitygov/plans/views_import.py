@@ -148,6 +148,9 @@ def _diff_rows(diff) -> dict | None:
                            "name": change.new["name"] if change.new else change.old.name,
                            "changes": _changes(change.changes),
                            "kept": change.kind == "removed" and has_attached_rows(change.old)})
+    first = {"removed": 0, "added": 1, "changed": 2}  # what disappears or appears matters most
+    tasks.sort(key=lambda row: first[row["kind"]])
+    indicators.sort(key=lambda row: first[row["kind"]])
     return {"header": _changes(diff.header), "tasks": tasks, "indicators": indicators, "counts": diff.counts,
             "empty": diff.empty, "plan": diff.plan}
 

@@ -7,6 +7,7 @@ import io
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import reverse
 
 from qualitygov.accounts.models import OrgUnit
@@ -99,6 +100,15 @@ def test_bad_upload_shows_the_reason_and_writes_nothing(client_for, cast):
     response = upload(office, b"MZ\x90\x00" + b"\x00" * 200, "plan.docx")
     assert response.status_code == 200
     assert "文件名为 .docx，但内容不是 Word 文档。" in response.content.decode()
+    assert row_counts() == before
+
+
+@override_settings(QUALITYGOV_MAX_UPLOAD_BYTES=1024)
+def test_oversized_or_wrongly_named_upload_is_refused_before_reading(client_for, cast):
+    office = client_for("office")
+    before = row_counts()
+    assert "文件过大：35.2 KB，上限为 1.0 KB。" in upload(office).content.decode()
+    assert "只能导入 .txt、.html、.htm 或 .docx 文件。" in upload(office, b"%PDF-1.4", "plan.pdf").content.decode()
     assert row_counts() == before
 
 

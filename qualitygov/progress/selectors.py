@@ -1,0 +1,473 @@
+"""Reads of task progress, always through the caller's scope (`visible_to`).
+
+A report is visible to its lead unit and its co units; a co unit reads only its own part, and
+the lead unit reads a co unit's part once it has been filed (a draft stays with its unit). The
+office and leaders see everything. Reads without a user (jobs, the bulletin) are under "# Engine".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from qualitygov.accounts.choices import ROLE_ACTIONS, Action
+from qualitygov.accounts.models import Grant, User
+from qualitygov.core.errors import NotFoundError
+from qualitygov.core.models import Attachment
+from qualitygov.core.scoping import scope_for
+
+from .choices import (
+    FINDING_OPEN_STATES,
+    PART_PENDING,
+    PART_SHARED,
+    REPORT_PENDING,
+    EscalationLevel,
+    ExtensionStatus,
+    FindingStatus,
+    PartStatus,
+    ReportStatus,
+    WorkItemStatus,
+)
+from .models import (
+    EscalationEvent,
+    EscalationRuleSet,
+    ExtensionRequest,
+    Finding,
+    LightRuleSet,
+    ProgressReport,
+    ReportPart,
+    WorkItem,
+)
+
+
+def _get(qs: QuerySet, pk) -> object:
+    found = qs.filter(pk=pk).first()
+    if found is None:
+        raise NotFoundError(_("Not found."))
+    return found
+
+
+# Work items
+
+
+def work_item_list_visible(*, user, plan=None, task=None, unit=None, status: str | None = None) -> QuerySet[WorkItem]:
+    qs = WorkItem.objects.visible_to(user).select_related("task", "lead_unit", "light")
+    if plan is not None:
+        qs = qs.filter(task__plan=plan)
+    if task is not None:
+        qs = qs.filter(task=task)
+    if unit is not None:
+        qs = qs.filter(Q(lead_unit=unit) | Q(co_units__unit=unit)).distinct()
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("task__order", "order", "pk")
+
+
+def work_item_get_visible(*, user, pk: int) -> WorkItem:
+    return _get(WorkItem.objects.visible_to(user).select_related("task", "task__plan", "lead_unit"), pk)
+
+
+# Reports and parts
+
+
+def report_list_visible(*, user, cycle=None, work_item=None, status: str | None = None,
+                        unit=None) -> QuerySet[ProgressReport]:
+    qs = ProgressReport.objects.visible_to(user).select_related("cycle", "work_item", "work_item__task", "unit")
+    if cycle is not None:
+        qs = qs.filter(cycle=cycle)
+    if work_item is not None:
+        qs = qs.filter(work_item=work_item)
+    if status:
+        qs = qs.filter(status=status)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    return qs.order_by("due_date", "pk")
+
+
+def report_get_visible(*, user, pk: int) -> ProgressReport:
+    return _get(report_list_visible(user=user), pk)
+
+
+def _readable_parts(user) -> Q | None:
+    """None when every part is readable; else the condition on parts `user` may read."""
+    scope = scope_for(user, Action.VIEW)
+    if scope.everything:
+        return None
+    return Q(unit__in=scope.unit_ids) | Q(report__unit__in=scope.unit_ids, status__in=PART_SHARED)
+
+
+def report_part_list_visible(*, user, report: ProgressReport | None = None) -> QuerySet[ReportPart]:
+    """Parts whose content `user` may read: its own units' parts, and filed parts of reports it leads."""
+    qs = ReportPart.objects.visible_to(user).select_related("unit", "report", "report__work_item")
+    condition = _readable_parts(user)
+    if condition is not None:
+        qs = qs.filter(condition)
+    if report is not None:
+        qs = qs.filter(report=report)
+    return qs.order_by("report_id", "unit__path")
+
+
+def report_part_get_visible(*, user, pk: int) -> ReportPart:
+    return _get(report_part_list_visible(user=user), pk)
+
+
+@dataclass(frozen=True)
+class PartStatusRow:
+    unit_label: str
+    unit_id: int
+    status: str
+    status_label: str
+    submitted_at: dt.datetime | None
+    readable: bool
+
+
+def report_part_statuses(*, user, report: ProgressReport) -> list[PartStatusRow]:
+    """Who has filed what, for the lead unit and the office (a co unit sees its own row only)."""
+    scope = scope_for(user, Action.VIEW)
+    leads = scope.everything or report.unit_id in scope
+    readable = set(report_part_list_visible(user=user, report=report).values_list("pk", flat=True))
+    rows = []
+    for part in report.parts.select_related("unit").order_by("unit__path"):
+        if not leads and part.unit_id not in scope:
+            continue
+        rows.append(PartStatusRow(part.unit.label, part.unit_id, part.status, part.get_status_display(),
+                                  part.submitted_at if part.status in PART_SHARED else None, part.pk in readable))
+    return rows
+
+
+def evidence_list(*, owner) -> list[Attachment]:
+    """The evidence files of an object the caller has already loaded through a selector."""
+    return list(Attachment.objects.filter(owner_type=owner._meta.label_lower, owner_id=str(owner.pk)))
+
+
+# Extension requests and escalation
+
+
+def extension_list_visible(*, user, status: str | None = None) -> QuerySet[ExtensionRequest]:
+    qs = ExtensionRequest.objects.visible_to(user).select_related("work_item", "report", "report__cycle", "unit")
+    return qs.filter(status=status) if status else qs
+
+
+def extension_get_visible(*, user, pk: int) -> ExtensionRequest:
+    return _get(extension_list_visible(user=user), pk)
+
+
+def escalation_list_visible(*, user, level: str | None = None, unit=None,
+                            work_item=None) -> QuerySet[EscalationEvent]:
+    qs = EscalationEvent.objects.visible_to(user).select_related("unit", "work_item", "report", "report__cycle")
+    if level:
+        qs = qs.filter(level=level)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    if work_item is not None:
+        qs = qs.filter(work_item=work_item)
+    return qs
+
+
+def supervised_list_visible(*, user) -> QuerySet[EscalationEvent]:
+    """The office's 督办 list: supervised entries not yet resolved, oldest due date first."""
+    return escalation_list_visible(user=user, level=EscalationLevel.SUPERVISED).filter(
+        resolved_at__isnull=True).order_by("due_date", "unit__path", "pk")
+
+
+# Findings and the rectification ledger (整改台账)
+
+
+def finding_list_visible(*, user, source: str | None = None, status: str | None = None, unit=None, task=None,
+                         overdue_on: dt.date | None = None, open_only: bool = False,
+                         query: str = "") -> QuerySet[Finding]:
+    """Findings in scope, filtered; `overdue_on` keeps the open ones past their deadline on that day."""
+    qs = Finding.objects.visible_to(user).select_related("unit", "task", "work_item", "raised_by", "verified_by")
+    if source:
+        qs = qs.filter(source=source)
+    if status:
+        qs = qs.filter(status=status)
+    if open_only:
+        qs = qs.filter(status__in=FINDING_OPEN_STATES)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    if task is not None:
+        qs = qs.filter(task=task)
+    if overdue_on is not None:
+        qs = qs.filter(status__in=FINDING_OPEN_STATES, deadline__lt=overdue_on)
+    if query.strip():
+        qs = qs.filter(Q(title__icontains=query.strip()) | Q(description__icontains=query.strip()))
+    return qs.order_by("-found_on", "-pk")
+
+
+def finding_get_visible(*, user, pk: int) -> Finding:
+    return _get(finding_list_visible(user=user), pk)
+
+
+# Inbox
+
+
+@dataclass
+class Inbox:
+    """What waits for the user: to file, returned to them, and to review/decide."""
+
+    due_reports: list[ProgressReport] = field(default_factory=list)
+    due_parts: list[ReportPart] = field(default_factory=list)
+    returned_reports: list[ProgressReport] = field(default_factory=list)
+    returned_parts: list[ReportPart] = field(default_factory=list)
+    parts_to_review: list[ReportPart] = field(default_factory=list)
+    reports_to_review: list[ProgressReport] = field(default_factory=list)
+    findings_to_rectify: list[Finding] = field(default_factory=list)
+    findings_to_verify: list[Finding] = field(default_factory=list)
+    extensions_to_decide: list[ExtensionRequest] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(len(getattr(self, name)) for name in self.__dataclass_fields__)
+
+
+def _in_scope(qs: QuerySet, user, action: str, lookup: str) -> QuerySet:
+    scope = scope_for(user, action)
+    if scope.everything:
+        return qs
+    if scope.empty:
+        return qs.none()
+    return qs.filter(**{f"{lookup}__in": scope.unit_ids})
+
+
+def inbox(*, user, limit: int = 50) -> Inbox:
+    """The user's inbox: requests its units must file (due soonest first), returned to them, and
+    what they decide (lead units: filed parts; the office: submitted reports, fixes to verify;
+    approvers: extension requests). A fixed number of queries."""
+    box = Inbox()
+    change = scope_for(user, Action.CHANGE)
+    if not change.empty and not change.everything:
+        reports = ProgressReport.objects.filter(unit__in=change.unit_ids).select_related(
+            "cycle", "work_item", "unit").order_by("due_date", "pk")
+        box.due_reports = list(reports.filter(status__in=[ReportStatus.OPEN, ReportStatus.DRAFT])[:limit])
+        box.returned_reports = list(reports.filter(status=ReportStatus.RETURNED)[:limit])
+        parts = ReportPart.objects.filter(unit__in=change.unit_ids, report__status__in=REPORT_PENDING).select_related(
+            "report", "report__cycle", "report__work_item", "unit").order_by("report__due_date", "pk")
+        box.due_parts = list(parts.filter(status__in=[PartStatus.OPEN, PartStatus.DRAFT])[:limit])
+        box.returned_parts = list(parts.filter(status=PartStatus.RETURNED)[:limit])
+        box.parts_to_review = list(
+            ReportPart.objects.filter(report__unit__in=change.unit_ids, report__status__in=REPORT_PENDING,
+                                      status=PartStatus.SUBMITTED)
+            .select_related("report", "report__cycle", "report__work_item", "unit")
+            .order_by("report__due_date", "pk")[:limit]
+        )
+        box.findings_to_rectify = list(
+            Finding.objects.filter(unit__in=change.unit_ids, status__in=[FindingStatus.OPEN, FindingStatus.RECTIFYING])
+            .select_related("unit", "task").order_by("deadline", "pk")[:limit]
+        )
+    review_reports = _in_scope(ProgressReport.objects.filter(status=ReportStatus.SUBMITTED), user, Action.REVIEW, "unit")
+    box.reports_to_review = list(review_reports.select_related("cycle", "work_item", "unit")
+                                 .order_by("submitted_at", "pk")[:limit])
+    box.findings_to_verify = list(
+        _in_scope(Finding.objects.filter(status=FindingStatus.SUBMITTED_FOR_VERIFICATION), user, Action.REVIEW, "unit")
+        .select_related("unit", "task").order_by("submitted_at", "pk")[:limit]
+    )
+    box.extensions_to_decide = list(
+        _in_scope(ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING), user, Action.APPROVE, "unit")
+        .select_related("work_item", "report", "report__cycle", "unit").order_by("requested_at", "pk")[:limit]
+    )
+    return box
+
+
+# Engine
+
+
+def light_rule_set_in_force(on: dt.date) -> LightRuleSet | None:
+    return LightRuleSet.objects.filter(effective_from__lte=on).order_by("-effective_from", "-pk").first()
+
+
+def escalation_rule_set_in_force(on: dt.date) -> EscalationRuleSet | None:
+    return EscalationRuleSet.objects.filter(effective_from__lte=on).order_by("-effective_from", "-pk").first()
+
+
+def _roles_with(action: str) -> list[str]:
+    return [role for role, actions in ROLE_ACTIONS.items() if action in actions]
+
+
+def unit_recipients(unit_ids) -> dict[int, list[User]]:
+    """The people who file for each unit: active users granted `change` at exactly that unit. One query."""
+    out: dict[int, list[User]] = defaultdict(list)
+    grants = (Grant.objects.filter(unit__in=list(unit_ids), role__in=_roles_with(Action.CHANGE), user__is_active=True)
+              .select_related("user").order_by("unit_id", "user_id"))
+    for grant in grants:
+        if all(user.pk != grant.user_id for user in out[grant.unit_id]):
+            out[grant.unit_id].append(grant.user)
+    return out
+
+
+def office_recipients() -> list[User]:
+    """The office admins (users who may manage): they keep the 督办 list."""
+    users = User.objects.filter(grants__role__in=_roles_with(Action.MANAGE), is_active=True).distinct()
+    return list(users.order_by("pk"))
+
+
+def pending_requests(*, until: dt.date):
+    """Reports and parts still waiting for their unit, due on or before `until` (the escalation job's input)."""
+    reports = (ProgressReport.objects.filter(status__in=REPORT_PENDING, due_date__lte=until,
+                                             work_item__status=WorkItemStatus.ACTIVE)
+               .values_list("pk", "work_item_id", "unit_id", "due_date", "cycle__period_start"))
+    parts = (ReportPart.objects.filter(status__in=PART_PENDING, report__status__in=REPORT_PENDING,
+                                       report__due_date__lte=until, report__work_item__status=WorkItemStatus.ACTIVE)
+             .values_list("pk", "report_id", "report__work_item_id", "unit_id", "report__due_date"))
+    return reports, parts
+
+
+# Pages
+
+
+#: Board filter value standing for every town kind (镇、街道、管委会).
+TOWNS_FILTER = "towns"
+
+
+@dataclass(frozen=True)
+class BoardUnit:
+    pk: int
+    label: str
+    kind: str
+
+
+@dataclass
+class BoardCell:
+    """A unit's share of a task: the worst light of the visible items it leads or co-operates on."""
+
+    light: str = ""
+    items: int = 0
+    leads: int = 0
+
+
+@dataclass
+class BoardRow:
+    task_id: int
+    number: str
+    title: str
+    group_id: int | None
+    task_light: str
+    task_light_inputs: dict
+    cells: list[BoardCell]
+
+
+@dataclass
+class Board:
+    units: list[BoardUnit]
+    rows: list[BoardRow]
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows
+
+
+def board_matrix(*, user, plan, group_id: int | None = None, unit_kind: str = "") -> Board:
+    """The office board of `plan`: tasks × units with lights, read from stored WorkItemLight/TaskLight.
+
+    Rows are the plan's tasks `user` may see; columns the units leading or co-operating on a visible
+    work item (optionally of one kind). Four queries whatever the number of tasks, units and cycles.
+    """
+    from qualitygov.accounts.choices import TOWN_KINDS
+    from qualitygov.accounts.models import OrgUnit
+    from qualitygov.plans.models import Task
+
+    from .choices import Light, WorkItemStatus
+    from .lights import worst_light
+    from .models import WorkItemUnit
+
+    items = WorkItem.objects.visible_to(user).filter(
+        task__plan=plan, status__in=[WorkItemStatus.ACTIVE, WorkItemStatus.COMPLETED])
+    tasks = Task.objects.visible_to(user).filter(plan=plan)
+    if group_id:
+        items = items.filter(task__group_id=group_id)
+        tasks = tasks.filter(group_id=group_id)
+    item_rows = list(items.values_list("pk", "task_id", "lead_unit_id", "light__light"))
+    co_rows = list(WorkItemUnit.objects.filter(work_item__in=items.values("pk")).values_list("work_item_id", "unit_id"))
+    by_item = {pk: (task_id, light or Light.GREY) for pk, task_id, _lead, light in item_rows}
+    shares: dict[tuple[int, int], list[tuple[str, bool]]] = defaultdict(list)
+    for pk, task_id, lead_id, light in item_rows:
+        shares[(task_id, lead_id)].append((light or Light.GREY, True))
+    for item_id, unit_id in co_rows:
+        task_id, light = by_item[item_id]
+        shares[(task_id, unit_id)].append((light, False))
+    unit_qs = OrgUnit.objects.filter(pk__in={unit_id for _task, unit_id in shares})
+    if unit_kind == TOWNS_FILTER:
+        unit_qs = unit_qs.filter(kind__in=TOWN_KINDS)
+    elif unit_kind:
+        unit_qs = unit_qs.filter(kind=unit_kind)
+    units = [BoardUnit(pk, short or name, kind) for pk, short, name, kind in
+             unit_qs.order_by("sort_order", "path").values_list("pk", "short_name", "name", "kind")]
+    task_ids = {task_id for task_id, _unit in shares}
+    task_rows = (Task.objects.filter(Q(pk__in=tasks.values("pk")) | Q(pk__in=task_ids))
+                 .order_by("order", "pk")
+                 .values_list("pk", "number", "title", "group_id", "progress_light__light", "progress_light__inputs"))
+    rows = []
+    for task_id, number, title, group, light, inputs in task_rows:
+        cells = []
+        for unit in units:
+            share = shares.get((task_id, unit.pk), [])
+            cells.append(BoardCell(worst_light([s[0] for s in share]) if share else "", len(share),
+                                   sum(1 for s in share if s[1])))
+        rows.append(BoardRow(task_id, number, title, group, light or Light.GREY, inputs or {}, cells))
+    return Board(units=units, rows=rows)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime
+    kind: str
+    title: str
+    detail: str
+    url_name: str
+    pk: int
+    unit_label: str
+
+
+def _as_datetime(value: dt.date | dt.datetime) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    return timezone.make_aware(dt.datetime.combine(value, dt.time.min))
+
+
+def task_timeline(*, user, task) -> list[TimelineEntry]:
+    """What happened on `task`, newest first: reports filed, returned and approved, findings raised and
+    closed, escalations — only what `user` may see. A fixed number of queries."""
+    entries: list[TimelineEntry] = []
+    reports = report_list_visible(user=user).filter(work_item__task=task).exclude(
+        status__in=[ReportStatus.OPEN, ReportStatus.DRAFT], submitted_at__isnull=True)
+    for report in reports:
+        label = f"{report.cycle.label} · {report.work_item.title}"
+        if report.submitted_at:
+            entries.append(TimelineEntry(report.submitted_at, "report_submitted", label,
+                                         _("Progress %(pct)s%%") % {"pct": report.progress_pct}
+                                         if report.progress_pct is not None else "",
+                                         "progress:report_detail", report.pk, report.unit.label))
+        if report.decided_at and report.status in {ReportStatus.APPROVED, ReportStatus.RETURNED}:
+            kind = "report_approved" if report.status == ReportStatus.APPROVED else "report_returned"
+            entries.append(TimelineEntry(report.decided_at, kind, label, report.return_reason
+                                         if kind == "report_returned" else "", "progress:report_detail", report.pk,
+                                         report.unit.label))
+    for finding in finding_list_visible(user=user, task=task):
+        entries.append(TimelineEntry(_as_datetime(finding.found_on), "finding_raised", finding.title,
+                                     finding.get_source_display(), "progress:finding_detail", finding.pk,
+                                     finding.unit.label))
+        if finding.closed_at:
+            entries.append(TimelineEntry(finding.closed_at, "finding_closed", finding.title,
+                                         finding.verification_note, "progress:finding_detail", finding.pk,
+                                         finding.unit.label))
+    for event in escalation_list_visible(user=user).filter(work_item__task=task):
+        entries.append(TimelineEntry(event.at, f"escalation_{event.level}", event.work_item.title, event.reason,
+                                     "progress:work_item_detail", event.work_item_id, event.unit.label))
+    entries.sort(key=lambda entry: (entry.at, entry.kind), reverse=True)
+    return entries
+
+
+def attachment_get_visible(*, user, pk: int) -> Attachment:
+    """An evidence file whose owner (report, part, finding) `user` may read; NotFoundError otherwise."""
+    attachment = Attachment.objects.filter(pk=pk, owner_type__startswith="progress.").first()
+    getters = {"progress.progressreport": report_get_visible, "progress.reportpart": report_part_get_visible,
+               "progress.finding": finding_get_visible}
+    getter = getters.get(attachment.owner_type) if attachment else None
+    if getter is None or not attachment.owner_id.isdigit():
+        raise NotFoundError(_("Not found."))
+    getter(user=user, pk=int(attachment.owner_id))
+    return attachment
