@@ -58,7 +58,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "qualitygov.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -188,6 +188,7 @@ LOGGING = {
 QUALITYGOV_DEMO_LOADERS = [
     "qualitygov.accounts.demo.load",
     "qualitygov.plans.demo.load",
+    "qualitygov.indicators.demo.load",
 ]
 SPECTACULAR_SETTINGS["SWAGGER_UI_DIST"] = "SIDECAR"
 SPECTACULAR_SETTINGS["SWAGGER_UI_FAVICON_HREF"] = "SIDECAR"
