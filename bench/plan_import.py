@@ -111,7 +111,7 @@ def main() -> int:
                         return result
 
                     pi = step(steps[0], lambda: plan_import_preview(actor=None, filename=SEED.name, data=seed))
-                    step(steps[1], lambda: plan_import_confirm(actor=None, plan_import=pi))
+                    step(steps[1], lambda pi=pi: plan_import_confirm(actor=None, plan_import=pi))
                     step(steps[2], lambda: plan_import_confirm(actor=None, plan_import=plan_import_preview(
                         actor=None, filename=SEED.name, data=seed)))
                     step(steps[3], lambda: plan_import_confirm(actor=None, plan_import=plan_import_preview(

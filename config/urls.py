@@ -8,6 +8,8 @@ urlpatterns = [
     path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),
     path("accounts/", include("qualitygov.accounts.urls")),
     path("plans/", include("qualitygov.plans.urls")),
+    path("progress/", include("qualitygov.progress.urls")),
+    path("indicators/", include("qualitygov.indicators.urls")),
     path("api/", include("config.api_urls")),
     path("", include("qualitygov.core.urls")),
 ]

@@ -138,8 +138,10 @@ def check_refused(case: Case, member: str, response) -> str | None:
     if member == "anonymous" and case.rule != PUBLIC:
         if case.route.is_api:
             body = _error_body(response)
-            if status not in (401, 403) or body is None or set(body) != {"code", "message", "fields"}:
-                return f"expected 401/403 with {{code, message, fields}}, got {status} {response.content[:120]!r}"
+            if (status not in (401, 403) or body is None or set(body) != {"code", "message", "fields"}
+                    or body["code"] != "not_authenticated"):
+                return (f"expected 401/403 with {{code: not_authenticated, message, fields}}, "
+                        f"got {status} {response.content[:120]!r}")
             return None
         if case.route.is_drf and status in (401, 403):
             return None  # an HTML page served by DRF (the API docs) refuses like the API, without a body

@@ -189,6 +189,7 @@ QUALITYGOV_DEMO_LOADERS = [
     "qualitygov.accounts.demo.load",
     "qualitygov.plans.demo.load",
     "qualitygov.indicators.demo.load",
+    "qualitygov.progress.demo.load",
 ]
 SPECTACULAR_SETTINGS["SWAGGER_UI_DIST"] = "SIDECAR"
 SPECTACULAR_SETTINGS["SWAGGER_UI_FAVICON_HREF"] = "SIDECAR"

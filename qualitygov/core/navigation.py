@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from qualitygov.progress.views_nav import NAV_LABELS as PROGRESS
+
 from .access import LOGIN, action_rule
 
 
@@ -20,6 +22,10 @@ class NavEntry:
 NAV: list[NavEntry] = [
     NavEntry(_("Home"), "core:home", LOGIN),
     NavEntry(_("Plans"), "plans:list", LOGIN),
+    NavEntry(_("Indicators"), "indicators:dashboard", LOGIN),
+    NavEntry(PROGRESS["inbox"], "progress:inbox", LOGIN),
+    NavEntry(PROGRESS["board"], "progress:board", LOGIN),
+    NavEntry(PROGRESS["findings"], "progress:finding_list", LOGIN),
     NavEntry(_("Organisation"), "accounts:org_tree", LOGIN),
     NavEntry(_("Users"), "accounts:user_list", action_rule("manage")),
     NavEntry(_("Audit trail"), "core:audit_list", action_rule("audit")),

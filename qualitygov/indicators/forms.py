@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,20 +16,20 @@ from qualitygov.core.uploads import check_upload
 
 from .choices import Aggregation, Comparator, DataSource, Frequency, IndicatorScope, Light, Nature
 from .io import window_choices
+from .selectors import change_factor, decimal_text
 from .models import Indicator
-from .selectors import decimal_text, is_big_change
 
 VALUE_FIELD = {"max_digits": 18, "decimal_places": 4}
 
 
-def percent_error(indicator: Indicator, value: Decimal) -> str | None:
-    """The message for a value a percentage (or the indicator's physical limit) does not allow, else None."""
-    if indicator.unit.strip() == "%" and not Decimal(0) <= value <= Decimal(100):
-        return _("%(value)s is outside 0–100 for a percentage.") % {"value": decimal_text(value)}
-    if indicator.physical_max is not None and value > indicator.physical_max:
-        return _("%(value)s is above the upper limit %(max)s.") % {"value": decimal_text(value),
-                                                                   "max": decimal_text(indicator.physical_max)}
-    return None
+def _service_errors(form: forms.Form, exc: ServiceError, default_field: str) -> None:
+    """Put a service's refusal on the fields it names, or on `default_field`."""
+    named = [name for name in exc.fields if name in form.fields]
+    for name in named:
+        for error in exc.fields[name]:
+            form.add_error(name, error)
+    if not named:
+        form.add_error(default_field, exc.message)
 
 
 class DashboardFilterForm(forms.Form):
@@ -61,22 +62,15 @@ class ObservationEntryForm(forms.Form):
     evidence = forms.FileField(label=gettext_lazy("Evidence file"), required=False,
                                help_text=gettext_lazy("PDF, image, Office document or text; at most 20 MB."))
 
-    def __init__(self, *args, indicator: Indicator, previous: Decimal | None, factor: Decimal, **kwargs):
+    def __init__(self, *args, indicator: Indicator, previous: Decimal | None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.indicator, self.previous, self.factor = indicator, previous, factor
+        self.indicator, self.previous = indicator, previous
         self.checked_evidence = None
         self.fields["value"].widget.attrs.update({"class": "form-control", "inputmode": "decimal"})
         if indicator.unit:
             self.fields["value"].label = f"{_('Value')}（{indicator.unit}）"
         self.fields["comment"].widget.attrs["class"] = "form-control"
         self.fields["evidence"].widget.attrs["class"] = "form-control"
-
-    def clean_value(self):
-        value = self.cleaned_data["value"]
-        message = percent_error(self.indicator, value)
-        if message:
-            raise forms.ValidationError(message)
-        return value
 
     def clean_evidence(self):
         upload = self.cleaned_data.get("evidence")
@@ -88,13 +82,23 @@ class ObservationEntryForm(forms.Form):
         return upload
 
     def clean(self):
+        """The engine's entry check: a number in range, and a comment for a change beyond the factor."""
+        from .services import observation_value_check
+
         data = super().clean()
         value = data.get("value")
-        if value is not None and not (data.get("comment") or "").strip() and is_big_change(
-                self.previous, value, self.factor):
-            self.add_error("comment", _("The value changes from %(old)s to %(new)s, more than %(factor)s times; "
-                                        "explain it in the comment.") % {
-                "old": decimal_text(self.previous), "new": decimal_text(value), "factor": decimal_text(self.factor)})
+        if value is not None:
+            try:
+                observation_value_check(indicator=self.indicator, value=value, comment=data.get("comment") or "",
+                                        previous=self.previous)
+            except ServiceError as exc:
+                if exc.code == "comment_required":
+                    self.add_error("comment", _("The value changes from %(old)s to %(new)s, more than %(factor)s "
+                                                "times; explain why in the comment.") % {
+                        "old": decimal_text(self.previous), "new": decimal_text(value),
+                        "factor": decimal_text(change_factor(timezone.localdate()))})
+                else:
+                    _service_errors(self, exc, "value")
         return data
 
 
@@ -117,10 +121,13 @@ class ChangeRequestForm(forms.Form):
         self.indicator = indicator
 
     def clean_new_value(self):
+        from .services import check_limits
+
         value = self.cleaned_data["new_value"]
-        message = percent_error(self.indicator, value)
-        if message:
-            raise forms.ValidationError(message)
+        try:
+            check_limits(self.indicator, value, field="new_value")
+        except ServiceError as exc:
+            raise forms.ValidationError(exc.message) from exc
         return value
 
 
@@ -130,7 +137,7 @@ class DecisionForm(forms.Form):
 
 
 class TemplateForm(forms.Form):
-    period = forms.ChoiceField(label=gettext_lazy("Period"))
+    period = forms.ChoiceField(label=gettext_lazy("Reporting period"))
 
     def __init__(self, *args, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -162,9 +169,11 @@ class IndicatorForm(forms.Form):
     aggregation = forms.ChoiceField(label=gettext_lazy("How periods combine"), choices=Aggregation.choices)
     data_source = forms.ChoiceField(label=gettext_lazy("Data source"), choices=DataSource.choices)
     by_town = forms.BooleanField(label=gettext_lazy("Broken down by town"), required=False)
-    units = forms.ModelMultipleChoiceField(label=gettext_lazy("Responsible units"), queryset=OrgUnit.objects.none(),
-                                           required=False,
-                                           help_text=gettext_lazy("Hold Ctrl (⌘ on a Mac) to choose several."))
+    lead_units = forms.ModelMultipleChoiceField(label=gettext_lazy("Lead units"), queryset=OrgUnit.objects.none(),
+                                                required=False,
+                                                help_text=gettext_lazy("Hold Ctrl (⌘ on a Mac) to choose several."))
+    co_units = forms.ModelMultipleChoiceField(label=gettext_lazy("Co-operating units"),
+                                              queryset=OrgUnit.objects.none(), required=False)
     reason = forms.CharField(label=gettext_lazy("Reason for the change"), required=False, max_length=1000,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=gettext_lazy("Required when a target changes."))
@@ -173,14 +182,17 @@ class IndicatorForm(forms.Form):
               "target_year", "frequency", "aggregation", "data_source", "by_town")
 
     def __init__(self, *args, indicator: Indicator, years: list[int], targets: dict[int, Decimal],
-                 unit_ids: list[int], **kwargs):
+                 roles: dict[int, str], **kwargs):
         initial = {name: getattr(indicator, name) for name in self.FIELDS}
         initial.update({f"target_{year}": targets.get(year) for year in years})
-        initial["units"] = unit_ids
+        initial["lead_units"] = [pk for pk, role in roles.items() if role == "lead"]
+        initial["co_units"] = [pk for pk, role in roles.items() if role != "lead"]
         super().__init__(*args, initial=initial, **kwargs)
-        self.indicator, self.years, self.targets = indicator, years, targets
-        self.fields["units"].queryset = OrgUnit.objects.filter(is_active=True).order_by("sort_order", "path")
-        self.fields["units"].label_from_instance = lambda unit: unit.label
+        self.indicator, self.years, self.targets, self.roles = indicator, years, targets, roles
+        for name in ("lead_units", "co_units"):
+            self.fields[name].queryset = OrgUnit.objects.filter(is_active=True).order_by("sort_order", "path")
+            self.fields[name].label_from_instance = lambda unit: unit.label
+            self.fields[name].widget.attrs["size"] = 8
         for year in years:
             self.fields[f"target_{year}"] = forms.DecimalField(
                 label=_("Interim target for %(year)s") % {"year": year}, required=False, **VALUE_FIELD)
@@ -191,7 +203,6 @@ class IndicatorForm(forms.Form):
                 field.widget.attrs["class"] = "form-select"
             else:
                 field.widget.attrs["class"] = "form-control"
-        self.fields["units"].widget.attrs["size"] = 8
 
     def changed_fields(self) -> dict:
         """Definition fields whose value differs from the stored one."""
@@ -203,6 +214,12 @@ class IndicatorForm(forms.Form):
         entered = {year: self.cleaned_data[f"target_{year}"] for year in self.years
                    if self.cleaned_data.get(f"target_{year}") is not None}
         return None if entered == {y: v for y, v in self.targets.items() if y in self.years} else entered
+
+    def new_roles(self) -> list[tuple[OrgUnit, str]] | None:
+        """[(unit, "lead" | "co")] as chosen, or None when unchanged."""
+        chosen = [(u, "lead") for u in self.cleaned_data["lead_units"]]
+        chosen += [(u, "co") for u in self.cleaned_data["co_units"] if u not in self.cleaned_data["lead_units"]]
+        return None if {u.pk: r for u, r in chosen} == self.roles else chosen
 
     def clean(self):
         data = super().clean()

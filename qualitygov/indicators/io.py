@@ -8,17 +8,19 @@ uses openpyxl's read-only mode and a fixed number of bulk queries, whatever the 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import io
-import itertools
 import re
 import zipfile
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,6 +38,7 @@ from qualitygov.core.uploads import check_upload
 from .choices import DataSource, ObservationStatus
 from .models import Indicator, IndicatorResponsibility, Observation, ReportingPeriod
 from .selectors import change_factor, decimal_text, is_big_change, towns
+from .services import check_limits
 
 TEMPLATE_VERSION = "1"
 MARKER_SHEET = "_qualitygov"
@@ -110,9 +113,10 @@ def _month_end(year: int, month: int) -> dt.date:
 
 
 def window_choices(today: dt.date) -> list[tuple[str, str]]:
-    """Choices for the template form: this and last year, their quarters and halves, recent months."""
+    """Choices for the template form: this and the three previous years, their quarters and halves, recent
+    months (late values and corrections of earlier years are still entered)."""
     out = []
-    for year in (today.year, today.year - 1):
+    for year in range(today.year, today.year - 4, -1):
         for key in [str(year)] + [f"{year}-H{h}" for h in (1, 2)] + [f"{year}-Q{q}" for q in (1, 2, 3, 4)]:
             out.append((key, parse_window(key).label))
     for back in range(12):
@@ -288,8 +292,8 @@ def _open(uploaded):
     limit = max_bytes()
     size = getattr(uploaded, "size", None)
     if size is not None and size > limit:
-        raise ServiceError(_("The workbook is %(size).1f MB; the limit is %(limit).0f MB. Split it into smaller "
-                             "files.") % {"size": size / 1048576, "limit": limit / 1048576}, code="too_large",
+        raise ServiceError(_("The workbook is %(size)s; the limit is %(limit)s. Split it into smaller files.")
+                           % {"size": filesizeformat(size), "limit": filesizeformat(limit)}, code="too_large",
                            fields={"file": [_("File too large.")]})
     checked = check_upload(uploaded, allowed=(".xlsx",), max_bytes=limit)
     try:
@@ -376,6 +380,12 @@ def read_upload(*, user, uploaded, as_of: dt.date | None = None) -> Preview:
     return _validate(user=user, window=window, raw=raw, as_of=as_of)
 
 
+def _before(points: list[tuple[dt.date, Decimal]], start: dt.date) -> Decimal | None:
+    """The value of the latest point strictly before `start`."""
+    index = bisect.bisect_left(points, start, key=lambda point: point[0])
+    return points[index - 1][1] if index else None
+
+
 def _validate(*, user, window: Window, raw: list[tuple[int, tuple]], as_of: dt.date) -> Preview:
     keys: dict[int, tuple[int, int, int | None]] = {}
     out: dict[int, PreviewRow] = {}
@@ -404,23 +414,28 @@ def _validate(*, user, window: Window, raw: list[tuple[int, tuple]], as_of: dt.d
     town_ids = {t.pk for t in towns()}
     existing = {(o.period_id, o.unit_id, o.town_id): o
                 for o in Observation.objects.filter(period_id__in=list(periods))}
-    # The previous period of each period, for the size-of-change check.
-    all_periods = list(ReportingPeriod.objects.filter(indicator_id__in=indicator_ids).order_by("indicator_id", "start")
-                       .values_list("pk", "indicator_id"))
-    previous: dict[int, int] = {}
-    for (prev_pk, prev_ind), (pk, ind) in itertools.pairwise(all_periods):
-        if prev_ind == ind:
-            previous[pk] = prev_pk
-    previous_values = {(o[0], o[1], o[2]): o[3] for o in Observation.objects.filter(
-        period_id__in=set(previous.values()) - set(periods), value__isnull=False).values_list(
-        "period_id", "unit_id", "town_id", "value")}
-    for o in existing.values():
-        if o.value is not None:
-            previous_values[(o.period_id, o.unit_id, o.town_id)] = o.value
+    # Stored values by series (indicator, unit, town) and period start, for the size-of-change check:
+    # a value is compared with the latest earlier one, the upload's own values winning over stored ones.
+    series: dict[tuple, dict[dt.date, Decimal]] = defaultdict(dict)
+    row_units = {k[1] for k in keys.values()}
+    for indicator_id, unit_id, town_id, start, value in Observation.objects.filter(
+            indicator_id__in=indicator_ids, unit_id__in=row_units, value__isnull=False).values_list(
+            "indicator_id", "unit_id", "town_id", "period__start", "value"):
+        series[(indicator_id, unit_id, town_id)][start] = value
+    for number, values in raw:
+        period = periods.get(keys[number][0]) if number in keys else None
+        if period is None:
+            continue
+        try:
+            value = _parse_number(values[COL["填报值"]]) if _text(values[COL["填报值"]]) else None
+        except ValueError:
+            value = None
+        if value is not None:
+            series[(period.indicator_id, keys[number][1], keys[number][2])][period.start] = value
+    ordered = {k: sorted(v.items()) for k, v in series.items()}
     factor = change_factor(as_of)
 
     seen: dict[tuple, int] = {}
-    uploaded: dict[tuple, Decimal] = {}  # values this upload gives; they win over stored ones as "previous"
     for number, values in raw:
         if number in out:
             continue
@@ -466,15 +481,10 @@ def _validate(*, user, window: Window, raw: list[tuple[int, tuple]], as_of: dt.d
                                                            "places).") % {"value": _text(cell)}))
             continue
         row.new = decimal_text(value)
-        uploaded.setdefault(keys[number], value)
-        upper = indicator.physical_max if indicator.physical_max is not None else (
-            Decimal(100) if indicator.unit.strip() == "%" else None)
-        if indicator.unit.strip() == "%" and not Decimal(0) <= value <= Decimal(100):
-            row.errors.append(_cell_error(number, "填报值", _("%(value)s is outside 0–100 for a percentage.")
-                                          % {"value": row.new}))
-        elif upper is not None and value > upper:
-            row.errors.append(_cell_error(number, "填报值", _("%(value)s is above the upper limit %(max)s.")
-                                          % {"value": row.new, "max": decimal_text(upper)}))
+        try:
+            check_limits(indicator, value)
+        except ServiceError as exc:
+            row.errors.append(_cell_error(number, "填报值", f"{row.new}：{exc.message}"))
         same = observation is not None and observation.value is not None and observation.value == value \
             and observation.comment == row.comment
         if not same and observation is not None and observation.status in (ObservationStatus.SUBMITTED,
@@ -488,8 +498,7 @@ def _validate(*, user, window: Window, raw: list[tuple[int, tuple]], as_of: dt.d
         if same:
             row.kind = UNCHANGED
             continue
-        prev_key = (previous.get(period_id), unit_id, town_id)
-        prev_value = uploaded.get(prev_key, previous_values.get(prev_key))
+        prev_value = _before(ordered.get((indicator.pk, unit_id, town_id), []), period.start)
         if not row.comment and is_big_change(prev_value, value, factor):
             row.errors.append(_cell_error(number, "说明", _("the value changes from %(old)s to %(new)s, more than "
                                                          "%(factor)s times; explain it in the comment.")

@@ -29,7 +29,6 @@ from .models import (
     ReportingPeriod,
     StatusRuleSet,
 )
-from .status import DEFAULT_PARAMS
 from .status import is_big_change as is_big_change
 
 # Engine
@@ -190,9 +189,6 @@ def is_liaison_of(user, unit: OrgUnit) -> bool:
 
 # Pages
 
-#: A value differing from the previous one by more than this factor needs a comment, unless the
-#: rule set in force says otherwise (`params["change_factor"]`).
-DEFAULT_CHANGE_FACTOR = Decimal(str(DEFAULT_PARAMS["change_factor"]))
 
 
 def indicator_list_visible(*, user, action: str = Action.VIEW) -> QuerySet[Indicator]:
@@ -253,9 +249,8 @@ def towns() -> list[OrgUnit]:
 
 
 def change_factor(as_of: dt.date) -> Decimal:
-    ruleset = StatusRuleSet.objects.filter(effective_from__lte=as_of).order_by("-effective_from").first()
-    value = (ruleset.params or {}).get("change_factor") if ruleset else None
-    return Decimal(str(value)) if value not in (None, "") else DEFAULT_CHANGE_FACTOR
+    """The factor beyond which a change of value needs a comment, from the rule set in force."""
+    return Decimal(str(rule_params(as_of)["change_factor"]))
 
 
 def target_years(indicator: Indicator) -> list[int]:
@@ -270,13 +265,10 @@ def target_years(indicator: Indicator) -> list[int]:
 
 
 def previous_value(*, period: ReportingPeriod, unit: OrgUnit, town: OrgUnit | None) -> Decimal | None:
-    """The value the unit reported for the period before `period` (the yardstick for a big change)."""
-    before = (ReportingPeriod.objects.filter(indicator_id=period.indicator_id, start__lt=period.start)
-              .order_by("-start").first())
-    if before is None:
-        return None
-    found = Observation.objects.filter(period=before, unit=unit, town=town, value__isnull=False).first()
-    return found.value if found else None
+    """The unit's (and town's) value for the latest earlier period that has one: the yardstick for a big change."""
+    return (Observation.objects.filter(indicator_id=period.indicator_id, unit=unit, town=town,
+                                       period__start__lt=period.start, value__isnull=False)
+            .order_by("-period__start").values_list("value", flat=True).first())
 
 
 def decimal_text(value: Decimal | None) -> str:
@@ -321,7 +313,7 @@ def status_why(status) -> list[tuple[str, str, str]]:
         ("gap", str(gettext_lazy("Gap")), _why_number(inputs.get("gap", status.gap))),
     ]
     if inputs.get("gap_pct") is not None:
-        rows.append(("gap_pct", str(gettext_lazy("Gap as % of the distance to the target")),
+        rows.append(("gap_pct", str(gettext_lazy("Gap relative to the distance from baseline to target")),
                      _why_number(inputs["gap_pct"]) + "%"))
     if inputs.get("band") is not None:
         rows.append(("band", str(gettext_lazy("Band (±)")), _why_number(inputs["band"])))

@@ -310,6 +310,7 @@ def period_specs(indicator: Indicator, until: dt.date) -> list[calendar.PeriodSp
 @transaction.atomic
 def periods_generate(*, indicator: Indicator, until: dt.date) -> int:
     """Create the missing reporting periods that have started by `until`; return how many were created."""
+    indicator = Indicator.objects.select_related("plan").get(pk=indicator.pk)  # the stored definition counts
     existing = set(ReportingPeriod.objects.filter(indicator=indicator).values_list("start", flat=True))
     new = [ReportingPeriod(indicator=indicator, label=spec.label, start=spec.start, end=spec.end,
                            due_date=spec.due_date, grace_days=spec.grace_days)
@@ -336,7 +337,7 @@ def observation_save_draft(*, actor, period: ReportingPeriod, unit: OrgUnit, val
     A draft or returned value may be changed; a submitted one waits for review and an approved one is
     locked (ConflictError: ask for a correction instead).
     """
-    indicator = period.indicator
+    indicator = Indicator.objects.get(pk=period.indicator_id)  # the stored definition counts
     _require_change(actor, unit)
     if indicator.data_source != DataSource.ENTERED:
         raise ServiceError(_("This indicator is computed from platform data; its values are not entered."),
@@ -608,8 +609,8 @@ def _overdue_missing(indicator: Indicator, series, as_of: dt.date) -> int:
     """Periods after the latest value whose deadline has passed without an approved value."""
     after = series[-1][0].end if series else dt.date.min
     count = 0
-    for end, due, grace in indicator.periods.filter(end__gt=after, end__lte=as_of).values_list(
-            "end", "due_date", "grace_days"):
+    for due, grace in indicator.periods.filter(end__gt=after, end__lte=as_of).values_list("due_date",
+                                                                                          "grace_days"):
         if due + dt.timedelta(days=grace) < as_of:
             count += 1
     return count

@@ -12,6 +12,7 @@ the precision of the stored fields.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -111,7 +112,7 @@ class Path:
             return _frac(self.target_value)
         if position <= knots[0][0]:
             return knots[0][1]
-        for (y0, v0), (y1, v1) in zip(knots, knots[1:], strict=False):
+        for (y0, v0), (y1, v1) in itertools.pairwise(knots):
             if position <= y1:
                 return v0 + (v1 - v0) * (position - y0) / (y1 - y0)
         return knots[-1][1]

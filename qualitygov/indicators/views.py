@@ -155,12 +155,11 @@ def indicator_edit(request, pk: int):
     indicator = _visible(selectors.indicator_get_visible, user=request.user, pk=pk, action=Action.MANAGE)
     years = selectors.target_years(indicator)
     targets = {t.year: t.value for t in indicator.targets.all()}
-    unit_ids = list(indicator.responsibilities.values_list("unit_id", flat=True))
-    form = IndicatorForm(request.POST or None, indicator=indicator, years=years, targets=targets, unit_ids=unit_ids)
+    roles = dict(indicator.responsibilities.values_list("unit_id", "role"))
+    form = IndicatorForm(request.POST or None, indicator=indicator, years=years, targets=targets, roles=roles)
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["reason"].strip()
-        changed, new_targets = form.changed_fields(), form.new_targets()
-        units = list(form.cleaned_data["units"])
+        changed, new_targets, new_roles = form.changed_fields(), form.new_targets(), form.new_roles()
         try:
             with transaction.atomic():
                 if changed:
@@ -169,8 +168,8 @@ def indicator_edit(request, pk: int):
                     kept = {y: v for y, v in targets.items() if y not in years}
                     indicator_set_targets(actor=request.user, indicator=indicator, targets={**kept, **new_targets},
                                           reason=reason)
-                if sorted(u.pk for u in units) != sorted(unit_ids):
-                    indicator_set_responsibilities(actor=request.user, indicator=indicator, units=units)
+                if new_roles is not None:
+                    indicator_set_responsibilities(actor=request.user, indicator=indicator, units=new_roles)
         except ServiceError as exc:
             for name, errors in exc.fields.items():
                 for error in errors:
@@ -233,7 +232,7 @@ def observation_entry(request, period: int, unit: int):
     previous = selectors.previous_value(period=period_obj, unit=unit_obj, town=town)
     initial = {"value": existing.value, "comment": existing.comment} if existing else None
     form = ObservationEntryForm(request.POST or None, request.FILES or None, initial=initial, indicator=indicator,
-                                previous=previous, factor=selectors.change_factor(timezone.localdate()))
+                                previous=previous)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -246,7 +245,7 @@ def observation_entry(request, period: int, unit: int):
                 if request.POST.get("action") == "submit":
                     observation_submit(actor=request.user, observation=observation)
         except ServiceError as exc:
-            form.add_error("value" if "value" in exc.fields else None, exc.message)
+            form.add_error(next((name for name in exc.fields if name in form.fields), None), exc.message)
         else:
             submitted = request.POST.get("action") == "submit"
             messages.success(request, _("The value has been submitted for review.") if submitted

@@ -117,6 +117,8 @@ class ImportReviewForm(forms.Form):
                 widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
             self.unit_rows.append({"name": name, "field": self[f"m{i}"], "resolution": review.resolutions[name],
                                    "initial": initial})
+        # Names still to decide come first; the rest keep the plan's order.
+        self.unit_rows.sort(key=lambda row: row["resolution"].resolved)
 
         merges = (review.plan_import.corrections or {}).get("merges", {})
         self.pair_rows = []
@@ -183,8 +185,8 @@ class ImportReviewForm(forms.Form):
                 fix["lead"], fix["co"] = lead, co
             if fix:
                 out.setdefault("tasks", {})[task["number"]] = fix
-        for i, row in enumerate(self.unit_rows):
-            value = data.get(f"m{i}") or ""
+        for row in self.unit_rows:
+            value = data.get(row["field"].name) or ""
             if value == row["initial"]:
                 continue
             if value.startswith("unit:"):
@@ -197,8 +199,8 @@ class ImportReviewForm(forms.Form):
                 choice = {}
             out.setdefault("units", {})[row["name"]] = choice
         merges = (self.review.plan_import.corrections or {}).get("merges", {})
-        for i, row in enumerate(self.pair_rows):
-            accepted = bool(data.get(f"merge{i}"))
+        for row in self.pair_rows:
+            accepted = bool(data.get(row["field"].name))
             if accepted != merges.get(pair_key(row["pair"]), True):
                 out.setdefault("merges", {})[pair_key(row["pair"])] = accepted
         for row in self.indicator_rows:

@@ -460,6 +460,10 @@ def _task_changes(old: Task, new: dict, resolutions: dict[str, UnitResolution], 
         changes["text"] = (old.text, new["text"])
     if old.all_towns != new["all_towns"]:
         changes["all_towns"] = (old.all_towns, new["all_towns"])
+    old_group = f"（{old.group.number}）{old.group.title}" if old.group_id else None
+    new_group = f"（{new['group']['number']}）{new['group']['title']}" if new.get("group") else None
+    if old_group != new_group:
+        changes["group"] = (old_group, new_group)
     if new.get("deadline") and str(old.deadline or "") != new["deadline"]:
         changes["deadline"] = (old.deadline.isoformat() if old.deadline else None, new["deadline"])
     before = olds_units.get(old.pk, {})
@@ -501,6 +505,15 @@ def _plain(value: Any) -> str:
     return format(key, "f") if key is not None else str(value)
 
 
+def _sections_text(sections: list[dict]) -> str:
+    """The section outline on one line: 一、总体要求（指导思想、主要目标）；二、…"""
+    parts = []
+    for section in sections:
+        subs = "、".join(sub["title"] for sub in section.get("subsections", []))
+        parts.append(f"{section['number']}、{section['title']}" + (f"（{subs}）" if subs else ""))
+    return "；".join(parts)
+
+
 def plan_diff(plan: Plan, new: dict, resolutions: dict[str, UnitResolution]) -> PlanDiff:
     """What confirming `new` over the stored `plan` changes: header fields, tasks, indicators."""
     from qualitygov.indicators.models import Indicator
@@ -516,7 +529,15 @@ def plan_diff(plan: Plan, new: dict, resolutions: dict[str, UnitResolution]) -> 
         value = list(value) if isinstance(value, tuple | list) else value
         if (stored[name] or None) != (value or None):
             header[name] = (stored[name], value)
-    olds = list(plan.tasks.order_by("order", "pk"))
+    stored_sections = _sections_text([
+        {"number": s.number, "title": s.title,
+         "subsections": [{"number": c.number, "title": c.title} for c in s.subsections.order_by("order")]}
+        for s in plan.sections.filter(parent__isnull=True).order_by("order")
+    ])
+    new_sections = _sections_text(new.get("sections", []))
+    if stored_sections != new_sections:
+        header["sections"] = (stored_sections, new_sections)
+    olds = list(plan.tasks.select_related("group").order_by("order", "pk"))
     olds_units: dict[int, dict[str, tuple[str, str]]] = {}
     for resp in Responsibility.objects.filter(task__plan=plan).select_related("unit"):
         olds_units.setdefault(resp.task_id, {})[f"unit:{resp.unit_id}"] = (resp.role, resp.unit.label)

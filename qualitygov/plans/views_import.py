@@ -119,7 +119,7 @@ FIELD_LABELS = {
     "text": _lazy("Main content"), "all_towns": _lazy("All towns carry it out"), "deadline": _lazy("Deadline"),
     "lead": _lazy("Lead units"), "co": _lazy("Co-operating units"), "name": _lazy("Name"),
     "comparator": _lazy("Comparator"), "value": _lazy("Target value"), "unit": _lazy("Unit of measure"),
-    "year": _lazy("Target year"), "task": _lazy("Task"),
+    "year": _lazy("Target year"), "task": _lazy("Task"), "group": _lazy("Task group"), "sections": _lazy("Sections"),
 }
 
 

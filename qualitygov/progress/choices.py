@@ -115,7 +115,7 @@ class FindingSource(models.TextChoices):
 
 
 class FindingStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("To rectify")
     RECTIFYING = "rectifying", _("Being rectified")
     SUBMITTED_FOR_VERIFICATION = "submitted_for_verification", _("Awaiting verification")
     CLOSED = "closed", _("Closed out")

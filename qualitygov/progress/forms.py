@@ -195,9 +195,9 @@ class ReopenForm(forms.Form):
 class FindingFilterForm(forms.Form):
     """The ledger's filters; invalid values are ignored rather than refused."""
 
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + FindingStatus.choices,
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *FindingStatus.choices],
                                widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
-    source = forms.ChoiceField(label=_("Source"), required=False, choices=[("", _("All"))] + FindingSource.choices,
+    source = forms.ChoiceField(label=_("Source"), required=False, choices=[("", _("All")), *FindingSource.choices],
                                widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
     unit = UnitField(label=_("Unit"), queryset=None, required=False, empty_label=_("All"),
                      widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
@@ -215,7 +215,7 @@ class FindingFilterForm(forms.Form):
 
 
 class WorkItemFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + WorkItemStatus.choices,
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *WorkItemStatus.choices],
                                widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
     unit = UnitField(label=_("Unit"), queryset=None, required=False, empty_label=_("All"),
                      widget=forms.Select(attrs={"class": "form-select form-select-sm"}))

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qualitygov.accounts.choices import ROLE_ACTIONS, Action
@@ -384,7 +385,7 @@ def board_matrix(*, user, plan, group_id: int | None = None, unit_kind: str = ""
     co_rows = list(WorkItemUnit.objects.filter(work_item__in=items.values("pk")).values_list("work_item_id", "unit_id"))
     by_item = {pk: (task_id, light or Light.GREY) for pk, task_id, _lead, light in item_rows}
     shares: dict[tuple[int, int], list[tuple[str, bool]]] = defaultdict(list)
-    for pk, task_id, lead_id, light in item_rows:
+    for _pk, task_id, lead_id, light in item_rows:
         shares[(task_id, lead_id)].append((light or Light.GREY, True))
     for item_id, unit_id in co_rows:
         task_id, light = by_item[item_id]

@@ -263,6 +263,23 @@ def test_revised_file_updates_the_plan_in_place(demo_org):
     assert plan.revision == 2
 
 
+def test_a_retitled_task_group_is_a_revision(demo_org):
+    plan = import_file(demo_org.office, SEED_BYTES)
+    group = TaskGroup.objects.get(plan=plan, number="五")
+    text = clean_seed_text().replace("（五）建设高能级质量基础设施", "（五）建设高水平质量基础设施")
+    revised = plan_import_preview(actor=demo_org.office, filename="plan-v2.txt", data=text.encode())
+    diff = plan_import_review(revised).diff
+    assert sorted(diff.header) == ["sections"]
+    assert [(c.old.number, sorted(c.changes)) for c in diff.of(diff.tasks, "changed")] == [
+        ("15", ["group"]), ("16", ["group"])]
+    plan_import_confirm(actor=demo_org.office, plan_import=revised)
+    group.refresh_from_db()
+    assert group.title == "建设高水平质量基础设施，增强质量技术支撑能力"
+    assert Section.objects.get(plan=plan, number="五").title == "建设高水平质量基础设施，增强质量技术支撑能力"
+    plan.refresh_from_db()
+    assert plan.revision == 2
+
+
 def test_a_dropped_task_with_work_attached_is_kept(demo_org):
     from qualitygov.progress.models import WorkItem
 

@@ -71,8 +71,8 @@ def test_unresolved_names_are_highlighted_and_can_be_mapped(client_for, cast):
 
     form = office.get(url).context["form"]
     data = form_data(form)
-    index = [row["name"] for row in form.unit_rows].index("区港航分中心")
-    data[f"m{index}"] = f"unit:{cast.dept_b.pk}"
+    harbour = next(row for row in form.unit_rows if row["name"] == "区港航分中心")
+    data[harbour["field"].html_name] = f"unit:{cast.dept_b.pk}"
     data["t1-title"] = "坚持创新驱动"
     data["i0-value"] = "18"
     response = office.post(url, data)
@@ -90,6 +90,8 @@ def test_unresolved_names_are_highlighted_and_can_be_mapped(client_for, cast):
     plan = Plan.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("plans:plan_detail", args=[plan.pk])
+    landing = office.get(response["Location"])
+    assert landing.status_code == 200 and "方案已导入。" in landing.content.decode()
     assert plan.tasks.get(number="1").title == "坚持创新驱动"
     assert OrgUnit.objects.named("区港航分中心").get() == cast.dept_b
 
@@ -171,3 +173,19 @@ def test_others_cannot_open_or_use_the_import_pages(client_for, cast, member):
     assert row_counts() == before
     plan_import.refresh_from_db()
     assert (plan_import.status, plan_import.corrections) == (ImportStatus.PREVIEW, {})
+
+
+def test_unticking_a_suggested_alias_pair_keeps_the_names_apart(client_for, cast):
+    office = client_for("office")
+    upload(office)
+    plan_import = PlanImport.objects.get()
+    url = reverse("plans:import_review", args=[plan_import.pk])
+    form = office.get(url).context["form"]
+    data = form_data(form)
+    [pair] = form.pair_rows
+    assert data[pair["field"].html_name] is True
+    del data[pair["field"].html_name]  # an unticked box is not submitted
+    assert office.post(url, data).status_code == 302
+    plan_import.refresh_from_db()
+    assert plan_import.corrections == {"merges": {"区资源规划分局|区资规分局": False}}
+    assert 'data-testid="unresolved"' in office.get(url).content.decode()

@@ -193,7 +193,7 @@ class Migration(migrations.Migration):
                 ('deadline', models.DateField(db_index=True, verbose_name='rectification deadline')),
                 ('rectification_plan', models.TextField(blank=True, verbose_name='rectification plan')),
                 ('rectification_result', models.TextField(blank=True, verbose_name='rectification result')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('rectifying', 'Being rectified'), ('submitted_for_verification', 'Awaiting verification'), ('closed', 'Closed out')], db_index=True, default='open', max_length=30, verbose_name='status')),
+                ('status', models.CharField(choices=[('open', 'To rectify'), ('rectifying', 'Being rectified'), ('submitted_for_verification', 'Awaiting verification'), ('closed', 'Closed out')], db_index=True, default='open', max_length=30, verbose_name='status')),
                 ('verification_note', models.TextField(blank=True, verbose_name='verification note')),
                 ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted for verification at')),
                 ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed out at')),

@@ -1,0 +1,405 @@
+"""The periodic progress bulletin (工作进展通报) as an official .docx, and as PDF where possible.
+
+Layout after GB/T 9704 (党政机关公文格式): A4, margins 37/35/28/26 mm; title in 方正小标宋简体 (黑体
+as the fallback a reader's Word picks when it is missing) at 22 pt; body in 仿宋_GB2312 at 16 pt on
+a fixed 28 pt line with a two-character first-line indent; level-one headings in 黑体, level two in
+楷体_GB2312; page numbers "— 1 —" in the footer. Chinese fonts are set in the w:eastAsia slot.
+
+Lights are recomputed in memory as of the period's last day (or today, if earlier), from the
+progress approved up to then, so a bulletin for a past month reads the same later.
+
+PDF is made with `libreoffice --headless --convert-to pdf` only when LibreOffice and a Chinese
+font (`fc-list :lang=zh`) are both present; otherwise `pdf_message` says which is missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import shutil
+import subprocess
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+from qualitygov.accounts.choices import Action
+from qualitygov.core.audit import audit_record
+from qualitygov.core.errors import NotFoundError, ServiceError
+from qualitygov.core.scoping import scope_for
+
+from . import lights as light_math
+from .choices import FINDING_OPEN_STATES, Light, ReportStatus, WorkItemStatus
+from .models import Finding, ProgressReport, WorkItem
+from .selectors import light_rule_set_in_force
+
+TITLE_FONT = "方正小标宋简体"
+HEADING_FONT = "黑体"
+SUBHEADING_FONT = "楷体_GB2312"
+BODY_FONT = "仿宋_GB2312"
+TABLE_FONT = "仿宋_GB2312"
+LATIN_FONT = "Times New Roman"
+ISSUER = "质量强区工作领导小组办公室"
+LIGHT_TEXT = {Light.GREEN: "绿灯", Light.YELLOW: "黄灯", Light.RED: "红灯", Light.GREY: "暂无数据"}
+LIGHT_RGB = {Light.GREEN: RGBColor(0x1E, 0x7B, 0x34), Light.YELLOW: RGBColor(0xB7, 0x79, 0x1F),
+             Light.RED: RGBColor(0xC0, 0x00, 0x00), Light.GREY: RGBColor(0x60, 0x60, 0x60)}
+NUMERALS = "一二三四五六七八九十"
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+
+    @property
+    def label(self) -> str:
+        return f"{self.start.year}年{self.start.month}月"
+
+
+def parse_period(value: str) -> Period:
+    """"YYYY-MM" → the month; ServiceError otherwise."""
+    match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", value or "")
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ServiceError(_("Give the period as a month, YYYY-MM."), fields={"period": [_("Enter a month.")]})
+    year, month = int(match.group(1)), int(match.group(2))
+    end = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    return Period(dt.date(year, month, 1), end)
+
+
+# What the bulletin says
+
+
+@dataclass
+class ItemRow:
+    item: WorkItem
+    light: str
+    progress: Decimal | None
+    expected: Decimal
+
+
+@dataclass
+class TaskRow:
+    number: str
+    title: str
+    light: str
+    items: list[ItemRow]
+
+
+@dataclass
+class GroupRow:
+    title: str
+    tasks: list[TaskRow] = field(default_factory=list)
+
+
+@dataclass
+class BulletinData:
+    period: Period
+    as_of: dt.date
+    groups: list[GroupRow]
+    light_counts: dict[str, int]
+    reports_due: int
+    reports_on_time: int
+    reports_late: int
+    reports_missing: int
+    late_units: list[tuple[str, int]]
+    highlights: list[tuple[str, str, str]]
+    open_findings: list[Finding]
+    closed_findings: int
+
+
+def bulletin_data(period: Period, *, today: dt.date | None = None) -> BulletinData:
+    """Everything the bulletin states, for the whole district (engine read: no user scope)."""
+    today = today or timezone.localdate()
+    as_of = min(period.end, today)
+    rule_set = light_rule_set_in_force(as_of)
+    params = rule_set.params if rule_set else {}
+    items = list(WorkItem.objects.filter(status__in=[WorkItemStatus.ACTIVE, WorkItemStatus.COMPLETED],
+                                         start_date__lte=as_of)
+                 .select_related("task", "task__group", "lead_unit").order_by("task__plan_id", "task__order", "order", "pk"))
+    item_ids = [item.pk for item in items]
+    progress: dict[int, Decimal] = {}
+    for work_item, pct in (ProgressReport.objects.filter(work_item__in=item_ids, status=ReportStatus.APPROVED,
+                                                         cycle__period_start__lte=as_of)
+                           .order_by("cycle__period_start", "pk").values_list("work_item_id", "progress_pct")):
+        progress[work_item] = pct  # the latest cycle wins
+    in_time = (Q(submitted_at__isnull=True) | Q(submitted_at__date__gt=as_of))
+    late_counts: dict[int, int] = defaultdict(int)
+    for work_item in ProgressReport.objects.filter(in_time, work_item__in=item_ids, due_date__lt=as_of).values_list(
+        "work_item_id", flat=True
+    ):
+        late_counts[work_item] += 1
+    groups: dict[object, GroupRow] = {}
+    tasks: dict[int, TaskRow] = {}
+    counts = {light: 0 for light in LIGHT_TEXT}
+    for item in items:
+        completed = item.status == WorkItemStatus.COMPLETED and (item.completed_on or as_of) <= as_of
+        result = light_math.work_item_light(
+            progress_pct=progress.get(item.pk, Decimal(100) if completed else None), start=item.start_date,
+            deadline=item.deadline, on=as_of, completed=completed, late_reports=late_counts[item.pk], params=params)
+        counts[result.light] += 1
+        group = item.task.group
+        key = group.pk if group else None
+        if key not in groups:
+            groups[key] = GroupRow(title=str(group) if group else "其他任务")
+        if item.task_id not in tasks:
+            tasks[item.task_id] = TaskRow(item.task.number, item.task.title, Light.GREY, [])
+            groups[key].tasks.append(tasks[item.task_id])
+        tasks[item.task_id].items.append(ItemRow(item, result.light, result.progress_pct, result.expected_pct))
+    for task in tasks.values():
+        task.light = light_math.worst_light([row.light for row in task.items])
+
+    due = ProgressReport.objects.filter(due_date__gte=period.start, due_date__lte=period.end)
+    filed = due.filter(submitted_at__date__lte=as_of)
+    on_time = filed.filter(submitted_late=False).count()
+    late = filed.filter(submitted_late=True).count()
+    missing_qs = due.filter(in_time, due_date__lt=as_of)
+    late_units: dict[str, int] = defaultdict(int)
+    for label, name in due.filter(Q(in_time, due_date__lt=as_of) | Q(submitted_at__date__lte=as_of,
+                                                                      submitted_late=True)).values_list(
+        "unit__short_name", "unit__name"
+    ):
+        late_units[label or name] += 1
+    highlights = [
+        (r.unit.label, r.work_item.title, r.done_text)
+        for r in ProgressReport.objects.filter(status=ReportStatus.APPROVED, cycle__period_start__lte=period.end,
+                                               cycle__period_end__gte=period.start)
+        .exclude(done_text="").select_related("unit", "work_item").order_by("-progress_pct", "pk")[:6]
+    ]
+    open_findings = list(Finding.objects.filter(status__in=FINDING_OPEN_STATES, found_on__lte=as_of)
+                         .select_related("unit").order_by("deadline", "pk"))
+    closed = Finding.objects.filter(closed_at__date__gte=period.start, closed_at__date__lte=as_of).count()
+    return BulletinData(
+        period=period, as_of=as_of, groups=list(groups.values()), light_counts=counts, reports_due=due.count(),
+        reports_on_time=on_time, reports_late=late, reports_missing=missing_qs.count(),
+        late_units=sorted(late_units.items(), key=lambda kv: (-kv[1], kv[0])), highlights=highlights,
+        open_findings=open_findings, closed_findings=closed,
+    )
+
+
+# Word
+
+
+def _fonts(run, east_asia: str, size: float, *, bold: bool = False, colour: RGBColor | None = None) -> None:
+    run.font.name = LATIN_FONT
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    if colour is not None:
+        run.font.color.rgb = colour
+    rpr = run._element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)
+    rfonts.set(qn("w:eastAsia"), east_asia)
+    rfonts.set(qn("w:ascii"), LATIN_FONT)
+    rfonts.set(qn("w:hAnsi"), LATIN_FONT)
+
+
+def _clean(text: str) -> str:
+    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 32)
+
+
+def _para(doc, text: str, *, font: str = BODY_FONT, size: float = 16, bold: bool = False, indent: bool = True,
+          align=WD_ALIGN_PARAGRAPH.JUSTIFY, colour: RGBColor | None = None):
+    paragraph = doc.add_paragraph()
+    paragraph.alignment = align
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(28)
+    fmt.space_before = fmt.space_after = Pt(0)
+    if indent:
+        fmt.first_line_indent = Pt(size * 2)
+    _fonts(paragraph.add_run(_clean(text)), font, size, bold=bold, colour=colour)
+    return paragraph
+
+
+def _page_numbers(section) -> None:
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _fonts(paragraph.add_run("— "), "宋体", 14)
+    run = paragraph.add_run()
+    _fonts(run, "宋体", 14)
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        elif text.strip() == "PAGE":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        else:
+            element = OxmlElement("w:t")
+            element.text = text
+        run._r.append(element)
+    _fonts(paragraph.add_run(" —"), "宋体", 14)
+
+
+def _table(doc, header: list[str], rows: list[list[tuple[str, RGBColor | None]]], widths_mm: list[float]) -> None:
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text, width in zip(table.rows[0].cells, header, widths_mm, strict=True):
+        cell.width = Mm(width)
+        paragraph = cell.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _fonts(paragraph.add_run(text), HEADING_FONT, 12)
+    tr_pr = table.rows[0]._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    tr_pr.append(repeat)
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, (text, colour), width in zip(cells, values, widths_mm, strict=True):
+            cell.width = Mm(width)
+            _fonts(cell.paragraphs[0].add_run(_clean(text)), TABLE_FONT, 12, colour=colour)
+
+
+def _pct(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value.normalize():f}%"
+
+
+def bulletin_docx(data: BulletinData, *, issuer: str = ISSUER, issue_number: int | None = None) -> bytes:
+    doc = Document()
+    normal = doc.styles["Normal"]
+    normal.font.name = LATIN_FONT
+    normal.font.size = Pt(16)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    _page_numbers(section)
+
+    number = issue_number or data.period.start.month
+    _para(doc, "质量强区工作进展通报", font=TITLE_FONT, size=22, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, f"（{data.period.start.year}年第{number}期）", size=16, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, f"{issuer}　　　　{data.as_of.year}年{data.as_of.month}月{data.as_of.day}日", indent=False,
+          align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, "", indent=False)
+    _para(doc, "各成员单位，各镇（街道、管委会）：", indent=False)
+    _para(doc, f"现将{data.period.label}全区质量强区工作任务推进情况通报如下。")
+
+    c = data.light_counts
+    headings = iter(NUMERALS)
+    _para(doc, f"{next(headings)}、总体情况", font=HEADING_FONT)
+    _para(doc, f"截至{data.as_of.year}年{data.as_of.month}月{data.as_of.day}日，全区共有在推进工作事项"
+               f"{sum(c.values())}项，其中绿灯{c[Light.GREEN]}项、黄灯{c[Light.YELLOW]}项、红灯{c[Light.RED]}项、"
+               f"暂无数据{c[Light.GREY]}项。本期应报送进展报告{data.reports_due}份，按时报送{data.reports_on_time}份，"
+               f"逾期报送{data.reports_late}份，逾期未报{data.reports_missing}份。督查发现问题尚未销号"
+               f"{len(data.open_findings)}个，本期整改销号{data.closed_findings}个。")
+
+    _para(doc, f"{next(headings)}、分任务推进情况", font=HEADING_FONT)
+    if not data.groups:
+        _para(doc, "本期暂无分解的工作事项。")
+    for index, group in enumerate(data.groups):
+        _para(doc, f"（{NUMERALS[index] if index < 10 else index + 1}）{group.title.split('）', 1)[-1]}",
+              font=SUBHEADING_FONT)
+        rows = []
+        for task in group.tasks:
+            for row in task.items:
+                rows.append([(f"{task.number}. {task.title}", None), (row.item.title, None),
+                             (row.item.lead_unit.label, None), (_pct(row.progress), None),
+                             (_pct(row.expected), None), (LIGHT_TEXT[row.light], LIGHT_RGB[row.light])])
+        _table(doc, ["任务", "工作事项", "牵头单位", "实际进度", "序时进度", "状态"], rows, [34, 46, 24, 17, 17, 18])
+
+    _para(doc, f"{next(headings)}、逾期报送情况", font=HEADING_FONT)
+    if data.late_units:
+        _para(doc, "本期逾期报送或逾期未报的单位：" + "、".join(f"{name}（{n}项）" for name, n in data.late_units)
+              + "。请相关单位高度重视，抓紧补报。")
+    else:
+        _para(doc, "本期各单位均按时报送进展情况。")
+
+    _para(doc, f"{next(headings)}、工作亮点", font=HEADING_FONT)
+    if data.highlights:
+        for unit, title, text in data.highlights:
+            _para(doc, f"{unit}：{title}。{text.strip()[:200]}")
+    else:
+        _para(doc, "本期暂无经审核的进展报告。")
+
+    _para(doc, f"{next(headings)}、督查问题整改情况", font=HEADING_FONT)
+    if data.open_findings:
+        overdue = sum(1 for f in data.open_findings if f.deadline < data.as_of)
+        _para(doc, f"尚未销号的问题{len(data.open_findings)}个，其中超过整改时限{overdue}个。")
+        _table(doc, ["问题", "责任单位", "整改时限", "状态"],
+               [[(f.title, None), (f.unit.label, None), (f.deadline.isoformat(),
+                 LIGHT_RGB[Light.RED] if f.deadline < data.as_of else None), (f.get_status_display(), None)]
+                for f in data.open_findings], [70, 34, 26, 26])
+    else:
+        _para(doc, "督查发现的问题均已整改销号。")
+
+    _para(doc, f"{next(headings)}、下步工作要求", font=HEADING_FONT)
+    _para(doc, "各责任单位要对照任务分解要求，加快推进黄灯、红灯事项，按时报送进展情况和佐证材料；"
+               "对督查发现的问题，要按期完成整改并申请销号。质量强区办将持续跟踪督办。")
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+# PDF
+
+
+def pdf_unavailable_reason() -> str:
+    """"" when LibreOffice and a Chinese font are both present; else what is missing, in Chinese."""
+    if not (shutil.which("libreoffice") or shutil.which("soffice")):
+        return _("PDF not produced: LibreOffice is not installed on the server (the .docx is complete).")
+    fc_list = shutil.which("fc-list")
+    fonts = ""
+    if fc_list:
+        fonts = subprocess.run([fc_list, ":lang=zh"], capture_output=True, text=True, timeout=30).stdout.strip()
+    if not fonts:
+        return _("PDF not produced: no Chinese font is installed on the server (fc-list :lang=zh is empty).")
+    return ""
+
+
+def docx_to_pdf(docx: bytes) -> bytes:
+    binary = shutil.which("libreoffice") or shutil.which("soffice")
+    with tempfile.TemporaryDirectory(prefix="qg-bulletin-") as tmp:
+        source = Path(tmp) / "bulletin.docx"
+        source.write_bytes(docx)
+        subprocess.run([binary, "--headless", "--convert-to", "pdf", "--outdir", tmp, str(source)],
+                       check=True, capture_output=True, timeout=180)
+        return (Path(tmp) / "bulletin.pdf").read_bytes()
+
+
+@dataclass
+class BulletinResult:
+    docx: bytes
+    pdf: bytes | None
+    pdf_message: str
+    filename: str
+
+
+@transaction.atomic
+def bulletin_generate(*, actor, period: Period, pdf: bool = False, today: dt.date | None = None) -> BulletinResult:
+    """Build the bulletin for `period`; the office and leaders (district-wide view) may generate it."""
+    if actor is not None and not scope_for(actor, Action.VIEW).everything:
+        raise NotFoundError(_("Not found."))
+    data = bulletin_data(period, today=today)
+    docx = bulletin_docx(data)
+    pdf_bytes, message = None, ""
+    if pdf:
+        message = pdf_unavailable_reason()
+        if not message:
+            try:
+                pdf_bytes = docx_to_pdf(docx)
+            except (subprocess.SubprocessError, OSError) as exc:
+                message = _("PDF not produced: the conversion failed (%(error)s).") % {"error": str(exc)[:200]}
+    audit_record(actor=actor, action="bulletin.generate", object_type="progress.bulletin",
+                 object_repr=f"工作进展通报 {period.label}",
+                 changes={"period": period.start.isoformat()[:7], "items": sum(data.light_counts.values()),
+                          "pdf": pdf_bytes is not None})
+    return BulletinResult(docx=docx, pdf=pdf_bytes, pdf_message=message,
+                          filename=f"质量强区工作进展通报（{period.label}）.docx")

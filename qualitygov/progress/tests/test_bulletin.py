@@ -1,0 +1,125 @@
+"""The bulletin (工作进展通报): generated as .docx and read back with python-docx."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from docx import Document
+from docx.oxml.ns import qn
+
+from qualitygov.core.errors import NotFoundError, ServiceError
+from qualitygov.core.models import AuditEvent
+from qualitygov.progress import bulletin as bulletin_module
+from qualitygov.progress.bulletin import bulletin_generate, parse_period
+from qualitygov.progress.models import ProgressReport, ReportingCycle
+from qualitygov.progress.services import cycle_open, finding_create, report_approve, report_submit
+
+from .factories import make_cycle, make_item, make_setup
+
+
+@pytest.fixture
+def month(cast):
+    """May 2026: 区经信局 reported 45 % on time (approved); 区住建局's item did not report; one open finding."""
+    s = make_setup(cast, co=[])
+    item_b = make_item(cast, s.task, lead=cast.dept_b, co=[], title="改造老旧小区质量提升")
+    cycle_open(actor=cast.office, cycle=s.cycle)
+    report_submit(actor=cast.liaison_a, report=s.report, progress_pct="45", done_text="新建数字化车间4个",
+                  today=dt.date(2026, 5, 24))
+    report_approve(actor=cast.office, report=s.report, today=dt.date(2026, 5, 26))
+    # The clock of this machine is not May 2026: date the submission as the scenario has it.
+    ProgressReport.objects.filter(pk=s.report.pk).update(submitted_at=at(2026, 5, 24))
+    finding_create(actor=cast.office, source="leader", title="园区标准化建设滞后", unit=cast.dept_b,
+                   deadline=dt.date(2026, 5, 28), found_on=dt.date(2026, 5, 5))
+    make_cycle(cast, s.plan, month=6)
+    return s, item_b
+
+
+def at(year: int, month: int, day: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(year, month, day, 10, 0))
+
+
+def texts(document) -> list[str]:
+    return [p.text for p in document.paragraphs]
+
+
+def test_bulletin_reads_back_with_python_docx(cast, month):
+    s, item_b = month
+    result = bulletin_generate(actor=cast.office, period=parse_period("2026-05"), today=dt.date(2026, 6, 3))
+    assert result.filename == "质量强区工作进展通报（2026年5月）.docx"
+    document = Document(io.BytesIO(result.docx))
+    lines = texts(document)
+    assert lines[:3] == ["质量强区工作进展通报", "（2026年第5期）", "质量强区工作领导小组办公室　　　　2026年5月31日"]
+    # As of 31 May: 151/365 = 41.37 % expected. 45 % → green; 区住建局 has no report and a late one → yellow.
+    assert ("截至2026年5月31日，全区共有在推进工作事项2项，其中绿灯1项、黄灯1项、红灯0项、暂无数据0项。"
+            "本期应报送进展报告2份，按时报送1份，逾期报送0份，逾期未报1份。督查发现问题尚未销号1个，本期整改销号0个。") in lines
+    assert "本期逾期报送或逾期未报的单位：区住建局（1项）。请相关单位高度重视，抓紧补报。" in lines
+    assert "区经信局：建成数字化车间10个。新建数字化车间4个" in lines
+    assert "尚未销号的问题1个，其中超过整改时限1个。" in lines
+    progress_table, findings_table = document.tables
+    rows = [[c.text for c in row.cells] for row in progress_table.rows]
+    assert rows == [
+        ["任务", "工作事项", "牵头单位", "实际进度", "序时进度", "状态"],
+        [f"{s.task.number}. {s.task.title}", "建成数字化车间10个", "区经信局", "45%", "41.37%", "绿灯"],
+        [f"{s.task.number}. {s.task.title}", "改造老旧小区质量提升", "区住建局", "—", "41.37%", "黄灯"],
+    ]
+    assert [[c.text for c in row.cells][:3] for row in findings_table.rows][1] == ["园区标准化建设滞后", "区住建局", "2026-05-28"]
+    assert item_b.title in rows[2]
+
+
+def test_official_fonts_and_layout(cast, month):
+    document = Document(io.BytesIO(bulletin_generate(actor=None, period=parse_period("2026-05"),
+                                                     today=dt.date(2026, 6, 3)).docx))
+    def east_asia(paragraph):
+        return paragraph.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia"))
+
+    title, _number, _issuer, *_rest = document.paragraphs
+    assert (east_asia(title), title.runs[0].font.size.pt) == ("方正小标宋简体", 22)
+    body = next(p for p in document.paragraphs if p.text.startswith("现将"))
+    assert (east_asia(body), body.runs[0].font.size.pt, body.paragraph_format.line_spacing.pt) == ("仿宋_GB2312", 16, 28)
+    heading = next(p for p in document.paragraphs if p.text == "一、总体情况")
+    assert east_asia(heading) == "黑体"
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.top_margin.mm), round(section.left_margin.mm)) == (210, 37, 28)
+    assert "PAGE" in section.footer.paragraphs[0]._p.xml
+
+
+def test_a_past_month_reads_as_it_was(cast, month):
+    """Approving June later does not change what May's bulletin says."""
+    s, _item_b = month
+    cycle_open(actor=cast.office, cycle=ReportingCycle.objects.get(period_start=dt.date(2026, 6, 1)))
+    june = ProgressReport.objects.get(work_item=s.item, cycle__period_start=dt.date(2026, 6, 1))
+    report_submit(actor=cast.liaison_a, report=june, progress_pct="90", done_text="六月", today=dt.date(2026, 6, 20))
+    report_approve(actor=cast.office, report=june, today=dt.date(2026, 6, 21))
+    ProgressReport.objects.filter(pk=june.pk).update(submitted_at=at(2026, 6, 20))
+    document = Document(io.BytesIO(bulletin_generate(actor=None, period=parse_period("2026-05"),
+                                                     today=dt.date(2026, 7, 1)).docx))
+    assert document.tables[0].rows[1].cells[3].text == "45%"
+
+
+def test_only_district_wide_readers_generate_it(cast, month):
+    with pytest.raises(NotFoundError):
+        bulletin_generate(actor=cast.liaison_a, period=parse_period("2026-05"))
+    assert bulletin_generate(actor=cast.leader, period=parse_period("2026-05")).docx
+    assert AuditEvent.objects.filter(action="bulletin.generate").count() == 1
+
+
+@pytest.mark.parametrize("value", ["2026-13", "2026/05", "May", ""])
+def test_period_must_be_a_month(value):
+    with pytest.raises(ServiceError):
+        parse_period(value)
+
+
+def test_command_writes_the_file_and_explains_a_missing_pdf(cast, month, tmp_path, monkeypatch):
+    monkeypatch.setattr(bulletin_module.shutil, "which", lambda name: None)  # no LibreOffice on this machine
+    out = tmp_path / "通报.docx"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    call_command("progress", "bulletin", "--period", "2026-05", "--out", str(out), "--pdf", stdout=stdout,
+                 stderr=stderr)
+    assert texts(Document(str(out)))[0] == "质量强区工作进展通报"
+    assert stdout.getvalue().startswith(f"wrote {out} (")
+    assert "LibreOffice" in stderr.getvalue()
+    assert not out.with_suffix(".pdf").exists()

@@ -1,0 +1,420 @@
+"""Task implementation tracking pages: the inbox, the office board, work items, the task timeline,
+evidence downloads and the progress bulletin. Reports, parts and extensions are in views_reports.py,
+findings in views_findings.py."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from qualitygov.accounts.choices import Action, OrgUnitKind
+from qualitygov.accounts.models import OrgUnit
+from qualitygov.accounts.views_org import apply_service_error
+from qualitygov.core.access import LOGIN, access, action_rule
+from qualitygov.core.errors import NotFoundError, ServiceError
+from qualitygov.core.io import xlsx_response
+from qualitygov.core.scoping import can, scope_for
+from qualitygov.plans import selectors as plan_selectors
+from qualitygov.plans.models import Plan
+
+from . import selectors, services
+from .choices import Light, WorkItemStatus
+from .forms import DecisionForm, WorkItemFilterForm, WorkItemForm
+from .models import TaskLight, WorkItemLight
+
+MANAGE = action_rule(Action.MANAGE)
+CHANGE = action_rule(Action.CHANGE)
+APPROVE = action_rule(Action.APPROVE)
+
+#: Why a light is what it is, by the rule that fired (lights.work_item_light).
+RULE_LABELS = {
+    "completed": gettext_lazy("Completed"),
+    "overdue": gettext_lazy("Past the deadline and not completed"),
+    "behind_red": gettext_lazy("Far behind the time-proportional schedule"),
+    "behind_yellow": gettext_lazy("Behind the time-proportional schedule"),
+    "report_late": gettext_lazy("A report is past its due date"),
+    "no_report": gettext_lazy("No progress reported yet"),
+    "on_schedule": gettext_lazy("On schedule"),
+    "worst_item": gettext_lazy("The worst light of the task's work items"),
+}
+LIGHT_LABELS = dict(Light.choices)
+
+
+def visible(getter, **kwargs):
+    """Call a `*_get_visible` selector; missing and out-of-scope both become 404."""
+    try:
+        return getter(**kwargs)
+    except NotFoundError as exc:
+        raise Http404 from exc
+
+
+def visible_units(user, action: str = Action.VIEW) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.visible_to(user, action).active().order_by("sort_order", "path")
+
+
+def _plans(user) -> list[Plan]:
+    return list(Plan.objects.visible_to(user).order_by("-period_start", "-pk"))
+
+
+def _chosen_plan(request, plans: list[Plan]) -> Plan | None:
+    wanted = request.GET.get("plan", "")
+    for plan in plans:
+        if str(plan.pk) == wanted:
+            return plan
+    return plans[0] if plans else None
+
+
+# Inbox
+
+
+@access(LOGIN)
+def inbox(request):
+    """What waits for the user: requests to file, things returned to them, and what they decide."""
+    box = selectors.inbox(user=request.user)
+    return render(request, "progress/inbox.html", {
+        "box": box, "today": timezone.localdate(),
+        "proposed": selectors.work_item_list_visible(user=request.user, status=WorkItemStatus.PROPOSED)
+        if can(request.user, Action.MANAGE) else [],
+    })
+
+
+# Board
+
+
+BOARD_KINDS = [(selectors.TOWNS_FILTER, gettext_lazy("Towns and subdistricts")),
+               (OrgUnitKind.DEPARTMENT, OrgUnitKind.DEPARTMENT.label), (OrgUnitKind.OFFICE, OrgUnitKind.OFFICE.label)]
+
+
+def _board(request):
+    plans = _plans(request.user)
+    plan = _chosen_plan(request, plans)
+    groups = list(plan.task_groups.all()) if plan else []
+    group_id = request.GET.get("group", "")
+    group_id = int(group_id) if group_id.isdigit() and any(g.pk == int(group_id) for g in groups) else None
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in {k for k, _label in BOARD_KINDS} else ""
+    board = selectors.board_matrix(user=request.user, plan=plan, group_id=group_id, unit_kind=kind) if plan else None
+    return plans, plan, groups, group_id, kind, board
+
+
+@access(LOGIN)
+def board(request):
+    """Tasks × units with their stored lights; what the user may see, filtered by task group and unit kind."""
+    plans, plan, groups, group_id, kind, board = _board(request)
+    counts = {colour: 0 for colour in Light.values}
+    labels = {unit.pk: unit.label for unit in board.units} if board else {}
+    for row in board.rows if board else []:
+        counts[row.task_light] += 1
+        row.light_label = LIGHT_LABELS[row.task_light]
+        for unit, cell in zip(board.units, row.cells, strict=True):
+            if cell.light:
+                cell.title = _("%(unit)s: %(light)s, %(n)d work items (leads %(lead)d)") % {
+                    "unit": labels[unit.pk], "light": LIGHT_LABELS[cell.light], "n": cell.items, "lead": cell.leads}
+    return render(request, "progress/board.html", {
+        "plans": plans, "plan": plan, "groups": groups, "group_id": group_id, "kinds": BOARD_KINDS, "kind": kind,
+        "board": board, "counts": counts, "query": request.GET.urlencode(),
+        "perms_manage": can(request.user, Action.MANAGE),
+    })
+
+
+@access(LOGIN)
+def board_xlsx(request):
+    """The board as .xlsx: one row per task, the task's light, then one column per unit."""
+    _, _, _, _, _, board = _board(request)
+    board = board or selectors.Board(units=[], rows=[])
+    header = ["序号", "任务", "任务灯"] + [unit.label for unit in board.units]
+    rows = (
+        [row.number, row.title, str(LIGHT_LABELS[row.task_light])]
+        + [str(LIGHT_LABELS[cell.light]) if cell.light else "" for cell in row.cells]
+        for row in board.rows
+    )
+    return xlsx_response(f"任务推进看板{timezone.localdate():%Y%m%d}.xlsx", [("看板", header, rows)],
+                         widths={"看板": [6, 50, 8] + [10] * len(board.units)})
+
+
+# Work items
+
+
+def _item_filters(request):
+    form = WorkItemFilterForm(request.GET or None, units=visible_units(request.user))
+    plans = _plans(request.user)
+    plan = _chosen_plan(request, plans)
+    filters = form.filters() if request.GET else {}
+    items = selectors.work_item_list_visible(user=request.user, plan=plan, unit=filters.get("unit"),
+                                             status=filters.get("status"))
+    if filters.get("q"):
+        items = items.filter(title__icontains=filters["q"])
+    return form, plans, plan, items.prefetch_related("co_units__unit")
+
+
+@access(LOGIN)
+def work_item_list(request):
+    form, plans, plan, items = _item_filters(request)
+    return render(request, "progress/work_item_list.html", {
+        "form": form, "plans": plans, "plan": plan, "items": list(items[:500]), "query": request.GET.urlencode(),
+        "can_manage": can(request.user, Action.MANAGE), "can_propose": can(request.user, Action.CHANGE),
+        "light_labels": LIGHT_LABELS,
+    })
+
+
+@access(LOGIN)
+def work_item_list_xlsx(request):
+    _, _, _, items = _item_filters(request)
+    header = ["任务", "工作事项", "牵头单位", "配合单位", "开始日期", "完成时限", "状态", "进度(%)", "红黄绿灯"]
+    rows = (
+        [f"{item.task.number}. {item.task.title}", item.title, item.lead_unit.label,
+         "、".join(co.unit.label for co in item.co_units.all()), item.start_date, item.deadline,
+         item.get_status_display(), item.progress_pct,
+         str(LIGHT_LABELS[getattr(getattr(item, "light", None), "light", Light.GREY)])]
+        for item in items
+    )
+    return xlsx_response(f"工作事项清单{timezone.localdate():%Y%m%d}.xlsx", [("工作事项", header, rows)],
+                         widths={"工作事项": [40, 40, 16, 24, 12, 12, 10, 10, 10]})
+
+
+def _item_form(request, *, propose: bool, item=None):
+    action = Action.CHANGE if propose else Action.MANAGE
+    tasks = plan_selectors.task_list_visible(user=request.user).select_related(None).prefetch_related(None)
+    initial = {}
+    if request.GET.get("task", "").isdigit():
+        initial["task"] = int(request.GET["task"])
+    if item is not None:
+        initial = {"lead_unit": item.lead_unit_id, "co_units": [c.unit_id for c in item.co_units.all()],
+                   "title": item.title, "description": item.description, "start_date": item.start_date,
+                   "deadline": item.deadline}
+    return WorkItemForm(
+        request.POST or None, initial=initial, tasks=tasks,
+        # Any active unit may be named as a co unit: the plan names them all, their names are not scoped data.
+        lead_units=visible_units(request.user, action), co_units=OrgUnit.objects.active().order_by("sort_order", "path"),
+        allow_all_towns=not propose and item is None, editing=item is not None,
+    )
+
+
+def _create_or_propose(request, *, propose: bool):
+    form = _item_form(request, propose=propose)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        values = {"task": data["task"], "title": data["title"], "deadline": data["deadline"],
+                  "start_date": data["start_date"], "description": data["description"],
+                  "milestones": data["milestones"]}
+        try:
+            if data.get("all_towns"):
+                created = services.work_items_create_for_towns(actor=request.user, **values)
+                messages.success(request, _("%(n)d work items created, one for each town.") % {"n": len(created)})
+                return redirect("progress:work_item_list")
+            service = services.work_item_propose if propose else services.work_item_create
+            item = service(actor=request.user, lead_unit=data["lead_unit"], co_units=data["co_units"], **values)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Work item proposed; the office will review it.") if propose
+                             else _("Work item created."))
+            return redirect("progress:work_item_detail", pk=item.pk)
+    return render(request, "progress/form.html", {
+        "form": form, "title": _("Propose a work item") if propose else _("New work item"),
+        "submit_label": _("Propose") if propose else _("Create"), "cancel_url": reverse("progress:work_item_list"),
+    })
+
+
+@access(MANAGE)
+def work_item_create(request):
+    """The office sets up a work item (or one for every town when the task is given to all towns)."""
+    return _create_or_propose(request, propose=False)
+
+
+@access(CHANGE)
+def work_item_propose(request):
+    """A unit proposes a work item it will lead; the office approves it."""
+    return _create_or_propose(request, propose=True)
+
+
+@access(MANAGE)
+def work_item_edit(request, pk: int):
+    item = visible(selectors.work_item_get_visible, user=request.user, pk=pk)
+    if not can(request.user, Action.MANAGE, item.lead_unit_id):
+        raise Http404
+    form = _item_form(request, propose=False, item=item)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.work_item_update(
+                actor=request.user, work_item=item, title=data["title"], description=data["description"],
+                start_date=data["start_date"] or item.start_date, deadline=data["deadline"],
+                lead_unit=data["lead_unit"] or item.lead_unit, co_units=list(data["co_units"]),
+            )
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Work item saved."))
+            return redirect("progress:work_item_detail", pk=item.pk)
+    return render(request, "progress/form.html", {
+        "form": form, "title": _("Edit work item"), "subtitle": item.title,
+        "cancel_url": reverse("progress:work_item_detail", args=[item.pk]),
+    })
+
+
+@require_POST
+@access(MANAGE)
+def work_item_decide(request, pk: int):
+    """The office approves a proposed work item or rejects it with a reason."""
+    item = visible(selectors.work_item_get_visible, user=request.user, pk=pk)
+    if not can(request.user, Action.MANAGE, item.lead_unit_id):
+        raise Http404
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("progress:work_item_detail", pk=item.pk)
+    try:
+        if form.cleaned_data["decision"] == "approve":
+            services.work_item_approve(actor=request.user, work_item=item, note=form.cleaned_data["note"])
+            messages.success(request, _("Work item approved."))
+        else:
+            services.work_item_reject(actor=request.user, work_item=item, note=form.cleaned_data["note"])
+            messages.success(request, _("Work item rejected."))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("progress:work_item_detail", pk=item.pk)
+
+
+def light_inputs(light) -> list[tuple[str, str]]:
+    """The stored inputs of a light as label/value pairs for the "why" panel."""
+    if light is None:
+        return []
+    inputs = light.inputs or {}
+    params = inputs.get("params", {})
+    rows = [
+        (_("As of"), inputs.get("on", "")),
+        (_("Span"), f"{inputs.get('start', '')} — {inputs.get('deadline', '')}"),
+        (_("Reported progress (%)"), inputs.get("progress_pct") if inputs.get("progress_pct") is not None else "—"),
+        (_("Time-proportional schedule (%)"), inputs.get("expected_pct", "—")),
+        (_("Behind schedule (percentage points)"),
+         inputs.get("behind_pp") if inputs.get("behind_pp") is not None else "—"),
+        (_("Days past the deadline"), inputs.get("overdue_days", 0)),
+        (_("Late reports"), inputs.get("late_reports", 0)),
+    ]
+    if params:
+        rows.append((_("Thresholds"), _("yellow from %(y)s points behind, red beyond %(r)s points")
+                     % {"y": params.get("yellow_behind_pp"), "r": params.get("red_behind_pp")}))
+    return rows
+
+
+@access(LOGIN)
+def work_item_detail(request, pk: int):
+    """A work item: units, milestones, its light and why, its reports, findings and extension requests."""
+    item = visible(selectors.work_item_get_visible, user=request.user, pk=pk)
+    light = WorkItemLight.objects.filter(work_item=item).select_related("rule_set").first()
+    reports = list(selectors.report_list_visible(user=request.user, work_item=item).order_by("-cycle__period_start"))
+    return render(request, "progress/work_item_detail.html", {
+        "item": item, "co_units": [c.unit for c in item.co_units.select_related("unit")],
+        "milestones": list(item.milestones.all()), "light": light,
+        "light_rule": RULE_LABELS.get(light.rule, light.rule) if light else "",
+        "light_rows": light_inputs(light), "rule_set": light.rule_set if light else None,
+        "reports": reports, "findings": list(selectors.finding_list_visible(user=request.user).filter(work_item=item)),
+        "extensions": list(selectors.extension_list_visible(user=request.user).filter(work_item=item)),
+        "can_manage": can(request.user, Action.MANAGE, item.lead_unit_id),
+        "can_change": can(request.user, Action.CHANGE, item.lead_unit_id),
+        "today": timezone.localdate(),
+    })
+
+
+# Task timeline
+
+
+TIMELINE_LABELS = {
+    "report_submitted": gettext_lazy("Report submitted"),
+    "report_approved": gettext_lazy("Report approved"),
+    "report_returned": gettext_lazy("Report returned"),
+    "finding_raised": gettext_lazy("Problem found"),
+    "finding_closed": gettext_lazy("Problem closed out"),
+    "escalation_reminder": gettext_lazy("Reminder"),
+    "escalation_yellow": gettext_lazy("Yellow notice"),
+    "escalation_red": gettext_lazy("Red notice"),
+    "escalation_supervised": gettext_lazy("Supervised follow-up"),
+}
+
+
+@access(LOGIN)
+def task_timeline(request, pk: int):
+    """A plan task's progress: its light, its work items and a timeline of reports, findings and chasing."""
+    task = visible(plan_selectors.task_get_visible, user=request.user, pk=pk)
+    items = list(selectors.work_item_list_visible(user=request.user, task=task))
+    task_light = TaskLight.objects.filter(task=task).first()
+    entries = [
+        {"entry": entry, "label": TIMELINE_LABELS.get(entry.kind, entry.kind)}
+        for entry in selectors.task_timeline(user=request.user, task=task)
+    ]
+    return render(request, "progress/task_timeline.html", {
+        "task": task, "items": items, "task_light": task_light, "entries": entries, "light_labels": LIGHT_LABELS,
+        "can_manage": can(request.user, Action.MANAGE), "can_propose": can(request.user, Action.CHANGE),
+        "view_scope": scope_for(request.user, Action.VIEW),
+    })
+
+
+# Evidence
+
+
+@access(LOGIN)
+def attachment_download(request, pk: int):
+    """An evidence file, for users who may read the report, part or finding it belongs to."""
+    attachment = visible(selectors.attachment_get_visible, user=request.user, pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=attachment.original_name,
+                        content_type=attachment.content_type)
+
+
+# Bulletin
+
+
+@access(APPROVE)
+def bulletin(request):
+    """The periodic progress bulletin (工作进展通报): choose a month, generate and download it.
+
+    Generating is recorded in the audit trail, so it is a POST; .docx always, PDF where the server
+    can convert it (otherwise the page says why)."""
+    from qualitygov.core.io import DOCX_MIME, download
+
+    from . import bulletin as bulletin_module
+
+    today = timezone.localdate()
+    month = request.POST.get("period") or f"{today:%Y-%m}"
+    error = pdf_message = ""
+    if request.method == "POST":
+        try:
+            period = bulletin_module.parse_period(month)
+            want_pdf = request.POST.get("format") == "pdf"
+            result = bulletin_module.bulletin_generate(actor=request.user, period=period, pdf=want_pdf)
+        except NotFoundError as exc:
+            raise Http404 from exc
+        except ServiceError as exc:
+            error = exc.message
+        else:
+            if want_pdf and result.pdf is not None:
+                return download(result.pdf, result.filename.removesuffix(".docx") + ".pdf", "application/pdf")
+            if not want_pdf:
+                return download(result.docx, result.filename, DOCX_MIME)
+            pdf_message = result.pdf_message
+    return render(request, "progress/bulletin.html", {
+        "period": month, "error": error, "pdf_message": pdf_message,
+        "pdf_unavailable": bulletin_module.pdf_unavailable_reason(),
+    })
+
+
+@require_POST
+@access(MANAGE)
+def lights_refresh(request):
+    """Recompute every light now (the nightly job does the same)."""
+    result = services.lights_recompute(on=timezone.localdate())
+    messages.success(request, _("Lights recomputed for %(n)d work items.") % {"n": result["work_items"]})
+    return redirect("progress:board")
+

@@ -1,0 +1,181 @@
+"""Supervision findings (督查问题): the rectification ledger (整改台账), a finding's page, the unit's
+rectification plan and result with evidence, the office's verification, close-out (销号) and reopening."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qualitygov.accounts.choices import Action
+from qualitygov.accounts.views_org import apply_service_error
+from qualitygov.core.access import LOGIN, access, action_rule
+from qualitygov.core.errors import ServiceError
+from qualitygov.core.io import xlsx_response
+from qualitygov.core.scoping import can
+from qualitygov.plans import selectors as plan_selectors
+
+from . import selectors, services
+from .choices import FINDING_OPEN_STATES, FindingStatus
+from .forms import FindingFilterForm, FindingForm, RectificationForm, ReopenForm, VerifyForm
+from .views import visible, visible_units
+from .views_reports import _form_errors_to_messages, _with_evidence
+
+CHANGE = action_rule(Action.CHANGE)
+REVIEW = action_rule(Action.REVIEW)
+
+
+def _ledger(request):
+    form = FindingFilterForm(request.GET or None, units=visible_units(request.user))
+    filters = form.filters() if request.GET else {}
+    today = timezone.localdate()
+    findings = selectors.finding_list_visible(
+        user=request.user, status=filters.get("status"), source=filters.get("source"), unit=filters.get("unit"),
+        overdue_on=today if filters.get("overdue") else None,
+    )
+    return form, findings, today
+
+
+@access(LOGIN)
+def finding_list(request):
+    """The rectification ledger: findings in scope, filtered by status, unit, source and overdue."""
+    form, findings, today = _ledger(request)
+    rows = list(findings[:500])
+    for finding in rows:
+        finding.overdue = finding.status in FINDING_OPEN_STATES and finding.deadline < today
+    return render(request, "progress/finding_list.html", {
+        "form": form, "findings": rows, "total": findings.count() if len(rows) == 500 else len(rows),
+        "query": request.GET.urlencode(), "can_raise": can(request.user, Action.REVIEW),
+    })
+
+
+@access(LOGIN)
+def finding_list_xlsx(request):
+    _form, findings, today = _ledger(request)
+    header = ["问题", "来源", "责任单位", "任务", "发现日期", "整改时限", "状态", "是否逾期", "整改措施", "整改情况",
+              "核查意见", "销号时间", "重新打开次数"]
+    rows = (
+        [f.title, f.get_source_display(), f.unit.label, f"{f.task.number}. {f.task.title}" if f.task_id else "",
+         f.found_on, f.deadline, f.get_status_display(), f.status in FINDING_OPEN_STATES and f.deadline < today,
+         f.rectification_plan, f.rectification_result, f.verification_note, f.closed_at, f.reopened_count]
+        for f in findings
+    )
+    return xlsx_response(f"整改台账{today:%Y%m%d}.xlsx", [("整改台账", header, rows)],
+                         widths={"整改台账": [36, 12, 16, 30, 12, 12, 12, 8, 36, 36, 24, 18, 8]})
+
+
+@access(REVIEW)
+def finding_create(request):
+    """The office records a problem found in supervision and the unit that must rectify it."""
+    initial = {"found_on": timezone.localdate()}
+    if request.GET.get("task", "").isdigit():
+        initial["task"] = int(request.GET["task"])
+    form = FindingForm(request.POST or None, initial=initial, units=visible_units(request.user, Action.REVIEW),
+                       tasks=plan_selectors.task_list_visible(user=request.user).prefetch_related(None))
+    if request.method == "POST" and form.is_valid():
+        try:
+            finding = services.finding_create(actor=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Finding recorded; %(unit)s has been notified.") % {"unit": finding.unit.label})
+            return redirect("progress:finding_detail", pk=finding.pk)
+    return render(request, "progress/form.html", {
+        "form": form, "title": _("New finding"), "submit_label": _("Save"),
+        "cancel_url": reverse("progress:finding_list"),
+    })
+
+
+@access(LOGIN)
+def finding_detail(request, pk: int):
+    """A finding with its rectification, evidence and the actions open to the user."""
+    finding = visible(selectors.finding_get_visible, user=request.user, pk=pk)
+    may_rectify = can(request.user, Action.CHANGE, finding.unit_id)
+    rectify_form = None
+    if may_rectify and finding.status == FindingStatus.OPEN:
+        rectify_form = RectificationForm(label=_("Rectification plan"), initial={"text": finding.rectification_plan})
+    elif may_rectify and finding.status == FindingStatus.RECTIFYING:
+        rectify_form = RectificationForm(label=_("What was rectified"), initial={"text": finding.rectification_result})
+    may_review = can(request.user, Action.REVIEW, finding.unit_id)
+    today = timezone.localdate()
+    return render(request, "progress/finding_detail.html", {
+        "finding": finding, "evidence": selectors.evidence_list(owner=finding), "rectify_form": rectify_form,
+        "verify_form": VerifyForm() if may_review and finding.status == FindingStatus.SUBMITTED_FOR_VERIFICATION
+        else None,
+        "reopen_form": ReopenForm() if may_review and finding.status == FindingStatus.CLOSED else None,
+        "overdue": finding.status in FINDING_OPEN_STATES and finding.deadline < today,
+    })
+
+
+@require_POST
+@access(CHANGE)
+def finding_rectify(request, pk: int):
+    """The responsible unit files its rectification plan (open) or its result (rectifying), with evidence."""
+    finding = visible(selectors.finding_get_visible, user=request.user, pk=pk)
+    if not can(request.user, Action.CHANGE, finding.unit_id):
+        raise Http404
+    planning = finding.status == FindingStatus.OPEN
+    form = RectificationForm(request.POST, request.FILES,
+                             label=_("Rectification plan") if planning else _("What was rectified"))
+    if not form.is_valid():
+        _form_errors_to_messages(request, form)
+        return redirect("progress:finding_detail", pk=finding.pk)
+    text = form.cleaned_data["text"]
+    if planning:
+        def write():
+            return services.finding_plan(actor=request.user, finding=finding, rectification_plan=text)
+    else:
+        def write():
+            return services.finding_submit(actor=request.user, finding=finding, rectification_result=text)
+    if _with_evidence(request, form, finding, write):
+        messages.success(request, _("Rectification plan saved.") if planning
+                         else _("Rectification submitted for verification."))
+    else:
+        _form_errors_to_messages(request, form)
+    return redirect("progress:finding_detail", pk=finding.pk)
+
+
+@require_POST
+@access(REVIEW)
+def finding_verify(request, pk: int):
+    """The office verifies the fix and closes the finding out (销号), or sends it back with a reason."""
+    finding = visible(selectors.finding_get_visible, user=request.user, pk=pk)
+    if not can(request.user, Action.REVIEW, finding.unit_id):
+        raise Http404
+    form = VerifyForm(request.POST)
+    if not form.is_valid():
+        _form_errors_to_messages(request, form)
+        return redirect("progress:finding_detail", pk=finding.pk)
+    try:
+        if form.cleaned_data["decision"] == "verify":
+            services.finding_verify(actor=request.user, finding=finding, note=form.cleaned_data["note"])
+            messages.success(request, _("Verified and closed out."))
+        else:
+            services.finding_reject(actor=request.user, finding=finding, note=form.cleaned_data["note"])
+            messages.success(request, _("Sent back for further rectification."))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("progress:finding_detail", pk=finding.pk)
+
+
+@require_POST
+@access(REVIEW)
+def finding_reopen(request, pk: int):
+    """The problem came back: reopen a closed-out finding, optionally with a new deadline."""
+    finding = visible(selectors.finding_get_visible, user=request.user, pk=pk)
+    if not can(request.user, Action.REVIEW, finding.unit_id):
+        raise Http404
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        _form_errors_to_messages(request, form)
+        return redirect("progress:finding_detail", pk=finding.pk)
+    try:
+        services.finding_reopen(actor=request.user, finding=finding, **form.cleaned_data)
+        messages.success(request, _("Finding reopened."))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("progress:finding_detail", pk=finding.pk)
