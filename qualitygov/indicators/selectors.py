@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.fields.json import KeyTransform
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,7 +21,7 @@ from qualitygov.core.errors import NotFoundError
 from qualitygov.core.models import AuditEvent
 from qualitygov.core.scoping import scope_for
 
-from .choices import ChangeRequestStatus, DataSource, Light, ObservationStatus
+from .choices import ChangeRequestStatus, Comparator, DataSource, ForecastStatus, Light, ObservationStatus
 from .models import (
     Indicator,
     IndicatorResponsibility,
@@ -359,16 +360,55 @@ def dashboard_indicators(*, user, filters: DashboardFilters | None = None) -> li
         qs = qs.filter(Q(name__icontains=filters.q) | Q(code__icontains=filters.q))
     responsibilities = IndicatorResponsibility.objects.select_related("unit").order_by("role", "unit__sort_order",
                                                                                       "unit__path")
+    # The stored inputs can be large (series, path, forecast); only the series is read, in the database.
     indicators = list(
-        qs.select_related("plan", "status")
+        qs.select_related("plan", "status").defer("status__inputs")
+        .annotate(stored_series=KeyTransform("series", "status__inputs"))
         .prefetch_related(Prefetch("responsibilities", queryset=responsibilities))
         .order_by("plan_id", "order", "pk")
     )
+    labels = {
+        "light": dict(Light.choices), "forecast": dict(ForecastStatus.choices),
+        "comparator": dict(Comparator.choices), "actual": _("Actual value"),
+        "expected": _("Expected value (time-proportional)"), "gap": _("Gap"), "rule": _("Rule"),
+    }
     for indicator in indicators:
         status = _status(indicator)
         indicator.light = status.light if status else Light.GREY
-        indicator.sparkline = sparkline_points(_series(status))
+        indicator.sparkline = sparkline_points(_pairs(indicator.stored_series))
+        indicator.row = _dashboard_row(indicator, status, labels)
     return indicators
+
+
+def _dashboard_row(indicator: Indicator, status, labels: dict) -> dict:
+    """Display strings of one dashboard row, prepared here so the template only prints them."""
+    unit = indicator.unit
+    row = {
+        "light_label": str(labels["light"].get(indicator.light, indicator.light)),
+        "target": f"{labels['comparator'].get(indicator.comparator, indicator.comparator)} "
+                  f"{decimal_text(indicator.target_value)}{unit}",
+        "units": "、".join(r.unit.label for r in indicator.responsibilities.all()) or "—",
+        "latest": "—", "latest_period": "", "forecast": "—", "forecast_value": "", "why": [],
+    }
+    if status is None:
+        return row
+    if status.latest_value is not None:
+        row["latest"] = f"{decimal_text(status.latest_value)} {unit}".strip()
+        row["latest_period"] = status.latest_period
+    row["forecast"] = str(labels["forecast"].get(status.forecast_status, status.forecast_status))
+    if status.forecast_value is not None:
+        row["forecast_value"] = f"{decimal_text(status.forecast_value)}{unit}"
+    text = lambda value: decimal_text(value) if value is not None else "—"  # noqa: E731
+    actual = text(status.latest_value)
+    row["why"] = [
+        ("actual", labels["actual"], actual + (f"（{status.latest_period}）" if status.latest_period and actual != "—"
+                                              else "")),
+        ("expected", labels["expected"], text(status.expected_value)),
+        ("gap", labels["gap"], text(status.gap)),
+        ("rule", labels["rule"], f"{RULE_LABELS.get(status.rule, status.rule)}（{status.rule}）" if status.rule
+         else "—"),
+    ]
+    return row
 
 
 def _status(indicator: Indicator):
@@ -390,14 +430,24 @@ def _number(value) -> float | None:
         return None
 
 
-def _series(status) -> list[tuple[str, float | None]]:
-    if status is None:
-        return []
+def _pairs(items) -> list[tuple[str, float | None]]:
+    """[[label, value], …] as stored in `inputs["series"]`, cleaned."""
+    if isinstance(items, str):  # some backends hand the extracted JSON back as text
+        import json
+
+        try:
+            items = json.loads(items)
+        except ValueError:
+            return []
     out = []
-    for item in (status.inputs or {}).get("series") or []:
+    for item in items or []:
         if isinstance(item, list | tuple) and len(item) >= 2:
             out.append((str(item[0]), _number(item[1])))
     return out
+
+
+def _series(status) -> list[tuple[str, float | None]]:
+    return _pairs((status.inputs or {}).get("series")) if status else []
 
 
 def sparkline_points(series: list[tuple[str, float | None]], width: int = 100, height: int = 24) -> str:

@@ -25,7 +25,7 @@ from qualitygov.plans.models import Plan
 
 from . import io as indicator_io
 from . import selectors
-from .choices import ChangeRequestStatus, ForecastStatus, Light, ObservationStatus
+from .choices import ChangeRequestStatus, ForecastStatus, Light, Nature, ObservationStatus
 from .forms import (
     ChangeRequestForm,
     DashboardFilterForm,
@@ -82,7 +82,7 @@ def dashboard(request):
         counts[indicator.light] += 1
     unit = request.user.unit
     return render(request, "indicators/dashboard.html", {
-        "form": form, "indicators": indicators, "counts": counts, "lights": Light,
+        "form": form, "indicators": indicators, "counts": counts, "binding_label": Nature.BINDING.label,
         "my_unit": unit if unit is not None and unit.pk in scope_for(request.user, Action.VIEW) else None,
         "can_enter": can(request.user, Action.CHANGE), "can_review": can(request.user, Action.APPROVE),
         "export_query": request.GET.urlencode(),

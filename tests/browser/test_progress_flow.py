@@ -66,14 +66,14 @@ def test_co_unit_files_lead_consolidates_office_approves_and_the_light_turns_gre
     lead.get_by_label("已完成工作").fill("已建成5个车间，区住建局完成企业走访12家。")
     lead.get_by_test_id("submit-report").click()
     expect(lead.get_by_role("alert").filter(has_text="报告已提交质量强区办。")).to_be_visible()
-    expect(lead.get_by_test_id("report-status")).to_have_text("已提交")
+    expect(lead.get_by_test_id("report-status")).to_have_text("已报送")
 
     office.goto(reverse("progress:inbox"))
     office.get_by_test_id("inbox-review").get_by_role("link", name="本月 · 建成数字化车间10个").click()
     expect(office.get_by_test_id("report-progress")).to_have_text("52.00")
     office.get_by_test_id("approve-report").click()
     expect(office.get_by_role("alert").filter(has_text="报告已审核通过。")).to_be_visible()
-    expect(office.get_by_test_id("report-status")).to_have_text("已通过")
+    expect(office.get_by_test_id("report-status")).to_have_text("已审核")
 
     cell = _board_cell(office, plan, cast.dept_a)
     expect(cell).to_have_attribute("data-light", "green")

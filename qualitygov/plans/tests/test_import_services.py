@@ -146,9 +146,16 @@ def test_seed_import_creates_the_whole_plan(demo_org):
     assert audit_verify().ok
 
 
-def test_seed_indicator_names_are_read_cleanly(demo_org):
-    """The water-quality goal sits in text damaged by pinyin annotations; its name must come out whole."""
-    plan = import_file(demo_org.office, SEED_BYTES)
+def test_seed_garbled_indicator_name_is_flagged_and_corrected_in_review(demo_org):
+    """The web copy lost 断面达 of the water-quality goal to mojibake: the parser cuts the unreadable
+    span, warns, and the reviewer's correction is what the plan keeps."""
+    plan_import = plan_import_preview(actor=demo_org.office, filename=SEED.name, data=SEED_BYTES)
+    names = [item["name"] for item in plan_import.parsed["indicators"]]
+    index = names.index("地表水省控…到或优于Ⅲ类水质比例")
+    assert any("地表水省控" in warning for warning in plan_import.parsed["warnings"])
+    plan_import_correct(actor=demo_org.office, plan_import=plan_import,
+                        corrections={"indicators": {str(index): {"name": "地表水省控断面达到或优于Ⅲ类水质比例"}}})
+    plan = plan_import_confirm(actor=demo_org.office, plan_import=PlanImport.objects.get(pk=plan_import.pk))
     assert Indicator.objects.get(plan=plan, code="I13").name == "地表水省控断面达到或优于Ⅲ类水质比例"
 
 
