@@ -16,7 +16,7 @@ import datetime as dt
 import os
 import platform
 
-from indicators_common import build_indicators, database_label, fresh_database, measure  # noqa: I001
+from indicators_common import build_indicators, database_label, fresh_database, measure
 
 from qualitygov.indicators.jobs import reminders_send
 from qualitygov.indicators.selectors import overdue_list, timeliness_by_unit

@@ -18,10 +18,9 @@ import datetime as dt
 import resource
 import time
 
-from indicators_common import build_indicators, database_label, fresh_database, measure
-
 from django.test import Client
 from django.urls import reverse
+from indicators_common import build_indicators, database_label, fresh_database, measure
 
 from qualitygov.indicators.services import status_refresh_all
 

@@ -107,11 +107,14 @@ def progress_and_lights(on: dt.date) -> None:
     lights_recompute(on=on)
 
 
-def queries(client: Client, url: str) -> int:
+def queries(client: Client, url: str, show: bool = False) -> int:
     client.get(url)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200, response.status_code
+    if show:
+        for q in sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:5]:
+            print(f"  {float(q['time']) * 1000:6.1f} ms  {q['sql'][:150]}")
     return len(ctx.captured_queries)
 
 
@@ -162,7 +165,7 @@ def main() -> None:
         cycle_open(actor=cast.office, cycle=cycle)  # adds the new units' requests
     progress_and_lights(today)
     build_s = time.perf_counter() - started
-    q35 = queries(client, url)
+    q35 = queries(client, url, show=True)
     big = measure(client, url, args.runs)
     xlsx = measure(client, reverse("progress:board_xlsx") + f"?plan={plan.pk}", max(5, args.runs // 3))
 

@@ -10,6 +10,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("demo", "prepare the demo district and seed plan, then serve http://127.0.0.1:8000 (--no-serve: prepare only)"),
     ("createadmin", "create the first office admin for a district (asks for the password)"),
     ("plan", "plan documents: `plan parse FILE --json` (no database), `plan import FILE`"),
+    ("indicators", "indicators: `indicators status --json`, `indicators remind`, `indicators recompute`"),
+    ("progress", "task tracking: `progress remind`, `progress bulletin --period YYYY-MM --out FILE.docx`"),
     ("audit", "audit trail: `audit verify` checks the hash chain and names the first bad event"),
     ("migrate", "create or update the database tables"),
     ("collectstatic", "copy static files for a production web server"),

@@ -213,6 +213,15 @@ def test_malformed_json_answers_400_malformed(client_for):
     _assert_malformed(client.post("/probe/", MALFORMED, content_type="application/json"))
 
 
+@pytest.mark.urls("tests.test_security")
+def test_a_session_signed_api_write_needs_the_csrf_token(cast):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.office)
+    response = client.post("/probe/", {"a": 1}, content_type="application/json")
+    assert response.status_code in (403, 404)  # refused; the API does not tell forbidden from missing
+    assert set(response.json()) == {"code", "message", "fields"}
+
+
 def _writable_api_routes():
     return [r for r in routes() if r.is_api and any(r.accepts(m) for m in ("post", "put", "patch"))]
 

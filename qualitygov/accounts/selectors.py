@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from qualitygov.core.errors import NotFoundError
-from qualitygov.core.scoping import scope_for
+from qualitygov.core.scoping import Scope, scope_for
 
 from .choices import Action
 from .models import Grant, OrgUnit, OrgUnitAlias, User
@@ -71,8 +71,34 @@ def org_unit_tree(*, user, action: str = Action.VIEW) -> list[OrgUnit]:
     return _tree_order(list(org_unit_list_visible(user=user, action=action)))
 
 
+def grants_beyond(scope: Scope) -> QuerySet[Grant]:
+    """Grants that reach a unit outside `scope`: held at such a unit, or covering one as a subordinate unit."""
+    if scope.everything:
+        return Grant.objects.none()
+    outside = OrgUnit.objects.exclude(pk__in=scope.unit_ids)
+    return Grant.objects.filter(
+        Q(unit__in=outside) | Q(Exists(outside.filter(path__startswith=OuterRef("unit__path"))), include_descendants=True)
+    )
+
+
+def grant_reach_within(*, scope: Scope, unit: OrgUnit, include_descendants: bool) -> bool:
+    """True when a grant at `unit` (with its subordinate units when `include_descendants`) stays inside `scope`."""
+    if scope.everything:
+        return True
+    if unit.pk not in scope:
+        return False
+    return not include_descendants or not OrgUnit.objects.filter(path__startswith=unit.path).exclude(
+        pk__in=scope.unit_ids
+    ).exists()
+
+
 def user_list_visible(*, user, action: str = Action.MANAGE) -> QuerySet[User]:
-    """Users whose home unit lies in the caller's scope for `action` (office admins: manage)."""
+    """Users the caller may manage: home unit in the caller's scope for `action`, and no grant reaching beyond it.
+
+    A user who holds a role outside the caller's scope (a district-wide admin whose home is a
+    department) is not the department admin's to edit, reset or re-grant: doing so would hand the
+    department admin that wider role.
+    """
     scope = scope_for(user, action)
     qs = User.objects.select_related("unit").prefetch_related(
         Prefetch("grants", queryset=Grant.objects.select_related("unit"))
@@ -81,10 +107,11 @@ def user_list_visible(*, user, action: str = Action.MANAGE) -> QuerySet[User]:
         return qs
     if scope.empty:
         return qs.none()
-    return qs.filter(unit_id__in=scope.unit_ids)
+    return qs.filter(unit_id__in=scope.unit_ids).exclude(Exists(grants_beyond(scope).filter(user=OuterRef("pk"))))
 
 
 def user_get_visible(*, user, pk: int, action: str = Action.MANAGE) -> User:
+    """One user of `user_list_visible`; NotFoundError otherwise (missing and forbidden look alike)."""
     found = user_list_visible(user=user, action=action).filter(pk=pk).first()
     if found is None:
         raise NotFoundError("not found")
@@ -203,8 +230,6 @@ def user_list_filtered(
     *, user, search: str = "", unit_id: int | None = None, role: str = "", active: str = ""
 ) -> QuerySet[User]:
     """`user_list_visible` narrowed by text (user name, display name, phone, e-mail), home unit, role, active flag."""
-    from django.db.models import Q
-
     qs = user_list_visible(user=user)
     search = search.strip()
     if search:

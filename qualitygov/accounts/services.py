@@ -11,11 +11,12 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from qualitygov.core.audit import audit_record, diff, snapshot
-from qualitygov.core.errors import ConflictError, ServiceError
-from qualitygov.core.scoping import forget_scopes
+from qualitygov.core.errors import ConflictError, NotFoundError, ServiceError
+from qualitygov.core.scoping import forget_scopes, scope_for
 
-from .choices import Role
+from .choices import Action, Role
 from .models import Grant, OrgUnit, OrgUnitAlias, User
+from .selectors import grant_reach_within
 
 UNIT_FIELDS = ["parent", "kind", "name", "short_name", "sort_order", "is_active"]
 USER_FIELDS = ["username", "display_name", "email", "phone", "unit", "is_active"]
@@ -126,12 +127,58 @@ def _org_unit_references() -> list[tuple[type[models.Model], models.ForeignKey]]
     return refs
 
 
+#: Rows that only link a unit to something (a role, a task, an indicator, a work item). When the
+#: target of a merge already has the same link, the source's copy says nothing more and is dropped.
+#: Any other duplicate (two units' observations for one period, two report parts) is data: the
+#: merge is refused rather than deleting it.
+MERGE_DROPPABLE_DUPLICATES = frozenset({
+    "accounts.grant", "plans.responsibility", "indicators.indicatorresponsibility", "progress.workitemunit",
+})
+
+
+def _has_dependants(obj: models.Model) -> bool:
+    """True when any row points at `obj` (deleting it would take that row with it or be refused)."""
+    return any(
+        rel.related_model._default_manager.filter(**{rel.field.name: obj}).exists()
+        for rel in obj._meta.related_objects if not rel.many_to_many
+    )
+
+
+def _duplicates_a_row(obj: models.Model, field_name: str) -> bool:
+    """True when another row already holds `obj`'s values for a unique constraint that includes `field_name`.
+
+    Checked here rather than left to the database: SQLite ignores `nulls_distinct=False`, so a
+    duplicate with a NULL column would slip through there.
+    """
+    model = type(obj)
+    for constraint in model._meta.constraints:
+        if not isinstance(constraint, models.UniqueConstraint) or constraint.condition is not None:
+            continue
+        if field_name not in constraint.fields:
+            continue
+        lookup: dict[str, Any] = {}
+        for name in constraint.fields:
+            value = getattr(obj, model._meta.get_field(name).attname)
+            if value is None:
+                if constraint.nulls_distinct is not False:
+                    break  # NULLs never collide under this constraint
+                lookup[f"{name}__isnull"] = True
+            else:
+                lookup[name] = value
+        else:
+            if model._default_manager.filter(**lookup).exclude(pk=obj.pk).exists():
+                return True
+    return False
+
+
 @transaction.atomic
 def org_unit_merge(*, actor, source: OrgUnit, target: OrgUnit) -> OrgUnit:
     """Merge `source` into `target`: every reference moves, `source`'s names become aliases of `target`.
 
     Where moving a row would duplicate a unique row already at `target` (a user granted the same
-    role at both units), the source row is dropped because the target row already says the same.
+    role at both units), a link row (MERGE_DROPPABLE_DUPLICATES) that nothing depends on is dropped
+    because the target row already says the same; any other duplicate refuses the whole merge
+    (ConflictError) and nothing changes.
     """
     if source.pk == target.pk:
         raise ServiceError(_("A unit cannot be merged into itself."))
@@ -149,10 +196,21 @@ def org_unit_merge(*, actor, source: OrgUnit, target: OrgUnit) -> OrgUnit:
         count = 0
         for obj in model._default_manager.filter(**{field.name: source}):
             setattr(obj, field.name, target)
-            try:
-                with transaction.atomic():
-                    obj.save(update_fields=[field.name])
-            except IntegrityError:
+            duplicate = _duplicates_a_row(obj, field.name)
+            if not duplicate:
+                try:
+                    with transaction.atomic():
+                        obj.save(update_fields=[field.name])
+                except IntegrityError:
+                    duplicate = True
+            if duplicate:
+                if model._meta.label_lower not in MERGE_DROPPABLE_DUPLICATES or _has_dependants(obj):
+                    raise ConflictError(
+                        _("“%(source)s” and “%(target)s” both have %(what)s for the same item; resolve the "
+                          "duplicate first, then merge.")
+                        % {"source": source.name, "target": target.name, "what": model._meta.verbose_name_plural},
+                        code="merge_duplicate",
+                    )
                 obj.delete()
                 moved[f"{label}.dropped_duplicate"] = moved.get(f"{label}.dropped_duplicate", 0) + 1
                 continue
@@ -236,9 +294,23 @@ def user_set_password(*, actor, user: User, password: str) -> User:
 
 @transaction.atomic
 def grant_create(*, actor, user: User, role: str, unit: OrgUnit, include_descendants: bool = False) -> Grant:
-    """Give `user` `role` at `unit`."""
+    """Give `user` `role` at `unit`.
+
+    A signed-in actor may give roles only within their own manage scope: the unit must be one they
+    manage and, with `include_descendants`, so must every subordinate unit. The system (actor None:
+    demo, `createadmin`, tests) is not limited.
+    """
     if role not in Role.values:
         raise ServiceError(_("Unknown role."), fields={"role": [_("Unknown role.")]})
+    if getattr(actor, "is_authenticated", False):
+        scope = scope_for(actor, Action.MANAGE)
+        if unit.pk not in scope:
+            raise ServiceError(_("Choose a unit you manage."), code="out_of_scope",
+                               fields={"unit": [_("Choose a unit you manage.")]})
+        if not grant_reach_within(scope=scope, unit=unit, include_descendants=include_descendants):
+            message = _("Some subordinate units of this unit are not yours to manage; give the role at this unit "
+                        "alone.")
+            raise ServiceError(message, code="out_of_scope", fields={"include_descendants": [message]})
     if Grant.objects.filter(user=user, role=role, unit=unit).exists():
         raise ServiceError(_("This user already has that role at that unit."), code="duplicate")
     grant = Grant.objects.create(user=user, role=role, unit=unit, include_descendants=include_descendants)
@@ -251,7 +323,14 @@ def grant_create(*, actor, user: User, role: str, unit: OrgUnit, include_descend
 
 @transaction.atomic
 def grant_delete(*, actor, grant: Grant) -> None:
-    """Withdraw a grant. An office admin cannot withdraw their own last office-admin grant."""
+    """Withdraw a grant. An office admin cannot withdraw their own last office-admin grant.
+
+    A signed-in actor may withdraw only grants that lie within their manage scope (NotFoundError otherwise).
+    """
+    if getattr(actor, "is_authenticated", False) and not grant_reach_within(
+        scope=scope_for(actor, Action.MANAGE), unit=grant.unit, include_descendants=grant.include_descendants
+    ):
+        raise NotFoundError("not found")
     if (
         grant.user_id == getattr(actor, "pk", None)
         and grant.role == Role.OFFICE_ADMIN

@@ -81,7 +81,7 @@ def user_create(request):
                 grants=[(data["role"], data["grant_unit"], data["include_descendants"])],
             )
         except ServiceError as exc:
-            apply_service_error(form, exc, {"password": "password1"})
+            apply_service_error(form, exc, {"password": "password1", "unit": "grant_unit"})
         else:
             messages.success(request, _("User “%(name)s” created.") % {"name": user.username})
             return redirect("accounts:user_detail", pk=user.pk)

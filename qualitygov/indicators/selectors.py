@@ -25,6 +25,7 @@ from .choices import ChangeRequestStatus, Comparator, DataSource, ForecastStatus
 from .models import (
     Indicator,
     IndicatorResponsibility,
+    IndicatorStatus,
     Observation,
     ObservationChangeRequest,
     ReportingPeriod,
@@ -362,11 +363,12 @@ def dashboard_indicators(*, user, filters: DashboardFilters | None = None) -> li
                                                                                       "unit__path")
     # The stored inputs can be large (series, path, forecast); only the series is read, in the database.
     indicators = list(
-        qs.select_related("plan", "status").defer("status__inputs")
-        .annotate(stored_series=KeyTransform("series", "status__inputs"))
+        qs.select_related("plan", "status").defer("status__inputs", "plan__source_name", "source")
         .prefetch_related(Prefetch("responsibilities", queryset=responsibilities))
         .order_by("plan_id", "order", "pk")
     )
+    series = dict(IndicatorStatus.objects.filter(indicator__in=[i.pk for i in indicators])
+                  .values_list("indicator_id", KeyTransform("series", "inputs")))
     labels = {
         "light": dict(Light.choices), "forecast": dict(ForecastStatus.choices),
         "comparator": dict(Comparator.choices), "actual": _("Actual value"),
@@ -375,7 +377,7 @@ def dashboard_indicators(*, user, filters: DashboardFilters | None = None) -> li
     for indicator in indicators:
         status = _status(indicator)
         indicator.light = status.light if status else Light.GREY
-        indicator.sparkline = sparkline_points(_pairs(indicator.stored_series))
+        indicator.sparkline = sparkline_points(_pairs(series.get(indicator.pk)))
         indicator.row = _dashboard_row(indicator, status, labels)
     return indicators
 

@@ -441,6 +441,8 @@ def observation_approve(*, actor, observation: Observation) -> Observation:
 def change_request_create(*, actor, observation: Observation, new_value: Any,
                           reason: str) -> ObservationChangeRequest:
     """Ask to correct an approved value; an approver decides. One pending request per value."""
+    if actor is None:
+        raise ValueError("a change request needs the person asking for it")
     observation = _lock(observation)
     _require_change(actor, observation.unit)
     if observation.status != ObservationStatus.APPROVED:
@@ -454,7 +456,7 @@ def change_request_create(*, actor, observation: Observation, new_value: Any,
         raise ConflictError(_("A correction of this value is already awaiting a decision."))
     request = ObservationChangeRequest.objects.create(
         observation=observation, new_value=number, reason=reason.strip(),
-        requested_by=actor if getattr(actor, "is_authenticated", False) else None)
+        requested_by=actor)
     audit_record(actor=actor, action="observation.change_request", obj=request, unit=observation.unit,
                  changes={"observation": observation.pk, "value": [observation.value, number],
                           "reason": request.reason})

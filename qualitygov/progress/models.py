@@ -365,7 +365,7 @@ class EscalationEvent(models.Model):
     level = models.CharField(_("level"), max_length=12, choices=EscalationLevel.choices)
     at = models.DateTimeField(_("time"), db_index=True)
     on_date = models.DateField(_("date"))
-    due_date = models.DateField(_("due date"))
+    due_date = models.DateField(_("due date"), db_index=True)
     days_overdue = models.IntegerField(_("days overdue"), default=0)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     dedup_key = models.CharField(max_length=200, unique=True)

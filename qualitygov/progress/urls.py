@@ -18,6 +18,8 @@ urlpatterns: list = [
     path("items/<int:pk>/", views.work_item_detail, name="work_item_detail"),
     path("items/<int:pk>/edit/", views.work_item_edit, name="work_item_edit"),
     path("items/<int:pk>/decide/", views.work_item_decide, name="work_item_decide"),
+    path("items/<int:pk>/transition/", views.work_item_transition, name="work_item_transition"),
+    path("milestones/<int:pk>/complete/", views.milestone_complete, name="milestone_complete"),
     path("items/<int:pk>/extension/", views_reports.work_item_extension, name="work_item_extension"),
     path("tasks/<int:pk>/", views.task_timeline, name="task_timeline"),
     # Reporting

@@ -10,6 +10,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -27,7 +29,7 @@ from qualitygov.plans.models import Plan
 from . import selectors, services
 from .choices import Light, WorkItemStatus
 from .forms import DecisionForm, WorkItemFilterForm, WorkItemForm
-from .models import TaskLight, WorkItemLight
+from .models import Milestone, TaskLight, WorkItemLight
 
 MANAGE = action_rule(Action.MANAGE)
 CHANGE = action_rule(Action.CHANGE)
@@ -110,17 +112,27 @@ def board(request):
     plans, plan, groups, group_id, kind, board = _board(request)
     counts = {colour: 0 for colour in Light.values}
     labels = {unit.pk: unit.label for unit in board.units} if board else {}
+    light_text = {value: str(label) for value, label in LIGHT_LABELS.items()}
+    cell_text = _("%(unit)s: %(light)s, %(n)d work items (leads %(lead)d)")
     for row in board.rows if board else []:
         counts[row.task_light] += 1
-        row.light_label = LIGHT_LABELS[row.task_light]
+        row.light_label = light_text[row.task_light]
+        # 20 tasks × 35 units is 700 cells: built here as one string per row, since a template loop
+        # over them cost more than all the queries behind the page.
+        parts = []
         for unit, cell in zip(board.units, row.cells, strict=True):
             if cell.light:
-                cell.title = _("%(unit)s: %(light)s, %(n)d work items (leads %(lead)d)") % {
-                    "unit": labels[unit.pk], "light": LIGHT_LABELS[cell.light], "n": cell.items, "lead": cell.leads}
+                title = escape(cell_text % {"unit": labels[unit.pk], "light": light_text[cell.light],
+                                            "n": cell.items, "lead": cell.leads})
+                parts.append(f'<td class="text-center" data-light="{cell.light}" title="{title}">'
+                             f'<span class="light light-{cell.light}" role="img" aria-label="{title}"></span></td>')
+            else:
+                parts.append('<td class="text-center"></td>')
+        row.cells_html = mark_safe("".join(parts))  # every value above is escaped or a fixed token
     return render(request, "progress/board.html", {
         "plans": plans, "plan": plan, "groups": groups, "group_id": group_id, "kinds": BOARD_KINDS, "kind": kind,
         "board": board, "counts": counts, "query": request.GET.urlencode(),
-        "perms_manage": can(request.user, Action.MANAGE),
+        "perms_manage": can(request.user, Action.MANAGE), "can_bulletin": can(request.user, Action.APPROVE),
     })
 
 
@@ -136,7 +148,8 @@ def board_xlsx(request):
         for row in board.rows
     )
     return xlsx_response(f"任务推进看板{timezone.localdate():%Y%m%d}.xlsx", [("看板", header, rows)],
-                         widths={"看板": [6, 50, 8] + [10] * len(board.units)})
+                         # core.io names width columns A–Z only; the unit columns keep the default width.
+                         widths={"看板": [6, 50, 8] + [10] * min(len(board.units), 23)})
 
 
 # Work items
@@ -281,6 +294,49 @@ def work_item_decide(request, pk: int):
             messages.success(request, _("Work item rejected."))
     except ServiceError as exc:
         messages.error(request, exc.message)
+    return redirect("progress:work_item_detail", pk=item.pk)
+
+
+ITEM_TRANSITIONS = {"complete": services.work_item_complete, "cancel": services.work_item_cancel,
+                    "reopen": services.work_item_reopen}
+
+
+@require_POST
+@access(MANAGE)
+def work_item_transition(request, pk: int):
+    """The office marks an active item completed, cancels it (with a reason) or reopens a completed one."""
+    item = visible(selectors.work_item_get_visible, user=request.user, pk=pk)
+    if not can(request.user, Action.MANAGE, item.lead_unit_id):
+        raise Http404
+    name = request.POST.get("transition", "")
+    if name not in ITEM_TRANSITIONS:
+        raise Http404
+    kwargs = {"note": request.POST.get("note", "")} if name != "complete" else {}
+    try:
+        ITEM_TRANSITIONS[name](actor=request.user, work_item=item, **kwargs)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Work item updated."))
+    return redirect("progress:work_item_detail", pk=item.pk)
+
+
+@require_POST
+@access(CHANGE)
+def milestone_complete(request, pk: int):
+    """The lead unit (or the office) marks a milestone reached today."""
+    milestone = Milestone.objects.filter(pk=pk).select_related("work_item").first()
+    if milestone is None:
+        raise Http404
+    item = visible(selectors.work_item_get_visible, user=request.user, pk=milestone.work_item_id)
+    if not can(request.user, Action.CHANGE, item.lead_unit_id):
+        raise Http404
+    try:
+        services.milestone_complete(actor=request.user, milestone=milestone)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Milestone marked reached."))
     return redirect("progress:work_item_detail", pk=item.pk)
 
 

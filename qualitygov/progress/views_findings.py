@@ -15,13 +15,14 @@ from qualitygov.accounts.choices import Action
 from qualitygov.accounts.views_org import apply_service_error
 from qualitygov.core.access import LOGIN, access, action_rule
 from qualitygov.core.errors import ServiceError
-from qualitygov.core.io import xlsx_response
+from qualitygov.core.io import XLSX_MIME, download
 from qualitygov.core.scoping import can
 from qualitygov.plans import selectors as plan_selectors
 
 from . import selectors, services
 from .choices import FINDING_OPEN_STATES, FindingStatus
 from .forms import FindingFilterForm, FindingForm, RectificationForm, ReopenForm, VerifyForm
+from .io import ledger_xlsx
 from .views import visible, visible_units
 from .views_reports import _form_errors_to_messages, _with_evidence
 
@@ -55,17 +56,9 @@ def finding_list(request):
 
 @access(LOGIN)
 def finding_list_xlsx(request):
-    _form, findings, today = _ledger(request)
-    header = ["问题", "来源", "责任单位", "任务", "发现日期", "整改时限", "状态", "是否逾期", "整改措施", "整改情况",
-              "核查意见", "销号时间", "重新打开次数"]
-    rows = (
-        [f.title, f.get_source_display(), f.unit.label, f"{f.task.number}. {f.task.title}" if f.task_id else "",
-         f.found_on, f.deadline, f.get_status_display(), f.status in FINDING_OPEN_STATES and f.deadline < today,
-         f.rectification_plan, f.rectification_result, f.verification_note, f.closed_at, f.reopened_count]
-        for f in findings
-    )
-    return xlsx_response(f"整改台账{today:%Y%m%d}.xlsx", [("整改台账", header, rows)],
-                         widths={"整改台账": [36, 12, 16, 30, 12, 12, 12, 8, 36, 36, 24, 18, 8]})
+    """The ledger with the page's filters, in the office's ledger layout (io.ledger_xlsx)."""
+    _, findings, today = _ledger(request)
+    return download(ledger_xlsx(findings, today=today), f"整改台账{today:%Y%m%d}.xlsx", XLSX_MIME)
 
 
 @access(REVIEW)

@@ -39,7 +39,7 @@ def _board_cell(page, plan, unit):
 
 
 def test_co_unit_files_lead_consolidates_office_approves_and_the_light_turns_green(new_page, sign_in, cast):
-    plan, report, part = _setup(cast)
+    plan, report, _part = _setup(cast)
 
     office = new_page()
     sign_in(office, "office")

@@ -113,3 +113,28 @@ def test_merge_keeps_grant_already_held_at_target(cast):
     grant_create(actor=None, user=cast.liaison_b, role="department_liaison", unit=cast.dept_a)
     org_unit_merge(actor=None, source=cast.dept_b, target=cast.dept_a)
     assert list(Grant.objects.filter(user=cast.liaison_b).values_list("unit_id", flat=True)) == [cast.dept_a.pk]
+
+
+def test_merge_refuses_to_delete_data_both_units_reported(client_for, cast):
+    """Two units' observations for one period are data, not links: the merge is refused, nothing moves."""
+    import datetime as dt
+
+    from qualitygov.indicators.models import Indicator, Observation, ReportingPeriod
+
+    from .test_org_views import state
+
+    plan = Plan.objects.create(title="普陀区质量强区建设实施方案（2023—2027年）")
+    indicator = Indicator.objects.create(plan=plan, code="Z1", name="制造业产品质量合格率", comparator=">=",
+                                         target_value=95, scope="goals")
+    period = ReportingPeriod.objects.create(indicator=indicator, label="2025年", start=dt.date(2025, 1, 1),
+                                            end=dt.date(2025, 12, 31), due_date=dt.date(2026, 1, 15))
+    for unit, value in ((cast.dept_a, 96), (cast.dept_b, 97)):
+        Observation.objects.create(indicator=indicator, period=period, unit=unit, value=value)
+    before = (state(), list(Observation.objects.order_by("pk").values_list("unit_id", "value")))
+    response = client_for("office").post(reverse("accounts:unit_merge", args=[cast.dept_b.pk]),
+                                         {"target": cast.dept_a.pk, "confirm": "1"})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "“舟山市普陀区住房和城乡建设局”和“舟山市普陀区经济和信息化局”对同一事项都有指标数据；请先处理重复项，再合并。"
+    ]
+    assert (state(), list(Observation.objects.order_by("pk").values_list("unit_id", "value"))) == before

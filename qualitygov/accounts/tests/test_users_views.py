@@ -224,10 +224,6 @@ def test_sub_scope_admin_sees_only_users_of_own_units(cast):
     assert usernames(client.get(reverse("accounts:user_list"))) == ["dept_admin", "liaison_a"]
     assert client.get(reverse("accounts:user_detail", args=[cast.liaison_a.pk])).status_code == 200
     assert client.get(reverse("accounts:user_detail", args=[cast.liaison_b.pk])).status_code == 404
-    # A grant at a unit outside the admin's scope cannot be withdrawn, even on a user it manages.
-    outside = Grant.objects.create(user=cast.liaison_a, role="viewer", unit=cast.dept_b)
-    assert client.post(reverse("accounts:grant_delete", args=[outside.pk])).status_code == 404
-    assert Grant.objects.filter(pk=outside.pk).exists()
     # Units outside the scope are not offered.
     before = state()
     response = client.post(reverse("accounts:grant_add", args=[cast.liaison_a.pk]), {
@@ -235,3 +231,8 @@ def test_sub_scope_admin_sees_only_users_of_own_units(cast):
     assert response.status_code == 200
     assert response.context["form"].errors == {"unit": [f"选择一个有效的选项。 {cast.district.pk} 不在可用的选项中。"]}
     assert state() == before
+    # A grant at a unit outside the admin's scope cannot be withdrawn; its holder is no longer the admin's.
+    outside = Grant.objects.create(user=cast.liaison_a, role="viewer", unit=cast.dept_b)
+    assert client.post(reverse("accounts:grant_delete", args=[outside.pk])).status_code == 404
+    assert Grant.objects.filter(pk=outside.pk).exists()
+    assert client.get(reverse("accounts:user_detail", args=[cast.liaison_a.pk])).status_code == 404

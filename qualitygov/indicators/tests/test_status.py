@@ -7,6 +7,8 @@ from decimal import Decimal as D
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qualitygov.indicators.status import (
     DEFAULT_PARAMS,
@@ -215,3 +217,19 @@ def test_expected_path_points_carry_the_about_band():
 ])
 def test_big_change(old, new, big):
     assert is_big_change(old, new, 3) is big
+
+
+RANK = {"green": 0, "yellow": 1, "red": 2}
+
+
+@settings(max_examples=200, deadline=None)
+@given(low=st.decimals(min_value=0, max_value=100, places=2), high=st.decimals(min_value=0, max_value=100, places=2),
+       day=st.dates(min_value=dt.date(2023, 1, 1), max_value=dt.date(2027, 12, 31)))
+def test_a_better_value_never_gets_a_worse_light(low, high, day):
+    low, high = min(low, high), max(low, high)
+    for comparator, better, worse in ((">=", high, low), ("<=", low, high)):
+        path = UP_PATH if comparator == ">=" else Path(target_year=2025, target_value=D("11"), baseline_year=2022,
+                                                       baseline_value=D("20"))
+        good = run(str(better), path=path, comparator=comparator, when=day, as_of=day)
+        bad = run(str(worse), path=path, comparator=comparator, when=day, as_of=day)
+        assert RANK[good.light] <= RANK[bad.light]

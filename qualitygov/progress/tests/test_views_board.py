@@ -67,7 +67,7 @@ def _units(html: str) -> list[str]:
 
 
 def test_the_board_shows_stored_lights_per_task_and_unit(client_for, cast, board_plan):
-    plan, t1, t2 = board_plan
+    plan, _t1, _t2 = board_plan
     assert dict(WorkItemLight.objects.values_list("work_item__title", "light")) == {
         "建成数字化车间10个": "red", "创建优质工程5项": "green"}
     html = client_for("office").get(reverse("progress:board") + f"?plan={plan.pk}").content.decode()
@@ -77,7 +77,7 @@ def test_the_board_shows_stored_lights_per_task_and_unit(client_for, cast, board
 
 
 def test_the_board_is_scoped_and_filtered(client_for, cast, board_plan):
-    plan, t1, t2 = board_plan
+    plan, _t1, _t2 = board_plan
     html = client_for("liaison_a").get(reverse("progress:board") + f"?plan={plan.pk}").content.decode()
     assert _units(html) == ["区经信局", "区住建局"]  # 区住建局 co-operates on 区经信局's item
     assert _cells(html) == {"1": ["red", "red", "red"]}
@@ -103,7 +103,7 @@ def test_the_board_exports_to_xlsx(client_for, cast, board_plan):
 
 
 def test_board_queries_do_not_grow_with_units(client_for, cast, board_plan):
-    plan, t1, t2 = board_plan
+    plan, _t1, t2 = board_plan
     client = client_for("office")
     url = reverse("progress:board") + f"?plan={plan.pk}"
 

@@ -53,11 +53,11 @@ def test_the_ledger_exports_what_the_filters_show(client_for, cast, findings):
     response = client_for("office").get(reverse("progress:finding_list_xlsx"), {"overdue": "on"})
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     today = timezone.localdate()
-    assert rows[0][:8] == ("问题", "来源", "责任单位", "任务", "发现日期", "整改时限", "状态", "是否逾期")
+    assert rows[0] == ("序号", "问题", "来源", "责任单位", "关联任务", "发现日期", "整改时限", "整改措施", "整改情况",
+                       "状态", "是否超期", "重新打开次数", "销号时间", "核查意见")
     assert len(rows) == 2
-    assert rows[1][:3] == ("台账资料不全", "办公室督查", "区经信局") or rows[1][:1] == ("台账资料不全",)
-    assert rows[1][5].date() == today - dt.timedelta(days=10)
-    assert rows[1][7] == "是"
+    assert rows[1][:4] == (1, "台账资料不全", "质量强区办督查", "区经信局")
+    assert (rows[1][6].date(), rows[1][9], rows[1][10]) == (today - dt.timedelta(days=10), "待整改", "是")
 
 
 def test_rectify_verify_close_out_and_reopen(client_for, cast, findings):

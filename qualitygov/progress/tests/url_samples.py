@@ -52,6 +52,14 @@ def solo_item(cast):
     return _item(cast, "建成数字化车间10个", [])[0]
 
 
+def milestone(cast):
+    from qualitygov.progress.models import Milestone
+
+    item = solo_item(cast)
+    return item.milestones.first() or Milestone.objects.create(work_item=item, title="完成设备招标",
+                                                               due_date=dt.date(2026, 6, 30))
+
+
 def solo_report(cast):
     return _item(cast, "建成数字化车间10个", [])[1]
 
@@ -104,6 +112,10 @@ SAMPLES = {
         "pk": solo_item(cast).pk, "post": {"title": "改", "deadline": "2026-12-31", "lead_unit": cast.dept_a.pk}},
     "progress:work_item_decide": lambda cast: {"pk": solo_item(cast).pk, "get_status": 405,
                                                "post": {"decision": "reject", "note": "不需要"}},
+    "progress:work_item_transition": lambda cast: {"pk": solo_item(cast).pk, "get_status": 405,
+                                                   "post": {"transition": "complete"}},
+    "progress:milestone_complete": lambda cast: {
+        "pk": milestone(cast).pk, "owner": "liaison_a", "owner_action": "change", "get_status": 405},
     "progress:work_item_extension": lambda cast: {
         "pk": solo_item(cast).pk, "owner": "liaison_a", "owner_action": "change",
         "post": {"requested_due_date": "2027-03-31", "reason": "延期"}},
