@@ -93,6 +93,16 @@ def _style(form: forms.Form) -> None:
         field.widget.attrs.setdefault("class", css)
 
 
+class PasswordPairMixin:
+    """`password1` typed twice: `password2` must match."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", _("The two passwords do not match."))
+        return data
+
+
 class OrgUnitForm(forms.Form):
     """Create or edit a unit. `parents` are the units the office may place it under (tree order)."""
 
@@ -131,7 +141,7 @@ class OrgUnitMergeForm(forms.Form):
         _style(self)
 
 
-class UserCreateForm(forms.Form):
+class UserCreateForm(PasswordPairMixin, forms.Form):
     """A new user: profile, initial password (twice), home unit and the first grant."""
 
     username = forms.CharField(label=_("User name"), max_length=150)
@@ -156,12 +166,6 @@ class UserCreateForm(forms.Form):
         # Keep the field order declared above (replacing fields appends nothing; order is by key).
         _style(self)
 
-    def clean(self):
-        data = super().clean()
-        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
-            self.add_error("password2", _("The two passwords do not match."))
-        return data
-
 
 class UserEditForm(forms.Form):
     """Profile fields an office admin may change."""
@@ -178,7 +182,7 @@ class UserEditForm(forms.Form):
         _style(self)
 
 
-class PasswordResetForm(forms.Form):
+class PasswordResetForm(PasswordPairMixin, forms.Form):
     """The office sets a new password for a user."""
 
     password1 = forms.CharField(label=_("New password"), strip=False,
@@ -190,12 +194,6 @@ class PasswordResetForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _style(self)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
-            self.add_error("password2", _("The two passwords do not match."))
-        return data
 
 
 class GrantForm(forms.Form):

@@ -219,11 +219,15 @@ def org_unit_merge_preview(*, source: OrgUnit, target: OrgUnit) -> dict:
         count = model._default_manager.filter(**{field.name: source}).count()
         if count:
             rows.append((model, field, count))
-    names = [source.name] + ([source.short_name] if source.short_name else []) + list(
-        source.aliases.values_list("name", flat=True)
-    )
-    names = [n for n in names if n not in {target.name, target.short_name}]
+    names = [n for n in org_unit_names(source) if n not in {target.name, target.short_name}]
     return {"references": rows, "names": names}
+
+
+def org_unit_names(unit: OrgUnit) -> list[str]:
+    """Every name `unit` is known by: full name, short name (if any), then its aliases."""
+    return [unit.name] + ([unit.short_name] if unit.short_name else []) + list(
+        unit.aliases.order_by("name").values_list("name", flat=True)
+    )
 
 
 def user_list_filtered(

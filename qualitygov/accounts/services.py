@@ -16,7 +16,7 @@ from qualitygov.core.scoping import forget_scopes, scope_for
 
 from .choices import Action, Role
 from .models import Grant, OrgUnit, OrgUnitAlias, User
-from .selectors import grant_reach_within
+from .selectors import grant_reach_within, org_unit_names
 
 UNIT_FIELDS = ["parent", "kind", "name", "short_name", "sort_order", "is_active"]
 USER_FIELDS = ["username", "display_name", "email", "phone", "unit", "is_active"]
@@ -217,9 +217,7 @@ def org_unit_merge(*, actor, source: OrgUnit, target: OrgUnit) -> OrgUnit:
             count += 1
         if count:
             moved[label] = count
-    names = [source.name] + ([source.short_name] if source.short_name else []) + list(
-        source.aliases.values_list("name", flat=True)
-    )
+    names = org_unit_names(source)
     source_repr = str(source)
     source_pk = source.pk
     OrgUnitAlias.objects.filter(unit=source).delete()

@@ -12,15 +12,18 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CJK_FONT = "宋体"
 
 _ILLEGAL = {i for i in range(32) if i not in (9, 10, 13)}
+_FORMULA_STARTS = frozenset({"=", "+", "-", "@", "\t", "\r"})
 
 
 def _cell_value(value: Any) -> Any:
@@ -31,13 +34,14 @@ def _cell_value(value: Any) -> Any:
             value = timezone.localtime(value)
         return value.replace(tzinfo=None)
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return pgettext("spreadsheet cell", "Yes") if value else pgettext("spreadsheet cell", "No")
     if isinstance(value, int | float | dt.date):
         return value
     text = str(value)
-    # Excel refuses control characters, and a leading = + - @ would be run as a formula.
+    # Excel refuses control characters, and a leading = + - @ (or a tab or carriage return before
+    # one, which spreadsheet programs skip) would be run as a formula.
     text = "".join(ch for ch in text if ord(ch) not in _ILLEGAL)
-    if text[:1] in {"=", "+", "-", "@"}:
+    if text[:1] in _FORMULA_STARTS:
         text = "'" + text
     return text
 
@@ -53,7 +57,7 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]
         ws = wb.create_sheet(title=title[:31])
         ws.freeze_panes = "A2"
         for index, width in enumerate((widths or {}).get(title, [])):
-            ws.column_dimensions[chr(ord("A") + index)].width = width
+            ws.column_dimensions[get_column_letter(index + 1)].width = width
         cells = []
         for name in header:
             cell = WriteOnlyCell(ws, value=str(name))

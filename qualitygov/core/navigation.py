@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from qualitygov.indicators.views_nav import NAV_LABEL as INDICATORS
 from qualitygov.progress.views_nav import NAV_LABELS as PROGRESS
 
 from .access import LOGIN, action_rule
@@ -22,7 +23,7 @@ class NavEntry:
 NAV: list[NavEntry] = [
     NavEntry(_("Home"), "core:home", LOGIN),
     NavEntry(_("Plans"), "plans:list", LOGIN),
-    NavEntry(_("Indicators"), "indicators:dashboard", LOGIN),
+    NavEntry(INDICATORS, "indicators:dashboard", LOGIN),
     NavEntry(PROGRESS["inbox"], "progress:inbox", LOGIN),
     NavEntry(PROGRESS["board"], "progress:board", LOGIN),
     NavEntry(PROGRESS["findings"], "progress:finding_list", LOGIN),

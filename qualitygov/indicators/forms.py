@@ -16,8 +16,8 @@ from qualitygov.core.uploads import check_upload
 
 from .choices import Aggregation, Comparator, DataSource, Frequency, IndicatorScope, Light, Nature
 from .io import window_choices
-from .selectors import change_factor, decimal_text
 from .models import Indicator
+from .selectors import change_factor, decimal_text
 
 VALUE_FIELD = {"max_digits": 18, "decimal_places": 4}
 

@@ -272,6 +272,12 @@ class Preview:
     def errors(self) -> list[str]:
         return [e for r in self.rows for e in r.errors]
 
+    def listed(self, limit: int = 500) -> list[PreviewRow]:
+        """The rows a page lists: every error row and the other rows, each up to `limit`, in sheet order."""
+        errors = [r for r in self.rows if r.kind == ERROR][:limit]
+        others = [r for r in self.rows if r.kind != ERROR][:limit]
+        return sorted(errors + others, key=lambda r: r.row)
+
     @property
     def changes(self) -> list[tuple]:
         return [r.change for r in self.rows if r.change is not None]
@@ -363,7 +369,7 @@ def read_upload(*, user, uploaded, as_of: dt.date | None = None) -> Preview:
         marker = _marker(wb)
         window = parse_window(marker.get("period", ""))
         ws = wb[DATA_SHEET]
-        rows_iter = ws.iter_rows(values_only=True)
+        rows_iter = ws.iter_rows(max_col=len(HEADER), values_only=True)
         header = [_text(v) for v in (next(rows_iter, None) or [])]
         if header[:len(HEADER)] != HEADER:
             raise _foreign()

@@ -43,6 +43,8 @@ APPROVE = action_rule(Action.APPROVE)
 MANAGE = action_rule(Action.MANAGE)
 #: The session key holding the last previewed upload (its changes are written on confirm).
 PENDING_UPLOAD = "indicators.pending_upload"
+#: The preview lists at most this many error rows and this many other rows (the counts cover all).
+LISTED_ROWS = 500
 
 
 def _visible(getter, **kwargs):
@@ -449,6 +451,7 @@ def excel_upload(request):
             request.session[PENDING_UPLOAD] = {"changes": changes, "name": form.cleaned_data["file"].name}
             return render(request, "indicators/excel_preview.html", {
                 "preview": preview, "counts": preview.counts, "can_confirm": bool(changes),
+                "listed": preview.listed(LISTED_ROWS), "truncated": len(preview.rows) > len(preview.listed(LISTED_ROWS)),
                 "name": form.cleaned_data["file"].name,
             })
     request.session.pop(PENDING_UPLOAD, None)

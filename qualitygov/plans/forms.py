@@ -55,11 +55,11 @@ class ImportReviewForm(forms.Form):
     """Every correctable value of the review page, pre-filled from the effective plan.
 
     `to_corrections()` returns only what differs from the effective plan, in the shape
-    `plan_import_correct` takes. Rows for the template: `header_fields`, `task_rows`, `unit_rows`,
+    `plan_import_correct` takes. Names can be mapped only to units `user` manages. Rows for the template: `header_fields`, `task_rows`, `unit_rows`,
     `pair_rows`, `indicator_rows`.
     """
 
-    def __init__(self, review: ImportReview, *args, **kwargs):
+    def __init__(self, review: ImportReview, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.review = review
         plan = review.plan
@@ -105,7 +105,7 @@ class ImportReviewForm(forms.Form):
                     for kind in NEW_UNIT_KINDS]
         choices += [("members", _("Every member unit (all departments)"))]
         choices += [(f"unit:{u.pk}", f"{u.name}" + (f"（{u.short_name}）" if u.short_name else ""))
-                    for u in unit_choices()]
+                    for u in unit_choices(user=user)]
         mapping = (review.plan_import.corrections or {}).get("units", {})
         self.unit_rows = []
         for i, name in enumerate(review.names):

@@ -16,12 +16,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 
-from qualitygov.accounts.choices import Action
 from qualitygov.accounts.models import User
 from qualitygov.core.errors import ServiceError
-from qualitygov.core.scoping import can
 
-from .selectors import ImportReview, plan_import_review
+from .selectors import ImportReview, can_import_plans, plan_import_review
 from .services import plan_import_confirm, plan_import_draft, plan_import_preview
 
 EXIT_OK = 0
@@ -45,7 +43,7 @@ def _actor(name: str | None) -> User | None:
     if not name:
         return None
     user = User.objects.filter(username=name, is_active=True).first()
-    if user is None or not can(user, Action.MANAGE):
+    if user is None or not can_import_plans(user):
         raise ServiceError(f"用户“{name}”不存在或无权导入方案")
     return user
 

@@ -1,7 +1,8 @@
-"""Exports of the task breakdown table (任务分解表) as .xlsx and .docx, and of a unit's task list.
+"""Exports of the task breakdown table (任务分解表) as .xlsx and .docx, of a unit's task list, and of the plan list.
 
-The tables are official exchange documents: Chinese header texts are fixed by convention and
-do not follow the interface language.
+The breakdown table and a unit's task list are official exchange documents: their Chinese header
+texts are fixed by convention and do not follow the interface language. The plan list is an
+ordinary list export and does.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import pgettext
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
@@ -22,7 +26,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from qualitygov.core.io import CJK_FONT, _cell_value
+from qualitygov.core.io import CJK_FONT, _cell_value, xlsx_response
 
 from .models import Plan, Task
 from .selectors import task_co_text, task_lead_text, task_time_limit
@@ -300,3 +304,25 @@ def unit_tasks_sheet(tasks: Sequence[Task]) -> list[list[str]]:
          task_co_text(task), task_time_limit(task)]
         for task in tasks
     ]
+
+
+def unit_tasks_xlsx(unit, tasks: Sequence[Task]) -> HttpResponse:
+    """A unit's task list (tasks from `unit_task_list`) as .xlsx, named after the unit."""
+    return xlsx_response(f"{unit.label}任务清单.xlsx", [("任务清单", UNIT_TASKS_HEADER, unit_tasks_sheet(tasks))],
+                         widths={"任务清单": UNIT_TASKS_WIDTHS})
+
+
+# --- The plan list --------------------------------------------------------------------------
+
+
+def plan_list_xlsx(plans) -> HttpResponse:
+    """The plan list (plans from `plan_list_visible`, with their counts) as .xlsx, one row per plan."""
+    header = [pgettext("plan list export", "Plan name"), pgettext("plan list export", "Issued by"),
+              pgettext("plan list export", "Document number"), pgettext("plan list export", "Period"),
+              pgettext("plan list export", "Revision"), pgettext("plan list export", "Tasks"),
+              pgettext("plan list export", "Indicators")]
+    rows = ([p.title, p.issuer, p.doc_number, p.period_label, p.revision, p.task_count, p.indicator_count]
+            for p in plans)
+    title = pgettext("plan list export", "Plans")
+    filename = pgettext("plan list export", "Plan list") + f"{timezone.localdate():%Y%m%d}.xlsx"
+    return xlsx_response(filename, [(title, header, rows)], widths={title: [60, 30, 24, 14, 8, 8, 8]})

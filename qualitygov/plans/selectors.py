@@ -10,12 +10,13 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from django.db.models import QuerySet
+from django.db.models.fields.json import KT
 
 from qualitygov.accounts.choices import Action
 from qualitygov.accounts.choices import OrgUnitKind as K
 from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.errors import NotFoundError
-from qualitygov.core.scoping import can
+from qualitygov.core.scoping import scope_for
 
 from .models import Plan, PlanImport, Responsibility, Task
 
@@ -43,15 +44,41 @@ MATCH_NUMBER_SIMILARITY = 0.5
 MATCH_SIMILARITY = 0.6
 
 
-def plan_import_list_visible(*, user) -> QuerySet[PlanImport]:
-    """Imports, newest first; only for users who may manage plans (empty otherwise)."""
+def can_import_plans(user) -> bool:
+    """True when `user` manages the whole district (its root unit and every unit under it).
+
+    Confirming an import writes district-wide: units created under the district, names recorded
+    as aliases of any unit, tasks given to any unit. An admin who manages only part of the tree
+    would reach beyond it, so imports are for the district's office alone.
+    """
+    from qualitygov.accounts.selectors import grant_reach_within
+
+    scope = scope_for(user, Action.MANAGE)
+    if scope.everything:
+        return True
+    root = district_root()
+    return root is not None and grant_reach_within(scope=scope, unit=root, include_descendants=True)
+
+
+def _plan_imports_visible(user) -> QuerySet[PlanImport]:
     qs = PlanImport.objects.select_related("created_by", "plan", "revises").order_by("-created_at", "-pk")
-    return qs if can(user, Action.MANAGE) else qs.none()
+    return qs if can_import_plans(user) else qs.none()
+
+
+def plan_import_list_visible(*, user) -> QuerySet[PlanImport]:
+    """Imports for the history list, newest first; only for users who manage the whole district.
+
+    The parsed plan, corrections and outcome (tens of kilobytes each) are not loaded; the title as
+    read comes as `title_as_read`.
+    """
+    return _plan_imports_visible(user).defer("parsed", "corrections", "outcome").annotate(
+        title_as_read=KT("parsed__title")
+    )
 
 
 def plan_import_get_visible(*, user, pk: int) -> PlanImport:
-    """The import if `user` may manage plans; NotFoundError otherwise (missing and forbidden look alike)."""
-    found = plan_import_list_visible(user=user).filter(pk=pk).first()
+    """The import if `user` may import plans; NotFoundError otherwise (missing and forbidden look alike)."""
+    found = _plan_imports_visible(user).filter(pk=pk).first()
     if found is None:
         raise NotFoundError("not found")
     return found
@@ -346,10 +373,10 @@ def task_has_attached_work(task: Task) -> bool:
 
 
 @dataclass
-class TaskChange:
-    """One task of the revision: `old` the stored task, `new` the effective task dict."""
+class _Change:
+    """One stored row against its counterpart in the new version: "added", "removed", "changed" or "unchanged"."""
 
-    old: Task | None
+    old: Any
     new: dict | None
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
@@ -363,18 +390,17 @@ class TaskChange:
 
 
 @dataclass
-class IndicatorChange:
-    old: Any  # indicators.Indicator | None
-    new: dict | None
-    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+class TaskChange(_Change):
+    """One task of the revision: `old` the stored task, `new` the effective task dict."""
 
-    @property
-    def kind(self) -> str:
-        if self.old is None:
-            return "added"
-        if self.new is None:
-            return "removed"
-        return "changed" if self.changes else "unchanged"
+    old: Task | None
+
+
+@dataclass
+class IndicatorChange(_Change):
+    """One indicator of the revision: `old` the stored indicators.Indicator, `new` the effective indicator dict."""
+
+    old: Any
 
 
 @dataclass
@@ -626,9 +652,15 @@ def plan_import_review(plan_import: PlanImport) -> ImportReview:
                         diff=diff, revises=revises)
 
 
-def unit_choices() -> list[OrgUnit]:
-    """Units an unresolved name can be mapped to (not scoped: only office admins review imports)."""
-    return list(OrgUnit.objects.active().exclude(kind__in=[K.DISTRICT]).order_by("path"))
+def unit_choices(*, user=None) -> list[OrgUnit]:
+    """Active units (not the district itself) an unresolved name can be mapped to: those `user` manages.
+
+    `user` None (the command line) offers every unit.
+    """
+    qs = OrgUnit.objects.active().exclude(kind__in=[K.DISTRICT])
+    if user is not None:
+        qs = qs.visible_to(user, Action.MANAGE)
+    return list(qs.order_by("path"))
 
 
 # Workspace

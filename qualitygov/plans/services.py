@@ -30,7 +30,6 @@ from qualitygov.accounts.models import OrgUnit
 from qualitygov.accounts.services import org_unit_create, org_unit_update
 from qualitygov.core.audit import audit_record
 from qualitygov.core.errors import ConflictError, NotFoundError, ServiceError
-from qualitygov.core.scoping import can
 from qualitygov.indicators.choices import Comparator, IndicatorScope
 from qualitygov.indicators.models import Indicator
 
@@ -43,6 +42,7 @@ from .selectors import (
     NEW_UNIT_KINDS,
     ImportReview,
     UnitResolution,
+    can_import_plans,
     district_root,
     effective_plan,
     has_attached_rows,
@@ -69,8 +69,8 @@ logger = logging.getLogger(__name__)
 
 
 def _require_manager(actor) -> None:
-    """The office (manage) or the system (actor None: CLI, demo loader) may import plans."""
-    if actor is not None and not can(actor, Action.MANAGE):
+    """The district's office (see `can_import_plans`) or the system (actor None: CLI, demo loader) may import."""
+    if actor is not None and not can_import_plans(actor):
         raise NotFoundError("not found")
 
 
@@ -202,8 +202,12 @@ def _clean_names(value: Any, field: str) -> list[str]:
     return [_clean_text(name, 120, field) for name in value if str(name or "").strip()]
 
 
-def _clean_corrections(plan_import: PlanImport, corrections: dict) -> dict:
-    """Check the shape and values of `corrections` (see selectors, "# Imports"); return them normalised."""
+def _clean_corrections(actor, plan_import: PlanImport, corrections: dict) -> dict:
+    """Check the shape and values of `corrections` (see selectors, "# Imports"); return them normalised.
+
+    A name can be mapped only to an active unit the actor manages; any other unit is refused as if
+    it did not exist.
+    """
     current = effective_plan(plan_import.parsed, plan_import.corrections or {})
     out: dict[str, Any] = {}
     for name, limit in _TEXT_LIMITS.items():
@@ -243,7 +247,10 @@ def _clean_corrections(plan_import: PlanImport, corrections: dict) -> dict:
     for name, choice in (corrections.get("units") or {}).items():
         field = f"units.{name}"
         if choice.get("unit"):
-            unit = OrgUnit.objects.filter(pk=choice["unit"], is_active=True).first()
+            units = OrgUnit.objects.filter(is_active=True)
+            if actor is not None:
+                units = units.visible_to(actor, Action.MANAGE)
+            unit = units.filter(pk=choice["unit"]).first() if str(choice["unit"]).isdigit() else None
             if unit is None:
                 raise ServiceError(_("Choose an existing unit."), fields={field: [_("Choose an existing unit.")]})
             owner = OrgUnit.objects.named(name).exclude(pk=unit.pk).first()
@@ -321,7 +328,7 @@ def plan_import_correct(*, actor, plan_import: PlanImport, corrections: dict) ->
     plan_import = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
     if plan_import.status != ImportStatus.PREVIEW:
         raise ConflictError(_("This import is already %(status)s.") % {"status": plan_import.get_status_display()})
-    clean = _clean_corrections(plan_import, corrections)
+    clean = _clean_corrections(actor, plan_import, corrections)
     before = plan_import.corrections or {}
     plan_import.corrections = _merge_corrections(before, clean)
     plan_import.save(update_fields=["corrections"])

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
 
 from qualitygov.core.access import LOGIN, access
 from qualitygov.core.errors import NotFoundError
-from qualitygov.core.io import DOCX_MIME, XLSX_MIME, download, xlsx_response
-from qualitygov.core.scoping import can, scope_for
+from qualitygov.core.io import DOCX_MIME, XLSX_MIME, download
+from qualitygov.core.scoping import scope_for
 
 from . import io as plan_io
 from . import selectors
@@ -30,20 +29,15 @@ def plan_list(request):
     unit = request.user.unit
     return render(request, "plans/plan_list.html", {
         "plans": plans,
-        "can_import": can(request.user, "manage"),
+        "can_import": selectors.can_import_plans(request.user),
         "my_unit": unit if unit is not None and unit.pk in scope_for(request.user, "view") else None,
     })
 
 
 @access(LOGIN)
 def plan_list_xlsx(request):
-    plans = selectors.plan_list_visible(user=request.user)
-    rows = (
-        [p.title, p.issuer, p.doc_number, p.period_label, p.revision, p.task_count, p.indicator_count] for p in plans
-    )
-    header = ["方案名称", "印发单位", "文号", "实施期", "版本", "任务数", "指标数"]
-    return xlsx_response(f"实施方案列表{timezone.localdate():%Y%m%d}.xlsx", [("实施方案", header, rows)],
-                         widths={"实施方案": [60, 30, 24, 14, 8, 8, 8]})
+    """The plan list as .xlsx."""
+    return plan_io.plan_list_xlsx(selectors.plan_list_visible(user=request.user))
 
 
 @access(LOGIN)
@@ -85,9 +79,7 @@ def unit_tasks(request, pk: int):
 def unit_tasks_xlsx(request, pk: int):
     unit = _visible(selectors.unit_get_visible, user=request.user, pk=pk)
     tasks = selectors.unit_task_list(user=request.user, unit=unit)
-    return xlsx_response(f"{unit.label}任务清单.xlsx",
-                         [("任务清单", plan_io.UNIT_TASKS_HEADER, plan_io.unit_tasks_sheet(tasks))],
-                         widths={"任务清单": plan_io.UNIT_TASKS_WIDTHS})
+    return plan_io.unit_tasks_xlsx(unit, tasks)
 
 
 @access(LOGIN)

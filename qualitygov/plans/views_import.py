@@ -21,6 +21,7 @@ from qualitygov.core.io import xlsx_response
 from .choices import ImportStatus
 from .forms import ACCEPT, ImportReviewForm, PlanUploadForm
 from .selectors import (
+    can_import_plans,
     has_attached_rows,
     plan_import_get_visible,
     plan_import_list_visible,
@@ -30,6 +31,12 @@ from .selectors import (
 from .services import plan_import_cancel, plan_import_confirm, plan_import_correct, plan_import_preview
 
 MANAGE = action_rule(Action.MANAGE)
+
+
+def _require_importer(request) -> None:
+    """Imports write district-wide: an admin of part of the tree gets 404 like everyone else."""
+    if not can_import_plans(request.user):
+        raise Http404
 
 
 def _get(request, pk: int):
@@ -42,6 +49,7 @@ def _get(request, pk: int):
 @access(MANAGE)
 def import_upload(request):
     """Upload a plan document; a readable plan goes to its review page, anything else is refused here."""
+    _require_importer(request)
     form = PlanUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -61,7 +69,7 @@ def import_review(request, pk: int):
     plan_import = _get(request, pk)
     review = plan_import_review(plan_import)
     editable = plan_import.status == ImportStatus.PREVIEW
-    form = ImportReviewForm(review, request.POST or None) if editable else None
+    form = ImportReviewForm(review, request.POST or None, user=request.user) if editable else None
     if request.method == "POST":
         if not editable:
             raise Http404
@@ -88,7 +96,7 @@ def import_confirm(request, pk: int):
     if plan_import.status != ImportStatus.PREVIEW:
         messages.error(request, _("This import is already %(status)s.") % {"status": plan_import.get_status_display()})
         return redirect("plans:import_review", pk=plan_import.pk)
-    form = ImportReviewForm(plan_import_review(plan_import), request.POST)
+    form = ImportReviewForm(plan_import_review(plan_import), request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, _("Some values are not valid; see the marked fields."))
         return _render_review(request, plan_import, form.review, form)
@@ -180,6 +188,7 @@ def import_cancel(request, pk: int):
 @access(MANAGE)
 def import_list(request):
     """Every import, newest first."""
+    _require_importer(request)
     imports = list(plan_import_list_visible(user=request.user)[:500])
     return render(request, "plans/import_list.html", {"imports": imports})
 
@@ -187,8 +196,9 @@ def import_list(request):
 @access(MANAGE)
 def import_export(request):
     """The import history as .xlsx."""
+    _require_importer(request)
     rows = (
-        [pi.pk, pi.source_name, pi.get_status_display(), pi.parsed.get("title") or "", pi.created_by or "",
+        [pi.pk, pi.source_name, pi.get_status_display(), pi.title_as_read or "", pi.created_by or "",
          timezone.localtime(pi.created_at), timezone.localtime(pi.decided_at) if pi.decided_at else "",
          pi.plan.title if pi.plan_id else "", pi.plan.revision if pi.plan_id else ""]
         for pi in plan_import_list_visible(user=request.user).iterator(chunk_size=500)

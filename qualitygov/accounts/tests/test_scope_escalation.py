@@ -65,7 +65,7 @@ def test_department_admin_cannot_touch_a_district_admin_whose_home_is_the_depart
 
 
 def test_include_descendants_cannot_reach_units_the_admin_does_not_manage(cast, narrow_admin):
-    admin, section = narrow_admin
+    admin, _section = narrow_admin
     client = signed_in(admin)
     before = state()
     response = client.post(reverse("accounts:grant_add", args=[cast.liaison_a.pk]), {

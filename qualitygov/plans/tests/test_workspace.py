@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -72,6 +73,22 @@ def test_plan_list_export(client_for, plan):
         ("方案名称", "印发单位", "文号", "实施期", "版本", "任务数", "指标数"),
         (plan.title, "舟山市普陀区质量强区工作领导小组", "普质强区发〔2023〕1号", "2023—2027", 1, 4, 2),
     ]
+    assert response["Content-Disposition"].startswith("attachment; filename*=UTF-8''" + quote("实施方案列表"))
+
+
+def test_plan_list_export_follows_the_interface_language(client_for, plan):
+    from io import BytesIO
+
+    from django.conf import settings
+    from openpyxl import load_workbook
+
+    client = client_for("leader")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("plans:list_xlsx"))
+    ws = load_workbook(BytesIO(response.content)).active
+    assert ws.title == "Plans"
+    assert next(ws.iter_rows(values_only=True)) == (
+        "Plan name", "Issued by", "Document number", "Period", "Revision", "Tasks", "Indicators")
 
 
 # --- Plan overview ------------------------------------------------------------------------------

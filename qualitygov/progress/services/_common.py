@@ -1,0 +1,73 @@
+"""Helpers shared by the progress services: permission checks, transitions, notices."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qualitygov.core.errors import ConflictError, NotFoundError, ServiceError
+from qualitygov.core.notifications import notification_send
+from qualitygov.core.scoping import can
+
+from ..selectors import unit_recipients
+
+# Helpers
+
+
+def _allowed(actor, action: str, unit_id: int | None) -> bool:
+    return actor is None or can(actor, action, unit_id)
+
+
+def _require(actor, action: str, unit_id: int | None) -> None:
+    """NotFoundError unless the system acts or `actor` may `action` at the unit."""
+    if not _allowed(actor, action, unit_id):
+        raise NotFoundError(_("Not found."))
+
+
+def _transition(obj: models.Model, table: dict[str, tuple[frozenset[str], str]], name: str) -> str:
+    """Apply the named transition to `obj.status`; ConflictError from a state that does not allow it."""
+    sources, target = table[name]
+    if obj.status not in sources:
+        raise ConflictError(
+            _("This cannot be done while the status is “%(status)s”.") % {"status": obj.get_status_display()}
+        )
+    old = obj.status
+    obj.status = target
+    return old
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _required_text(value: str, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ServiceError(message, fields={field: [message]})
+    return value
+
+
+def _pct(value: Any) -> Decimal:
+    message = _("Enter a progress between 0 and 100.")
+    try:
+        pct = Decimal(str(value).strip().rstrip("%"))
+    except (InvalidOperation, ValueError):
+        raise ServiceError(message, fields={"progress_pct": [message]}) from None
+    if not pct.is_finite() or pct < 0 or pct > 100:
+        raise ServiceError(message, fields={"progress_pct": [message]})
+    return pct.quantize(Decimal("0.01"))
+
+
+def _notify_unit(unit_id: int, *, kind: str, subject: str, body: str = "", key: str) -> int:
+    """Send one notice to each liaison of the unit (dedup per user); return how many were sent."""
+    sent = 0
+    for user in unit_recipients([unit_id]).get(unit_id, []):
+        if notification_send(recipient=user, kind=kind, subject=subject, body=body,
+                             dedup_key=f"{key}:u{user.pk}", email=False):
+            sent += 1
+    return sent
