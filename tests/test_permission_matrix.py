@@ -255,6 +255,15 @@ def test_the_expectations_follow_role_actions_and_grants(cast):
     assert allowed("login", cast.dept_a, "manage") == ["office"]
 
 
+def test_the_snapshot_sees_inserts_updates_and_deletes(cast):
+    before = table_snapshot()
+    OrgUnit.objects.filter(pk=cast.dept_a.pk).update(short_name="经信局")
+    assert changed_tables(before, table_snapshot()) == ["accounts.OrgUnit"]
+    before = table_snapshot()
+    Grant.objects.filter(user=cast.liaison_b).delete()
+    assert changed_tables(before, table_snapshot()) == ["accounts.Grant"]
+
+
 def test_the_matrix_covers_every_route():
     assert len(ROUTES) >= 5
     assert {"core:home", "accounts:login", "api-schema"} <= {route.name for route in ROUTES}
@@ -287,12 +296,12 @@ def test_refused_writes_change_nothing(route: Route, cast):
     if case.route.is_api:
         methods += [m for m in ("put", "patch", "delete") if case.route.accepts(m)]
     problems = []
-    for member in MEMBERS:
-        if may_use(case.rule, cast.members[member], owner_unit, owner_action):
-            continue
-        client = client_as(cast, member)
+    refused = {m: client_as(cast, m) for m in MEMBERS
+               if not may_use(case.rule, cast.members[m], owner_unit, owner_action)}
+    # Nothing may change, so one snapshot serves as "before" for every request until one does.
+    before, events_before = table_snapshot(), AuditEvent.objects.count()
+    for member, client in refused.items():
         for method in methods:
-            before, events_before = table_snapshot(), AuditEvent.objects.count()
             send = getattr(client, method)
             if case.route.is_api:
                 response = send(case.url, body, content_type="application/json", **case.headers)
@@ -303,6 +312,9 @@ def test_refused_writes_change_nothing(route: Route, cast):
                 problems.append(f"{member}: {verb} {problem}")
             if (events_after := AuditEvent.objects.count()) != events_before:
                 problems.append(f"{member}: {verb} wrote {events_after - events_before} audit event(s)")
-            if changed := changed_tables(before, table_snapshot()):
+                events_before = events_after
+            after = table_snapshot()
+            if changed := changed_tables(before, after):
                 problems.append(f"{member}: {verb} changed rows in {', '.join(changed)}")
+                before = after
     _fail(case, problems)

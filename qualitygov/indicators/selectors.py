@@ -10,7 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Q, QuerySet
 from django.db.models.fields.json import KeyTransform
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -359,16 +360,15 @@ def dashboard_indicators(*, user, filters: DashboardFilters | None = None) -> li
         qs = qs.filter(status__light=filters.light)
     if filters.q:
         qs = qs.filter(Q(name__icontains=filters.q) | Q(code__icontains=filters.q))
-    responsibilities = IndicatorResponsibility.objects.select_related("unit").order_by("role", "unit__sort_order",
-                                                                                      "unit__path")
-    # The stored inputs can be large (series, path, forecast); only the series is read, in the database.
     indicators = list(
-        qs.select_related("plan", "status").defer("status__inputs", "plan__source_name", "source")
-        .prefetch_related(Prefetch("responsibilities", queryset=responsibilities))
-        .order_by("plan_id", "order", "pk")
-    )
-    series = dict(IndicatorStatus.objects.filter(indicator__in=[i.pk for i in indicators])
-                  .values_list("indicator_id", KeyTransform("series", "inputs")))
+        qs.select_related("plan", "status").only(*DASHBOARD_FIELDS).order_by("plan_id", "order", "pk"))
+    ids = [i.pk for i in indicators]
+    units: dict[int, list[str]] = defaultdict(list)
+    for indicator_id, short_name, name in (IndicatorResponsibility.objects.filter(indicator_id__in=ids)
+                                           .order_by("role", "unit__sort_order", "unit__path")
+                                           .values_list("indicator_id", "unit__short_name", "unit__name")):
+        units[indicator_id].append(short_name or name)
+    sparklines = _sparklines([(i.pk, _status(i)) for i in indicators])
     labels = {
         "light": dict(Light.choices), "forecast": dict(ForecastStatus.choices),
         "comparator": dict(Comparator.choices), "actual": _("Actual value"),
@@ -377,9 +377,39 @@ def dashboard_indicators(*, user, filters: DashboardFilters | None = None) -> li
     for indicator in indicators:
         status = _status(indicator)
         indicator.light = status.light if status else Light.GREY
-        indicator.sparkline = sparkline_points(_pairs(series.get(indicator.pk)))
+        indicator.sparkline = sparklines.get(indicator.pk, "")
+        indicator.unit_labels = units.get(indicator.pk, [])
         indicator.row = _dashboard_row(indicator, status, labels)
     return indicators
+
+
+#: What the dashboard reads of an indicator and its stored status (never the large `inputs`).
+DASHBOARD_FIELDS = (
+    "code", "name", "unit", "comparator", "target_value", "target_year", "nature", "scope", "plan", "order",
+    "plan__title", "status__indicator", "status__as_of", "status__light", "status__latest_value",
+    "status__latest_period", "status__expected_value", "status__gap", "status__rule", "status__forecast_value",
+    "status__forecast_status", "status__computed_at",
+)
+
+
+def _sparklines(statuses: list[tuple[int, object]]) -> dict[int, str]:
+    """Sparkline points per indicator from the stored series, cached per stored status version.
+
+    The series sits inside the large `inputs` document; reading it for every row on every request
+    would dominate the page, so the points are kept in the cache under the status's `computed_at`.
+    """
+    keys = {pk: f"qualitygov:indicators:spark:{pk}:{status.computed_at.timestamp()}"
+            for pk, status in statuses if status is not None and status.computed_at is not None}
+    cached = cache.get_many(list(keys.values()))
+    out = {pk: cached[key] for pk, key in keys.items() if key in cached}
+    missing = [pk for pk in keys if pk not in out]
+    if missing:
+        fresh = {}
+        for pk, series in (IndicatorStatus.objects.filter(indicator_id__in=missing)
+                           .values_list("indicator_id", KeyTransform("series", "inputs"))):
+            out[pk] = fresh[keys[pk]] = sparkline_points(_pairs(series))
+        cache.set_many(fresh, timeout=24 * 3600)
+    return out
 
 
 def _dashboard_row(indicator: Indicator, status, labels: dict) -> dict:
@@ -389,7 +419,7 @@ def _dashboard_row(indicator: Indicator, status, labels: dict) -> dict:
         "light_label": str(labels["light"].get(indicator.light, indicator.light)),
         "target": f"{labels['comparator'].get(indicator.comparator, indicator.comparator)} "
                   f"{decimal_text(indicator.target_value)}{unit}",
-        "units": "、".join(r.unit.label for r in indicator.responsibilities.all()) or "—",
+        "units": "、".join(indicator.unit_labels) or "—",
         "latest": "—", "latest_period": "", "forecast": "—", "forecast_value": "", "why": [],
     }
     if status is None:

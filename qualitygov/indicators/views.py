@@ -108,7 +108,7 @@ def dashboard_xlsx(request):
             selectors.decimal_text(status.gap) if status else "", str(Light(i.light).label),
             status.rule if status else "", selectors.decimal_text(status.forecast_value) if status else "",
             str(ForecastStatus(status.forecast_status).label) if status else "",
-            "、".join(r.unit.label for r in i.responsibilities.all()),
+            i.row["units"],
         ])
     return xlsx_response(f"指标监测{timezone.localdate():%Y%m%d}.xlsx", [("指标监测", DASHBOARD_HEADER, rows)],
                          widths={"指标监测": [8, 40, 30, 8, 14, 8, 10, 14, 10, 10, 6, 20, 10, 12, 30]})

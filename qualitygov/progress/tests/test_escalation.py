@@ -136,3 +136,23 @@ def test_open_cycles_command_opens_started_periods_once(cast):
     call_command("progress", "open-cycles", "--today", "2026-06-01", stdout=out)
     assert out.getvalue().strip().endswith("cycles opened: 1; report requests created: 1")
     assert ProgressReport.objects.count() == 2
+
+
+def test_an_event_stored_by_a_concurrent_run_is_skipped_not_an_error(cast):
+    """Two runs racing past the existing-key check both insert; the unique key keeps one row."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from qualitygov.progress.escalation import _insert_events
+
+    s = make_setup(cast, co=[])
+    row = {"key": f"progress:yellow:r{s.report.pk}:2026-05-25", "work_item_id": s.item.pk, "report_id": s.report.pk,
+           "part_id": None, "unit_id": cast.dept_a.pk, "level": "yellow", "due_date": DUE, "days_overdue": 1,
+           "reason": "overdue"}
+    for _ in range(2):
+        with transaction.atomic():
+            _insert_events([row], at=timezone.now(), on_date=dt.date(2026, 5, 26), rule_set_id=None)
+    event = EscalationEvent.objects.get()
+    assert (event.level, event.due_date, event.on_date, event.report, event.part) == (
+        "yellow", DUE, dt.date(2026, 5, 26), s.report, None)
+    assert escalation_run(today=dt.date(2026, 5, 26)).events["yellow"] == 0
