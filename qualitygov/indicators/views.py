@@ -84,7 +84,8 @@ def dashboard(request):
         counts[indicator.light] += 1
     unit = request.user.unit
     return render(request, "indicators/dashboard.html", {
-        "form": form, "indicators": indicators, "counts": counts, "binding_label": Nature.BINDING.label,
+        "form": form, "indicators": indicators, "counts": counts,
+        "row_labels": {"why": _("Why?"), "trend": _("Trend"), "binding": Nature.BINDING.label},
         "my_unit": unit if unit is not None and unit.pk in scope_for(request.user, Action.VIEW) else None,
         "can_enter": can(request.user, Action.CHANGE), "can_review": can(request.user, Action.APPROVE),
         "export_query": request.GET.urlencode(),

@@ -23,8 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
-from django.db.models.constants import OnConflict
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -160,49 +159,20 @@ def escalation_run(*, today: dt.date | None = None, actor=None) -> EscalationSum
     return summary
 
 
-_EVENT_COLUMNS = ("work_item_id", "report_id", "part_id", "unit_id", "level", "at", "on_date", "due_date",
-                  "days_overdue", "reason", "dedup_key", "rule_set_id")
-
-
 def _insert_events(new: list[dict[str, Any]], *, at: dt.datetime, on_date: dt.date, rule_set_id: int | None) -> None:
-    """Insert the events in one executemany, skipping keys a concurrent run stored first.
-
-    `bulk_create` spends most of its time compiling every value of tens of thousands of rows; the
-    values here are plain ids, strings and dates, adapted once through the backend's operations.
-    """
-    ops = connection.ops
-    table = ops.quote_name(EscalationEvent._meta.db_table)
-    columns = ", ".join(ops.quote_name(name) for name in _EVENT_COLUMNS)
-    placeholders = ", ".join(["%s"] * len(_EVENT_COLUMNS))
-    sql = (f"{ops.insert_statement(on_conflict=OnConflict.IGNORE)} {table} ({columns}) VALUES ({placeholders}) "
-           f"{ops.on_conflict_suffix_sql([], OnConflict.IGNORE, None, None)}").strip()
-    at_db, on_db = ops.adapt_datetimefield_value(at), ops.adapt_datefield_value(on_date)
-    dates: dict[dt.date, Any] = {}
-    rows = []
-    for c in new:
-        due = c["due_date"]
-        if due not in dates:
-            dates[due] = ops.adapt_datefield_value(due)
-        rows.append((c["work_item_id"], c["report_id"], c["part_id"], c["unit_id"], str(c["level"]), at_db, on_db,
-                     dates[due], c["days_overdue"], c["reason"], c["key"], rule_set_id))
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One statement per 5,000 rows, the values as arrays: a statement per row (executemany)
-            # or a long VALUES list spends its time in round trips or in client-side binding.
-            arrays = ("work_item_id", "report_id", "part_id", "unit_id", "level", "due_date", "days_overdue",
-                      "reason", "dedup_key")
-            types = ("bigint", "bigint", "bigint", "bigint", "varchar", "date", "integer", "varchar", "varchar")
-            cols = ", ".join(ops.quote_name(name) for name in (*arrays, "at", "on_date", "rule_set_id"))
-            unnest = ", ".join(f"%s::{t}[]" for t in types)
-            sql = (f"INSERT INTO {table} ({cols}) SELECT x.*, %s, %s, %s FROM unnest({unnest}) AS x "
-                   "ON CONFLICT DO NOTHING")
-            index = [_EVENT_COLUMNS.index(name) for name in arrays]
-            for i in range(0, len(rows), 5000):
-                chunk = rows[i:i + 5000]
-                cursor.execute(sql, [at_db, on_db, rule_set_id, *([row[j] for row in chunk] for j in index)])
-            return
-        for i in range(0, len(rows), _CHUNK):
-            cursor.executemany(sql, rows[i:i + _CHUNK])
+    """Insert the events in batches, skipping keys a concurrent run stored first (unique dedup_key)."""
+    EscalationEvent.objects.bulk_create(
+        [
+            EscalationEvent(
+                work_item_id=c["work_item_id"], report_id=c["report_id"], part_id=c["part_id"], unit_id=c["unit_id"],
+                level=c["level"], at=at, on_date=on_date, due_date=c["due_date"], days_overdue=c["days_overdue"],
+                reason=c["reason"], dedup_key=c["key"], rule_set_id=rule_set_id,
+            )
+            for c in new
+        ],
+        batch_size=2000,
+        ignore_conflicts=True,
+    )
 
 
 def _send_notices(new: list[dict[str, Any]], today: dt.date) -> int:
