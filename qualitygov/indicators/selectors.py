@@ -21,6 +21,7 @@ from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.errors import NotFoundError
 from qualitygov.core.models import AuditEvent
 from qualitygov.core.scoping import scope_for
+from qualitygov.utilities.numbers import decimal_text
 
 from .choices import ChangeRequestStatus, Comparator, DataSource, ForecastStatus, Light, ObservationStatus
 from .models import (
@@ -272,14 +273,6 @@ def previous_value(*, period: ReportingPeriod, unit: OrgUnit, town: OrgUnit | No
     return (Observation.objects.filter(indicator_id=period.indicator_id, unit=unit, town=town,
                                        period__start__lt=period.start, value__isnull=False)
             .order_by("-period__start").values_list("value", flat=True).first())
-
-
-def decimal_text(value: Decimal | None) -> str:
-    """A stored decimal without trailing zeros: 17.5000 → "17.5", 100.0000 → "100"."""
-    if value is None:
-        return ""
-    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f").rstrip("0")
-    return text.rstrip(".") if "." in text else text
 
 
 #: What each status rule means, for the "why" panel.

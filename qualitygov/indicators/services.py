@@ -29,6 +29,7 @@ from qualitygov.core.errors import ConflictError, NotFoundError, ServiceError
 from qualitygov.core.notifications import notification_send
 from qualitygov.core.scoping import can
 from qualitygov.plans.choices import PlanStatus, ResponsibilityRole
+from qualitygov.utilities.numbers import decimal_text
 
 from . import calendar, forecast, registry, status
 from .choices import (
@@ -159,7 +160,7 @@ def observation_value_check(*, indicator: Indicator, value: Any, comment: str = 
     factor = rule_params(as_of or timezone.localdate())["change_factor"]
     if not comment.strip() and status.is_big_change(previous, number, factor):
         message = _("The value changes from %(old)s to %(new)s, more than %(factor)s times; explain why in the "
-                    "comment.") % {"old": previous.normalize(), "new": number.normalize(), "factor": factor}
+                    "comment.") % {"old": decimal_text(previous), "new": decimal_text(number), "factor": factor}
         raise ServiceError(message, code="comment_required", fields={"comment": [message]})
     return number
 
