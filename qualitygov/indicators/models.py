@@ -158,8 +158,13 @@ class Observation(models.Model):
 
     class Meta:
         ordering = ["indicator_id", "period__start"]
-        constraints = [models.UniqueConstraint(fields=["period", "unit", "town"], name="observation_unique",
-                                               nulls_distinct=False)]
+        # Two constraints instead of nulls_distinct=False, which SQLite ignores: one value per
+        # period and unit, or per period, unit and town when the indicator is broken down by town.
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit", "town"], name="observation_unique_town"),
+            models.UniqueConstraint(fields=["period", "unit"], condition=models.Q(town__isnull=True),
+                                    name="observation_unique"),
+        ]
         indexes = [models.Index(fields=["indicator", "status"]), models.Index(fields=["unit", "status"])]
         verbose_name = _("observation")
         verbose_name_plural = _("observations")
