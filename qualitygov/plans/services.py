@@ -455,6 +455,20 @@ def _group_of(task: dict, groups: dict[tuple[str, str], TaskGroup]) -> TaskGroup
     return groups.get((group["number"], group["title"])) if group else None
 
 
+def _indicator_units_from_tasks(indicators) -> None:
+    """A target stated inside a task is reported by that task's units, in the same roles.
+
+    Goal indicators name no unit; the office assigns them on the indicator's edit page.
+    """
+    from qualitygov.indicators.models import IndicatorResponsibility
+
+    rows = []
+    for indicator in indicators:
+        for resp in Responsibility.objects.filter(task_id=indicator.task_id).order_by("role", "order"):
+            rows.append(IndicatorResponsibility(indicator=indicator, unit_id=resp.unit_id, role=resp.role))
+    IndicatorResponsibility.objects.bulk_create(rows, ignore_conflicts=True)
+
+
 def _create_plan(actor, review: ImportReview, resolutions: dict[str, UnitResolution]) -> tuple[Plan, dict]:
     new = review.plan
     plan = Plan.objects.create(**_header(new, review.plan_import.source_name))
@@ -475,6 +489,7 @@ def _create_plan(actor, review: ImportReview, resolutions: dict[str, UnitResolut
         Indicator(plan=plan, code=f"I{i + 1:02d}", order=i, **_indicator_values(item, by_number))
         for i, item in enumerate(new["indicators"])
     ])
+    _indicator_units_from_tasks(Indicator.objects.filter(plan=plan, task__isnull=False))
     counts = {"sections": plan.sections.filter(parent__isnull=True).count(), "task_groups": len(groups),
               "tasks": len(tasks), "responsibilities": len(responsibilities), "indicators": len(new["indicators"])}
     audit_record(actor=actor, action="plan.create", obj=plan,
@@ -602,7 +617,9 @@ def _revise_plan(actor, review: ImportReview, resolutions: dict[str, UnitResolut
         values["order"] = order_of_ind[id(change.new)]
         if change.old is None:
             next_code += 1
-            Indicator.objects.create(plan=plan, code=f"I{next_code:02d}", **values)
+            created = Indicator.objects.create(plan=plan, code=f"I{next_code:02d}", **values)
+            if created.task_id:
+                _indicator_units_from_tasks([created])
         else:
             for key, value in values.items():
                 setattr(change.old, key, value)

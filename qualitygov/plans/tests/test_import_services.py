@@ -497,3 +497,15 @@ def test_docx_and_html_copies_import_like_the_text(demo_org):
 
 def test_seed_path_is_bundled():
     assert Path(SEED).is_file()
+
+
+def test_task_indicators_are_reported_by_their_tasks_units(demo_org):
+    from qualitygov.indicators.models import IndicatorResponsibility
+
+    plan = import_file(demo_org.office, SEED_BYTES)
+    rows = IndicatorResponsibility.objects.filter(indicator__plan=plan).order_by("indicator__code", "unit__short_name")
+    assert [(r.indicator.code, r.unit.short_name, r.role) for r in rows if r.indicator.code == "I15"] == [
+        ("I15", "区市场监管分局", "lead"), ("I15", "区经信局", "lead")]
+    # Goal indicators name no unit: the office assigns them.
+    assert not IndicatorResponsibility.objects.filter(indicator__plan=plan, indicator__scope="goals").exists()
+    assert sorted({r.indicator.code for r in rows}) == ["I15", "I16", "I17", "I18"]
