@@ -25,3 +25,17 @@ def client_for(cast):
         return client
 
     return make
+
+
+# Property tests explore new examples on a developer's machine; in CI they replay a fixed set so a
+# run is reproducible (a failure found locally is kept in the test as an explicit example).
+try:
+    import os
+
+    from hypothesis import settings as hypothesis_settings
+
+    hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+    if os.environ.get("CI"):
+        hypothesis_settings.load_profile("ci")
+except ImportError:  # pragma: no cover - hypothesis is a test dependency
+    pass

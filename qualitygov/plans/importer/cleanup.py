@@ -310,6 +310,16 @@ def _known_words(lines: list[str]) -> frozenset[str]:
     return frozenset(w for w in _SPAM_AMBIGUOUS if w in clean)
 
 
+# Short lines that are real although they carry few hanzi — the signature date, a 文号, the
+# period line under a heading: spam glued to them must not take them along.
+_DATE_ONLY = re.compile(
+    r"^(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日$"
+    r"|^\d{4}\s*[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}$"
+    r"|^\S{1,12}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d{1,4}\s*号$"
+    r"|^[(（]\s*\d{4}\s*[—–\-－~至]+\s*\d{4}\s*年?\s*[)）]?$"
+)
+
+
 def _remove_spam(line: str, acc: _Acc, known: frozenset[str] = frozenset()) -> str | None:
     """Line without spam runs; None when the whole line was spam."""
     if not _SPAM_STRONG_RE.search(line):
@@ -338,6 +348,7 @@ def _remove_spam(line: str, acc: _Acc, known: frozenset[str] = frozenset()) -> s
     rest = new.strip(" ,，、|｜/")
     if _JUNK.match(rest) or (
         removed_chars >= 0.6 * len(line) and len(re.findall(_H, rest)) < 6 and not _STRUCTURAL.search(rest)
+        and not _DATE_ONLY.match(rest)
     ):
         acc.spam_lines += 1
         return None
