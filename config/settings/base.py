@@ -95,6 +95,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database lives in VAR_DIR; create it so `qualitygov migrate` works on a fresh checkout.
+    if not os.environ.get("DATABASE_URL"):
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
     # WAL lets readers and one writer work together; the busy timeout avoids "database is locked".
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,

@@ -6,6 +6,8 @@ plan names, its 4 subdistricts and 5 towns (2022), and one demo user per kind of
 
 from __future__ import annotations
 
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from .choices import OrgUnitKind as K
@@ -86,10 +88,15 @@ def load(stdout=None) -> dict[str, int]:
         _ensure_unit(f"舟山市普陀区{name}", K.SUBDISTRICT, district, short=name, aliases=[f"{name}办事处"], order=300 + i)
     for i, name in enumerate(TOWNS):
         _ensure_unit(f"舟山市普陀区{name}", K.TOWN, district, short=name, aliases=[f"{name}人民政府"], order=400 + i)
+    password_hash = None
     for username, display, home, role, grant_unit, descendants in USERS:
         if User.objects.filter(username=username).exists():
             continue
-        user_create(actor=None, username=username, password=DEMO_PASSWORD, display_name=display, unit=_unit(home),
+        if password_hash is None:
+            validate_password(DEMO_PASSWORD)
+            password_hash = make_password(DEMO_PASSWORD)
+        user_create(actor=None, username=username, password=DEMO_PASSWORD, password_hash=password_hash,
+                    display_name=display, unit=_unit(home),
                     grants=[(role, _unit(grant_unit), descendants)])
     return {"units": OrgUnit.objects.count() - units_before, "users": User.objects.count() - users_before}
 
