@@ -101,3 +101,30 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class VersionedRuleSet(models.Model):
+    """Rules the law or the office may change (thresholds, deadlines, ratios), kept as versioned data.
+
+    The set in force on a date is the one with the latest `effective_from` on or before it; old
+    sets stay, so a past status can be explained with the rules of its day. `params` is the JSON
+    of the concrete rules, documented on each subclass.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    effective_from = models.DateField(_("effective from"), db_index=True)
+    legal_basis = models.CharField(_("basis"), max_length=300, blank=True)
+    params = models.JSONField(_("parameters"), default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-effective_from", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.effective_from})"
+
+    @classmethod
+    def in_force(cls, on):
+        """The rule set in force on date `on`, or None before the first one."""
+        return cls.objects.filter(effective_from__lte=on).order_by("-effective_from", "-pk").first()

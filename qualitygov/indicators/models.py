@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qualitygov.accounts.models import OrgUnit
+from qualitygov.core.models import VersionedRuleSet
 from qualitygov.core.scoping import ScopedQuerySet
 from qualitygov.plans.choices import ResponsibilityRole
 from qualitygov.plans.models import Plan, Task
@@ -197,7 +198,7 @@ class ObservationChangeRequest(models.Model):
         return f"{self.observation} → {self.new_value}"
 
 
-class StatusRuleSet(models.Model):
+class StatusRuleSet(VersionedRuleSet):
     """Versioned status thresholds: the set in force on a date is the latest `effective_from` ≤ that date.
 
     `params` (JSON): yellow_gap_pct, red_gap_pct (how far behind the expected value, in % of the
@@ -205,19 +206,9 @@ class StatusRuleSet(models.Model):
     change_factor (a new value differing from the previous by more than this factor needs a comment).
     """
 
-    name = models.CharField(_("name"), max_length=100)
-    effective_from = models.DateField(_("effective from"), db_index=True)
-    legal_basis = models.CharField(_("basis"), max_length=300, blank=True)
-    params = models.JSONField(_("parameters"), default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-effective_from"]
+    class Meta(VersionedRuleSet.Meta):
         verbose_name = _("status rule set")
         verbose_name_plural = _("status rule sets")
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.effective_from})"
 
 
 class IndicatorStatus(models.Model):

@@ -39,7 +39,7 @@ from .status import is_big_change as is_big_change
 
 def rule_set_in_force(on: dt.date) -> StatusRuleSet | None:
     """The status rule set in force on `on`: the latest `effective_from` on or before it."""
-    return StatusRuleSet.objects.filter(effective_from__lte=on).order_by("-effective_from", "-pk").first()
+    return StatusRuleSet.in_force(on)
 
 
 def rule_params(on: dt.date, ruleset: StatusRuleSet | None = None) -> dict:

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qualitygov.accounts.models import OrgUnit
+from qualitygov.core.models import VersionedRuleSet
 from qualitygov.core.scoping import Scope, ScopedQuerySet
 from qualitygov.plans.models import Plan, Task
 
@@ -240,7 +241,7 @@ class ReportPart(models.Model):
 # ── Lights ────────────────────────────────────────────────────────────────────────────────────
 
 
-class LightRuleSet(models.Model):
+class LightRuleSet(VersionedRuleSet):
     """Versioned light thresholds: the set in force on a date is the latest `effective_from` ≤ it.
 
     `params`: yellow_behind_pp (yellow from this many percentage points behind schedule),
@@ -248,19 +249,9 @@ class LightRuleSet(models.Model):
     completed), yellow_when_report_late (a report past its due date and not yet submitted).
     """
 
-    name = models.CharField(_("name"), max_length=100)
-    effective_from = models.DateField(_("effective from"), db_index=True)
-    legal_basis = models.CharField(_("basis"), max_length=300, blank=True)
-    params = models.JSONField(_("parameters"), default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-effective_from", "-id"]
+    class Meta(VersionedRuleSet.Meta):
         verbose_name = _("light rule set")
         verbose_name_plural = _("light rule sets")
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.effective_from})"
 
 
 class WorkItemLightQuerySet(ScopedQuerySet):
@@ -321,7 +312,7 @@ class TaskLight(models.Model):
 # ── Escalation ────────────────────────────────────────────────────────────────────────────────
 
 
-class EscalationRuleSet(models.Model):
+class EscalationRuleSet(VersionedRuleSet):
     """Versioned chasing rules (催办/督办), like `LightRuleSet`.
 
     `params`: remind_days_before (reminder this many days before the due date), yellow_days_overdue
@@ -330,19 +321,9 @@ class EscalationRuleSet(models.Model):
     (a red notice also lists the item on the office's 督办 list).
     """
 
-    name = models.CharField(_("name"), max_length=100)
-    effective_from = models.DateField(_("effective from"), db_index=True)
-    legal_basis = models.CharField(_("basis"), max_length=300, blank=True)
-    params = models.JSONField(_("parameters"), default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-effective_from", "-id"]
+    class Meta(VersionedRuleSet.Meta):
         verbose_name = _("escalation rule set")
         verbose_name_plural = _("escalation rule sets")
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.effective_from})"
 
 
 class EscalationEventQuerySet(ScopedQuerySet):

@@ -278,11 +278,11 @@ def inbox(*, user, limit: int = 50) -> Inbox:
 
 
 def light_rule_set_in_force(on: dt.date) -> LightRuleSet | None:
-    return LightRuleSet.objects.filter(effective_from__lte=on).order_by("-effective_from", "-pk").first()
+    return LightRuleSet.in_force(on)
 
 
 def escalation_rule_set_in_force(on: dt.date) -> EscalationRuleSet | None:
-    return EscalationRuleSet.objects.filter(effective_from__lte=on).order_by("-effective_from", "-pk").first()
+    return EscalationRuleSet.in_force(on)
 
 
 def _roles_with(action: str) -> list[str]:
