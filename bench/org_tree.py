@@ -56,7 +56,7 @@ def grow_to(total: int, root: OrgUnit) -> None:
             parent = level1[(n - have) % len(level1)]
         unit = OrgUnit.objects.create(parent=parent, kind=KINDS[n % len(KINDS)], name=f"基准单位{n:05d}",
                                       short_name=f"单位{n:05d}", sort_order=n % 7)
-        unit.path = f"{parent.path}{unit.pk}/"
+        unit.path = parent.child_path(unit.pk)
         unit.depth = parent.depth + 1
         unit.save(update_fields=["path", "depth"])
         OrgUnitAlias.objects.create(unit=unit, name=f"基准别名{n:05d}")

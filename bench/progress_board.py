@@ -67,7 +67,7 @@ def new_units(cast, departments: int, towns: int) -> list[OrgUnit]:
             n = _made[0] = _made[0] + 1
             unit = OrgUnit.objects.create(parent=cast.district, kind=kind, name=f"基准单位{n:03d}",
                                           short_name=f"单位{n:03d}", sort_order=n)
-            unit.path, unit.depth = f"{cast.district.path}{unit.pk}/", cast.district.depth + 1
+            unit.path, unit.depth = cast.district.child_path(unit.pk), cast.district.depth + 1
             unit.save(update_fields=["path", "depth"])
             units.append(unit)
     return units

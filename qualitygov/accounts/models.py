@@ -12,6 +12,10 @@ from qualitygov.core.scoping import ScopedQuerySet
 from .choices import OrgUnitKind, Role
 
 
+def path_segment(pk: int) -> str:
+    return f"{pk:08d}"
+
+
 class OrgUnitQuerySet(ScopedQuerySet):
     scope_lookup = "pk"
 
@@ -25,7 +29,11 @@ class OrgUnitQuerySet(ScopedQuerySet):
 
 
 class OrgUnit(models.Model):
-    """A body in the district's organisation. `path` is the materialised path of ids, "/1/4/9/"."""
+    """A body in the district's organisation.
+
+    `path` is the materialised path of zero-padded ids, "/00000001/00000004/": fixed-width segments
+    sort in tree order under any collation (PostgreSQL's locale collations skip the slashes).
+    """
 
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
@@ -47,6 +55,10 @@ class OrgUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def child_path(self, child_pk: int) -> str:
+        """The path of a unit with primary key `child_pk` placed under this one."""
+        return f"{self.path}{path_segment(child_pk)}/"
 
     @property
     def label(self) -> str:

@@ -15,7 +15,7 @@ from qualitygov.core.errors import ConflictError, NotFoundError, ServiceError
 from qualitygov.core.scoping import forget_scopes, scope_for
 
 from .choices import Action, Role
-from .models import Grant, OrgUnit, OrgUnitAlias, User
+from .models import Grant, OrgUnit, OrgUnitAlias, User, path_segment
 from .selectors import grant_reach_within, org_unit_names
 
 UNIT_FIELDS = ["parent", "kind", "name", "short_name", "sort_order", "is_active"]
@@ -24,7 +24,7 @@ USER_FIELDS = ["username", "display_name", "email", "phone", "unit", "is_active"
 
 def _set_path(unit: OrgUnit) -> None:
     parent = unit.parent
-    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+    unit.path = parent.child_path(unit.pk) if parent else f"/{path_segment(unit.pk)}/"
     unit.depth = parent.depth + 1 if parent else 0
 
 

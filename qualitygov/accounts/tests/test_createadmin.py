@@ -31,7 +31,7 @@ def test_creates_district_user_and_grant():
     )
     district = OrgUnit.objects.get()
     assert (district.name, district.kind, district.parent, district.path) == (
-        "舟山市普陀区", "district", None, f"/{district.pk}/")
+        "舟山市普陀区", "district", None, f"/{district.pk:08d}/")
     user = User.objects.get()
     assert (user.username, user.unit, user.is_active) == ("admin", district, True)
     assert user.check_password(PASSWORD)

@@ -64,7 +64,7 @@ def test_merge_flow_previews_then_moves_every_reference(client_for, cast, plan_r
         ("department_liaison", cast.dept_a.pk)
     ]
     assert OrgUnit.objects.get(pk=child.pk).parent_id == cast.dept_a.pk
-    assert OrgUnit.objects.get(pk=child.pk).path == f"{cast.dept_a.path}{child.pk}/"
+    assert OrgUnit.objects.get(pk=child.pk).path == f"{cast.dept_a.path}{child.pk:08d}/"
     assert Responsibility.objects.get(pk=plan_refs["r1"].pk).unit_id == cast.dept_a.pk
     # Task 2 already had dept_a: the duplicate row is dropped, the existing one stays.
     assert list(plan_refs["task2"].responsibilities.values_list("pk", "unit_id")) == [

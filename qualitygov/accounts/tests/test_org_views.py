@@ -142,7 +142,7 @@ def test_office_creates_management_committee_with_aliases(client_for, cast):
     assert (unit.kind, unit.short_name, unit.parent, unit.sort_order, unit.is_active, unit.depth) == (
         OrgUnitKind.MANAGEMENT_COMMITTEE, "东港管委会", cast.district, 500, True, 1,
     )
-    assert unit.path == f"{cast.district.path}{unit.pk}/"
+    assert unit.path == f"{cast.district.path}{unit.pk:08d}/"
     assert sorted(unit.aliases.values_list("name", flat=True)) == ["东港开发区", "开发区管委会"]
     event = AuditEvent.objects.get(seq=before + 1)
     assert (event.action, event.actor, event.object_id) == ("org_unit.create", cast.office, str(unit.pk))
@@ -207,7 +207,7 @@ def test_office_edits_unit_and_moves_it(client_for, cast):
     assert response.status_code == 302
     town = OrgUnit.objects.get(pk=cast.town.pk)
     assert (town.name, town.parent, town.sort_order, town.depth) == ("舟山市普陀区沈家门街道办事处", cast.dept_a, 3, 2)
-    assert town.path == f"{cast.dept_a.path}{town.pk}/"
+    assert town.path == f"{cast.dept_a.path}{town.pk:08d}/"
     # The short name is not stored again as an alias.
     assert list(town.aliases.values_list("name", flat=True)) == ["沈家门"]
     event = AuditEvent.objects.filter(action="org_unit.update").latest("seq")

@@ -25,7 +25,7 @@ def _add_units(cast, n: int, start: int = 0) -> list[OrgUnit]:
     for i in range(start, start + n):
         unit = OrgUnit.objects.create(parent=cast.district, kind=OrgUnitKind.DEPARTMENT, name=f"测试局{i:03d}",
                                       short_name=f"测试局{i:03d}")
-        unit.path = f"{cast.district.path}{unit.pk}/"
+        unit.path = cast.district.child_path(unit.pk)
         unit.depth = cast.district.depth + 1
         unit.save(update_fields=["path", "depth"])
         units.append(unit)
