@@ -20,7 +20,7 @@ def ledger_rows(findings: Iterable[Finding], *, today: dt.date) -> Iterable[list
         overdue = f.closed_at is None and f.deadline < today
         yield [index, f.title, f.get_source_display(), f.unit.label, str(f.task) if f.task_id else "",
                f.found_on, f.deadline, f.rectification_plan, f.rectification_result, f.get_status_display(),
-               overdue, f.reopened_count, f.closed_at, f.verification_note]
+               "是" if overdue else "否", f.reopened_count, f.closed_at, f.verification_note]
 
 
 def ledger_xlsx(findings: Iterable[Finding], *, today: dt.date) -> bytes:
