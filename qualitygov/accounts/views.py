@@ -38,7 +38,7 @@ class LogoutView(auth_views.LogoutView):
 
 @access(LOGIN)
 def password_change(request):
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = PasswordChangeForm(request.user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             user_set_password(actor=request.user, user=request.user, password=form.cleaned_data["new_password1"])
