@@ -12,6 +12,7 @@ Environment variables:
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -200,5 +201,7 @@ SPECTACULAR_SETTINGS["REDOC_DIST"] = "SIDECAR"
 INSTALLED_APPS.insert(INSTALLED_APPS.index("drf_spectacular") + 1, "drf_spectacular_sidecar")
 
 # Static files are served by WhiteNoise straight from the apps in the embedded setup;
-# production collects them (collectstatic) and serves hashed, compressed copies.
+# production collects them (collectstatic) and serves hashed, compressed copies. Until
+# collectstatic has run, STATIC_ROOT does not exist, which is expected here.
 WHITENOISE_USE_FINDERS = True
+warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)

@@ -192,41 +192,37 @@ class ReopenForm(forms.Form):
     deadline = forms.DateField(label=_("New rectification deadline"), required=False, widget=forms.DateInput(attrs=DATE))
 
 
-class FindingFilterForm(forms.Form):
-    """The ledger's filters; invalid values are ignored rather than refused."""
+class _UnitFilterForm(forms.Form):
+    """A list's filters with a unit choice limited to `units`; invalid values are ignored rather than refused."""
 
+    unit = UnitField(label=_("Unit"), queryset=None, required=False, empty_label=_("All"),
+                     widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {key: value for key, value in self.cleaned_data.items() if value}
+
+
+class FindingFilterForm(_UnitFilterForm):
+    """The ledger's filters."""
+
+    field_order = ["status", "source", "unit", "overdue"]
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *FindingStatus.choices],
                                widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
     source = forms.ChoiceField(label=_("Source"), required=False, choices=[("", _("All")), *FindingSource.choices],
                                widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
-    unit = UnitField(label=_("Unit"), queryset=None, required=False, empty_label=_("All"),
-                     widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
     overdue = forms.BooleanField(label=_("Overdue only"), required=False,
                                  widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
 
-    def __init__(self, *args, units, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
 
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {key: value for key, value in self.cleaned_data.items() if value}
-
-
-class WorkItemFilterForm(forms.Form):
+class WorkItemFilterForm(_UnitFilterForm):
+    field_order = ["status", "unit", "q"]
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *WorkItemStatus.choices],
                                widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
-    unit = UnitField(label=_("Unit"), queryset=None, required=False, empty_label=_("All"),
-                     widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
     q = forms.CharField(label=_("Search"), required=False, max_length=100,
                         widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
-
-    def __init__(self, *args, units, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {key: value for key, value in self.cleaned_data.items() if value}

@@ -25,6 +25,7 @@ from .choices import (
     FINDING_OPEN_STATES,
     PART_PENDING,
     PART_SHARED,
+    REPORT_EDITABLE,
     REPORT_PENDING,
     EscalationLevel,
     ExtensionStatus,
@@ -470,5 +471,12 @@ def attachment_get_visible(*, user, pk: int) -> Attachment:
     getter = getters.get(attachment.owner_type) if attachment else None
     if getter is None or not attachment.owner_id.isdigit():
         raise NotFoundError(_("Not found."))
-    getter(user=user, pk=int(attachment.owner_id))
+    owner = getter(user=user, pk=int(attachment.owner_id))
+    if isinstance(owner, ProgressReport) and not report_content_readable(user=user, report=owner):
+        raise NotFoundError(_("Not found."))
     return attachment
+
+
+def report_content_readable(*, user, report: ProgressReport) -> bool:
+    """The lead unit's texts and evidence: its own units read them always, co units once it is filed."""
+    return report.unit_id in scope_for(user, Action.VIEW) or report.status not in REPORT_EDITABLE

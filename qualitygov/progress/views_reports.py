@@ -124,6 +124,7 @@ def cycle_open(request, pk: int):
 def _report_context(request, report, form) -> dict:
     user = request.user
     leads = can(user, Action.VIEW, report.unit_id)
+    readable = selectors.report_content_readable(user=user, report=report)
     parts = list(selectors.report_part_list_visible(user=user, report=report))
     own_parts = [part for part in parts if can(user, Action.VIEW, part.unit_id) and part.unit_id != report.unit_id]
     for part in parts:
@@ -137,12 +138,12 @@ def _report_context(request, report, form) -> dict:
         "statuses": statuses,
         "parts": [part for part in parts if part.status in PART_SHARED or part in own_parts],
         "own_parts": own_parts,
-        "show_report": leads or report.status not in REPORT_EDITABLE,
+        "show_report": readable,
         "can_edit": can(user, Action.CHANGE, report.unit_id) and report.status in REPORT_EDITABLE,
         "can_review": can(user, Action.REVIEW, report.unit_id) and report.status == ReportStatus.SUBMITTED,
         "can_extend": can(user, Action.CHANGE, report.unit_id) and report.status in REPORT_EDITABLE,
         "waiting": waiting, "waiting_units": "、".join(row.unit_label for row in waiting),
-        "evidence": selectors.evidence_list(owner=report) if leads or report.status not in REPORT_EDITABLE else [],
+        "evidence": selectors.evidence_list(owner=report) if readable else [],
         "return_form": ReasonForm(prefix="return"),
         "today": timezone.localdate(),
     }

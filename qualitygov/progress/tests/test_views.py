@@ -20,6 +20,8 @@ from qualitygov.progress.models import ExtensionRequest, ProgressReport, ReportP
 from qualitygov.progress.services import (
     cycle_create,
     cycle_open,
+    report_part_submit,
+    report_submit,
     work_item_create,
     work_items_create_for_towns,
 )
@@ -44,6 +46,7 @@ class Flow:
 
     def __init__(self, cast):
         today = timezone.localdate()
+        self.cast = cast
         self.plan = plan_factory()
         group = group_factory(plan=self.plan, number="一", title="推动经济发展质量效益型跃升")
         self.task = task_factory(plan=self.plan, group=group, title="推动产业质量升级", lead=[cast.dept_a],
@@ -269,7 +272,15 @@ def test_evidence_is_stored_and_downloadable_within_scope(client_for, flow):
     download = client_for("liaison_a").get(url)
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PDF
-    assert client_for("liaison_b").get(url).status_code == 200  # a co unit of the report
+    # The lead unit's draft stays with it: a co unit gets the same 404 as for a missing file ...
+    assert client_for("liaison_b").get(url).status_code == 404
+    assert client_for("liaison_b").get(_report_url(flow.report)).context["evidence"] == []
+    # ... and reads the evidence once the report is filed.
+    report_part_submit(actor=flow.cast.liaison_b, part=flow.part_b, done_text="已配合。")
+    report_part_submit(actor=flow.cast.town_liaison, part=flow.part_town, done_text="已配合。")
+    report_submit(actor=flow.cast.liaison_a, report=flow.report)
+    assert client_for("liaison_b").get(url).status_code == 200
+    assert client_for("liaison_b").get(_report_url(flow.report)).context["evidence"] == [attachment]
     outsider = client_for("liaison_a")
     attachment.owner_id = "999999"
     attachment.save()
