@@ -33,6 +33,7 @@ urlpatterns: list = [
     path("evidence/<int:pk>/", views.attachment_download, name="attachment_download"),
     # Extensions and the 督办 list
     path("extensions/", views_reports.extension_list, name="extension_list"),
+    path("extensions/export.xlsx", views_reports.extension_list_xlsx, name="extension_list_xlsx"),
     path("extensions/<int:pk>/decide/", views_reports.extension_decide, name="extension_decide"),
     path("supervised/", views_reports.supervised_list, name="supervised_list"),
     path("supervised.xlsx", views_reports.supervised_xlsx, name="supervised_xlsx"),

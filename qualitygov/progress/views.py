@@ -368,6 +368,8 @@ def work_item_detail(request, pk: int):
     item = visible(selectors.work_item_get_visible, user=request.user, pk=pk)
     light = WorkItemLight.objects.filter(work_item=item).select_related("rule_set").first()
     reports = list(selectors.report_list_visible(user=request.user, work_item=item).order_by("-cycle__period_start"))
+    for report in reports:
+        report.content_readable = selectors.report_content_readable(user=request.user, report=report)
     return render(request, "progress/work_item_detail.html", {
         "item": item, "co_units": [c.unit for c in item.co_units.select_related("unit")],
         "milestones": list(item.milestones.all()), "light": light,

@@ -299,19 +299,40 @@ def work_item_extension(request, pk: int):
     return _extension_form(request, item=item)
 
 
+def _extensions(request) -> tuple[str, list]:
+    status = request.GET.get("status", "")
+    status = status if status in ExtensionStatus.values else ""
+    return status, list(selectors.extension_list_visible(user=request.user, status=status or None)
+                        .select_related("requested_by", "decided_by").order_by("status", "-requested_at")[:500])
+
+
 @access(LOGIN)
 def extension_list(request):
     """Extension requests in scope; pending ones first, with the decision for approvers."""
-    status = request.GET.get("status", "")
-    status = status if status in ExtensionStatus.values else ""
-    requests_ = list(selectors.extension_list_visible(user=request.user, status=status or None)
-                     .select_related("requested_by", "decided_by").order_by("status", "-requested_at")[:500])
+    status, requests_ = _extensions(request)
     for extension in requests_:
         extension.can_decide = (extension.status == ExtensionStatus.PENDING
                                 and can(request.user, Action.APPROVE, extension.unit_id))
     return render(request, "progress/extension_list.html", {
         "requests": requests_, "status": status, "statuses": ExtensionStatus.choices,
+        "query": request.GET.urlencode(),
     })
+
+
+@access(LOGIN)
+def extension_list_xlsx(request):
+    """The extension requests of the list (same filter) as .xlsx."""
+    _, requests_ = _extensions(request)
+    header = ["单位", "工作事项", "报送周期", "原定日期", "申请延至", "理由", "状态", "申请人", "审批意见", "审批人",
+              "审批时间"]
+    rows = (
+        [e.unit.label, e.work_item.title, e.report.cycle.label if e.report_id else "", e.current_due_date,
+         e.requested_due_date, e.reason, e.get_status_display(), str(e.requested_by or ""), e.decision_note,
+         str(e.decided_by or ""), e.decided_at]
+        for e in requests_
+    )
+    return xlsx_response(f"延期申请{timezone.localdate():%Y%m%d}.xlsx", [("延期申请", header, rows)],
+                         widths={"延期申请": [16, 36, 14, 12, 12, 36, 10, 12, 30, 12, 18]})
 
 
 @require_POST

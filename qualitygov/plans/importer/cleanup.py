@@ -60,10 +60,16 @@ _SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\v\f]")
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 
 
+_FULLWIDTH = str.maketrans({**{chr(0xFF10 + k): str(k) for k in range(10)}, "％": "%"})
+_FW_POINT = re.compile(r"(?<=\d)．(?=\d)")
+
+
 def _normalise_chars(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub("", text)
+    # Full-width digits and ％ (２０２５年、９８．５％) as copied from some mirrors.
+    text = _FW_POINT.sub(".", text.translate(_FULLWIDTH))
     return _SPACES.sub(" ", text)
 
 
@@ -215,8 +221,15 @@ def _fix_lone_parens(line: str) -> str:
     return "".join(chars)
 
 
+_PAGE_NO = re.compile(r"\s*[—－–-]{1,2}\s*\d{1,3}\s*[—－–-]{1,2}\s*$")
+_TOC_LEADER = re.compile(r"(?:…{2,}|\.{4,}|·{4,}|．{4,}|-{4,})\s*\d{1,3}$")
+
+
 def _normalise_line(line: str, acc: _Acc) -> str:
     original = line
+    if "—" in line or "-" in line or "－" in line:
+        # A PDF page footer (— 3 —) on its own line or glued to the end of a line.
+        line = _PAGE_NO.sub("", line)
     if "?" in line:
         line = _Q_NBSP.sub(" ", line)
         line = _Q_CJK.sub("？", line)
@@ -552,7 +565,102 @@ def _drop_duplicates(lines: list[str], acc: _Acc) -> list[str]:
     return out
 
 
+_TOC_HEAD = re.compile(r"^目\s*录$")
+_TERMINAL = set("。；;：:！!？?”）)】》")
+
+
+def _drop_toc(lines: list[str], acc: _Acc) -> list[str]:
+    """A table of contents: lines with dot leaders and page numbers, and the 目录 block of headings
+    that the body repeats (up to the first heading seen twice)."""
+    if not any(_TOC_HEAD.match(line) or _TOC_LEADER.search(line) for line in lines):
+        return lines
+    counts: dict[str, int] = {}
+    for line in lines:
+        counts[line] = counts.get(line, 0) + 1
+    out: list[str] = []
+    in_toc = False
+    seen: set[str] = set()
+    for line in lines:
+        if _TOC_HEAD.match(line):
+            in_toc = True
+            continue
+        entry = _TOC_LEADER.sub("", line).rstrip("…. ·") if line else line
+        # Only entries the body repeats are dropped: a copy that stops after the contents keeps them.
+        if line and _TOC_LEADER.search(line) and len(line) <= 80 and counts.get(entry):
+            seen.add(entry)
+            acc.count("toc")
+            continue
+        if in_toc and line:
+            if entry not in seen and counts.get(entry, 0) >= 2 and _NUMBERED.match(line) and len(line) <= 40 and "。" not in line:
+                seen.add(entry)
+                acc.count("toc")
+                continue
+            in_toc = False
+        out.append(line)
+    if acc.counters.get("toc") and not any("目录" in f for f in acc.fixes):
+        acc.fixes.append("删除目录")
+    return out
+
+
+def _unwrap(lines: list[str], acc: _Acc) -> list[str]:
+    """Rejoin a paragraph that a PDF copy broke into fixed-width lines without punctuation at the
+    breaks. Only when the text shows such a width: three or more near-equal lines that do not end
+    a sentence; only runs of two or more such lines in a row are joined."""
+    def open_end(k: int) -> bool:
+        line = lines[k]
+        return (len(line) >= 16 and line[-1] not in _TERMINAL and not _SECTION.match(line) and not _GROUP.match(line)
+                and not _NOTE_LINE.match(line) and "|" not in line and "｜" not in line)
+
+    cands = [k for k in range(len(lines) - 1) if lines[k] and open_end(k)]
+    if len(cands) < 3:
+        return lines
+    widths = [len(lines[k]) for k in cands]
+    width = max(set(widths), key=lambda w: sum(1 for x in widths if abs(x - w) <= 2))
+    wrapped = {k for k in cands if abs(len(lines[k]) - width) <= 2}
+    wrapped = {k for k in wrapped if k - 1 in wrapped or k + 1 in wrapped}
+    if len(wrapped) < 2:
+        return lines
+    out: list[str] = []
+    joining = False
+    for k, line in enumerate(lines):
+        if joining and line and not _NUMBERED.match(line) and not _NOTE_LINE.match(line):
+            out[-1] += line
+            acc.count("unwrap")
+        else:
+            out.append(line)
+        joining = k in wrapped
+    if acc.counters.get("unwrap") and not any("断行" in f for f in acc.fixes):
+        acc.fixes.append("合并PDF断行")
+    return out
+
+
 # --- pipeline --------------------------------------------------------------------------------
+
+
+_SPACED_TABLE_HEAD = re.compile(r"指标名称.*?(?<!\S)\d{4}年\S*\s+\d{4}年")
+_SPACED_TABLE_ROW = re.compile(r"^\s*\d{1,3}\s+\S+(?:\s+\S+){2,}\s*$")
+
+
+def _pipe_spaced_tables(lines: list[str], acc: _Acc) -> list[str]:
+    """An indicator table copied as text with spaces between cells (序号 指标名称 单位 2022年 2025年…,
+    then rows 1 制造业产品质量合格率 % 93.5 94 95): cells joined with | so that the space cleanup,
+    which joins hanzi across spaces, cannot merge them."""
+    out: list[str] = []
+    width = 0
+    for line in lines:
+        cells = line.split()
+        if "|" not in line and "｜" not in line and _SPACED_TABLE_HEAD.search(line) and len(cells) >= 4:
+            width = len(cells)
+            out.append(" | ".join(cells))
+            acc.count("table")
+            continue
+        if width and "|" not in line and _SPACED_TABLE_ROW.match(line) and len(cells) == width:
+            out.append(" | ".join(cells))
+            continue
+        if line.strip():
+            width = 0
+        out.append(line)
+    return out
 
 
 def _clean_once(text: str, acc: _Acc) -> str:
@@ -561,6 +669,8 @@ def _clean_once(text: str, acc: _Acc) -> str:
     text = _to_simplified(text, acc)
     lines: list[str] = []
     raw_lines = text.split("\n")
+    if "指标名称" in text:
+        raw_lines = _pipe_spaced_tables(raw_lines, acc)
     known = _known_words(raw_lines)
     for raw in raw_lines:
         line = _normalise_line(raw, acc)
@@ -579,7 +689,9 @@ def _clean_once(text: str, acc: _Acc) -> str:
                     line = joined
         lines.append(line)
     lines = _repair_brackets(lines, acc)
+    lines = _drop_toc(lines, acc)
     lines = _drop_duplicates(lines, acc)
+    lines = _unwrap(lines, acc)
     out: list[str] = []
     for line in lines:
         if line or (out and out[-1]):

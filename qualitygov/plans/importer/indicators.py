@@ -14,7 +14,7 @@ from .textutil import HANZI
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?!\.?\d)")
 _UNITS = (
     "个百分点", "个工作日", "工作日", "吨标准煤", "吨标煤", "万元/人", "元/人", "万人次", "平方公里", "平方米", "立方米", "批次", "万千瓦", "千瓦", "万吨", "公里",
-    "千米", "万元", "亿元", "万人", "人次", "小时", "分钟", "公顷", "元", "人", "件", "分", "个", "家",
+    "千米", "万元", "亿元", "万人", "万家", "万户", "人次", "小时", "分钟", "公顷", "元", "人", "件", "分", "个", "家",
     "项", "次", "天", "吨", "座", "所", "台", "套", "辆", "户", "条", "处", "张", "倍", "种", "批",
     "名", "岁", "亩", "米", "%", "％", "‰",
 )
@@ -256,14 +256,17 @@ _CELL_VALUE = re.compile(r"^([≥≤＞＜><]?)(\d+(?:\.\d+)?)(%|％)?(以上|�
 _CELL_CMP = {"≥": ">=", ">": ">=", "＞": ">=", "≤": "<=", "<": "<=", "＜": "<="}
 
 
-def extract_table_indicators(lines: list[str]) -> list[dict]:
-    """Targets from an indicator table flattened to text (序号/指标名称/2025年… cells, one per line or row)."""
+def extract_table_indicators(lines: list[str], base_before: int | None = None) -> list[dict]:
+    """Targets from an indicator table flattened to text (序号/指标名称/2025年… cells, one per line or row).
+
+    ``base_before``: the plan's first year; a bare year column before it (2022年 in a 2023—2027 plan)
+    is the baseline, not a target."""
     out: list[dict] = []
     for i, line in enumerate(lines):
         if "指标名称" not in line or len(line) > 80:
             continue
         if len(_ROW_SPLIT.split(line.strip().strip("|｜"))) >= 3:
-            out.extend(_row_table(lines, i))
+            out.extend(_row_table(lines, i, base_before))
             continue
         start = i - 1 if i > 0 and lines[i - 1].strip() == "序号" else i
         cells = [c for ln in lines[start:start + 400] for c in _CELL_SPLIT.split(ln.strip()) if c]
@@ -356,9 +359,13 @@ def _cells(line: str) -> list[str]:
     return [c.strip() for c in _ROW_SPLIT.split(line.strip().strip("|｜").strip())]
 
 
-def _row_table(lines: list[str], i: int) -> list[dict]:
+_BARE_YEAR = re.compile(r"^\d{4}年$")
+
+
+def _row_table(lines: list[str], i: int, base_before: int | None = None) -> list[dict]:
     """A table flattened to one row per line (指标名称 | 单位 | 2022年基期值 | 2025年目标值 | …): one
-    indicator per row and target-year column; baseline columns are not targets."""
+    indicator per row and target-year column; baseline columns are not targets. Bare year columns
+    (2022年 2025年 2027年) before ``base_before`` are baselines; without it, the first of three or more."""
     header = _cells(lines[i])
     name_col = header.index("指标名称") if "指标名称" in header else next(k for k, h in enumerate(header) if "指标名称" in h)
     unit_col = next((k for k, h in enumerate(header) if h in ("单位", "计量单位")), None)
@@ -367,6 +374,13 @@ def _row_table(lines: list[str], i: int) -> list[dict]:
         m = _TARGET_YEAR.search(h)
         if m and not _BASELINE.search(h):
             targets.append((k, int(m.group(1) or m.group(2))))
+    bare = [(k, y) for k, y in targets if _BARE_YEAR.match(header[k])]
+    if base_before is not None:
+        baseline = {k for k, y in bare if y < base_before}
+    else:
+        baseline = {bare[0][0]} if len(bare) >= 3 else set()
+    if len(baseline) < len(targets):
+        targets = [(k, y) for k, y in targets if k not in baseline]
     out: list[dict] = []
     for line in lines[i + 1: i + 200]:
         if _TABLE_RULE_LINE.match(line):

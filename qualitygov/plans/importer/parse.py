@@ -92,7 +92,8 @@ def parse_cleaned(cleaned: CleanupResult) -> dict:
     goal_indicators = _goal_indicators(goal_blocks)
     task_ids = {id(b) for b in task_blocks}
     table_lines = [line for b in blocks if id(b) not in task_ids for line in b.lines]
-    goal_indicators += extract_table_indicators(table_lines)
+    first_year = period[0] if period else int(issued_on[:4]) if issued_on else None
+    goal_indicators += extract_table_indicators(table_lines, first_year)
     names: list[str] = []
     for task in tasks:
         for unit in task["lead_departments"] + task["co_departments"]:
@@ -455,11 +456,29 @@ def _split_note(text: str) -> tuple[str, str | None]:
     return stripped, None
 
 
+def _task_numbers(blocks: list[_Block], warnings: list[str]) -> list[str]:
+    """Task numbers, unique: （一）（二）… headings that restart in every part are qualified by the
+    part's numeral as the document cites them, 二（一）; items (1. 2.…) keep their own numbers."""
+    numbers = [b.number for b in blocks]
+    if len(set(numbers)) == len(numbers):
+        return numbers
+    counts: dict[str, int] = {}
+    for n in numbers:
+        counts[n] = counts.get(n, 0) + 1
+    if not any(b.kind == "subsection" and counts[b.number] > 1 for b in blocks):
+        return numbers
+    out = [f"{b.section.number}（{b.number}）" if b.kind == "subsection" and b.section is not None else b.number for b in blocks]
+    if out != numbers:
+        warnings.append("任务编号在各部分中重新起编，已改为“部分序号（任务序号）”，如 二（一）")
+    return out
+
+
 def _tasks(blocks: list[_Block], warnings: list[str]) -> tuple[list[dict], list[dict]]:
     tasks: list[dict] = []
     indicators: list[dict] = []
     all_towns = False
-    for b in blocks:
+    numbers = _task_numbers(blocks, warnings)
+    for b, number in zip(blocks, numbers, strict=True):
         scoped = b.section is not None and any(_SECTION_TOWNS.search(line) for line in b.section.lines)
         full = "\n".join(b.lines).strip() if b.kind == "item" else "\n".join([b.title + "。", *b.lines]).strip()
         body, note = _split_note(full)
@@ -468,7 +487,7 @@ def _tasks(blocks: list[_Block], warnings: list[str]) -> tuple[list[dict], list[
         if note is not None:
             parsed = parse_note(note)
             if parsed is None or not (parsed[0] or parsed[1]):
-                warnings.append(f"任务 {b.number} 的责任部门注释无法识别：{note[:40]}")
+                warnings.append(f"任务 {number} 的责任部门注释无法识别：{note[:40]}")
             else:
                 lead, co, towns_here = parsed
                 if towns_here and re.search(r"以下", note):
@@ -477,14 +496,14 @@ def _tasks(blocks: list[_Block], warnings: list[str]) -> tuple[list[dict], list[
         else:
             task_towns = False
         if not lead and not co and note is None:
-            warnings.append(f"任务 {b.number} 未列出责任部门")
+            warnings.append(f"任务 {number} 未列出责任部门")
         title = _heading_title(body) if b.kind == "item" else b.title
         group = None
         # A （一） heading that is itself the task has no group of its own.
         if b.kind == "item" and b.subsection is not None:
             group = {"number": b.subsection.number, "title": b.subsection.title}
         tasks.append({
-            "number": b.number,
+            "number": number,
             "title": title,
             "group": group,
             "text": body,
@@ -492,7 +511,7 @@ def _tasks(blocks: list[_Block], warnings: list[str]) -> tuple[list[dict], list[
             "co_departments": co,
             "all_towns": all_towns or task_towns or scoped,
         })
-        found, _ = extract_indicators(body, scope="task", task=b.number)
+        found, _ = extract_indicators(body, scope="task", task=number)
         indicators.extend(found)
     return tasks, indicators
 

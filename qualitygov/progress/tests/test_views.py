@@ -4,6 +4,7 @@ limits, extensions, the inbox and the task timeline."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from qualitygov.core.models import Attachment, AuditEvent
 from qualitygov.plans.tests.factories import group_factory, plan_factory, task_factory
@@ -20,6 +22,7 @@ from qualitygov.progress.models import ExtensionRequest, ProgressReport, ReportP
 from qualitygov.progress.services import (
     cycle_create,
     cycle_open,
+    extension_request_create,
     report_part_submit,
     report_submit,
     work_item_create,
@@ -287,7 +290,66 @@ def test_evidence_is_stored_and_downloadable_within_scope(client_for, flow):
     assert outsider.get(url).status_code == 404
 
 
+def test_a_co_unit_does_not_see_the_lead_units_draft_progress_on_the_work_item(client_for, flow):
+    client_for("liaison_a").post(_report_url(flow.report), {"action": "save", "progress_pct": "30",
+                                                            "done_text": "推进中。"})
+    url = reverse("progress:work_item_detail", args=[flow.item.pk])
+
+    def progress_cell(who: str) -> str:
+        response = client_for(who).get(url)
+        assert [r.pk for r in response.context["reports"]] == [flow.report.pk]
+        html = response.content.decode()
+        table = html[html.index('data-testid="item-reports"'):]
+        return re.findall(r"<td>([^<]*)</td>", table)[2]
+
+    assert progress_cell("liaison_a") == "30.00"
+    assert progress_cell("liaison_b") == "—"
+
+
 # --- extensions -------------------------------------------------------------------------------
+
+
+def _item_extensions(cast, flow, n: int) -> None:
+    for i in range(n):
+        item = work_item_create(actor=cast.office, task=flow.task, lead_unit=cast.dept_a, title=f"事项{i:02d}",
+                                start_date=flow.item.start_date, deadline=flow.item.deadline, co_units=[])
+        extension_request_create(actor=cast.liaison_a, work_item=item, reason="设备到货延迟。",
+                                 requested_due_date=flow.item.deadline + dt.timedelta(days=30))
+
+
+def test_the_extension_list_exports_what_the_user_sees(cast, client_for, flow):
+    _item_extensions(cast, flow, 1)
+    deadline = flow.item.deadline
+    page = client_for("office").get(reverse("progress:extension_list"), {"status": "pending"})
+    assert 'href="/progress/extensions/export.xlsx?status=pending"' in page.content.decode()
+    response = client_for("office").get(reverse("progress:extension_list_xlsx"), {"status": "pending"})
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0] == ("单位", "工作事项", "报送周期", "原定日期", "申请延至", "理由", "状态", "申请人", "审批意见",
+                       "审批人", "审批时间")
+    assert [row[:9] for row in rows[1:]] == [
+        ("区经信局", "事项00", None, dt.datetime.combine(deadline, dt.time()),
+         dt.datetime.combine(deadline + dt.timedelta(days=30), dt.time()), "设备到货延迟。", "待决定",
+         str(cast.liaison_a), None)]
+    # 区住建局 is no party to the request: its export has the header only.
+    other = client_for("liaison_b").get(reverse("progress:extension_list_xlsx"))
+    assert len(list(load_workbook(io.BytesIO(other.content)).active.iter_rows(values_only=True))) == 1
+
+
+def test_the_extension_list_and_export_take_the_same_queries_for_5_or_30_rows(cast, client_for, flow):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    office = client_for("office")
+    counts = []
+    for total in (5, 30):
+        _item_extensions(cast, flow, total - ExtensionRequest.objects.count())
+        for name in ("progress:extension_list", "progress:extension_list_xlsx"):
+            with CaptureQueriesContext(connection) as ctx:
+                assert office.get(reverse(name)).status_code == 200
+            counts.append((name, len(ctx.captured_queries)))
+    assert ExtensionRequest.objects.count() == 30
+    assert counts[:2] == counts[2:]
 
 
 def test_the_lead_requests_an_extension_and_the_office_approves_it(client_for, flow):
