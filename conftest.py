@@ -8,6 +8,13 @@ from django.test import Client
 from qualitygov.core.testing import Cast, build_cast
 
 
+@pytest.fixture(autouse=True)
+def _media_root_per_test(settings, tmp_path):
+    """Each test stores uploads in its own folder: tests that check "nothing was stored" must not
+    see files written by a test running at the same time in another worker."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def cast(db) -> Cast:
     return build_cast()

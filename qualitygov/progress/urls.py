@@ -24,6 +24,7 @@ urlpatterns: list = [
     path("tasks/<int:pk>/", views.task_timeline, name="task_timeline"),
     # Reporting
     path("cycles/", views_reports.cycle_list, name="cycle_list"),
+    path("cycles/export.xlsx", views_reports.cycle_list_xlsx, name="cycle_list_xlsx"),
     path("cycles/<int:pk>/open/", views_reports.cycle_open, name="cycle_open"),
     path("reports/<int:pk>/", views_reports.report_detail, name="report_detail"),
     path("reports/<int:pk>/review/", views_reports.report_review, name="report_review"),

@@ -22,6 +22,7 @@ from qualitygov.core.access import LOGIN, access, action_rule
 from qualitygov.core.errors import NotFoundError, ServiceError
 from qualitygov.core.io import xlsx_response
 from qualitygov.core.scoping import can
+from qualitygov.plans.models import Plan
 
 from . import selectors, services
 from .choices import (
@@ -97,16 +98,31 @@ def cycle_list(request):
         else:
             messages.success(request, _("%(n)d reporting cycles added.") % {"n": len(created)})
             return redirect(f"{reverse('progress:cycle_list')}?plan={plan.pk}")
-    cycles = list(ReportingCycle.objects.filter(plan=plan).order_by("-period_start", "frequency")) if plan else []
+    cycles = _cycles(plan)
     return render(request, "progress/cycle_list.html", {
         "plans": plans, "plan": plan, "cycles": cycles, "form": form, "today": timezone.localdate(),
     })
 
 
+def _cycles(plan) -> list[ReportingCycle]:
+    return list(ReportingCycle.objects.filter(plan=plan).order_by("-period_start", "frequency")) if plan else []
+
+
+@access(MANAGE)
+def cycle_list_xlsx(request):
+    """The chosen plan's reporting cycles as .xlsx."""
+    plan = _chosen_plan(request, _plans(request.user))
+    header = ["报送周期", "频次", "起始日期", "截止日期", "报送截止日", "开启时间"]
+    rows = ([c.label, c.get_frequency_display(), c.period_start, c.period_end, c.due_date, c.opened_at]
+            for c in _cycles(plan))
+    return xlsx_response(f"报送周期{timezone.localdate():%Y%m%d}.xlsx", [("报送周期", header, rows)],
+                         widths={"报送周期": [14, 10, 12, 12, 12, 18]})
+
+
 @require_POST
 @access(MANAGE)
 def cycle_open(request, pk: int):
-    cycle = ReportingCycle.objects.filter(pk=pk).first()
+    cycle = ReportingCycle.objects.filter(pk=pk, plan__in=Plan.objects.visible_to(request.user)).first()
     if cycle is None:
         raise Http404
     try:
