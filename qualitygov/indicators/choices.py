@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qualitygov.core.choices import Light  # noqa: F401  (one light for every app)
+
 
 class Comparator(models.TextChoices):
     AT_LEAST = ">=", _("at least")
@@ -50,13 +52,6 @@ OBSERVATION_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "return": (frozenset({ObservationStatus.SUBMITTED}), ObservationStatus.RETURNED),
     "approve": (frozenset({ObservationStatus.SUBMITTED}), ObservationStatus.APPROVED),
 }
-
-
-class Light(models.TextChoices):
-    GREEN = "green", _("Green")
-    YELLOW = "yellow", _("Yellow")
-    RED = "red", _("Red")
-    GREY = "grey", _("No data")
 
 
 class ForecastStatus(models.TextChoices):

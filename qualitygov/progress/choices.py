@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qualitygov.core.choices import Light
+
 
 class WorkItemStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
@@ -75,13 +77,6 @@ PART_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 PART_PENDING = frozenset({PartStatus.OPEN, PartStatus.DRAFT, PartStatus.RETURNED})
 #: Part states whose text the lead unit may read (a draft belongs to its own unit only).
 PART_SHARED = frozenset({PartStatus.SUBMITTED, PartStatus.ACCEPTED, PartStatus.RETURNED})
-
-
-class Light(models.TextChoices):
-    GREEN = "green", _("Green")
-    YELLOW = "yellow", _("Yellow")
-    RED = "red", _("Red")
-    GREY = "grey", _("No data")
 
 
 #: Severity order for "the worst light wins".

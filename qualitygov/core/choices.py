@@ -1,0 +1,13 @@
+"""Choices shared by several apps."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Light(models.TextChoices):
+    """The traffic light (红黄绿灯) of an indicator, a work item or a task; grey when there is no data."""
+
+    GREEN = "green", _("Green")
+    YELLOW = "yellow", _("Yellow")
+    RED = "red", _("Red")
+    GREY = "grey", _("No data")
