@@ -64,3 +64,9 @@ class ChangeRequestStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+
+
+CHANGE_REQUEST_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "approve": (frozenset({ChangeRequestStatus.PENDING}), ChangeRequestStatus.APPROVED),
+    "reject": (frozenset({ChangeRequestStatus.PENDING}), ChangeRequestStatus.REJECTED),
+}

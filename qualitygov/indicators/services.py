@@ -28,11 +28,13 @@ from qualitygov.core.audit import audit_record, diff, snapshot
 from qualitygov.core.errors import ConflictError, NotFoundError, ServiceError
 from qualitygov.core.notifications import notification_send
 from qualitygov.core.scoping import can
+from qualitygov.core.transitions import apply_transition
 from qualitygov.plans.choices import PlanStatus, ResponsibilityRole
 from qualitygov.utilities.numbers import decimal_text
 
 from . import calendar, forecast, registry, status
 from .choices import (
+    CHANGE_REQUEST_TRANSITIONS,
     OBSERVATION_TRANSITIONS,
     Aggregation,
     ChangeRequestStatus,
@@ -96,11 +98,9 @@ def _require_reviewer(actor, unit: OrgUnit, *, author=None) -> None:
 
 
 def _transition(observation: Observation, name: str) -> None:
-    sources, target = OBSERVATION_TRANSITIONS[name]
-    if observation.status not in sources:
-        raise ConflictError(_("This value is %(status)s; it cannot be %(action)s now.") % {
-            "status": observation.get_status_display(), "action": _TRANSITION_VERBS[name]()})
-    observation.status = target
+    apply_transition(observation, OBSERVATION_TRANSITIONS, name, refusal=lambda obs: _(
+        "This value is %(status)s; it cannot be %(action)s now.") % {
+            "status": obs.get_status_display(), "action": _TRANSITION_VERBS[name]()})
 
 
 _TRANSITION_VERBS = {"submit": lambda: _("submitted"), "return": lambda: _("returned"),
@@ -472,9 +472,8 @@ def change_request_decide(*, actor, change_request: ObservationChangeRequest, ap
                .get(pk=change_request.pk))
     observation = _lock(request.observation)
     _require_reviewer(actor, observation.unit, author=request.requested_by)
-    if request.status != ChangeRequestStatus.PENDING:
-        raise ConflictError(_("This request has already been decided."))
-    request.status = ChangeRequestStatus.APPROVED if approve else ChangeRequestStatus.REJECTED
+    apply_transition(request, CHANGE_REQUEST_TRANSITIONS, "approve" if approve else "reject",
+                     refusal=lambda _request: _("This request has already been decided."))
     request.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     request.decided_at = timezone.now()
     request.decision_note = (note or "").strip()

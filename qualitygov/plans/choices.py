@@ -18,8 +18,8 @@ class ImportStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-#: Named transitions of an import: (from, to) pairs that are allowed.
-IMPORT_TRANSITIONS = {
-    (ImportStatus.PREVIEW, ImportStatus.CONFIRMED),
-    (ImportStatus.PREVIEW, ImportStatus.CANCELLED),
+#: Named transitions of an import: name → (states it may start from, state it leads to).
+IMPORT_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "confirm": (frozenset({ImportStatus.PREVIEW}), ImportStatus.CONFIRMED),
+    "cancel": (frozenset({ImportStatus.PREVIEW}), ImportStatus.CANCELLED),
 }

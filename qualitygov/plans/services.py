@@ -30,6 +30,7 @@ from qualitygov.accounts.models import OrgUnit
 from qualitygov.accounts.services import org_unit_create, org_unit_update
 from qualitygov.core.audit import audit_record
 from qualitygov.core.errors import ConflictError, NotFoundError, ServiceError
+from qualitygov.core.transitions import apply_transition
 from qualitygov.indicators.choices import Comparator, IndicatorScope
 from qualitygov.indicators.models import Indicator
 
@@ -74,10 +75,9 @@ def _require_manager(actor) -> None:
         raise NotFoundError("not found")
 
 
-def _transition(plan_import: PlanImport, to: str) -> None:
-    if (plan_import.status, to) not in IMPORT_TRANSITIONS:
-        raise ConflictError(_("This import is already %(status)s.") % {"status": plan_import.get_status_display()})
-    plan_import.status = to
+def _transition(plan_import: PlanImport, name: str) -> None:
+    apply_transition(plan_import, IMPORT_TRANSITIONS, name, refusal=lambda imp: _(
+        "This import is already %(status)s.") % {"status": imp.get_status_display()})
 
 
 def _file_error(message: str) -> ServiceError:
@@ -346,7 +346,7 @@ def plan_import_cancel(*, actor, plan_import: PlanImport) -> PlanImport:
     """Discard an import under review; nothing of it reaches the plan."""
     _require_manager(actor)
     plan_import = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
-    _transition(plan_import, ImportStatus.CANCELLED)
+    _transition(plan_import, "cancel")
     plan_import.decided_at = timezone.now()
     plan_import.save(update_fields=["status", "decided_at"])
     audit_record(actor=actor, action="plan_import.cancel", obj=plan_import, changes={"status": ImportStatus.CANCELLED})
@@ -646,7 +646,7 @@ def plan_import_confirm(*, actor, plan_import: PlanImport) -> Plan:
     """Write the reviewed plan: a new plan, or the revised plan updated in place. All or nothing."""
     _require_manager(actor)
     plan_import = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
-    _transition(plan_import, ImportStatus.CONFIRMED)
+    _transition(plan_import, "confirm")
     review = plan_import_review(plan_import)
     if review.revises is None and plan_import_find_revised(review.plan) is not None:
         # The same plan was imported by someone else after this preview: review the changes first.

@@ -10,9 +10,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qualitygov.core.errors import ConflictError, NotFoundError, ServiceError
+from qualitygov.core.errors import NotFoundError, ServiceError
 from qualitygov.core.notifications import notification_send
 from qualitygov.core.scoping import can
+from qualitygov.core.transitions import TransitionTable, apply_transition
 
 from ..selectors import unit_recipients
 
@@ -29,16 +30,9 @@ def _require(actor, action: str, unit_id: int | None) -> None:
         raise NotFoundError(_("Not found."))
 
 
-def _transition(obj: models.Model, table: dict[str, tuple[frozenset[str], str]], name: str) -> str:
-    """Apply the named transition to `obj.status`; ConflictError from a state that does not allow it."""
-    sources, target = table[name]
-    if obj.status not in sources:
-        raise ConflictError(
-            _("This cannot be done while the status is “%(status)s”.") % {"status": obj.get_status_display()}
-        )
-    old = obj.status
-    obj.status = target
-    return old
+def _transition(obj: models.Model, table: TransitionTable, name: str) -> str:
+    """Apply the named transition to `obj.status` and return the old state (see core.transitions)."""
+    return apply_transition(obj, table, name)
 
 
 def _today() -> dt.date:
