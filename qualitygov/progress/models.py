@@ -32,14 +32,21 @@ _USER = settings.AUTH_USER_MODEL
 # ── Work breakdown ────────────────────────────────────────────────────────────────────────────
 
 
+def work_item_scope(scope: Scope, via: str = "") -> Q:
+    """Work items in scope through their lead unit or one of their co units; `via` is the lookup
+    from another model to its work item ("work_item__")."""
+    co_items = WorkItemUnit.objects.filter(unit__in=scope.unit_ids).values("work_item")
+    item = f"{via}pk" if via else "pk"
+    return Q(**{f"{via}lead_unit__in": scope.unit_ids}) | Q(**{f"{item}__in": co_items})
+
+
 class WorkItemQuerySet(ScopedQuerySet):
     """A work item is in scope through its lead unit or one of its co units."""
 
     scope_lookup = "lead_unit"
 
     def scope_filter(self, scope: Scope) -> Q:
-        co_items = WorkItemUnit.objects.filter(unit__in=scope.unit_ids).values("work_item")
-        return Q(lead_unit__in=scope.unit_ids) | Q(pk__in=co_items)
+        return work_item_scope(scope)
 
 
 class WorkItem(models.Model):
@@ -260,8 +267,7 @@ class WorkItemLightQuerySet(ScopedQuerySet):
     scope_lookup = "work_item"
 
     def scope_filter(self, scope: Scope) -> Q:
-        co_items = WorkItemUnit.objects.filter(unit__in=scope.unit_ids).values("work_item")
-        return Q(work_item__lead_unit__in=scope.unit_ids) | Q(work_item__in=co_items)
+        return work_item_scope(scope, via="work_item__")
 
 
 class WorkItemLight(models.Model):
