@@ -18,6 +18,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from qualitygov.utilities.numbers import human_size
+
 from .audit import audit_record
 from .errors import ServiceError
 from .models import Attachment
@@ -80,8 +82,8 @@ def check_upload(uploaded, *, allowed: tuple[str, ...] = EVIDENCE_EXTENSIONS, ma
     ext = os.path.splitext(name)[1].lower()
     size = getattr(uploaded, "size", None)
     if size is not None and size > max_bytes:
-        raise ServiceError(_("“%(name)s” is %(size).1f MB; the limit is %(limit).0f MB.")
-                           % {"name": name, "size": size / 1048576, "limit": max_bytes / 1048576},
+        raise ServiceError(_("“%(name)s” is %(size)s; the limit is %(limit)s.")
+                           % {"name": name, "size": human_size(size), "limit": human_size(max_bytes)},
                            code="too_large", fields={"file": [_("File too large.")]})
     if ext not in allowed:
         raise ServiceError(_("“%(name)s”: this type of file is not accepted (allowed: %(allowed)s).")
@@ -89,8 +91,8 @@ def check_upload(uploaded, *, allowed: tuple[str, ...] = EVIDENCE_EXTENSIONS, ma
                            fields={"file": [_("File type not accepted.")]})
     data = uploaded.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise ServiceError(_("“%(name)s” is larger than the limit of %(limit).0f MB.")
-                           % {"name": name, "limit": max_bytes / 1048576}, code="too_large",
+        raise ServiceError(_("“%(name)s” is larger than the limit of %(limit)s.")
+                           % {"name": name, "limit": human_size(max_bytes)}, code="too_large",
                            fields={"file": [_("File too large.")]})
     if not data:
         raise ServiceError(_("“%(name)s” is empty.") % {"name": name}, code="empty", fields={"file": [_("Empty file.")]})

@@ -33,6 +33,7 @@ from qualitygov.core.errors import ConflictError, NotFoundError, ServiceError
 from qualitygov.core.transitions import apply_transition
 from qualitygov.indicators.choices import Comparator, IndicatorScope
 from qualitygov.indicators.models import Indicator
+from qualitygov.utilities.numbers import human_size
 
 from .choices import IMPORT_TRANSITIONS, ImportStatus
 from .importer.errors import PlanImportError
@@ -84,10 +85,6 @@ def _file_error(message: str) -> ServiceError:
     return ServiceError(message, code="bad_file", fields={"file": [message]})
 
 
-def _human_size(n: int) -> str:
-    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n / 1024:.1f} KB"
-
-
 def check_name_and_size(filename: str, size: int) -> None:
     """Refuse a file by its extension and size alone (before reading it)."""
     if os.path.splitext(filename)[1].lower() not in ALLOWED_EXTENSIONS:
@@ -95,7 +92,7 @@ def check_name_and_size(filename: str, size: int) -> None:
     limit = settings.QUALITYGOV_MAX_UPLOAD_BYTES
     if size > limit:
         raise _file_error(_("The file is too large: %(size)s; the limit is %(limit)s.")
-                          % {"size": _human_size(size), "limit": _human_size(limit)})
+                          % {"size": human_size(size), "limit": human_size(limit)})
 
 
 def check_upload(filename: str, data: bytes) -> None:

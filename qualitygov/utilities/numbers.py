@@ -13,3 +13,9 @@ def decimal_text(value: Decimal | None) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
+
+
+def human_size(n: int) -> str:
+    """A byte count for messages: 2057 → "2 KB", 1536 → "1.5 KB", 20971520 → "20 MB"."""
+    value, unit = (n / 1048576, "MB") if n >= 1048576 else (n / 1024, "KB")
+    return f"{value:.1f}".rstrip("0").rstrip(".") + f" {unit}"

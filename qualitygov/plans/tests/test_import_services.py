@@ -476,7 +476,7 @@ def test_oversized_file_is_refused(cast):
     before = row_counts()
     with pytest.raises(ServiceError) as caught:
         plan_import_preview(actor=cast.office, filename=SEED.name, data=SEED_BYTES)
-    assert caught.value.message == "文件过大：35.2 KB，上限为 1.0 KB。"
+    assert caught.value.message == "文件过大：35.2 KB，上限为 1 KB。"
     assert row_counts() == before
 
 

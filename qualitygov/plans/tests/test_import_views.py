@@ -109,7 +109,7 @@ def test_bad_upload_shows_the_reason_and_writes_nothing(client_for, cast):
 def test_oversized_or_wrongly_named_upload_is_refused_before_reading(client_for, cast):
     office = client_for("office")
     before = row_counts()
-    assert "文件过大：35.2 KB，上限为 1.0 KB。" in upload(office).content.decode()
+    assert "文件过大：35.2 KB，上限为 1 KB。" in upload(office).content.decode()
     assert "只能导入 .txt、.html、.htm 或 .docx 文件。" in upload(office, b"%PDF-1.4", "plan.pdf").content.decode()
     assert row_counts() == before
 

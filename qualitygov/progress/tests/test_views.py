@@ -256,7 +256,7 @@ def test_an_oversized_file_is_refused_and_nothing_is_stored(client_for, flow):
     response = client_for("liaison_a").post(_report_url(flow.report), {
         "action": "save", "progress_pct": "30", "done_text": "推进中。", "evidence": big})
     assert response.status_code == 200
-    assert "“汇报.pdf”大小为 0.0 MB，超过上限 0 MB。" in text_of(response)
+    assert "“汇报.pdf”大小为 2 KB，超过上限 1 KB。" in text_of(response)
     assert "文件过大。" in text_of(response)
     flow.refresh()
     assert (flow.report.status, flow.report.progress_pct, flow.report.done_text) == ("open", None, "")
