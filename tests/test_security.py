@@ -22,10 +22,10 @@ from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from qualitygov.accounts.testing import PASSWORD
 from qualitygov.core.access import LOGIN, rule_allows
 from qualitygov.core.api.base import AccessRulePermission
 from qualitygov.core.models import AuditEvent
-from qualitygov.core.testing import PASSWORD
 
 from .dbstate import changed_tables, table_snapshot
 from .urlwalk import routes, samples, url_kwargs

@@ -188,13 +188,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("QUALITYGOV_LOG_LEVEL", "WARNING")},
 }
 
-# Apps add the loaders that `qualitygov demo` runs, in order.
-QUALITYGOV_DEMO_LOADERS = [
-    "qualitygov.accounts.demo.load",
-    "qualitygov.plans.demo.load",
-    "qualitygov.indicators.demo.load",
-    "qualitygov.progress.demo.load",
-]
 SPECTACULAR_SETTINGS["SWAGGER_UI_DIST"] = "SIDECAR"
 SPECTACULAR_SETTINGS["SWAGGER_UI_FAVICON_HREF"] = "SIDECAR"
 SPECTACULAR_SETTINGS["REDOC_DIST"] = "SIDECAR"

@@ -6,3 +6,19 @@ class AccountsConfig(AppConfig):
     name = "qualitygov.accounts"
     label = "accounts"
     verbose_name = _("Accounts and organisation")
+
+    def ready(self) -> None:
+        from qualitygov.core import registry
+        from qualitygov.core.access import LOGIN, action_rule
+
+        registry.register_hook(registry.SCOPE_RESOLVER, "qualitygov.accounts.scoping.grant_scope")
+        registry.register_hook(registry.DEMO_LOGINS, "qualitygov.accounts.demo.logins")
+        registry.register_nav(registry.NavEntry("org", _("Organisation"), "accounts:org_tree", LOGIN, order=80))
+        registry.register_nav(
+            registry.NavEntry("users", _("Users"), "accounts:user_list", action_rule("manage"), order=81)
+        )
+        registry.register_home_card(registry.HomeCard(
+            "my-roles", "accounts/home_card_roles.html", "qualitygov.accounts.views.home_card_roles", order=0,
+            query_budget=6,
+        ))
+        registry.register_demo_loader(registry.DemoLoader("accounts", "qualitygov.accounts.demo.load", order=10))

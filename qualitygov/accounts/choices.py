@@ -5,6 +5,10 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qualitygov.core.permissions import Action
+
+__all__ = ["ROLE_ACTIONS", "TOWN_KINDS", "Action", "OrgUnitKind", "Role"]
+
 
 class OrgUnitKind(models.TextChoices):
     DISTRICT = "district", _("District")
@@ -19,15 +23,6 @@ class OrgUnitKind(models.TextChoices):
 
 #: Kinds that count as "every town" when a plan gives a task to all towns (镇/街道/管委会).
 TOWN_KINDS = frozenset({OrgUnitKind.TOWN, OrgUnitKind.SUBDISTRICT, OrgUnitKind.MANAGEMENT_COMMITTEE})
-
-
-class Action(models.TextChoices):
-    VIEW = "view", _("View")
-    CHANGE = "change", _("Change")
-    REVIEW = "review", _("Review")
-    APPROVE = "approve", _("Approve")
-    MANAGE = "manage", _("Manage users, units and plans")
-    AUDIT = "audit", _("Read the audit trail")
 
 
 class Role(models.TextChoices):

@@ -49,3 +49,29 @@ def password_change(request):
             messages.success(request, _("Your password has been changed."))
             return redirect("core:home")
     return render(request, "accounts/password_change.html", {"form": form})
+
+
+def home_card_roles(request) -> dict:
+    """Home card: the user's unit, roles and how far their scope reaches."""
+    from qualitygov.core.scoping import scope_for
+
+    from .choices import Action
+    from .models import OrgUnit
+    from .selectors import user_grants
+
+    user = request.user
+    everything_count = None
+
+    def count(scope) -> int:
+        nonlocal everything_count
+        if not scope.everything:
+            return len(scope.unit_ids)
+        if everything_count is None:
+            everything_count = OrgUnit.objects.count()
+        return everything_count
+
+    return {
+        "grants": user_grants(user=user),
+        "view_unit_count": count(scope_for(user, Action.VIEW)),
+        "change_unit_count": count(scope_for(user, Action.CHANGE)),
+    }

@@ -6,3 +6,11 @@ class CoreConfig(AppConfig):
     name = "qualitygov.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from .access import LOGIN, action_rule
+        from .registry import NavEntry, register_nav
+
+        register_nav(NavEntry("home", _("Home"), "core:home", LOGIN, order=0))
+        register_nav(NavEntry("audit", _("Audit trail"), "core:audit_list", action_rule("audit"), order=90))
+        register_nav(NavEntry("api", _("API"), "api-docs", LOGIN, order=100))

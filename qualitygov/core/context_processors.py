@@ -3,20 +3,37 @@ from __future__ import annotations
 from django.urls import NoReverseMatch, reverse
 
 from .access import rule_allows
-from .navigation import NAV
+from .registry import nav_entries
 
 
 def navigation(request) -> dict:
+    """The navigation bar for the signed-in user: the entries their rules allow, one of them active.
+
+    At most one entry is active: the one whose URL is the longest prefix of the current path. An
+    entry whose URL is a prefix of another entry's ("/progress/" and "/progress/board/") lights only
+    on its own page, so the inbox does not stay lit on every progress page.
+    """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_entries": []}
     entries = []
-    for entry in NAV:
+    for entry in nav_entries():
         try:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
         if rule_allows(entry.rule, user):
-            entries.append({"label": entry.label, "url": url, "active": (request.path.startswith(url) and url != "/")
-                            or request.path == url})
+            entries.append({"key": entry.key, "label": entry.label, "url": url, "active": False})
+    path = request.path
+    urls = [e["url"] for e in entries]
+
+    def covers(entry: dict) -> bool:
+        if path == entry["url"]:
+            return True
+        is_parent = any(other != entry["url"] and other.startswith(entry["url"]) for other in urls)
+        return not is_parent and path.startswith(entry["url"])
+
+    matches = [e for e in entries if covers(e)]
+    if matches:
+        max(matches, key=lambda e: len(e["url"]))["active"] = True
     return {"nav_entries": entries}

@@ -10,9 +10,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qualitygov.accounts.choices import Action
 from qualitygov.accounts.models import OrgUnit
 from qualitygov.accounts.selectors import org_unit_list_visible
+from qualitygov.core.permissions import Action
 
 from .models import AuditEvent
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from .registry import SCOPE_RESOLVER, hook
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -32,38 +34,17 @@ EMPTY_SCOPE = Scope(frozenset())
 
 
 def scope_for(user, action: str) -> Scope:
-    """The units where `user` may perform `action`. Cached on the user object for one request."""
+    """The units where `user` may perform `action`. Cached on the user object for one request.
+
+    The grant model lives in `accounts`, which registers the resolver (`registry.SCOPE_RESOLVER`);
+    core only caches its answer.
+    """
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return EMPTY_SCOPE
     cache = user.__dict__.setdefault("_qualitygov_scope_cache", {})
     if action in cache:
         return cache[action]
-    from qualitygov.accounts.choices import ROLE_ACTIONS
-    from qualitygov.accounts.models import Grant, OrgUnit
-
-    roles = [role for role, actions in ROLE_ACTIONS.items() if action in actions]
-    grants = list(
-        Grant.objects.filter(user=user, role__in=roles).select_related("unit").only(
-            "include_descendants", "unit__path", "unit__parent_id", "unit_id"
-        )
-    )
-    unit_ids: set[int] = set()
-    prefixes: list[str] = []
-    everything = False
-    for grant in grants:
-        unit_ids.add(grant.unit_id)
-        if grant.include_descendants:
-            prefixes.append(grant.unit.path)
-            if grant.unit.parent_id is None and not OrgUnit.objects.filter(parent__isnull=True).exclude(
-                pk=grant.unit_id
-            ).exists():
-                everything = True
-    if prefixes and not everything:
-        query = models.Q()
-        for prefix in prefixes:
-            query |= models.Q(path__startswith=prefix)
-        unit_ids.update(OrgUnit.objects.filter(query).values_list("pk", flat=True))
-    scope = Scope(frozenset(unit_ids), everything)
+    scope = hook(SCOPE_RESOLVER)(user, action)
     cache[action] = scope
     return scope
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.db.models import QuerySet
 
-from qualitygov.accounts.choices import Action
+from qualitygov.core.permissions import Action
 
 from .errors import NotFoundError
 from .models import AuditEvent

@@ -1,29 +1,21 @@
-"""Home page and error pages."""
+"""Home page: the cards the installed apps register (see `core.registry.HomeCard`)."""
 
 from __future__ import annotations
 
 from django.shortcuts import render
-
-from qualitygov.accounts.choices import Action
-from qualitygov.accounts.selectors import user_grants
-from qualitygov.core.scoping import scope_for
+from django.template.loader import render_to_string
 
 from .access import LOGIN, access
+from .registry import home_cards
 
 
 @access(LOGIN)
 def home(request):
-    """The signed-in user's unit, roles and the extent of their scope."""
-    grants = user_grants(user=request.user)
-    view_scope = scope_for(request.user, Action.VIEW)
-    change_scope = scope_for(request.user, Action.CHANGE)
-    from qualitygov.accounts.models import OrgUnit
-
-    def count(scope):
-        return OrgUnit.objects.count() if scope.everything else len(scope.unit_ids)
-
-    return render(request, "core/home.html", {
-        "grants": grants,
-        "view_unit_count": count(view_scope),
-        "change_unit_count": count(change_scope),
-    })
+    """The signed-in user's home: each registered card that has something for this user."""
+    cards = []
+    for card in home_cards():
+        context = card.build(request)
+        if context is None:
+            continue
+        cards.append(render_to_string(card.template, {**context, "user": request.user}, request=request))
+    return render(request, "core/home.html", {"cards": cards})

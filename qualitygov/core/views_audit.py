@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from qualitygov.accounts.choices import Action
+from qualitygov.core.permissions import Action
 
 from .access import access, action_rule
 from .audit import audit_verify

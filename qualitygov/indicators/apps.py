@@ -6,3 +6,14 @@ class IndicatorsConfig(AppConfig):
     name = "qualitygov.indicators"
     label = "indicators"
     verbose_name = _("Indicators")
+
+    def ready(self) -> None:
+        from qualitygov.core import registry
+        from qualitygov.core.access import LOGIN
+
+        registry.register_nav(
+            registry.NavEntry("indicators", _("Indicators"), "indicators:dashboard", LOGIN, order=20)
+        )
+        registry.register_demo_loader(
+            registry.DemoLoader("indicators", "qualitygov.indicators.demo.load", order=30)
+        )

@@ -6,3 +6,10 @@ class PlansConfig(AppConfig):
     name = "qualitygov.plans"
     label = "plans"
     verbose_name = _("Plans")
+
+    def ready(self) -> None:
+        from qualitygov.core import registry
+        from qualitygov.core.access import LOGIN
+
+        registry.register_nav(registry.NavEntry("plans", _("Plans"), "plans:list", LOGIN, order=10))
+        registry.register_demo_loader(registry.DemoLoader("plans", "qualitygov.plans.demo.load", order=20))

@@ -6,3 +6,14 @@ class ProgressConfig(AppConfig):
     name = "qualitygov.progress"
     label = "progress"
     verbose_name = _("Task progress")
+
+    def ready(self) -> None:
+        from qualitygov.core import registry
+        from qualitygov.core.access import LOGIN
+
+        registry.register_nav(registry.NavEntry("inbox", _("Inbox"), "progress:inbox", LOGIN, order=30))
+        registry.register_nav(registry.NavEntry("board", _("Board"), "progress:board", LOGIN, order=31))
+        registry.register_nav(
+            registry.NavEntry("findings", _("Findings"), "progress:finding_list", LOGIN, order=32)
+        )
+        registry.register_demo_loader(registry.DemoLoader("progress", "qualitygov.progress.demo.load", order=40))

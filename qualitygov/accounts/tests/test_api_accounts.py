@@ -12,8 +12,8 @@ from qualitygov.accounts.choices import OrgUnitKind, Role
 from qualitygov.accounts.forms import ThrottledAuthenticationForm
 from qualitygov.accounts.models import LoginFailure
 from qualitygov.accounts.services import org_unit_create, user_create
+from qualitygov.accounts.testing import PASSWORD
 from qualitygov.core.models import AuditEvent
-from qualitygov.core.testing import PASSWORD
 
 UNITS = "/api/v1/org-units/"
 USERS = "/api/v1/users/"

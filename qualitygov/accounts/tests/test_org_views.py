@@ -264,7 +264,7 @@ def test_sub_scope_admin_manages_only_own_subtree(cast):
     from django.test import Client
 
     from qualitygov.accounts.services import user_create
-    from qualitygov.core.testing import PASSWORD
+    from qualitygov.accounts.testing import PASSWORD
 
     admin = user_create(actor=None, username="dept_admin", password=PASSWORD, unit=cast.dept_a,
                         grants=[("office_admin", cast.dept_a, True)])
@@ -289,7 +289,7 @@ def test_tree_page_and_user_list_queries_do_not_grow(client_for, cast):
     from django.test.utils import CaptureQueriesContext
 
     from qualitygov.accounts.services import user_create
-    from qualitygov.core.testing import PASSWORD
+    from qualitygov.accounts.testing import PASSWORD
 
     client = client_for("office")
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from qualitygov.accounts.models import Grant, OrgUnit, User
 from qualitygov.accounts.services import grant_create, grant_delete, org_unit_create, user_create
+from qualitygov.accounts.testing import PASSWORD
 from qualitygov.core.errors import NotFoundError, ServiceError
-from qualitygov.core.testing import PASSWORD
 
 from .test_org_views import state
 

@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 
 from qualitygov.accounts.models import Grant, User
 from qualitygov.accounts.services import user_create
+from qualitygov.accounts.testing import PASSWORD
 from qualitygov.core.audit import audit_verify
 from qualitygov.core.models import AuditEvent
-from qualitygov.core.testing import PASSWORD
 
 from .test_org_views import REQUIRED, state
 

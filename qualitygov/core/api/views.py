@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rest_framework.pagination import CursorPagination
 
-from qualitygov.accounts.choices import Action
 from qualitygov.core.access import action_rule
 from qualitygov.core.filters import AuditEventApiFilter
+from qualitygov.core.permissions import Action
 from qualitygov.core.selectors import audit_event_list_visible
 
 from .base import ScopedReadOnlyViewSet

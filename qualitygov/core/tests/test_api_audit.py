@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from qualitygov.accounts.choices import Role
 from qualitygov.accounts.services import user_create, user_update
+from qualitygov.accounts.testing import PASSWORD
 from qualitygov.core.models import AuditEvent
-from qualitygov.core.testing import PASSWORD
 
 URL = "/api/v1/audit-events/"
 NOT_FOUND = {"code": "not_found", "message": "未找到。", "fields": {}}

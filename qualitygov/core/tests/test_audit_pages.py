@@ -15,9 +15,9 @@ from openpyxl import load_workbook
 
 from qualitygov.accounts.choices import Role
 from qualitygov.accounts.services import user_create, user_update
+from qualitygov.accounts.testing import PASSWORD
 from qualitygov.core import views_audit
 from qualitygov.core.models import AuditEvent
-from qualitygov.core.testing import PASSWORD
 
 LIST = reverse("core:audit_list")
 EXPORT = reverse("core:audit_export")

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from qualitygov.accounts.choices import Role
 from qualitygov.accounts.services import user_create
+from qualitygov.accounts.testing import PASSWORD
 from qualitygov.core.errors import ConflictError, NotFoundError, ServiceError
 from qualitygov.core.models import AuditEvent, Notification
-from qualitygov.core.testing import PASSWORD
 from qualitygov.indicators import registry
 from qualitygov.indicators.models import (
     IndicatorStatus,

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from qualitygov.accounts.models import OrgUnit
 from qualitygov.accounts.services import org_unit_create, user_create
+from qualitygov.accounts.testing import PASSWORD
 from qualitygov.core.errors import NotFoundError, ServiceError
-from qualitygov.core.testing import PASSWORD
 from qualitygov.plans.choices import ImportStatus
 from qualitygov.plans.demo import SEED
 from qualitygov.plans.forms import ImportReviewForm

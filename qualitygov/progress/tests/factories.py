@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from qualitygov.accounts.models import OrgUnit
-from qualitygov.core.testing import Cast
+from qualitygov.accounts.testing import Cast
 from qualitygov.plans.models import Plan, Task
 from qualitygov.plans.tests.factories import group_factory, plan_factory, task_factory
 from qualitygov.progress.models import ProgressReport, ReportingCycle, ReportPart, WorkItem

@@ -7,7 +7,8 @@ import time
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.utils.module_loading import import_string
+
+from qualitygov.core.registry import DEMO_LOGINS, demo_loaders, hook
 
 
 class Command(BaseCommand):
@@ -21,14 +22,12 @@ class Command(BaseCommand):
         started = time.perf_counter()
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
-        for dotted in settings.QUALITYGOV_DEMO_LOADERS:
-            result = import_string(dotted)()
-            self.stdout.write(f"{dotted}: {result}")
+        for loader in demo_loaders():
+            result = loader.run()
+            self.stdout.write(f"{loader.key}: {result}")
         self.stdout.write(self.style.SUCCESS(f"Demo ready in {time.perf_counter() - started:.1f} s."))
-        from qualitygov.accounts.demo import logins
-
         self.stdout.write("\n演示账号 Demo logins (user / password):")
-        for username, password, what in logins():
+        for username, password, what in hook(DEMO_LOGINS)():
             self.stdout.write(f"  {username:<10} {password}   {what}")
         if no_serve:
             return

@@ -119,9 +119,8 @@ def test_merge_refuses_to_delete_data_both_units_reported(client_for, cast):
     """Two units' observations for one period are data, not links: the merge is refused, nothing moves."""
     import datetime as dt
 
+    from qualitygov.accounts.tests.test_org_views import state
     from qualitygov.indicators.models import Indicator, Observation, ReportingPeriod
-
-    from .test_org_views import state
 
     plan = Plan.objects.create(title="普陀区质量强区建设实施方案（2023—2027年）")
     indicator = Indicator.objects.create(plan=plan, code="Z1", name="制造业产品质量合格率", comparator=">=",

@@ -1,0 +1,117 @@
+"""What the apps contribute to the shell: navigation entries, home-page cards, demo loaders, and the
+resolver that turns a user's grants into scopes.
+
+`core` names no app. Each app registers its contributions in its `AppConfig.ready()`; registering
+the same key twice replaces the entry (so a second `ready()` is harmless). Readers get the entries
+sorted by `order`, then key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """One item of the navigation bar, shown only to users whose access rule allows it.
+
+    `active_prefix` is the path prefix that lights the entry (default: the entry's own URL); an
+    entry whose URL is a prefix of another entry's would otherwise light up on both pages.
+    """
+
+    key: str
+    label: Any
+    url_name: str
+    rule: str
+    order: int = 100
+    active_url_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    """A card on the signed-in home page.
+
+    `context` is a dotted path to `f(request) -> dict | None`; None hides the card for that user.
+    The card renders `template` with that dict (plus `request` and `user`). `query_budget` is the
+    most queries the card may run; the home-page test holds each card to it.
+    """
+
+    key: str
+    template: str
+    context: str
+    order: int = 100
+    query_budget: int = 10
+
+    def build(self, request) -> dict | None:
+        return import_string(self.context)(request)
+
+
+@dataclass(frozen=True)
+class DemoLoader:
+    """A step of `qualitygov demo`: `load` is a dotted path to `f() -> summary`; steps run by `order`."""
+
+    key: str
+    load: str
+    order: int = 100
+
+    def run(self) -> Any:
+        return import_string(self.load)()
+
+
+_nav: dict[str, NavEntry] = {}
+_cards: dict[str, HomeCard] = {}
+_demo: dict[str, DemoLoader] = {}
+_hooks: dict[str, str] = {}
+
+
+def _sorted(entries: dict) -> list:
+    return sorted(entries.values(), key=lambda e: (e.order, e.key))
+
+
+def register_nav(entry: NavEntry) -> None:
+    _nav[entry.key] = entry
+
+
+def register_home_card(card: HomeCard) -> None:
+    _cards[card.key] = card
+
+
+def register_demo_loader(loader: DemoLoader) -> None:
+    _demo[loader.key] = loader
+
+
+def nav_entries() -> list[NavEntry]:
+    return _sorted(_nav)
+
+
+def home_cards() -> list[HomeCard]:
+    return _sorted(_cards)
+
+
+def demo_loaders() -> list[DemoLoader]:
+    return _sorted(_demo)
+
+
+#: Hooks a lower layer calls without importing the app that provides them.
+SCOPE_RESOLVER = "scope_resolver"  # f(user, action) -> Scope: the units where the user may act
+DEMO_LOGINS = "demo_logins"  # f() -> [(username, password, description)]
+HOOKS = (SCOPE_RESOLVER, DEMO_LOGINS)
+
+
+def register_hook(name: str, dotted: str) -> None:
+    """Name the function that provides hook `name` (one provider per hook; the last one wins)."""
+    if name not in HOOKS:
+        raise ValueError(f"unknown hook {name!r}")
+    _hooks[name] = dotted
+
+
+def hook(name: str) -> Callable:
+    """The function registered for `name`; LookupError when no installed app provides it."""
+    try:
+        return import_string(_hooks[name])
+    except KeyError:
+        raise LookupError(f"no installed app provides the {name!r} hook") from None
