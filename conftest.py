@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from qualitygov.core.testing import Cast, build_cast
+from qualitygov.accounts.testing import Cast, build_cast
 
 
 @pytest.fixture(autouse=True)

@@ -124,8 +124,8 @@ def main() -> int:
     from django.core.management import call_command
     from django.test import Client
 
+    from qualitygov.accounts.testing import build_cast
     from qualitygov.core.audit import audit_verify
-    from qualitygov.core.testing import build_cast
 
     rows = []
     try:

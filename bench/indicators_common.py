@@ -33,7 +33,7 @@ from django.db import connection, transaction  # noqa: E402
 
 from qualitygov.accounts.choices import OrgUnitKind  # noqa: E402
 from qualitygov.accounts.services import org_unit_create  # noqa: E402
-from qualitygov.core.testing import build_cast  # noqa: E402
+from qualitygov.accounts.testing import build_cast  # noqa: E402
 from qualitygov.indicators.models import (  # noqa: E402
     Indicator,
     IndicatorResponsibility,

@@ -36,7 +36,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from qualitygov.core.testing import build_cast  # noqa: E402
+from qualitygov.accounts.testing import build_cast  # noqa: E402
 from qualitygov.plans.tests.factories import group_factory, plan_factory, seed_plan, task_factory  # noqa: E402
 
 

@@ -43,7 +43,7 @@ from django.urls import reverse  # noqa: E402
 
 from qualitygov.accounts.choices import OrgUnitKind  # noqa: E402
 from qualitygov.accounts.models import OrgUnit  # noqa: E402
-from qualitygov.core.testing import build_cast  # noqa: E402
+from qualitygov.accounts.testing import build_cast  # noqa: E402
 from qualitygov.plans.tests.factories import group_factory, plan_factory, task_factory  # noqa: E402
 from qualitygov.progress.models import WorkItem  # noqa: E402
 from qualitygov.progress.services import (  # noqa: E402

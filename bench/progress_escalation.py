@@ -63,7 +63,7 @@ def _prepare_database(args) -> tuple[str, callable]:
 def _build() -> int:
     from qualitygov.accounts.choices import OrgUnitKind, Role
     from qualitygov.accounts.services import org_unit_create, user_create
-    from qualitygov.core.testing import build_cast
+    from qualitygov.accounts.testing import build_cast
     from qualitygov.plans.tests.factories import group_factory, plan_factory, task_factory
     from qualitygov.progress.models import ProgressReport, WorkItem
     from qualitygov.progress.services import cycle_create, cycle_open
