@@ -44,12 +44,13 @@ test-fast: install messages
 test-browser: install messages browser-deps
 	@$(call PYTEST_RUN,-m browser)
 
-# What CI runs: lint, then `make test` on SQLite and on PostgreSQL (see .ci/run).
+# What CI runs: lint (ruff, import layers), then `make test` on SQLite and on PostgreSQL (see .ci/run).
 ci:
 	bash .ci/run
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf var $(VENV)
