@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "qualitygov.plans",
     "qualitygov.indicators",
     "qualitygov.progress",
+    "qualitygov.planimport",
 ]
 
 MIDDLEWARE = [
@@ -191,7 +192,7 @@ LOGGING = {
 # Apps add the loaders that `qualitygov demo` runs, in order.
 QUALITYGOV_DEMO_LOADERS = [
     "qualitygov.accounts.demo.load",
-    "qualitygov.plans.demo.load",
+    "qualitygov.planimport.demo.load",
     "qualitygov.indicators.demo.load",
     "qualitygov.progress.demo.load",
 ]

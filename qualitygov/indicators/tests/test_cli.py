@@ -89,7 +89,7 @@ def test_recompute(plan):
 def test_demo_series_for_every_seed_indicator(db):
     from qualitygov.accounts.demo import load as load_accounts
     from qualitygov.indicators.demo import load
-    from qualitygov.plans.demo import load as load_plan
+    from qualitygov.planimport.demo import load as load_plan
 
     load_accounts()
     load_plan()

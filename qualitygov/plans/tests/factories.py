@@ -98,7 +98,7 @@ def seed_plan(actor) -> Plan:
 
     Names the organisation does not know yet become new units, as confirming without corrections does.
     """
-    from qualitygov.plans.services import plan_import_confirm, plan_import_preview
+    from qualitygov.planimport.services import plan_import_confirm, plan_import_preview
 
     plan_import = plan_import_preview(actor=actor, filename=SEED.name, data=SEED.read_bytes())
     return plan_import_confirm(actor=actor, plan_import=plan_import)

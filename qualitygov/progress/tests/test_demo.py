@@ -7,7 +7,7 @@ import datetime as dt
 from qualitygov.accounts.choices import TOWN_KINDS
 from qualitygov.accounts.demo import load as load_accounts
 from qualitygov.accounts.models import OrgUnit
-from qualitygov.plans.demo import load as load_plans
+from qualitygov.planimport.demo import load as load_plans
 from qualitygov.plans.models import Task
 from qualitygov.progress.demo import load
 from qualitygov.progress.models import EscalationEvent, Finding, ProgressReport, WorkItem, WorkItemLight
