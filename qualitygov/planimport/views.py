@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qualitygov.accounts.choices import Action
@@ -118,12 +118,14 @@ def import_confirm(request, pk: int):
 
 
 FIELD_LABELS = {
-    "title": _lazy("Title"), "issuer": _lazy("Issuer"), "doc_number": _lazy("Document number"),
-    "issued_on": _lazy("Issued on"), "period": _lazy("Period"), "number": _lazy("Number"),
-    "text": _lazy("Main content"), "all_towns": _lazy("All towns carry it out"), "deadline": _lazy("Deadline"),
-    "lead": _lazy("Lead units"), "co": _lazy("Co-operating units"), "name": _lazy("Name"),
-    "comparator": _lazy("Comparator"), "value": _lazy("Target value"), "unit": _lazy("Unit of measure"),
-    "year": _lazy("Target year"), "task": _lazy("Task"), "group": _lazy("Task group"), "sections": _lazy("Sections"),
+    "title": gettext_lazy("Title"), "issuer": gettext_lazy("Issuer"),
+    "doc_number": gettext_lazy("Document number"), "issued_on": gettext_lazy("Issued on"),
+    "period": gettext_lazy("Period"), "number": gettext_lazy("Number"), "text": gettext_lazy("Main content"),
+    "all_towns": gettext_lazy("All towns carry it out"), "deadline": gettext_lazy("Deadline"),
+    "lead": gettext_lazy("Lead units"), "co": gettext_lazy("Co-operating units"), "name": gettext_lazy("Name"),
+    "comparator": gettext_lazy("Comparator"), "value": gettext_lazy("Target value"),
+    "unit": gettext_lazy("Unit of measure"), "year": gettext_lazy("Target year"), "task": gettext_lazy("Task"),
+    "group": gettext_lazy("Task group"), "sections": gettext_lazy("Sections"),
 }
 
 
