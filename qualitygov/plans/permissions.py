@@ -5,6 +5,7 @@ from __future__ import annotations
 from qualitygov.accounts.choices import Action
 from qualitygov.accounts.choices import OrgUnitKind as K
 from qualitygov.accounts.models import OrgUnit
+from qualitygov.accounts.selectors import grant_reach_within
 from qualitygov.core.scoping import scope_for
 
 
@@ -21,8 +22,6 @@ def can_import_plans(user) -> bool:
     as aliases of any unit, tasks given to any unit. An admin who manages only part of the tree
     would reach beyond it, so imports are for the district's office alone.
     """
-    from qualitygov.accounts.selectors import grant_reach_within
-
     scope = scope_for(user, Action.MANAGE)
     if scope.everything:
         return True
