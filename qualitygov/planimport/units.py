@@ -15,7 +15,6 @@ from .corrections import Corrections, pair_key
 MEMBER_UNITS = re.compile(r"(?:各|全体)成员单位$")
 TOWN_SUFFIX_KINDS = (("街道办事处", K.SUBDISTRICT), ("街道", K.SUBDISTRICT), ("管委会", K.MANAGEMENT_COMMITTEE),
                      ("管理委员会", K.MANAGEMENT_COMMITTEE), ("镇人民政府", K.TOWN), ("镇", K.TOWN))
-#: Kinds the office may give a unit created by an import.
 
 
 def guess_unit_kind(name: str) -> str:
