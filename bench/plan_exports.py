@@ -37,7 +37,8 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from qualitygov.accounts.testing import build_cast  # noqa: E402
-from qualitygov.plans.tests.factories import group_factory, plan_factory, seed_plan, task_factory  # noqa: E402
+from qualitygov.planimport.tests.factories import seed_plan  # noqa: E402
+from qualitygov.plans.tests.factories import group_factory, plan_factory, task_factory  # noqa: E402
 
 
 @transaction.atomic

@@ -58,8 +58,8 @@ def _prepare_database(postgres: str) -> tuple[str, callable]:
 
 def _revised(seed: bytes) -> bytes:
     """The seed, cleaned, with task 2 retitled, task 7 dropped (later tasks renumbered) and one goal added."""
-    from qualitygov.plans.importer.cleanup import clean_text
-    from qualitygov.plans.importer.readers import read_plan_bytes
+    from qualitygov.planimport.importer.cleanup import clean_text
+    from qualitygov.planimport.importer.readers import read_plan_bytes
 
     text = clean_text(read_plan_bytes(seed, filename="seed.txt")).text
     text = text.replace("的通知\n", "的通知\n\n普质强区发〔2023〕1号\n", 1).replace("树立质量发展绿色导向", "树立质量发展绿色低碳导向")
@@ -84,8 +84,8 @@ def main() -> int:
     from django.test.utils import CaptureQueriesContext
 
     from qualitygov.accounts.demo import load as load_org
+    from qualitygov.planimport.services import plan_import_confirm, plan_import_preview
     from qualitygov.plans.demo import SEED
-    from qualitygov.plans.services import plan_import_confirm, plan_import_preview
 
     seed = SEED.read_bytes()
     revised = _revised(seed)

@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from qualitygov.plans.importer.parse import parse_plan  # noqa: E402
+from qualitygov.planimport.importer.parse import parse_plan  # noqa: E402
 
 SEED = ROOT / "qualitygov" / "plans" / "seed" / "putuo-quality-plan-2023-2027.txt"
 

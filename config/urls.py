@@ -7,6 +7,7 @@ from qualitygov.core.access import PUBLIC, access
 urlpatterns = [
     path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),
     path("accounts/", include("qualitygov.accounts.urls")),
+    path("plans/import/", include("qualitygov.planimport.urls")),
     path("plans/", include("qualitygov.plans.urls")),
     path("progress/", include("qualitygov.progress.urls")),
     path("indicators/", include("qualitygov.indicators.urls")),

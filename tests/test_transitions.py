@@ -2,8 +2,8 @@ import pytest
 
 from qualitygov.core.errors import ConflictError
 from qualitygov.core.transitions import apply_transition
-from qualitygov.plans.choices import IMPORT_TRANSITIONS
-from qualitygov.plans.models import PlanImport
+from qualitygov.planimport.choices import IMPORT_TRANSITIONS
+from qualitygov.planimport.models import PlanImport
 
 
 def test_named_transition_moves_and_returns_the_old_state():

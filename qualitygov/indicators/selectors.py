@@ -630,3 +630,8 @@ def unit_due(*, unit: OrgUnit, indicators: list[Indicator], as_of: dt.date, hori
             found.setdefault(observation.period_id, observation)
     return [DueItem(by_id[p.indicator_id], p, found.get(p.pk), p.due_date < as_of)
             for p in periods if p.pk not in done]
+
+
+def indicators_of_plan(*, plan) -> list[Indicator]:
+    """Every indicator of `plan` with its task, in plan order. Unscoped: for the plan import, which writes district-wide."""
+    return list(Indicator.objects.filter(plan=plan).select_related("task").order_by("order", "pk"))

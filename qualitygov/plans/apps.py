@@ -12,4 +12,3 @@ class PlansConfig(AppConfig):
         from qualitygov.core.access import LOGIN
 
         registry.register_nav(registry.NavEntry("plans", _("Plans"), "plans:list", LOGIN, order=10))
-        registry.register_demo_loader(registry.DemoLoader("plans", "qualitygov.plans.demo.load", order=20))

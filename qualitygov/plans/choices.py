@@ -10,16 +10,3 @@ class PlanStatus(models.TextChoices):
 class ResponsibilityRole(models.TextChoices):
     LEAD = "lead", _("Lead unit")
     CO = "co", _("Co-operating unit")
-
-
-class ImportStatus(models.TextChoices):
-    PREVIEW = "preview", _("Awaiting review")
-    CONFIRMED = "confirmed", _("Confirmed")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-#: Named transitions of an import: name → (states it may start from, state it leads to).
-IMPORT_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "confirm": (frozenset({ImportStatus.PREVIEW}), ImportStatus.CONFIRMED),
-    "cancel": (frozenset({ImportStatus.PREVIEW}), ImportStatus.CANCELLED),
-}

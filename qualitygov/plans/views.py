@@ -9,9 +9,11 @@ from qualitygov.core.access import LOGIN, access
 from qualitygov.core.errors import NotFoundError
 from qualitygov.core.io import DOCX_MIME, XLSX_MIME, download
 from qualitygov.core.scoping import scope_for
+from qualitygov.utilities.numbers import decimal_text
 
 from . import io as plan_io
 from . import selectors
+from .permissions import can_import_plans
 
 
 def _visible(getter, **kwargs):
@@ -29,7 +31,7 @@ def plan_list(request):
     unit = request.user.unit
     return render(request, "plans/plan_list.html", {
         "plans": plans,
-        "can_import": selectors.can_import_plans(request.user),
+        "can_import": can_import_plans(request.user),
         "my_unit": unit if unit is not None and unit.pk in scope_for(request.user, "view") else None,
     })
 
@@ -56,7 +58,7 @@ def task_detail(request, pk: int):
     lead, co = selectors.task_units(task)
     indicators = list(task.indicators.all())
     for indicator in indicators:
-        indicator.value_text = selectors.decimal_text(indicator.target_value)
+        indicator.value_text = decimal_text(indicator.target_value)
     return render(request, "plans/task_detail.html", {
         "task": task, "lead_units": lead, "co_units": co, "indicators": indicators,
         "time_limit": selectors.task_time_limit(task), "view_scope": scope_for(request.user, "view"),

@@ -44,7 +44,7 @@ def test_office_imports_seed_corrects_a_unit_and_exports_breakdown(new_page, sig
     page.goto(reverse("plans:list"))
     expect(page.get_by_test_id("plans-empty")).to_contain_text("尚未导入实施方案。")
     page.get_by_role("link", name="导入方案文件").click()
-    page.wait_for_url(re.compile(re.escape(reverse("plans:import_upload")) + "$"))
+    page.wait_for_url(re.compile(re.escape(reverse("planimport:import_upload")) + "$"))
 
     page.get_by_test_id("import-upload-form").locator("input[type=file]").set_input_files(str(SEED))
     page.get_by_test_id("import-upload-form").locator("button[type=submit]").click()

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from decimal import Decimal as D
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from qualitygov.core.models import AuditEvent, Notification
-from qualitygov.indicators.models import Indicator, IndicatorStatus, Observation
+from qualitygov.core.models import Notification
+from qualitygov.indicators.models import IndicatorStatus
 from qualitygov.indicators.services import (
     observation_approve,
     observation_save_draft,
@@ -84,30 +83,3 @@ def test_recompute(plan):
     assert run("recompute", "--as-of", "2025-01-25") == (
         "periods created: 10; computed values: {'created': 0, 'updated': 0, 'unchanged': 0, 'skipped': 0}; "
         "lights: {'yellow': 1, 'grey': 1}\n")
-
-
-def test_demo_series_for_every_seed_indicator(db):
-    from qualitygov.accounts.demo import load as load_accounts
-    from qualitygov.indicators.demo import load
-    from qualitygov.plans.demo import load as load_plan
-
-    load_accounts()
-    load_plan()
-    today = dt.date(2026, 11, 26)
-    counts = load(today=today)
-    assert counts["indicators"] == Indicator.objects.count() == 18
-    assert counts["lights"] == {"green": 10, "red": 6, "yellow": 2}
-    assert counts["observations"] == Observation.objects.count()
-    assert set(Observation.objects.values_list("is_demo", "comment")) == {(True, "演示数据")}
-    assert dict(Observation.objects.exclude(status="approved").values_list("indicator__code", "status")) == {
-        "I06": "returned", "I12": "submitted", "I14": "draft"}
-    lights = dict(IndicatorStatus.objects.values_list("indicator__code", "light"))
-    assert [code for code, light in sorted(lights.items()) if light != "green"] == [
-        "I02", "I04", "I08", "I11", "I14", "I15", "I17", "I18"]
-    assert Indicator.objects.filter(baseline_year=2022, responsibilities__isnull=False).distinct().count() == 18
-    assert AuditEvent.objects.filter(action="indicators.demo_load").count() == 1
-    # The same values every time; a second load adds nothing.
-    assert Observation.objects.get(indicator__code="I15", period__label="2025").value == D("53.5")
-    again = load(today=today)
-    assert (again["indicators"], again["observations"]) == (0, 0)
-    assert AuditEvent.objects.filter(action="indicators.demo_load").count() == 1

@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from pathlib import Path
 
 from qualitygov.accounts.models import OrgUnit
-from qualitygov.indicators.models import Indicator
 from qualitygov.plans.models import Plan, Responsibility, Section, Task, TaskGroup
 
 PLAN_TITLE = "普陀区深入贯彻落实《质量强国建设纲要》加快建设质量强区的实施方案（2023—2027年）"
@@ -54,10 +52,12 @@ def task_factory(*, plan: Plan, group: TaskGroup | None = None, number: str | No
 
 
 def indicator_factory(*, plan: Plan, code: str, name: str, comparator: str, value: str | int, unit: str = "",
-                      year: int | None = 2025, scope: str = "goals", task: Task | None = None) -> Indicator:
-    order = Indicator.objects.filter(plan=plan).count() + 1
-    return Indicator.objects.create(
-        plan=plan, task=task, code=code, name=name, unit=unit, comparator=comparator,
+                      year: int | None = 2025, scope: str = "goals", task: Task | None = None):
+    """An indicator of `plan`, made through the plan's `indicators` relation (plans does not import the
+    indicators app; its pages only read that relation)."""
+    order = plan.indicators.count() + 1
+    return plan.indicators.create(
+        task=task, code=code, name=name, unit=unit, comparator=comparator,
         target_value=Decimal(str(value)), target_year=year, scope=scope if task is None else "task",
         source=f"{name}{value}{unit}", order=order,
     )
@@ -88,17 +88,3 @@ def workspace_plan(cast) -> Plan:
     indicator_factory(plan=plan, code="T1-1", name="数字经济核心产业增加值增速", comparator=">=", value="8.5",
                       unit="%", task=t1)
     return plan
-
-
-SEED = Path(__file__).resolve().parents[1] / "seed" / "putuo-quality-plan-2023-2027.txt"
-
-
-def seed_plan(actor) -> Plan:
-    """The bundled Putuo plan (20 tasks, 18 indicators) imported through the import services as `actor`.
-
-    Names the organisation does not know yet become new units, as confirming without corrections does.
-    """
-    from qualitygov.plans.services import plan_import_confirm, plan_import_preview
-
-    plan_import = plan_import_preview(actor=actor, filename=SEED.name, data=SEED.read_bytes())
-    return plan_import_confirm(actor=actor, plan_import=plan_import)

@@ -2,26 +2,6 @@
 
 from __future__ import annotations
 
-# Imports
-
-def _import_preview(cast):
-    """An import of the seed plan awaiting review (office only: no owner)."""
-    from qualitygov.plans.demo import SEED
-    from qualitygov.plans.models import PlanImport
-    from qualitygov.plans.services import plan_import_preview
-
-    found = PlanImport.objects.filter(source_name=SEED.name, status="preview").first()
-    return found or plan_import_preview(actor=cast.office, filename=SEED.name, data=SEED.read_bytes())
-
-
-IMPORT_SAMPLES = {
-    "plans:import_review": lambda cast: {"pk": _import_preview(cast).pk},
-    "plans:import_confirm": lambda cast: {"pk": _import_preview(cast).pk, "get_status": 405},
-    "plans:import_cancel": lambda cast: {"pk": _import_preview(cast).pk, "get_status": 405},
-}
-
-
-# Workspace
 
 def _workspace_plan(cast):
     from qualitygov.plans.models import Plan
@@ -37,7 +17,6 @@ def _workspace_task(cast):
 
 
 SAMPLES = {
-    **IMPORT_SAMPLES,
     "plans:plan_detail": lambda cast: {"pk": _workspace_plan(cast).pk},
     "plans:export_xlsx": lambda cast: {"pk": _workspace_plan(cast).pk},
     "plans:export_docx": lambda cast: {"pk": _workspace_plan(cast).pk},

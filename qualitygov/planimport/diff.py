@@ -1,0 +1,271 @@
+"""A revision: what confirming an import over the stored plan it revises changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from difflib import SequenceMatcher
+from typing import Any
+
+from qualitygov.indicators.models import Indicator
+from qualitygov.indicators.selectors import indicators_of_plan
+from qualitygov.plans.models import Plan, Responsibility, Task
+
+from .units import UnitResolution, import_task_units
+
+HEADER_FIELDS = ("title", "issuer", "doc_number", "issued_on", "period")
+MATCH_NUMBER_SIMILARITY = 0.5
+MATCH_SIMILARITY = 0.6
+
+
+def similarity(a: str, b: str) -> float:
+    if not a or not b:
+        return 0.0
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _number_key(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value)).normalize()
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def plan_import_find_revised(plan: dict) -> Plan | None:
+    """The existing plan `plan` revises: same document number, else same title."""
+    if plan.get("doc_number"):
+        found = Plan.objects.filter(doc_number=plan["doc_number"]).order_by("-pk").first()
+        if found is not None:
+            return found
+    if plan.get("title"):
+        return Plan.objects.filter(title=plan["title"]).order_by("-pk").first()
+    return None
+
+
+def has_attached_rows(obj, managed: tuple = ()) -> bool:
+    """True when rows of any model other than `managed` point at `obj` (work items, reports, data…)."""
+    for rel in obj._meta.related_objects:
+        if rel.related_model in managed or rel.many_to_many:
+            continue
+        if rel.related_model._default_manager.filter(**{rel.field.name: obj}).exists():
+            return True
+    return False
+
+
+def task_has_attached_work(task: Task) -> bool:
+    """Anything besides the import's own responsibilities and indicators hangs on `task`."""
+    return has_attached_rows(task, (Responsibility, Indicator))
+
+
+@dataclass
+class _Change:
+    """One stored row against its counterpart in the new version: "added", "removed", "changed" or "unchanged"."""
+
+    old: Any
+    new: dict | None
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        if self.old is None:
+            return "added"
+        if self.new is None:
+            return "removed"
+        return "changed" if self.changes else "unchanged"
+
+
+@dataclass
+class TaskChange(_Change):
+    """One task of the revision: `old` the stored task, `new` the effective task dict."""
+
+    old: Task | None
+
+
+@dataclass
+class IndicatorChange(_Change):
+    """One indicator of the revision: `old` the stored indicators.Indicator, `new` the effective indicator dict."""
+
+    old: Any
+
+
+@dataclass
+class PlanDiff:
+    plan: Plan
+    header: dict[str, tuple[Any, Any]]
+    tasks: list[TaskChange]
+    indicators: list[IndicatorChange]
+
+    def of(self, items, kind: str) -> list:
+        return [item for item in items if item.kind == kind]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out = {"header": len(self.header)}
+        for prefix, items in (("tasks", self.tasks), ("indicators", self.indicators)):
+            for kind in ("added", "removed", "changed", "unchanged"):
+                out[f"{prefix}_{kind}"] = len(self.of(items, kind))
+        return out
+
+    @property
+    def empty(self) -> bool:
+        counts = self.counts
+        return not any(v for k, v in counts.items() if not k.endswith("unchanged"))
+
+
+def _match(olds: list, news: list, key_number, key_exact, score) -> list[tuple[Any, Any]]:
+    """Pair old and new items: same number if similar enough, then exact key, then best similarity."""
+    pairs: list[tuple[Any, Any]] = []
+    free_old = list(olds)
+    free_new = list(news)
+
+    def take(o, n):
+        pairs.append((o, n))
+        free_old.remove(o)
+        free_new.remove(n)
+
+    if key_number is not None:
+        for n in list(free_new):
+            o = next((o for o in free_old if key_number(o, n)), None)
+            if o is not None and score(o, n) >= MATCH_NUMBER_SIMILARITY:
+                take(o, n)
+    for n in list(free_new):
+        same = [o for o in free_old if key_exact(o, n)]
+        if len(same) == 1:
+            take(same[0], n)
+    candidates = sorted(((score(o, n), i, j) for i, o in enumerate(free_old) for j, n in enumerate(free_new)),
+                        key=lambda c: -c[0])
+    used_o: set[int] = set()
+    used_n: set[int] = set()
+    late = []
+    for s, i, j in candidates:
+        if s < MATCH_SIMILARITY:
+            break
+        if i in used_o or j in used_n:
+            continue
+        used_o.add(i)
+        used_n.add(j)
+        late.append((free_old[i], free_new[j]))
+    for o, n in late:
+        take(o, n)
+    return pairs + [(o, None) for o in free_old] + [(None, n) for n in free_new]
+
+
+def _task_score(old: Task, new: dict) -> float:
+    """Texts decide: plan task titles are formulaic (全面提升产品质量 / 全面提升工程质量)."""
+    if old.text and new["text"]:
+        return similarity(old.text, new["text"])
+    return similarity(old.title, new["title"])
+
+
+def _units_label(rows) -> str:
+    return "、".join(label for label in rows) or "—"
+
+
+def _task_changes(old: Task, new: dict, resolutions: dict[str, UnitResolution], olds_units) -> dict:
+    changes: dict[str, tuple[Any, Any]] = {}
+    if old.number != new["number"]:
+        changes["number"] = (old.number, new["number"])
+    if old.title != new["title"]:
+        changes["title"] = (old.title, new["title"])
+    if old.text != new["text"]:
+        changes["text"] = (old.text, new["text"])
+    if old.all_towns != new["all_towns"]:
+        changes["all_towns"] = (old.all_towns, new["all_towns"])
+    old_group = f"（{old.group.number}）{old.group.title}" if old.group_id else None
+    new_group = f"（{new['group']['number']}）{new['group']['title']}" if new.get("group") else None
+    if old_group != new_group:
+        changes["group"] = (old_group, new_group)
+    if new.get("deadline") and str(old.deadline or "") != new["deadline"]:
+        changes["deadline"] = (old.deadline.isoformat() if old.deadline else None, new["deadline"])
+    before = olds_units.get(old.pk, {})
+    after = {}
+    for role, _name, res, unit in import_task_units(new, resolutions):
+        key = f"unit:{unit.pk}" if unit is not None else res.key
+        after[key] = (role, unit.label if unit is not None else res.label)
+    for role in ("lead", "co"):
+        b = sorted(label for key, (r, label) in before.items() if r == role)
+        a = sorted(label for key, (r, label) in after.items() if r == role)
+        b_keys = {key for key, (r, _) in before.items() if r == role}
+        a_keys = {key for key, (r, _) in after.items() if r == role}
+        if b_keys != a_keys:
+            changes[role] = (_units_label(b), _units_label(a))
+    return changes
+
+
+def _indicator_changes(old, new: dict, task_pk_of: dict[str, int | None]) -> dict:
+    """Field changes; the task counts as changed only when it is another task, not merely renumbered."""
+    changes: dict[str, tuple[Any, Any]] = {}
+    if old.name != new["name"]:
+        changes["name"] = (old.name, new["name"])
+    if old.comparator != new["comparator"]:
+        changes["comparator"] = (old.comparator, new["comparator"])
+    if _number_key(old.target_value) != _number_key(new["value"]):
+        changes["value"] = (_plain(old.target_value), _plain(new["value"]))
+    if (old.unit or "") != (new.get("unit") or ""):
+        changes["unit"] = (old.unit, new.get("unit") or "")
+    if old.target_year != new.get("year"):
+        changes["year"] = (old.target_year, new.get("year"))
+    new_task = new.get("task") if new.get("scope") == "task" else None
+    if old.task_id != (task_pk_of.get(new_task, -1) if new_task else None):
+        changes["task"] = (old.task.number if old.task_id else None, new_task)
+    return changes
+
+
+def _plain(value: Any) -> str:
+    key = _number_key(value)
+    return format(key, "f") if key is not None else str(value)
+
+
+def _sections_text(sections: list[dict]) -> str:
+    """The section outline on one line: 一、总体要求（指导思想、主要目标）；二、…"""
+    parts = []
+    for section in sections:
+        subs = "、".join(sub["title"] for sub in section.get("subsections", []))
+        parts.append(f"{section['number']}、{section['title']}" + (f"（{subs}）" if subs else ""))
+    return "；".join(parts)
+
+
+def plan_diff(plan: Plan, new: dict, resolutions: dict[str, UnitResolution]) -> PlanDiff:
+    """What confirming `new` over the stored `plan` changes: header fields, tasks, indicators."""
+    header: dict[str, tuple[Any, Any]] = {}
+    stored = {
+        "title": plan.title, "issuer": plan.issuer or None, "doc_number": plan.doc_number or None,
+        "issued_on": plan.issued_on.isoformat() if plan.issued_on else None,
+        "period": [plan.period_start, plan.period_end] if plan.period_start else None,
+    }
+    for name in HEADER_FIELDS:
+        value = new.get(name)
+        value = list(value) if isinstance(value, tuple | list) else value
+        if (stored[name] or None) != (value or None):
+            header[name] = (stored[name], value)
+    stored_sections = _sections_text([
+        {"number": s.number, "title": s.title,
+         "subsections": [{"number": c.number, "title": c.title} for c in s.subsections.order_by("order")]}
+        for s in plan.sections.filter(parent__isnull=True).order_by("order")
+    ])
+    new_sections = _sections_text(new.get("sections", []))
+    if stored_sections != new_sections:
+        header["sections"] = (stored_sections, new_sections)
+    olds = list(plan.tasks.select_related("group").order_by("order", "pk"))
+    olds_units: dict[int, dict[str, tuple[str, str]]] = {}
+    for resp in Responsibility.objects.filter(task__plan=plan).select_related("unit"):
+        olds_units.setdefault(resp.task_id, {})[f"unit:{resp.unit_id}"] = (resp.role, resp.unit.label)
+    task_pairs = _match(
+        olds, new["tasks"],
+        key_number=lambda o, n: o.number == n["number"],
+        key_exact=lambda o, n: o.title == n["title"],
+        score=_task_score,
+    )
+    tasks = [TaskChange(o, n, _task_changes(o, n, resolutions, olds_units) if o and n else {})
+             for o, n in task_pairs]
+    old_indicators = indicators_of_plan(plan=plan)
+    ind_pairs = _match(
+        old_indicators, new["indicators"],
+        key_number=None,
+        key_exact=lambda o, n: o.name == n["name"],
+        score=lambda o, n: similarity(o.name, n["name"]),
+    )
+    task_pk_of = {n["number"]: (o.pk if o else None) for o, n in task_pairs if n is not None}
+    indicators = [IndicatorChange(o, n, _indicator_changes(o, n, task_pk_of) if o and n else {})
+                  for o, n in ind_pairs]
+    return PlanDiff(plan=plan, header=header, tasks=tasks, indicators=indicators)
