@@ -32,3 +32,16 @@ class ApiAutoSchema(AutoSchema):
                 response["description"] = description
                 responses[code] = response
         return responses
+
+
+def read_only_docs(*, tag, list_summary, retrieve_summary, description):
+    """`extend_schema_view` for a read-only viewset: one tag and description, a summary per operation.
+
+    Pass lazy translations: the served schema is in the caller's language (Chinese by default).
+    """
+    from drf_spectacular.utils import extend_schema, extend_schema_view
+
+    return extend_schema_view(
+        list=extend_schema(summary=list_summary, description=description, tags=[tag]),
+        retrieve=extend_schema(summary=retrieve_summary, description=description, tags=[tag]),
+    )
