@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..choices import ResponsibilityRole
 from ..models import Plan, Responsibility, Task
 from ..selectors import task_time_limit
 
@@ -36,7 +38,7 @@ class TaskSerializer(serializers.ModelSerializer):
     plan_title = serializers.CharField(source="plan.title", read_only=True)
     group_title = serializers.CharField(source="group.title", read_only=True, default=None, allow_null=True)
     time_limit = serializers.SerializerMethodField(help_text="完成时限 as the breakdown table writes it")
-    responsibilities = TaskUnitSerializer(many=True, read_only=True)
+    responsibilities = serializers.SerializerMethodField(help_text="lead units first, each in written order")
 
     class Meta:
         model = Task
@@ -46,6 +48,11 @@ class TaskSerializer(serializers.ModelSerializer):
 
     def get_time_limit(self, task: Task) -> str:
         return task_time_limit(task)
+
+    @extend_schema_field(TaskUnitSerializer(many=True))
+    def get_responsibilities(self, task: Task) -> list[dict]:
+        rows = sorted(task.responsibilities.all(), key=lambda r: (r.role != ResponsibilityRole.LEAD, r.order, r.pk))
+        return TaskUnitSerializer(rows, many=True).data
 
 
 class ResponsibilitySerializer(serializers.ModelSerializer):
