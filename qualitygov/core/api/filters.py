@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 #: The largest id a database integer column holds (SQLite and PostgreSQL bigint); larger ids are refused
 #: with a 400 before the query, instead of overflowing the driver.
 MAX_ID = 2**63 - 1
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class IntegerFilter(django_filters.NumberFilter):
     """A whole number (`min_value`/`max_value` bound it); anything else answers 400 `invalid` naming the filter."""
 
