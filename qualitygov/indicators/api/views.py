@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from qualitygov.accounts.choices import Action
@@ -158,6 +158,8 @@ class ObservationSubmitView(ApiView):
         tags=[TAG], request=None, responses={200: ObservationSerializer, 409: CONFLICT},
     )
     def post(self, request, pk: int):
+        # No body is needed; one that is sent must be a JSON object (a malformed one answers 400).
+        serializers.Serializer(data=request.data).is_valid(raise_exception=True)
         observation = selectors.observation_get_visible(user=request.user, pk=pk, action=Action.CHANGE)
         observation_submit(actor=request.user, observation=observation)
         return Response(_observation_body(request.user, observation.pk))

@@ -264,3 +264,12 @@ def test_list_queries_do_not_grow_with_rows(client_for, cast, w, django_assert_m
     for url in urls:
         with django_assert_max_num_queries(8):
             client.get(url)
+
+
+def test_submit_refuses_a_body_that_is_not_an_object(client_for, cast, w):
+    draft = w.observation(w.a1, "2025", cast.dept_a)
+    client = client_for("liaison_a")
+    response = _unchanged(lambda: client.post(_submit_url(draft), "[1]", content_type="application/json"))
+    assert (response.status_code, response.json()["code"]) == (400, "invalid")
+    malformed = _unchanged(lambda: client.post(_submit_url(draft), "{", content_type="application/json"))
+    assert malformed.json()["code"] == "malformed"

@@ -97,19 +97,20 @@ class _ReportWriteView(ApiView):
     """Load the report in the caller's scope, call the service with the body, answer the report."""
 
     access_rule = action_rule(Action.CHANGE)
-    service = None
+    #: `report_save` or `report_submit`.
+    service = staticmethod(services.report_save)
 
     def post(self, request, pk: int):
         form = ReportWriteSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         report = selectors.report_get_visible(user=request.user, pk=pk)
-        type(self).service(actor=request.user, report=report, **form.validated_data)
+        self.service(actor=request.user, report=report, **form.validated_data)
         report = selectors.report_get_visible(user=request.user, pk=pk)
         return Response(ProgressReportSerializer(report, context={"request": request}).data)
 
 
 class ReportDraftView(_ReportWriteView):
-    service = services.report_save
+    service = staticmethod(services.report_save)
 
     @extend_schema(
         summary=gettext_lazy("Save a progress report as a draft"),
@@ -124,7 +125,7 @@ class ReportDraftView(_ReportWriteView):
 
 
 class ReportSubmitView(_ReportWriteView):
-    service = services.report_submit
+    service = staticmethod(services.report_submit)
 
     @extend_schema(
         summary=gettext_lazy("Submit a progress report to the office"),
