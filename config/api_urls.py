@@ -33,6 +33,9 @@ class DocsView(SpectacularRedocView):
 urlpatterns = [
     path("v1/", include("qualitygov.accounts.api.urls")),
     path("v1/", include("qualitygov.core.api.urls")),
+    path("v1/", include("qualitygov.plans.api.urls")),
+    path("v1/", include("qualitygov.indicators.api.urls")),
+    path("v1/", include("qualitygov.progress.api.urls")),
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -180,6 +180,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Tags and operation ids from the resource ("org-units"), not the version segment.
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # Two choice sets share the field name "role": a user's grant and a unit's part in a task or indicator.
+    "ENUM_NAME_OVERRIDES": {
+        "GrantRoleEnum": "qualitygov.accounts.choices.Role",
+        "ResponsibilityRoleEnum": "qualitygov.plans.choices.ResponsibilityRole",
+    },
 }
 
 LOGGING = {

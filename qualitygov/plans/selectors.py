@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from qualitygov.accounts.choices import TOWN_KINDS, Action
@@ -190,3 +190,12 @@ def unit_tasks_by_plan(tasks: list[Task]) -> list[UnitPlanTasks]:
             out.append(UnitPlanTasks(plan=task.plan, tasks=[]))
         out[-1].tasks.append(task)
     return out
+
+
+def responsibility_list_visible(*, user) -> QuerySet[Responsibility]:
+    """Responsibilities of the tasks `user` may see (every unit named on a visible task), in plan order,
+    lead units before co-operating ones."""
+    tasks = task_list_visible(user=user).order_by().values("pk")
+    lead_first = Case(When(role=ResponsibilityRole.LEAD, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return (Responsibility.objects.filter(task__in=tasks).select_related("task", "unit")
+            .order_by("task__plan_id", "task__order", "task_id", lead_first, "order", "pk"))

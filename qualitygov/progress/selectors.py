@@ -480,3 +480,17 @@ def attachment_get_visible(*, user, pk: int) -> Attachment:
 def report_content_readable(*, user, report: ProgressReport) -> bool:
     """The lead unit's texts and evidence: its own units read them always, co units once it is filed."""
     return report.unit_id in scope_for(user, Action.VIEW) or report.status not in REPORT_EDITABLE
+
+
+# API
+
+
+def cycle_list_visible(*, user) -> QuerySet:
+    """Reporting cycles of the plans `user` may see, by plan and period."""
+    from qualitygov.plans.models import Plan
+
+    from .models import ReportingCycle
+
+    plans = Plan.objects.visible_to(user, Action.VIEW).values("pk")
+    return (ReportingCycle.objects.filter(plan__in=plans).select_related("plan")
+            .order_by("plan_id", "period_start", "frequency", "pk"))

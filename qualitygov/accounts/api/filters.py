@@ -5,13 +5,15 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
+from qualitygov.core.api.filters import IdFilter
+
 from ..choices import OrgUnitKind
 from ..models import OrgUnit, User
 
 
 class OrgUnitFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=OrgUnitKind.choices, label="kind")
-    parent = django_filters.NumberFilter(field_name="parent_id", label="parent unit id")
+    parent = IdFilter(field_name="parent_id", label="parent unit id")
     is_active = django_filters.BooleanFilter(label="active")
     q = django_filters.CharFilter(method="filter_q", label="text in the full name, short name or an alias")
 
@@ -29,7 +31,7 @@ class OrgUnitFilter(django_filters.FilterSet):
 
 
 class UserFilter(django_filters.FilterSet):
-    unit = django_filters.NumberFilter(field_name="unit_id", label="home unit id")
+    unit = IdFilter(field_name="unit_id", label="home unit id")
     is_active = django_filters.BooleanFilter(label="active")
     q = django_filters.CharFilter(method="filter_q", label="text in the user name or display name")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import authenticate
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotAuthenticated, Throttled
@@ -12,7 +13,7 @@ from rest_framework.response import Response
 
 from qualitygov.core.access import LOGIN, PUBLIC, action_rule
 from qualitygov.core.api.base import AccessRulePermission, ApiView, ScopedReadOnlyViewSet
-from qualitygov.core.api.schema import ErrorSerializer
+from qualitygov.core.api.schema import ErrorSerializer, read_only_docs
 from qualitygov.core.errors import ServiceError
 
 from ..auth import login_failure_record, login_locked
@@ -30,7 +31,14 @@ from .serializers import (
 )
 from .tokens import api_token_issue, api_token_revoke
 
+TAG = pgettext_lazy("API tag", "Organisation")
 
+
+@read_only_docs(
+    tag=TAG, list_summary=gettext_lazy("List units"), retrieve_summary=gettext_lazy("Read a unit"),
+    description=gettext_lazy("Units the caller may see, in tree order, with their aliases. "
+                             "Filters: kind, parent, is_active, q."),
+)
 class OrgUnitViewSet(ScopedReadOnlyViewSet):
     """Units the caller may see, in tree order. Filters: kind, parent, is_active, q (names and aliases)."""
 
@@ -42,6 +50,11 @@ class OrgUnitViewSet(ScopedReadOnlyViewSet):
         return org_unit_list_visible(user=user, action=Action.VIEW)
 
 
+@read_only_docs(
+    tag=TAG, list_summary=gettext_lazy("List users"), retrieve_summary=gettext_lazy("Read a user"),
+    description=gettext_lazy("Users whose home unit the caller manages (office admins), with their role grants; "
+                             "never a password or token. Filters: unit, is_active, q."),
+)
 class UserViewSet(ScopedReadOnlyViewSet):
     """Users whose home unit the caller manages (office admins). Filters: unit, is_active, q."""
 
@@ -58,7 +71,9 @@ class MeView(ApiView):
 
     access_rule = LOGIN
 
-    @extend_schema(responses=MeSerializer)
+    @extend_schema(responses=MeSerializer, tags=[TAG], summary=gettext_lazy("Read the caller"),
+                   description=gettext_lazy("The caller's profile, grants and, for each action, the units where "
+                                            "they may do it."))
     def get(self, request):
         grants = Prefetch("grants", queryset=Grant.objects.select_related("unit").order_by("role", "unit__path"))
         user = User.objects.select_related("unit").prefetch_related(grants).get(pk=request.user.pk)
@@ -82,7 +97,10 @@ class TokenView(ApiView):
             400: OpenApiResponse(ErrorSerializer, description="malformed, invalid or invalid_credentials"),
             429: OpenApiResponse(ErrorSerializer, description="throttled: too many failed sign-ins"),
         },
-        auth=[],
+        auth=[], tags=[TAG], summary=gettext_lazy("Get an API token"),
+        description=gettext_lazy("A user name and password for the user's token (201 when new, 200 when they "
+                                 "had one); it acts exactly as its user. Failed attempts count towards the "
+                                 "sign-in lock (429)."),
     )
     def post(self, request):
         form = TokenRequestSerializer(data=request.data)
@@ -99,7 +117,10 @@ class TokenView(ApiView):
         body = TokenSerializer({"token": token.key, "username": user.username, "created": created}).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
-    @extend_schema(responses={204: None, 401: OpenApiResponse(ErrorSerializer, description="not authenticated")})
+    @extend_schema(responses={204: None, 401: OpenApiResponse(ErrorSerializer, description="not authenticated")},
+                   tags=[TAG], summary=gettext_lazy("Revoke the caller's token"),
+                   description=gettext_lazy("Delete the caller's API token; requests with it answer 401 from now "
+                                            "on."))
     def delete(self, request):
         if not request.user.is_authenticated:
             raise NotAuthenticated()

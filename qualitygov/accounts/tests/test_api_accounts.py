@@ -185,3 +185,11 @@ def test_revoking_without_credentials_is_401(client, cast):
     response = client.delete(TOKEN)
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize(("url", "name"), [(UNITS, "parent"), (USERS, "unit")])
+def test_out_of_range_unit_ids_are_400_not_500(client_for, cast, url, name):
+    response = client_for("office").get(url, {name: "99999999999999999999"})
+    assert response.status_code == 400
+    assert response.json() == {"code": "invalid", "message": "提交的数据无效。",
+                               "fields": {name: ["确保该值小于或等于9223372036854775807。"]}}

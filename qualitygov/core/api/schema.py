@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers
 
 
@@ -32,3 +35,14 @@ class ApiAutoSchema(AutoSchema):
                 response["description"] = description
                 responses[code] = response
         return responses
+
+
+def read_only_docs(*, tag: str, list_summary: str, retrieve_summary: str, description: str) -> Callable:
+    """`extend_schema_view` for a read-only viewset: one tag and description, a summary per operation.
+
+    Pass lazy translations: the served schema is in the caller's language (Chinese by default).
+    """
+    return extend_schema_view(
+        list=extend_schema(summary=list_summary, description=description, tags=[tag]),
+        retrieve=extend_schema(summary=retrieve_summary, description=description, tags=[tag]),
+    )

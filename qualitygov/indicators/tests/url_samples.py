@@ -117,6 +117,16 @@ def _change_request(cast):
     return _obs(cast, "2023").change_requests.get(status="pending")
 
 
+def _target(cast):
+    """An interim target of A1 (区经信局) for 2025."""
+    from qualitygov.indicators.services import indicator_set_targets
+
+    a1 = world(cast).a1
+    if not a1.targets.exists():
+        indicator_set_targets(actor=None, indicator=a1, targets={2025: Decimal("26")}, reason="年度分解")
+    return a1.targets.get()
+
+
 SAMPLES = {
     "indicators:indicator_detail": lambda cast: {"pk": world(cast).a1.pk, "owner": "liaison_a"},
     "indicators:indicator_xlsx": lambda cast: {"pk": world(cast).a1.pk, "owner": "liaison_a"},
@@ -142,4 +152,14 @@ SAMPLES = {
     "indicators:change_request_decide": lambda cast: {"pk": _change_request(cast).pk, "owner": "liaison_a",
                                                       "get_status": 405, "post": {"decision": "approve"}},
     "indicators:excel_confirm": lambda cast: {"get_status": 405},
+    # /api/v1/
+    "api-indicator-detail": lambda cast: {"pk": world(cast).a1.pk, "owner": "liaison_a"},
+    "api-target-detail": lambda cast: {"pk": _target(cast).pk, "owner": "liaison_a"},
+    "api-observation-detail": lambda cast: {"pk": _obs(cast, "2025").pk, "owner": "liaison_a"},
+    "api-indicator-status-detail": lambda cast: {"pk": world(cast).a1.status.pk, "owner": "liaison_a"},
+    "api-observation-draft": lambda cast: {
+        "owner": "liaison_a", "owner_action": "change",
+        "post": {"period": world(cast).period(world(cast).a1, "2026").pk, "unit": cast.dept_a.pk, "value": "27"}},
+    "api-observation-submit": lambda cast: {"pk": _obs(cast, "2025").pk, "owner": "liaison_a",
+                                            "owner_action": "change"},
 }

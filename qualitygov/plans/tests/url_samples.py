@@ -16,6 +16,11 @@ def _workspace_task(cast):
     return _workspace_plan(cast).tasks.get(number="2")
 
 
+def _workspace_responsibility(cast):
+    """Task 2's one responsibility: 区住建局 (liaison_b) leads it."""
+    return _workspace_task(cast).responsibilities.get()
+
+
 SAMPLES = {
     "plans:plan_detail": lambda cast: {"pk": _workspace_plan(cast).pk},
     "plans:export_xlsx": lambda cast: {"pk": _workspace_plan(cast).pk},
@@ -23,4 +28,8 @@ SAMPLES = {
     "plans:task_detail": lambda cast: {"pk": _workspace_task(cast).pk, "owner": "liaison_b"},
     "plans:unit_tasks": lambda cast: {"pk": cast.dept_a.pk, "owner": "liaison_a"},
     "plans:unit_tasks_xlsx": lambda cast: {"pk": cast.dept_a.pk, "owner": "liaison_a"},
+    # /api/v1/
+    "api-plan-detail": lambda cast: {"pk": _workspace_plan(cast).pk},
+    "api-task-detail": lambda cast: {"pk": _workspace_task(cast).pk, "owner": "liaison_b"},
+    "api-responsibility-detail": lambda cast: {"pk": _workspace_responsibility(cast).pk, "owner": "liaison_b"},
 }

@@ -149,4 +149,15 @@ SAMPLES = {
     "progress:finding_reopen": lambda cast: {
         "pk": finding(cast).pk, "owner": "liaison_a", "owner_action": "review", "get_status": 405,
         "post": {"reason": "问题反弹。"}},
+    # /api/v1/
+    "api-work-item-detail": lambda cast: {"pk": solo_item(cast).pk, "owner": "liaison_a"},
+    "api-reporting-cycle-detail": lambda cast: {"pk": _cycle(cast).pk},
+    "api-progress-report-detail": lambda cast: {"pk": solo_report(cast).pk, "owner": "liaison_a"},
+    "api-finding-detail": lambda cast: {"pk": finding(cast).pk, "owner": "liaison_a"},
+    "api-progress-report-draft": lambda cast: {
+        "pk": solo_report(cast).pk, "owner": "liaison_a", "owner_action": "change",
+        "post": {"progress_pct": "50", "done_text": "已完成5个车间。"}},
+    "api-progress-report-submit": lambda cast: {
+        "pk": solo_report(cast).pk, "owner": "liaison_a", "owner_action": "change",
+        "post": {"progress_pct": "50", "done_text": "已完成5个车间。"}},
 }
