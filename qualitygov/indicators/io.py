@@ -25,13 +25,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill, Protection
 
 from qualitygov.accounts.choices import Action
 from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.errors import ServiceError
-from qualitygov.core.io import CJK_FONT
+from qualitygov.core.io import CJK_FONT, text_cell
 from qualitygov.core.scoping import scope_for
 from qualitygov.core.uploads import check_upload
 
@@ -187,7 +186,7 @@ def template_bytes(*, user, window: Window) -> bytes:
     head_fill, edit_fill = PatternFill("solid", fgColor="DDEBF7"), PatternFill("solid", fgColor="FFF2CC")
     header = []
     for name in HEADER:
-        cell = WriteOnlyCell(ws, value=name)
+        cell = text_cell(ws, name)
         cell.font, cell.fill = bold, (edit_fill if name in EDITABLE else head_fill)
         header.append(cell)
     ws.append(header)
@@ -203,7 +202,7 @@ def template_bytes(*, user, window: Window) -> bytes:
         ]
         out = []
         for name, value in zip(HEADER, values, strict=True):
-            cell = WriteOnlyCell(ws, value=value)
+            cell = text_cell(ws, value)
             cell.font = body
             if name in EDITABLE:
                 cell.fill = edit_fill
@@ -212,11 +211,10 @@ def template_bytes(*, user, window: Window) -> bytes:
         ws.append(out)
     marker = wb.create_sheet(MARKER_SHEET)
     marker.sheet_state = "hidden"
-    marker.append(["marker", MARKER])
-    marker.append(["version", TEMPLATE_VERSION])
-    marker.append(["period", window.key])
-    marker.append(["generated_at", timezone.localtime().strftime("%Y-%m-%d %H:%M")])
-    marker.append(["user", user.get_username()])
+    for name, value in (("marker", MARKER), ("version", TEMPLATE_VERSION), ("period", window.key),
+                        ("generated_at", timezone.localtime().strftime("%Y-%m-%d %H:%M")),
+                        ("user", user.get_username())):
+        marker.append([text_cell(marker, name), text_cell(marker, value)])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -26,7 +26,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from qualitygov.core.io import CJK_FONT, _cell_value, xlsx_response
+from qualitygov.core.io import CJK_FONT, write_cell, xlsx_response
 
 from .models import Plan, Task
 from .selectors import task_co_text, task_lead_text, task_time_limit
@@ -85,16 +85,15 @@ def breakdown_xlsx(plan: Plan, tasks: Sequence[Task]) -> bytes:
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     columns = len(BREAKDOWN_XLSX_HEADER)
 
-    ws.append([breakdown_title(plan)])
+    write_cell(ws, 1, 1, breakdown_title(plan))
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
     title = ws.cell(row=1, column=1)
     title.font = Font(name=CJK_FONT, size=16, bold=True)
     title.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.row_dimensions[1].height = 36
 
-    ws.append(BREAKDOWN_XLSX_HEADER)
-    for col in range(1, columns + 1):
-        cell = ws.cell(row=2, column=col)
+    for col, text in enumerate(BREAKDOWN_XLSX_HEADER, start=1):
+        cell = write_cell(ws, 2, col, text)
         cell.font = Font(name=CJK_FONT, size=11, bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -111,7 +110,9 @@ def breakdown_xlsx(plan: Plan, tasks: Sequence[Task]) -> bytes:
     for r, row in enumerate(breakdown_rows(tasks), start=3):
         values = (row.number, row.group, row.title, row.text, row.lead, row.co, row.time_limit)
         for c, (value, style) in enumerate(zip(values, styles, strict=True), start=1):
-            ws.cell(row=r, column=c, value=_cell_value(value)).style = style
+            cell = ws.cell(row=r, column=c)
+            cell.style = style
+            write_cell(ws, r, c, value)
 
     for index, width in enumerate(BREAKDOWN_XLSX_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
