@@ -51,8 +51,8 @@ def set_cell(cell: Cell, value: Any) -> Cell:
     carriage return before one) also gets Excel's quote prefix, the hidden apostrophe of typed text.
     """
     value = cell_value(value)
-    cell.value = value
-    if isinstance(value, str):
+    cell.value = value if value != "" else None
+    if isinstance(value, str) and value:
         cell.data_type = "s"
         if value.lstrip("\t\r")[:1] in _FORMULA_STARTS:
             cell.quotePrefix = True
