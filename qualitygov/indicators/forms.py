@@ -14,11 +14,12 @@ from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.errors import ServiceError
 from qualitygov.core.uploads import check_upload
 from qualitygov.core.views_helpers import apply_service_error
+from qualitygov.utilities.numbers import decimal_text
 
 from .choices import Aggregation, Comparator, DataSource, Frequency, IndicatorScope, Light, Nature
 from .io import window_choices
 from .models import Indicator
-from .selectors import change_factor, decimal_text
+from .selectors import change_factor
 
 VALUE_FIELD = {"max_digits": 18, "decimal_places": 4}
 

@@ -33,10 +33,11 @@ from qualitygov.core.errors import ServiceError
 from qualitygov.core.io import CJK_FONT, text_cell
 from qualitygov.core.scoping import scope_for
 from qualitygov.core.uploads import check_upload
+from qualitygov.utilities.numbers import decimal_text
 
 from .choices import DataSource, ObservationStatus
 from .models import Indicator, IndicatorResponsibility, Observation, ReportingPeriod
-from .selectors import change_factor, decimal_text, is_big_change, towns
+from .selectors import change_factor, is_big_change, towns
 from .services import check_limits
 
 TEMPLATE_VERSION = "1"

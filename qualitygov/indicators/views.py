@@ -23,6 +23,7 @@ from qualitygov.core.scoping import can, scope_for
 from qualitygov.core.uploads import attachment_create
 from qualitygov.core.views_helpers import apply_service_error, visible_or_404
 from qualitygov.plans.models import Plan
+from qualitygov.utilities.numbers import decimal_text
 
 from . import io as indicator_io
 from . import selectors
@@ -97,11 +98,11 @@ def dashboard_xlsx(request):
     for i in indicators:
         status = selectors.indicator_status(i)
         rows.append([
-            i.code, i.name, i.plan.title, i.unit, f"{i.get_comparator_display()} {selectors.decimal_text(i.target_value)}",
-            i.target_year, selectors.decimal_text(status.latest_value) if status else "",
-            status.latest_period if status else "", selectors.decimal_text(status.expected_value) if status else "",
-            selectors.decimal_text(status.gap) if status else "", str(Light(i.light).label),
-            status.rule if status else "", selectors.decimal_text(status.forecast_value) if status else "",
+            i.code, i.name, i.plan.title, i.unit, f"{i.get_comparator_display()} {decimal_text(i.target_value)}",
+            i.target_year, decimal_text(status.latest_value) if status else "",
+            status.latest_period if status else "", decimal_text(status.expected_value) if status else "",
+            decimal_text(status.gap) if status else "", str(Light(i.light).label),
+            status.rule if status else "", decimal_text(status.forecast_value) if status else "",
             str(ForecastStatus(status.forecast_status).label) if status else "",
             i.row["units"],
         ])
@@ -136,8 +137,8 @@ def indicator_xlsx(request, pk: int):
         for obs in row.observations or [None]:
             rows.append([row.period.label, row.period.start, row.period.end, row.period.due_date,
                          obs.unit.label if obs else "", obs.town.label if obs and obs.town else "",
-                         selectors.decimal_text(obs.value) if obs else "",
-                         selectors.decimal_text(obs.first_submitted_value) if obs else "",
+                         decimal_text(obs.value) if obs else "",
+                         decimal_text(obs.first_submitted_value) if obs else "",
                          obs.get_status_display() if obs else _("Not entered"), obs.comment if obs else ""])
     header = ["填报期", "开始", "结束", "截止日期", "报送单位", "镇街", "数值", "首次报送值", "状态", "说明"]
     return xlsx_response(f"{indicator.code}{indicator.name[:30]}.xlsx", [("填报记录", header, rows)],
@@ -406,7 +407,7 @@ def review(request):
 @access(APPROVE)
 def review_xlsx(request):
     rows = [[o.indicator.code, o.indicator.name, o.period.label, o.unit.label, o.town.label if o.town else "",
-             selectors.decimal_text(o.value), o.indicator.unit, o.comment, o.submitted_by, o.submitted_at]
+             decimal_text(o.value), o.indicator.unit, o.comment, o.submitted_by, o.submitted_at]
             for o in selectors.review_queue(user=request.user)]
     header = ["编号", "指标名称", "填报期", "报送单位", "镇街", "数值", "计量单位", "说明", "报送人", "报送时间"]
     return xlsx_response(f"待审核指标数据{timezone.localdate():%Y%m%d}.xlsx", [("待审核", header, rows)],

@@ -17,6 +17,7 @@ from qualitygov.accounts.choices import OrgUnitKind as K
 from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.errors import NotFoundError
 from qualitygov.core.scoping import scope_for
+from qualitygov.utilities.numbers import decimal_text
 
 from .models import Plan, PlanImport, Responsibility, Task
 
@@ -768,13 +769,6 @@ def task_time_limit(task: Task) -> str:
     if task.plan.period_end:
         return f"{task.plan.period_end}年底前"
     return ""
-
-
-def decimal_text(value: Decimal | None) -> str:
-    """A target value without trailing zeros: 17.0000 → "17", 0.5000 → "0.5"."""
-    if value is None:
-        return ""
-    return format(value.normalize(), "f")
 
 
 @dataclass

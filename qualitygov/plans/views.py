@@ -8,6 +8,7 @@ from qualitygov.core.access import LOGIN, access
 from qualitygov.core.io import DOCX_MIME, XLSX_MIME, download
 from qualitygov.core.scoping import scope_for
 from qualitygov.core.views_helpers import visible_or_404
+from qualitygov.utilities.numbers import decimal_text
 
 from . import io as plan_io
 from . import selectors
@@ -47,7 +48,7 @@ def task_detail(request, pk: int):
     lead, co = selectors.task_units(task)
     indicators = list(task.indicators.all())
     for indicator in indicators:
-        indicator.value_text = selectors.decimal_text(indicator.target_value)
+        indicator.value_text = decimal_text(indicator.target_value)
     return render(request, "plans/task_detail.html", {
         "task": task, "lead_units": lead, "co_units": co, "indicators": indicators,
         "time_limit": selectors.task_time_limit(task), "view_scope": scope_for(request.user, "view"),
