@@ -15,7 +15,6 @@ font (`fc-list :lang=zh`) are both present; otherwise `pdf_message` says which i
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import shutil
 import subprocess
@@ -29,16 +28,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Mm, RGBColor
 
 from qualitygov.accounts.choices import Action
+from qualitygov.core import io_docx
 from qualitygov.core.audit import audit_record
 from qualitygov.core.errors import NotFoundError, ServiceError
+from qualitygov.core.io_docx import HEADING_FONT, SUBHEADING_FONT
+from qualitygov.core.io_docx import body as _para
 from qualitygov.core.scoping import scope_for
 
 from . import lights as light_math
@@ -46,12 +44,6 @@ from .choices import FINDING_OPEN_STATES, Light, ReportStatus, WorkItemStatus
 from .models import Finding, ProgressReport, WorkItem
 from .selectors import light_rule_set_in_force
 
-TITLE_FONT = "方正小标宋简体"
-HEADING_FONT = "黑体"
-SUBHEADING_FONT = "楷体_GB2312"
-BODY_FONT = "仿宋_GB2312"
-TABLE_FONT = "仿宋_GB2312"
-LATIN_FONT = "Times New Roman"
 ISSUER = "质量强区工作领导小组办公室"
 LIGHT_TEXT = {Light.GREEN: "绿灯", Light.YELLOW: "黄灯", Light.RED: "红灯", Light.GREY: "暂无数据"}
 LIGHT_RGB = {Light.GREEN: RGBColor(0x1E, 0x7B, 0x34), Light.YELLOW: RGBColor(0xB7, 0x79, 0x1F),
@@ -192,79 +184,14 @@ def bulletin_data(period: Period, *, today: dt.date | None = None) -> BulletinDa
 # Word
 
 
-def _fonts(run, east_asia: str, size: float, *, bold: bool = False, colour: RGBColor | None = None) -> None:
-    run.font.name = LATIN_FONT
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    if colour is not None:
-        run.font.color.rgb = colour
-    rpr = run._element.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = OxmlElement("w:rFonts")
-        rpr.insert(0, rfonts)
-    rfonts.set(qn("w:eastAsia"), east_asia)
-    rfonts.set(qn("w:ascii"), LATIN_FONT)
-    rfonts.set(qn("w:hAnsi"), LATIN_FONT)
-
-
-def _clean(text: str) -> str:
-    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 32)
-
-
-def _para(doc, text: str, *, font: str = BODY_FONT, size: float = 16, bold: bool = False, indent: bool = True,
-          align=WD_ALIGN_PARAGRAPH.JUSTIFY, colour: RGBColor | None = None):
-    paragraph = doc.add_paragraph()
-    paragraph.alignment = align
-    fmt = paragraph.paragraph_format
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Pt(28)
-    fmt.space_before = fmt.space_after = Pt(0)
-    if indent:
-        fmt.first_line_indent = Pt(size * 2)
-    _fonts(paragraph.add_run(_clean(text)), font, size, bold=bold, colour=colour)
-    return paragraph
-
-
-def _page_numbers(section) -> None:
-    paragraph = section.footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _fonts(paragraph.add_run("— "), "宋体", 14)
-    run = paragraph.add_run()
-    _fonts(run, "宋体", 14)
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
-        if kind:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-        elif text.strip() == "PAGE":
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
-            element.text = text
-        else:
-            element = OxmlElement("w:t")
-            element.text = text
-        run._r.append(element)
-    _fonts(paragraph.add_run(" —"), "宋体", 14)
-
-
 def _table(doc, header: list[str], rows: list[list[tuple[str, RGBColor | None]]], widths_mm: list[float]) -> None:
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text, width in zip(table.rows[0].cells, header, widths_mm, strict=True):
-        cell.width = Mm(width)
-        paragraph = cell.paragraphs[0]
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _fonts(paragraph.add_run(text), HEADING_FONT, 12)
-    tr_pr = table.rows[0]._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    tr_pr.append(repeat)
+    widths = [Mm(width) for width in widths_mm]
+    table = io_docx.table(doc, header, widths)
     for values in rows:
         cells = table.add_row().cells
-        for cell, (text, colour), width in zip(cells, values, widths_mm, strict=True):
-            cell.width = Mm(width)
-            _fonts(cell.paragraphs[0].add_run(_clean(text)), TABLE_FONT, 12, colour=colour)
+        for cell, (text, colour), width in zip(cells, values, widths, strict=True):
+            cell.width = width
+            io_docx.cell_text(cell, text, size=12, colour=colour)
 
 
 def _pct(value: Decimal | None) -> str:
@@ -272,20 +199,11 @@ def _pct(value: Decimal | None) -> str:
 
 
 def bulletin_docx(data: BulletinData, *, issuer: str = ISSUER, issue_number: int | None = None) -> bytes:
-    doc = Document()
-    normal = doc.styles["Normal"]
-    normal.font.name = LATIN_FONT
-    normal.font.size = Pt(16)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    _page_numbers(section)
+    doc = io_docx.official_document()
 
     number = issue_number or data.period.start.month
-    _para(doc, "质量强区工作进展通报", font=TITLE_FONT, size=22, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, f"（{data.period.start.year}年第{number}期）", size=16, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    io_docx.title(doc, "质量强区工作进展通报")
+    _para(doc, f"（{data.period.start.year}年第{number}期）", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(doc, f"{issuer}　　　　{data.as_of.year}年{data.as_of.month}月{data.as_of.day}日", indent=False,
           align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(doc, "", indent=False)
@@ -343,9 +261,7 @@ def bulletin_docx(data: BulletinData, *, issuer: str = ISSUER, issue_number: int
     _para(doc, f"{next(headings)}、下步工作要求", font=HEADING_FONT)
     _para(doc, "各责任单位要对照任务分解要求，加快推进黄灯、红灯事项，按时报送进展情况和佐证材料；"
                "对督查发现的问题，要按期完成整改并申请销号。质量强区办将持续跟踪督办。")
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return io_docx.docx_bytes(doc)
 
 
 # PDF

@@ -139,6 +139,9 @@ def test_docx_layout(client_for, plan):
     assert body_run._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
     footer_xml = section.footer._element.xml
     assert "PAGE" in footer_xml and 'w:fldCharType="begin"' in footer_xml
+    # The official page number of the shared base (core.io_docx), as in the bulletin: "— 1 —" in 宋体.
+    footer = section.footer.paragraphs[0]
+    assert (footer.text, {r._element.rPr.rFonts.get(qn("w:eastAsia")) for r in footer.runs}) == ("— 1 —", {"宋体"})
 
 
 def test_docx_is_scoped_to_visible_tasks(client_for, plan):
