@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
@@ -10,7 +11,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from qualitygov.core.errors import NotFoundError
 from qualitygov.core.scoping import Scope, scope_for
 
-from .choices import Action
+from .choices import Action, roles_allowing
 from .models import Grant, OrgUnit, OrgUnitAlias, User
 
 
@@ -259,3 +260,19 @@ def grant_get_manageable(*, user, pk: int) -> Grant:
     if grant.unit_id not in scope or not user_list_visible(user=user).filter(pk=grant.user_id).exists():
         raise NotFoundError("not found")
     return grant
+
+
+def unit_action_holders(*, unit_ids, action: str) -> dict[int, list[User]]:
+    """For each unit, the active users granted `action` at exactly that unit (not through a parent). One query."""
+    out: dict[int, list[User]] = defaultdict(list)
+    grants = (Grant.objects.filter(unit__in=list(unit_ids), role__in=roles_allowing(action), user__is_active=True)
+              .select_related("user").order_by("unit_id", "user_id"))
+    for grant in grants:
+        if all(user.pk != grant.user_id for user in out[grant.unit_id]):
+            out[grant.unit_id].append(grant.user)
+    return out
+
+
+def action_holders(*, action: str) -> list[User]:
+    """Active users granted `action` anywhere, by id."""
+    return list(User.objects.filter(grants__role__in=roles_allowing(action), is_active=True).distinct().order_by("pk"))

@@ -38,10 +38,10 @@ def scope_for(user, action: str) -> Scope:
     cache = user.__dict__.setdefault("_qualitygov_scope_cache", {})
     if action in cache:
         return cache[action]
-    from qualitygov.accounts.choices import ROLE_ACTIONS
+    from qualitygov.accounts.choices import roles_allowing
     from qualitygov.accounts.models import Grant, OrgUnit
 
-    roles = [role for role, actions in ROLE_ACTIONS.items() if action in actions]
+    roles = roles_allowing(action)
     grants = list(
         Grant.objects.filter(user=user, role__in=roles).select_related("unit").only(
             "include_descendants", "unit__path", "unit__parent_id", "unit_id"

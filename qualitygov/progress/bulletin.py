@@ -37,12 +37,12 @@ from qualitygov.core.audit import audit_record
 from qualitygov.core.errors import NotFoundError, ServiceError
 from qualitygov.core.io_docx import HEADING_FONT, SUBHEADING_FONT
 from qualitygov.core.io_docx import body as _para
-from qualitygov.core.scoping import scope_for
+from qualitygov.core.scoping import can, scope_for
 
 from . import lights as light_math
 from .choices import FINDING_OPEN_STATES, Light, ReportStatus, WorkItemStatus
-from .models import Finding, ProgressReport, WorkItem
-from .selectors import light_rule_set_in_force
+from .models import Finding, WorkItem
+from .selectors import bulletin_sources, light_rule_set_in_force
 
 ISSUER = "质量强区工作领导小组办公室"
 LIGHT_TEXT = {Light.GREEN: "绿灯", Light.YELLOW: "黄灯", Light.RED: "红灯", Light.GREY: "暂无数据"}
@@ -110,26 +110,29 @@ class BulletinData:
     highlights: list[tuple[str, str, str]]
     open_findings: list[Finding]
     closed_findings: int
+    #: "全区" for the whole district; "所辖单位" when the reader's scope is part of it.
+    area: str = "全区"
 
 
-def bulletin_data(period: Period, *, today: dt.date | None = None) -> BulletinData:
-    """Everything the bulletin states, for the whole district (engine read: no user scope)."""
+def bulletin_data(period: Period, *, user=None, today: dt.date | None = None) -> BulletinData:
+    """Everything the bulletin states, over what `user` may view (the whole district when `user` is
+    None: the operator's command line). Every read comes from `selectors.bulletin_sources`."""
     today = today or timezone.localdate()
     as_of = min(period.end, today)
     rule_set = light_rule_set_in_force(as_of)
     params = rule_set.params if rule_set else {}
-    items = list(WorkItem.objects.filter(status__in=[WorkItemStatus.ACTIVE, WorkItemStatus.COMPLETED],
-                                         start_date__lte=as_of)
+    work_items, reports, findings = bulletin_sources(user=user)
+    items = list(work_items.filter(status__in=[WorkItemStatus.ACTIVE, WorkItemStatus.COMPLETED], start_date__lte=as_of)
                  .select_related("task", "task__group", "lead_unit").order_by("task__plan_id", "task__order", "order", "pk"))
     item_ids = [item.pk for item in items]
     progress: dict[int, Decimal] = {}
-    for work_item, pct in (ProgressReport.objects.filter(work_item__in=item_ids, status=ReportStatus.APPROVED,
-                                                         cycle__period_start__lte=as_of)
+    for work_item, pct in (reports.filter(work_item__in=item_ids, status=ReportStatus.APPROVED,
+                                          cycle__period_start__lte=as_of)
                            .order_by("cycle__period_start", "pk").values_list("work_item_id", "progress_pct")):
         progress[work_item] = pct  # the latest cycle wins
     in_time = (Q(submitted_at__isnull=True) | Q(submitted_at__date__gt=as_of))
     late_counts: dict[int, int] = defaultdict(int)
-    for work_item in ProgressReport.objects.filter(in_time, work_item__in=item_ids, due_date__lt=as_of).values_list(
+    for work_item in reports.filter(in_time, work_item__in=item_ids, due_date__lt=as_of).values_list(
         "work_item_id", flat=True
     ):
         late_counts[work_item] += 1
@@ -153,7 +156,7 @@ def bulletin_data(period: Period, *, today: dt.date | None = None) -> BulletinDa
     for task in tasks.values():
         task.light = light_math.worst_light([row.light for row in task.items])
 
-    due = ProgressReport.objects.filter(due_date__gte=period.start, due_date__lte=period.end)
+    due = reports.filter(due_date__gte=period.start, due_date__lte=period.end)
     filed = due.filter(submitted_at__date__lte=as_of)
     on_time = filed.filter(submitted_late=False).count()
     late = filed.filter(submitted_late=True).count()
@@ -166,18 +169,19 @@ def bulletin_data(period: Period, *, today: dt.date | None = None) -> BulletinDa
         late_units[label or name] += 1
     highlights = [
         (r.unit.label, r.work_item.title, r.done_text)
-        for r in ProgressReport.objects.filter(status=ReportStatus.APPROVED, cycle__period_start__lte=period.end,
-                                               cycle__period_end__gte=period.start)
+        for r in reports.filter(status=ReportStatus.APPROVED, cycle__period_start__lte=period.end,
+                                cycle__period_end__gte=period.start)
         .exclude(done_text="").select_related("unit", "work_item").order_by("-progress_pct", "pk")[:6]
     ]
-    open_findings = list(Finding.objects.filter(status__in=FINDING_OPEN_STATES, found_on__lte=as_of)
+    open_findings = list(findings.filter(status__in=FINDING_OPEN_STATES, found_on__lte=as_of)
                          .select_related("unit").order_by("deadline", "pk"))
-    closed = Finding.objects.filter(closed_at__date__gte=period.start, closed_at__date__lte=as_of).count()
+    closed = findings.filter(closed_at__date__gte=period.start, closed_at__date__lte=as_of).count()
     return BulletinData(
         period=period, as_of=as_of, groups=list(groups.values()), light_counts=counts, reports_due=due.count(),
         reports_on_time=on_time, reports_late=late, reports_missing=missing_qs.count(),
         late_units=sorted(late_units.items(), key=lambda kv: (-kv[1], kv[0])), highlights=highlights,
         open_findings=open_findings, closed_findings=closed,
+        area="全区" if user is None or scope_for(user, Action.VIEW).everything else "所辖单位",
     )
 
 
@@ -208,12 +212,12 @@ def bulletin_docx(data: BulletinData, *, issuer: str = ISSUER, issue_number: int
           align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(doc, "", indent=False)
     _para(doc, "各成员单位，各镇（街道、管委会）：", indent=False)
-    _para(doc, f"现将{data.period.label}全区质量强区工作任务推进情况通报如下。")
+    _para(doc, f"现将{data.period.label}{data.area}质量强区工作任务推进情况通报如下。")
 
     c = data.light_counts
     headings = iter(NUMERALS)
     _para(doc, f"{next(headings)}、总体情况", font=HEADING_FONT)
-    _para(doc, f"截至{data.as_of.year}年{data.as_of.month}月{data.as_of.day}日，全区共有在推进工作事项"
+    _para(doc, f"截至{data.as_of.year}年{data.as_of.month}月{data.as_of.day}日，{data.area}共有在推进工作事项"
                f"{sum(c.values())}项，其中绿灯{c[Light.GREEN]}项、黄灯{c[Light.YELLOW]}项、红灯{c[Light.RED]}项、"
                f"暂无数据{c[Light.GREY]}项。本期应报送进展报告{data.reports_due}份，按时报送{data.reports_on_time}份，"
                f"逾期报送{data.reports_late}份，逾期未报{data.reports_missing}份。督查发现问题尚未销号"
@@ -300,10 +304,11 @@ class BulletinResult:
 
 @transaction.atomic
 def bulletin_generate(*, actor, period: Period, pdf: bool = False, today: dt.date | None = None) -> BulletinResult:
-    """Build the bulletin for `period`; the office and leaders (district-wide view) may generate it."""
-    if actor is not None and not scope_for(actor, Action.VIEW).everything:
+    """Build the bulletin for `period` over what `actor` may view. Those who approve (the office and
+    leaders) may generate it; `actor` None is the operator's command line, for the whole district."""
+    if actor is not None and not can(actor, Action.APPROVE):
         raise NotFoundError(_("Not found."))
-    data = bulletin_data(period, today=today)
+    data = bulletin_data(period, user=actor, today=today)
     docx = bulletin_docx(data)
     pdf_bytes, message = None, ""
     if pdf:
