@@ -9,7 +9,7 @@ from dataclasses import field as dataclass_field
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from qualitygov.core.errors import NotFoundError
-from qualitygov.core.scoping import Scope, scope_for
+from qualitygov.core.scoping import Scope, can, scope_for
 
 from .choices import Action, roles_allowing
 from .models import Grant, OrgUnit, OrgUnitAlias, User
@@ -106,9 +106,8 @@ def user_list_visible(*, user, action: str = Action.MANAGE) -> QuerySet[User]:
     ).order_by("username")
     if scope.everything:
         return qs
-    if scope.empty:
-        return qs.none()
-    return qs.filter(unit_id__in=scope.unit_ids).exclude(Exists(grants_beyond(scope).filter(user=OuterRef("pk"))))
+    return qs.filter(unit__in=OrgUnit.objects.visible_to(user, action)).exclude(
+        Exists(grants_beyond(scope).filter(user=OuterRef("pk"))))
 
 
 def user_get_visible(*, user, pk: int, action: str = Action.MANAGE) -> User:
@@ -256,8 +255,7 @@ def grant_get_manageable(*, user, pk: int) -> Grant:
     grant = Grant.objects.select_related("user", "unit").filter(pk=pk).first()
     if grant is None:
         raise NotFoundError("not found")
-    scope = scope_for(user, Action.MANAGE)
-    if grant.unit_id not in scope or not user_list_visible(user=user).filter(pk=grant.user_id).exists():
+    if not can(user, Action.MANAGE, grant.unit_id) or not user_list_visible(user=user).filter(pk=grant.user_id).exists():
         raise NotFoundError("not found")
     return grant
 
