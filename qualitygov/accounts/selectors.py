@@ -33,6 +33,12 @@ def org_unit_get_visible(*, user, pk: int, action: str = Action.VIEW) -> OrgUnit
     return unit
 
 
+def org_unit_choices() -> QuerySet[OrgUnit]:
+    """Every active unit, in tree order, for pickers naming units across the district (a work item's co
+    units: the plan names them all). Not scoped: unit names are not scoped data."""
+    return OrgUnit.objects.active().order_by("sort_order", "path")
+
+
 def org_unit_lookup(name: str) -> OrgUnit | None:
     """The unit known by `name` (full name, short name or alias), or None. Not scoped: for importers."""
     return OrgUnit.objects.named(name).first()

@@ -19,11 +19,11 @@ def home(request):
     change_scope = scope_for(request.user, Action.CHANGE)
     from qualitygov.accounts.models import OrgUnit
 
-    def count(scope):
-        return OrgUnit.objects.count() if scope.everything else len(scope.unit_ids)
+    def count(scope, action: str) -> int:
+        return OrgUnit.objects.visible_to(request.user, action).count() if scope.everything else len(scope.unit_ids)
 
     return render(request, "core/home.html", {
         "grants": grants,
-        "view_unit_count": count(view_scope),
-        "change_unit_count": count(change_scope),
+        "view_unit_count": count(view_scope, Action.VIEW),
+        "change_unit_count": count(change_scope, Action.CHANGE),
     })

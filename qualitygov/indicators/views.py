@@ -220,7 +220,7 @@ def observation_entry(request, period: int, unit: int):
         if town is None:
             return render(request, "indicators/entry_towns.html", {
                 "indicator": indicator, "period": period_obj, "unit": unit_obj, "towns": selectors.towns()})
-    existing = Observation.objects.filter(period=period_obj, unit=unit_obj, town=town).first()
+    existing = selectors.observation_for_entry(user=request.user, period=period_obj, unit=unit_obj, town=town)
     if existing is not None and existing.status in (ObservationStatus.SUBMITTED, ObservationStatus.APPROVED):
         return redirect("indicators:observation_detail", pk=existing.pk)
     previous = selectors.previous_value(period=period_obj, unit=unit_obj, town=town)

@@ -44,6 +44,7 @@ from .models import (
     ProgressReport,
     ReportPart,
     WorkItem,
+    WorkItemLight,
 )
 
 
@@ -72,6 +73,11 @@ def work_item_list_visible(*, user, plan=None, task=None, unit=None, status: str
 
 def work_item_get_visible(*, user, pk: int) -> WorkItem:
     return _get(WorkItem.objects.visible_to(user).select_related("task", "task__plan", "lead_unit"), pk)
+
+
+def work_item_light_visible(*, user, work_item: WorkItem) -> WorkItemLight | None:
+    """The stored light of `work_item` with its rule set, if `user` may see the item; else None."""
+    return WorkItemLight.objects.visible_to(user).filter(work_item=work_item).select_related("rule_set").first()
 
 
 # Reports and parts

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from qualitygov.accounts.choices import Action, OrgUnitKind
 from qualitygov.accounts.models import OrgUnit
+from qualitygov.accounts.selectors import org_unit_choices
 from qualitygov.core.access import LOGIN, access, action_rule
 from qualitygov.core.errors import NotFoundError, ServiceError
 from qualitygov.core.io import xlsx_response
@@ -29,7 +30,7 @@ from qualitygov.plans.models import Plan
 from . import selectors, services
 from .choices import Light, WorkItemStatus
 from .forms import DecisionForm, WorkItemFilterForm, WorkItemForm
-from .models import Milestone, TaskLight, WorkItemLight
+from .models import Milestone, TaskLight
 
 MANAGE = action_rule(Action.MANAGE)
 CHANGE = action_rule(Action.CHANGE)
@@ -196,8 +197,7 @@ def _item_form(request, *, propose: bool, item=None):
                    "deadline": item.deadline}
     return WorkItemForm(
         request.POST or None, initial=initial, tasks=tasks,
-        # Any active unit may be named as a co unit: the plan names them all, their names are not scoped data.
-        lead_units=visible_units(request.user, action), co_units=OrgUnit.objects.active().order_by("sort_order", "path"),
+        lead_units=visible_units(request.user, action), co_units=org_unit_choices(),
         allow_all_towns=not propose and item is None, editing=item is not None,
     )
 
@@ -358,7 +358,7 @@ def light_inputs(light) -> list[tuple[str, str]]:
 def work_item_detail(request, pk: int):
     """A work item: units, milestones, its light and why, its reports, findings and extension requests."""
     item = visible_or_404(selectors.work_item_get_visible, user=request.user, pk=pk)
-    light = WorkItemLight.objects.filter(work_item=item).select_related("rule_set").first()
+    light = selectors.work_item_light_visible(user=request.user, work_item=item)
     reports = list(selectors.report_list_visible(user=request.user, work_item=item).order_by("-cycle__period_start"))
     for report in reports:
         report.content_readable = selectors.report_content_readable(user=request.user, report=report)
