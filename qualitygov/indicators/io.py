@@ -21,7 +21,6 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -297,13 +296,8 @@ def _foreign() -> ServiceError:
 
 def _open(uploaded):
     """Check size and type, then open read-only; ServiceError with a clear message for anything unreadable."""
-    limit = max_bytes()
-    size = getattr(uploaded, "size", None)
-    if size is not None and size > limit:
-        raise ServiceError(_("The workbook is %(size)s; the limit is %(limit)s. Split it into smaller files.")
-                           % {"size": filesizeformat(size), "limit": filesizeformat(limit)}, code="too_large",
-                           fields={"file": [_("File too large.")]})
-    checked = check_upload(uploaded, allowed=(".xlsx",), max_bytes=limit)
+    checked = check_upload(uploaded, allowed=(".xlsx",), max_bytes=max_bytes(),
+                           too_large_hint=_(" Split the workbook into smaller files."))
     try:
         wb = load_workbook(io.BytesIO(checked.data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError) as exc:
