@@ -1,9 +1,11 @@
 """The periodic progress bulletin (工作进展通报) as an official .docx, and as PDF where possible.
 
-Layout after GB/T 9704 (党政机关公文格式): A4, margins 37/35/28/26 mm; title in 方正小标宋简体 (黑体
-as the fallback a reader's Word picks when it is missing) at 22 pt; body in 仿宋_GB2312 at 16 pt on
-a fixed 28 pt line with a two-character first-line indent; level-one headings in 黑体, level two in
-楷体_GB2312; page numbers "— 1 —" in the footer. Chinese fonts are set in the w:eastAsia slot.
+The layout is the official-document base of `qualitygov.core.io_docx` (GB/T 9704, 党政机关公文格式):
+A4 portrait, title in 方正小标宋简体 22 pt, body in 仿宋_GB2312 16 pt on a fixed 28 pt line, level-one
+headings in 黑体, level two in 楷体_GB2312, page numbers "— 1 —".
+
+It covers what the reader may view: the whole district for the office and leaders, its own units for
+an office admin of part of it (and the whole district from the operator's command line).
 
 Lights are recomputed in memory as of the period's last day (or today, if earlier), from the
 progress approved up to then, so a bulletin for a past month reads the same later.
