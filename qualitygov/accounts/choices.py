@@ -45,3 +45,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.VIEWER: frozenset({Action.VIEW}),
     Role.INSPECTOR: frozenset({Action.VIEW, Action.CHANGE}),
 }
+
+
+def roles_allowing(action: str) -> list[str]:
+    """The roles whose grants allow `action`, in declaration order."""
+    return [role for role, actions in ROLE_ACTIONS.items() if action in actions]

@@ -6,7 +6,7 @@ from django.db import models
 
 from qualitygov.core.scoping import Scope
 
-from .choices import ROLE_ACTIONS
+from .choices import roles_allowing
 from .models import Grant, OrgUnit
 
 
@@ -16,7 +16,7 @@ def grant_scope(user, action: str) -> Scope:
     A grant covers its unit, plus the unit's descendants when `include_descendants`; a grant with
     descendants at the only root covers everything (including units created later).
     """
-    roles = [role for role, actions in ROLE_ACTIONS.items() if action in actions]
+    roles = roles_allowing(action)
     grants = list(
         Grant.objects.filter(user=user, role__in=roles).select_related("unit").only(
             "include_descendants", "unit__path", "unit__parent_id", "unit_id"

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from qualitygov.core.errors import NotFoundError
-from qualitygov.core.scoping import Scope, scope_for
+from qualitygov.core.scoping import Scope, can, scope_for
 
-from .choices import Action
+from .choices import Action, roles_allowing
 from .models import Grant, OrgUnit, OrgUnitAlias, User
 
 
@@ -30,6 +31,12 @@ def org_unit_get_visible(*, user, pk: int, action: str = Action.VIEW) -> OrgUnit
     if unit is None:
         raise NotFoundError("not found")
     return unit
+
+
+def org_unit_choices() -> QuerySet[OrgUnit]:
+    """Every active unit, in tree order, for pickers naming units across the district (a work item's co
+    units: the plan names them all). Not scoped: unit names are not scoped data."""
+    return OrgUnit.objects.active().order_by("sort_order", "path")
 
 
 def org_unit_lookup(name: str) -> OrgUnit | None:
@@ -105,9 +112,8 @@ def user_list_visible(*, user, action: str = Action.MANAGE) -> QuerySet[User]:
     ).order_by("username")
     if scope.everything:
         return qs
-    if scope.empty:
-        return qs.none()
-    return qs.filter(unit_id__in=scope.unit_ids).exclude(Exists(grants_beyond(scope).filter(user=OuterRef("pk"))))
+    return qs.filter(unit__in=OrgUnit.objects.visible_to(user, action)).exclude(
+        Exists(grants_beyond(scope).filter(user=OuterRef("pk"))))
 
 
 def user_get_visible(*, user, pk: int, action: str = Action.MANAGE) -> User:
@@ -255,7 +261,22 @@ def grant_get_manageable(*, user, pk: int) -> Grant:
     grant = Grant.objects.select_related("user", "unit").filter(pk=pk).first()
     if grant is None:
         raise NotFoundError("not found")
-    scope = scope_for(user, Action.MANAGE)
-    if grant.unit_id not in scope or not user_list_visible(user=user).filter(pk=grant.user_id).exists():
+    if not can(user, Action.MANAGE, grant.unit_id) or not user_list_visible(user=user).filter(pk=grant.user_id).exists():
         raise NotFoundError("not found")
     return grant
+
+
+def unit_action_holders(*, unit_ids, action: str) -> dict[int, list[User]]:
+    """For each unit, the active users granted `action` at exactly that unit (not through a parent). One query."""
+    out: dict[int, list[User]] = defaultdict(list)
+    grants = (Grant.objects.filter(unit__in=list(unit_ids), role__in=roles_allowing(action), user__is_active=True)
+              .select_related("user").order_by("unit_id", "user_id"))
+    for grant in grants:
+        if all(user.pk != grant.user_id for user in out[grant.unit_id]):
+            out[grant.unit_id].append(grant.user)
+    return out
+
+
+def action_holders(*, action: str) -> list[User]:
+    """Active users granted `action` anywhere, by id."""
+    return list(User.objects.filter(grants__role__in=roles_allowing(action), is_active=True).distinct().order_by("pk"))

@@ -60,18 +60,13 @@ def home_card_roles(request) -> dict:
     from .selectors import user_grants
 
     user = request.user
-    everything_count = None
 
-    def count(scope) -> int:
-        nonlocal everything_count
-        if not scope.everything:
-            return len(scope.unit_ids)
-        if everything_count is None:
-            everything_count = OrgUnit.objects.count()
-        return everything_count
+    def count(action: str) -> int:
+        scope = scope_for(user, action)
+        return OrgUnit.objects.visible_to(user, action).count() if scope.everything else len(scope.unit_ids)
 
     return {
         "grants": user_grants(user=user),
-        "view_unit_count": count(scope_for(user, Action.VIEW)),
-        "change_unit_count": count(scope_for(user, Action.CHANGE)),
+        "view_unit_count": count(Action.VIEW),
+        "change_unit_count": count(Action.CHANGE),
     }

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from qualitygov.core.access import LOGIN, access, action_rule
-from qualitygov.core.errors import NotFoundError, ServiceError
+from qualitygov.core.errors import ServiceError
 from qualitygov.core.scoping import can
+from qualitygov.core.views_helpers import apply_service_error, visible_or_404
 
 from . import io, selectors, services
 from .choices import Action, OrgUnitKind
@@ -21,24 +20,8 @@ from .models import OrgUnit
 MANAGE = action_rule(Action.MANAGE)
 
 
-def apply_service_error(form: forms.Form, exc: ServiceError, field_map: dict[str, str] | None = None) -> None:
-    """Show a service's refusal on the form: on the named fields where the form has them, else on top."""
-    shown: set[str] = set()
-    for name, errors in exc.fields.items():
-        name = (field_map or {}).get(name, name)
-        if name in form.fields:
-            for error in errors:
-                form.add_error(name, error)
-                shown.add(str(error))
-    if str(exc.message) not in shown:
-        form.add_error(None, exc.message)
-
-
 def _get_unit(request, pk: int, action: str = Action.VIEW) -> OrgUnit:
-    try:
-        return selectors.org_unit_get_visible(user=request.user, pk=pk, action=action)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    return visible_or_404(selectors.org_unit_get_visible, user=request.user, pk=pk, action=action)
 
 
 def _filters(request) -> dict[str, str]:

@@ -4,28 +4,25 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from qualitygov.core.access import access, action_rule
-from qualitygov.core.errors import NotFoundError, ServiceError
+from qualitygov.core.errors import ServiceError
+from qualitygov.core.views_helpers import apply_service_error, visible_or_404
 
 from . import io, selectors, services
 from .choices import Action, Role
 from .forms import GrantForm, PasswordResetForm, UserCreateForm, UserEditForm
 from .models import User
-from .views_org import apply_service_error
 
 MANAGE = action_rule(Action.MANAGE)
 PAGE_SIZE = 100
 
 
 def _get_user(request, pk: int) -> User:
-    try:
-        return selectors.user_get_visible(user=request.user, pk=pk)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    return visible_or_404(selectors.user_get_visible, user=request.user, pk=pk)
 
 
 def _manage_units(request) -> list[selectors.OrgUnitRow]:
@@ -175,10 +172,7 @@ def grant_add(request, pk: int):
 @access(MANAGE)
 def grant_delete(request, pk: int):
     """Confirm, then withdraw a grant."""
-    try:
-        grant = selectors.grant_get_manageable(user=request.user, pk=pk)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    grant = visible_or_404(selectors.grant_get_manageable, user=request.user, pk=pk)
     if request.method == "POST":
         try:
             services.grant_delete(actor=request.user, grant=grant)

@@ -1,6 +1,7 @@
-"""Excel (.xlsx) and Word (.docx) helpers shared by every export.
+"""Excel (.xlsx) helpers shared by every export.
 
-Exports stream through openpyxl's write-only mode so memory stays flat for long lists.
+Exports stream through openpyxl's write-only mode so memory stays flat for long lists. Every cell
+of every export is written through `set_cell` (`text_cell`, `write_cell`), which never writes a formula.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import pgettext
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -23,10 +24,12 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 CJK_FONT = "宋体"
 
 _ILLEGAL = {i for i in range(32) if i not in (9, 10, 13)}
-_FORMULA_STARTS = frozenset({"=", "+", "-", "@", "\t", "\r"})
+_FORMULA_STARTS = frozenset({"=", "+", "-", "@"})
 
 
-def _cell_value(value: Any) -> Any:
+def cell_value(value: Any) -> Any:
+    """What a spreadsheet cell holds for `value`: text without the control characters Excel refuses,
+    local naive datetimes, Yes/No in the interface language; numbers and dates unchanged."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
@@ -37,13 +40,33 @@ def _cell_value(value: Any) -> Any:
         return pgettext("spreadsheet cell", "Yes") if value else pgettext("spreadsheet cell", "No")
     if isinstance(value, int | float | dt.date):
         return value
-    text = str(value)
-    # Excel refuses control characters, and a leading = + - @ (or a tab or carriage return before
-    # one, which spreadsheet programs skip) would be run as a formula.
-    text = "".join(ch for ch in text if ord(ch) not in _ILLEGAL)
-    if text[:1] in _FORMULA_STARTS:
-        text = "'" + text
-    return text
+    return "".join(ch for ch in str(value) if ord(ch) not in _ILLEGAL)
+
+
+def set_cell(cell: Cell, value: Any) -> Cell:
+    """Put `value` into `cell` as data, never as a formula: the one way exports write a cell.
+
+    Text is stored as a string cell exactly as typed, so "=1+1" reads back as "=1+1" and is not run;
+    text a spreadsheet program would take for a formula when edited (a leading = + - @, or a tab or
+    carriage return before one) also gets Excel's quote prefix, the hidden apostrophe of typed text.
+    """
+    value = cell_value(value)
+    cell.value = value if value != "" else None
+    if isinstance(value, str) and value:
+        cell.data_type = "s"
+        if value.lstrip("\t\r")[:1] in _FORMULA_STARTS:
+            cell.quotePrefix = True
+    return cell
+
+
+def text_cell(ws, value: Any) -> Cell:
+    """A write-only cell holding `value` through `set_cell`."""
+    return set_cell(WriteOnlyCell(ws), value)
+
+
+def write_cell(ws, row: int, column: int, value: Any) -> Cell:
+    """Write `value` at (`row`, `column`) of an ordinary worksheet through `set_cell`."""
+    return set_cell(ws.cell(row=row, column=column), value)
 
 
 def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]],
@@ -60,7 +83,7 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]
             ws.column_dimensions[get_column_letter(index + 1)].width = width
         cells = []
         for name in header:
-            cell = WriteOnlyCell(ws, value=str(name))
+            cell = text_cell(ws, str(name))
             cell.font = header_font
             cell.fill = fill
             cell.alignment = Alignment(vertical="center", wrap_text=True)
@@ -69,7 +92,7 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]
         for row in rows:
             out = []
             for value in row:
-                cell = WriteOnlyCell(ws, value=_cell_value(value))
+                cell = text_cell(ws, value)
                 cell.font = body_font
                 out.append(cell)
             ws.append(out)

@@ -11,6 +11,7 @@ import hashlib
 import io
 import os
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -75,31 +76,38 @@ def _looks_like(ext: str, data: bytes) -> bool:
     return False
 
 
-def check_upload(uploaded, *, allowed: tuple[str, ...] = EVIDENCE_EXTENSIONS, max_bytes: int | None = None) -> CheckedFile:
-    """Read and check an uploaded file; ServiceError (Chinese message) when it is refused."""
+def check_upload(uploaded, *, allowed: tuple[str, ...] = EVIDENCE_EXTENSIONS, max_bytes: int | None = None,
+                 too_large_hint: str = "", sniff: Callable[[str, bytes], bool] | None = None) -> CheckedFile:
+    """Read and check an uploaded file; ServiceError (Chinese message) when it is refused.
+
+    The one upload gate: size (`max_bytes`, else the evidence limit), extension (`allowed`) and real
+    content. `too_large_hint` is added to the message of a file over the limit ("split it…").
+    `sniff(extension, data)` replaces the built-in content check for gates whose files the
+    built-in one does not know (plan documents: web pages and texts in many encodings). Each
+    refusal carries a `code` (too_large, bad_type, empty, disguised) a caller may reword.
+    """
     max_bytes = max_bytes or getattr(settings, "QUALITYGOV_EVIDENCE_MAX_BYTES", EVIDENCE_MAX_BYTES_DEFAULT)
     name = os.path.basename(getattr(uploaded, "name", "") or "")[:255]
     ext = os.path.splitext(name)[1].lower()
     size = getattr(uploaded, "size", None)
     if size is not None and size > max_bytes:
-        raise ServiceError(_("“%(name)s” is %(size)s; the limit is %(limit)s.")
-                           % {"name": name, "size": human_size(size), "limit": human_size(max_bytes)},
-                           code="too_large", fields={"file": [_("File too large.")]})
+        message = _("“%(name)s” is %(size)s; the limit is %(limit)s.") % {
+            "name": name, "size": human_size(size), "limit": human_size(max_bytes)}
+        raise ServiceError(f"{message}{too_large_hint}", code="too_large", fields={"file": [_("File too large.")]})
     if ext not in allowed:
         raise ServiceError(_("“%(name)s”: this type of file is not accepted (allowed: %(allowed)s).")
                            % {"name": name, "allowed": " ".join(allowed)}, code="bad_type",
                            fields={"file": [_("File type not accepted.")]})
     data = uploaded.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise ServiceError(_("“%(name)s” is larger than the limit of %(limit)s.")
-                           % {"name": name, "limit": human_size(max_bytes)}, code="too_large",
-                           fields={"file": [_("File too large.")]})
+        message = _("“%(name)s” is larger than the limit of %(limit)s.") % {"name": name, "limit": human_size(max_bytes)}
+        raise ServiceError(f"{message}{too_large_hint}", code="too_large", fields={"file": [_("File too large.")]})
     if not data:
         raise ServiceError(_("“%(name)s” is empty.") % {"name": name}, code="empty", fields={"file": [_("Empty file.")]})
-    if not _looks_like(ext, data):
+    if not (sniff or _looks_like)(ext, data):
         raise ServiceError(_("“%(name)s” is not really a %(ext)s file.") % {"name": name, "ext": ext},
                            code="disguised", fields={"file": [_("The content does not match the file type.")]})
-    return CheckedFile(name=name, data=data, extension=ext, content_type=_MIME[ext],
+    return CheckedFile(name=name, data=data, extension=ext, content_type=_MIME.get(ext, "application/octet-stream"),
                        sha256=hashlib.sha256(data).hexdigest())
 
 

@@ -13,23 +13,15 @@ from django.utils.translation import gettext_lazy
 from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.errors import ServiceError
 from qualitygov.core.uploads import check_upload
+from qualitygov.core.views_helpers import apply_service_error
+from qualitygov.utilities.numbers import decimal_text
 
 from .choices import Aggregation, Comparator, DataSource, Frequency, IndicatorScope, Light, Nature
 from .io import window_choices
 from .models import Indicator
-from .selectors import change_factor, decimal_text
+from .selectors import change_factor
 
 VALUE_FIELD = {"max_digits": 18, "decimal_places": 4}
-
-
-def _service_errors(form: forms.Form, exc: ServiceError, default_field: str) -> None:
-    """Put a service's refusal on the fields it names, or on `default_field`."""
-    named = [name for name in exc.fields if name in form.fields]
-    for name in named:
-        for error in exc.fields[name]:
-            form.add_error(name, error)
-    if not named:
-        form.add_error(default_field, exc.message)
 
 
 class DashboardFilterForm(forms.Form):
@@ -98,7 +90,7 @@ class ObservationEntryForm(forms.Form):
                         "old": decimal_text(self.previous), "new": decimal_text(value),
                         "factor": decimal_text(change_factor(timezone.localdate()))})
                 else:
-                    _service_errors(self, exc, "value")
+                    apply_service_error(self, exc, default_field="value")
         return data
 
 

@@ -20,24 +20,23 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill, Protection
 
 from qualitygov.accounts.choices import Action
 from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.errors import ServiceError
-from qualitygov.core.io import CJK_FONT
-from qualitygov.core.scoping import scope_for
+from qualitygov.core.io import CJK_FONT, text_cell
 from qualitygov.core.uploads import check_upload
+from qualitygov.utilities.numbers import decimal_text
 
 from .choices import DataSource, ObservationStatus
 from .models import Indicator, IndicatorResponsibility, Observation, ReportingPeriod
-from .selectors import change_factor, decimal_text, is_big_change, towns
+from .selectors import change_factor, is_big_change, towns
 from .services import check_limits
 
 TEMPLATE_VERSION = "1"
@@ -148,20 +147,23 @@ def entry_indicators(*, user) -> list[Indicator]:
                 .order_by("plan_id", "order", "pk"))
 
 
+def _entry_units(user) -> QuerySet[OrgUnit]:
+    """The units `user` enters values for, as a subquery."""
+    return OrgUnit.objects.visible_to(user, Action.CHANGE).values("pk")
+
+
 def template_rows(*, user, window: Window) -> list[TemplateRow]:
     """One row per (indicator, period ending in the window, responsible unit in the user's scope[, town])."""
     indicators = entry_indicators(user=user)
     by_id = {i.pk: i for i in indicators}
-    scope = scope_for(user, Action.CHANGE)
     units_by_indicator: dict[int, list[OrgUnit]] = {}
-    for resp in (IndicatorResponsibility.objects.filter(indicator_id__in=by_id).select_related("unit")
-                 .order_by("unit__sort_order", "unit__path")):
-        if resp.unit_id in scope:
-            units_by_indicator.setdefault(resp.indicator_id, []).append(resp.unit)
+    for resp in (IndicatorResponsibility.objects.filter(indicator_id__in=by_id, unit__in=_entry_units(user))
+                 .select_related("unit").order_by("unit__sort_order", "unit__path")):
+        units_by_indicator.setdefault(resp.indicator_id, []).append(resp.unit)
     periods = list(ReportingPeriod.objects.filter(indicator_id__in=by_id, end__gte=window.start, end__lte=window.end)
                    .order_by("start", "pk"))
     existing = {(o.period_id, o.unit_id, o.town_id): o
-                for o in Observation.objects.filter(period__in=[p.pk for p in periods])}
+                for o in Observation.objects.visible_to(user, Action.CHANGE).filter(period__in=[p.pk for p in periods])}
     town_list = towns() if any(i.by_town for i in indicators) else []
     order = {pk: n for n, pk in enumerate(by_id)}
     rows = []
@@ -187,7 +189,7 @@ def template_bytes(*, user, window: Window) -> bytes:
     head_fill, edit_fill = PatternFill("solid", fgColor="DDEBF7"), PatternFill("solid", fgColor="FFF2CC")
     header = []
     for name in HEADER:
-        cell = WriteOnlyCell(ws, value=name)
+        cell = text_cell(ws, name)
         cell.font, cell.fill = bold, (edit_fill if name in EDITABLE else head_fill)
         header.append(cell)
     ws.append(header)
@@ -203,7 +205,7 @@ def template_bytes(*, user, window: Window) -> bytes:
         ]
         out = []
         for name, value in zip(HEADER, values, strict=True):
-            cell = WriteOnlyCell(ws, value=value)
+            cell = text_cell(ws, value)
             cell.font = body
             if name in EDITABLE:
                 cell.fill = edit_fill
@@ -212,11 +214,10 @@ def template_bytes(*, user, window: Window) -> bytes:
         ws.append(out)
     marker = wb.create_sheet(MARKER_SHEET)
     marker.sheet_state = "hidden"
-    marker.append(["marker", MARKER])
-    marker.append(["version", TEMPLATE_VERSION])
-    marker.append(["period", window.key])
-    marker.append(["generated_at", timezone.localtime().strftime("%Y-%m-%d %H:%M")])
-    marker.append(["user", user.get_username()])
+    for name, value in (("marker", MARKER), ("version", TEMPLATE_VERSION), ("period", window.key),
+                        ("generated_at", timezone.localtime().strftime("%Y-%m-%d %H:%M")),
+                        ("user", user.get_username())):
+        marker.append([text_cell(marker, name), text_cell(marker, value)])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -295,13 +296,8 @@ def _foreign() -> ServiceError:
 
 def _open(uploaded):
     """Check size and type, then open read-only; ServiceError with a clear message for anything unreadable."""
-    limit = max_bytes()
-    size = getattr(uploaded, "size", None)
-    if size is not None and size > limit:
-        raise ServiceError(_("The workbook is %(size)s; the limit is %(limit)s. Split it into smaller files.")
-                           % {"size": filesizeformat(size), "limit": filesizeformat(limit)}, code="too_large",
-                           fields={"file": [_("File too large.")]})
-    checked = check_upload(uploaded, allowed=(".xlsx",), max_bytes=limit)
+    checked = check_upload(uploaded, allowed=(".xlsx",), max_bytes=max_bytes(),
+                           too_large_hint=_(" Split the workbook into smaller files."))
     try:
         wb = load_workbook(io.BytesIO(checked.data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError) as exc:
@@ -406,7 +402,6 @@ def _validate(*, user, window: Window, raw: list[tuple[int, tuple]], as_of: dt.d
         keys[number] = (int(match.group(1)), int(match.group(2)), int(match.group(3)) if match.group(3) else None)
 
     # Bulk lookups: a fixed number of queries whatever the number of rows.
-    scope = scope_for(user, Action.CHANGE)
     visible = set(Indicator.objects.visible_to(user, Action.CHANGE).filter(data_source=DataSource.ENTERED)
                   .values_list("pk", flat=True))
     period_ids = {k[0] for k in keys.values()}
@@ -415,16 +410,16 @@ def _validate(*, user, window: Window, raw: list[tuple[int, tuple]], as_of: dt.d
     indicator_ids = {p.indicator_id for p in periods.values()}
     responsible = set(IndicatorResponsibility.objects.filter(indicator_id__in=indicator_ids)
                       .values_list("indicator_id", "unit_id"))
-    unit_ids = {k[1] for k in keys.values()} | {k[2] for k in keys.values() if k[2]}
-    units = OrgUnit.objects.in_bulk(list(unit_ids))
-    town_ids = {t.pk for t in towns()}
-    existing = {(o.period_id, o.unit_id, o.town_id): o
-                for o in Observation.objects.filter(period_id__in=list(periods))}
+    # Units outside the user's "change" scope are not found: their rows are refused below.
+    units = OrgUnit.objects.visible_to(user, Action.CHANGE).in_bulk(list({k[1] for k in keys.values()}))
+    town_units = {t.pk: t for t in towns()}
+    observations = Observation.objects.visible_to(user, Action.CHANGE)
+    existing = {(o.period_id, o.unit_id, o.town_id): o for o in observations.filter(period_id__in=list(periods))}
     # Stored values by series (indicator, unit, town) and period start, for the size-of-change check:
     # a value is compared with the latest earlier one, the upload's own values winning over stored ones.
     series: dict[tuple, dict[dt.date, Decimal]] = defaultdict(dict)
     row_units = {k[1] for k in keys.values()}
-    for indicator_id, unit_id, town_id, start, value in Observation.objects.filter(
+    for indicator_id, unit_id, town_id, start, value in observations.filter(
             indicator_id__in=indicator_ids, unit_id__in=row_units, value__isnull=False).values_list(
             "indicator_id", "unit_id", "town_id", "period__start", "value"):
         series[(indicator_id, unit_id, town_id)][start] = value
@@ -453,16 +448,16 @@ def _validate(*, user, window: Window, raw: list[tuple[int, tuple]], as_of: dt.d
                          unit=_text(values[COL["报送单位"]]), town=_text(values[COL["镇街"]]),
                          comment=_text(values[COL["说明"]]))
         out[number] = row
-        if (period is None or unit is None or unit_id not in scope
+        if (period is None or unit is None
                 or (period.indicator_id, unit_id) not in responsible
-                or (town_id is not None and (town_id not in town_ids or not period.indicator.by_town))
+                or (town_id is not None and (town_id not in town_units or not period.indicator.by_town))
                 or (town_id is None and period.indicator.by_town)):
             row.errors.append(_cell_error(number, "_key", _("this row is not one you may fill in (an indicator, "
                                                             "period or unit outside your responsibility).")))
             continue
         indicator = period.indicator
         row.code, row.name, row.period = indicator.code, indicator.name, period.label
-        row.unit, row.town = unit.label, units[town_id].label if town_id else ""
+        row.unit, row.town = unit.label, town_units[town_id].label if town_id else ""
         if _text(values[COL["指标编号"]]) != indicator.code:
             row.errors.append(_cell_error(number, "指标编号", _("the code “%(found)s” does not belong to this row "
                                                            "(expected %(code)s); do not sort or move single columns.")
@@ -528,16 +523,17 @@ def apply_changes(*, actor, changes: Iterable[tuple], submit: bool = False) -> i
 
     changes = list(changes)
     periods = ReportingPeriod.objects.select_related("indicator").in_bulk({c[0] for c in changes})
-    units = OrgUnit.objects.in_bulk({c[1] for c in changes} | {c[2] for c in changes if c[2]})
+    units = OrgUnit.objects.visible_to(actor, Action.CHANGE).in_bulk({c[1] for c in changes})
+    town_units = {t.pk: t for t in towns()} if any(c[2] for c in changes) else {}
     with transaction.atomic():
         for period_id, unit_id, town_id, value, comment in changes:
             period = periods.get(period_id)
-            if period is None or unit_id not in units:
+            if period is None or unit_id not in units or (town_id and town_id not in town_units):
                 raise ServiceError(_("The data changed since the preview; upload the workbook again."),
                                    code="stale")
             observation = observation_save_draft(actor=actor, period=period, unit=units[unit_id],
                                                  value=Decimal(value), comment=comment,
-                                                 town=units.get(town_id) if town_id else None)
+                                                 town=town_units[town_id] if town_id else None)
             if submit:
                 observation_submit(actor=actor, observation=observation)
     return len(changes)

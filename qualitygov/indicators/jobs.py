@@ -16,10 +16,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from qualitygov.core.notifications import notification_send
-from qualitygov.plans.choices import PlanStatus
 
-from .models import Indicator
-from .selectors import liaisons_of, obligations, rule_params
+from .selectors import indicators_of_active_plans, liaisons_of, obligations, rule_params
 
 
 def _send(obligation, *, kind: str, subject: str, body: str, key: str, counts: dict[str, int], bucket: str) -> None:
@@ -63,7 +61,7 @@ def periods_generate_all(*, as_of: dt.date) -> int:
     from .services import periods_generate
 
     return sum(periods_generate(indicator=indicator, until=as_of)
-               for indicator in Indicator.objects.filter(plan__status=PlanStatus.ACTIVE).select_related("plan"))
+               for indicator in indicators_of_active_plans())
 
 
 def recompute(*, as_of: dt.date) -> dict[str, object]:

@@ -237,14 +237,25 @@ def org_unit_get_visible(*, user, pk: int) -> OrgUnit:
 
 def period_get_for_entry(*, user, period_pk: int, unit_pk: int) -> tuple[ReportingPeriod, OrgUnit]:
     """The period and the reporting unit when `user` may enter data for that unit and the unit reports it."""
-    scope = scope_for(user, Action.CHANGE)
     period = ReportingPeriod.objects.select_related("indicator", "indicator__plan").filter(pk=period_pk).first()
-    unit = OrgUnit.objects.filter(pk=unit_pk).first()
-    if (period is None or unit is None or unit.pk not in scope
+    unit = OrgUnit.objects.visible_to(user, Action.CHANGE).filter(pk=unit_pk).first()
+    if (period is None or unit is None
             or period.indicator.data_source != DataSource.ENTERED
             or not IndicatorResponsibility.objects.filter(indicator_id=period.indicator_id, unit=unit).exists()):
         raise NotFoundError("not found")
     return period, unit
+
+
+def observation_for_entry(*, user, period: ReportingPeriod, unit: OrgUnit, town: OrgUnit | None) -> Observation | None:
+    """The value stored for (`period`, `unit`, `town`) if `user` enters data for `unit`, else None."""
+    return Observation.objects.visible_to(user, Action.CHANGE).filter(period=period, unit=unit, town=town).first()
+
+
+def indicators_of_active_plans() -> QuerySet[Indicator]:
+    """Engine read (no user): every indicator of an active plan, for the nightly calendar job."""
+    from qualitygov.plans.choices import PlanStatus
+
+    return Indicator.objects.filter(plan__status=PlanStatus.ACTIVE).select_related("plan")
 
 
 def towns() -> list[OrgUnit]:

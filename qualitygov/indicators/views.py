@@ -16,12 +16,14 @@ from django.views.decorators.http import require_POST
 
 from qualitygov.accounts.choices import Action
 from qualitygov.core.access import LOGIN, access, action_rule
-from qualitygov.core.errors import NotFoundError, ServiceError
+from qualitygov.core.errors import ServiceError
 from qualitygov.core.io import XLSX_MIME, download, xlsx_response
 from qualitygov.core.models import Attachment
 from qualitygov.core.scoping import can, scope_for
 from qualitygov.core.uploads import attachment_create
+from qualitygov.core.views_helpers import apply_service_error, visible_or_404
 from qualitygov.plans.models import Plan
+from qualitygov.utilities.numbers import decimal_text
 
 from . import io as indicator_io
 from . import selectors
@@ -45,13 +47,6 @@ MANAGE = action_rule(Action.MANAGE)
 PENDING_UPLOAD = "indicators.pending_upload"
 #: The preview lists at most this many error rows and this many other rows (the counts cover all).
 LISTED_ROWS = 500
-
-
-def _visible(getter, **kwargs):
-    try:
-        return getter(**kwargs)
-    except NotFoundError as exc:
-        raise Http404 from exc
 
 
 def _int_or_none(value) -> int | None:
@@ -103,11 +98,11 @@ def dashboard_xlsx(request):
     for i in indicators:
         status = selectors.indicator_status(i)
         rows.append([
-            i.code, i.name, i.plan.title, i.unit, f"{i.get_comparator_display()} {selectors.decimal_text(i.target_value)}",
-            i.target_year, selectors.decimal_text(status.latest_value) if status else "",
-            status.latest_period if status else "", selectors.decimal_text(status.expected_value) if status else "",
-            selectors.decimal_text(status.gap) if status else "", str(Light(i.light).label),
-            status.rule if status else "", selectors.decimal_text(status.forecast_value) if status else "",
+            i.code, i.name, i.plan.title, i.unit, f"{i.get_comparator_display()} {decimal_text(i.target_value)}",
+            i.target_year, decimal_text(status.latest_value) if status else "",
+            status.latest_period if status else "", decimal_text(status.expected_value) if status else "",
+            decimal_text(status.gap) if status else "", str(Light(i.light).label),
+            status.rule if status else "", decimal_text(status.forecast_value) if status else "",
             str(ForecastStatus(status.forecast_status).label) if status else "",
             i.row["units"],
         ])
@@ -120,7 +115,7 @@ def dashboard_xlsx(request):
 @access(LOGIN)
 def indicator_detail(request, pk: int):
     """The indicator's chart (actual, expected path, band), its light and why, periods and history."""
-    indicator = _visible(selectors.indicator_get_visible, user=request.user, pk=pk)
+    indicator = visible_or_404(selectors.indicator_get_visible, user=request.user, pk=pk)
     status = selectors.indicator_status(indicator)
     return render(request, "indicators/indicator_detail.html", {
         "indicator": indicator, "status": status, "chart": selectors.indicator_chart(indicator),
@@ -136,14 +131,14 @@ def indicator_detail(request, pk: int):
 
 @access(LOGIN)
 def indicator_xlsx(request, pk: int):
-    indicator = _visible(selectors.indicator_get_visible, user=request.user, pk=pk)
+    indicator = visible_or_404(selectors.indicator_get_visible, user=request.user, pk=pk)
     rows = []
     for row in selectors.indicator_periods(user=request.user, indicator=indicator):
         for obs in row.observations or [None]:
             rows.append([row.period.label, row.period.start, row.period.end, row.period.due_date,
                          obs.unit.label if obs else "", obs.town.label if obs and obs.town else "",
-                         selectors.decimal_text(obs.value) if obs else "",
-                         selectors.decimal_text(obs.first_submitted_value) if obs else "",
+                         decimal_text(obs.value) if obs else "",
+                         decimal_text(obs.first_submitted_value) if obs else "",
                          obs.get_status_display() if obs else _("Not entered"), obs.comment if obs else ""])
     header = ["填报期", "开始", "结束", "截止日期", "报送单位", "镇街", "数值", "首次报送值", "状态", "说明"]
     return xlsx_response(f"{indicator.code}{indicator.name[:30]}.xlsx", [("填报记录", header, rows)],
@@ -155,7 +150,7 @@ def indicator_edit(request, pk: int):
     """The office edits an indicator's definition, targets and responsible units; a target change needs a reason."""
     from .services import indicator_set_responsibilities, indicator_set_targets, indicator_update
 
-    indicator = _visible(selectors.indicator_get_visible, user=request.user, pk=pk, action=Action.MANAGE)
+    indicator = visible_or_404(selectors.indicator_get_visible, user=request.user, pk=pk, action=Action.MANAGE)
     years = selectors.target_years(indicator)
     targets = {t.year: t.value for t in indicator.targets.all()}
     roles = dict(indicator.responsibilities.values_list("unit_id", "role"))
@@ -174,11 +169,7 @@ def indicator_edit(request, pk: int):
                 if new_roles is not None:
                     indicator_set_responsibilities(actor=request.user, indicator=indicator, units=new_roles)
         except ServiceError as exc:
-            for name, errors in exc.fields.items():
-                for error in errors:
-                    form.add_error(name if name in form.fields else None, error)
-            if not exc.fields:
-                form.add_error(None, exc.message)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("The indicator has been saved."))
             return redirect("indicators:indicator_detail", pk=indicator.pk)
@@ -190,7 +181,7 @@ def indicator_edit(request, pk: int):
 @access(LOGIN)
 def unit_page(request, pk: int):
     """A unit's indicators and what it still has to report."""
-    unit = _visible(selectors.org_unit_get_visible, user=request.user, pk=pk)
+    unit = visible_or_404(selectors.org_unit_get_visible, user=request.user, pk=pk)
     indicators = selectors.unit_indicators(user=request.user, unit=unit)
     today = timezone.localdate()
     return render(request, "indicators/unit_page.html", {
@@ -202,7 +193,7 @@ def unit_page(request, pk: int):
 
 @access(LOGIN)
 def unit_xlsx(request, pk: int):
-    unit = _visible(selectors.org_unit_get_visible, user=request.user, pk=pk)
+    unit = visible_or_404(selectors.org_unit_get_visible, user=request.user, pk=pk)
     indicators = selectors.unit_indicators(user=request.user, unit=unit)
     due = selectors.unit_due(unit=unit, indicators=indicators, as_of=timezone.localdate())
     rows = [[d.indicator.code, d.indicator.name, d.period.label, d.period.due_date,
@@ -220,7 +211,7 @@ def observation_entry(request, period: int, unit: int):
     """Enter (or correct a draft or returned) value for one period and unit; save as draft or submit."""
     from .services import observation_save_draft, observation_submit
 
-    period_obj, unit_obj = _visible(selectors.period_get_for_entry, user=request.user, period_pk=period,
+    period_obj, unit_obj = visible_or_404(selectors.period_get_for_entry, user=request.user, period_pk=period,
                                     unit_pk=unit)
     indicator = period_obj.indicator
     town = None
@@ -229,7 +220,7 @@ def observation_entry(request, period: int, unit: int):
         if town is None:
             return render(request, "indicators/entry_towns.html", {
                 "indicator": indicator, "period": period_obj, "unit": unit_obj, "towns": selectors.towns()})
-    existing = Observation.objects.filter(period=period_obj, unit=unit_obj, town=town).first()
+    existing = selectors.observation_for_entry(user=request.user, period=period_obj, unit=unit_obj, town=town)
     if existing is not None and existing.status in (ObservationStatus.SUBMITTED, ObservationStatus.APPROVED):
         return redirect("indicators:observation_detail", pk=existing.pk)
     previous = selectors.previous_value(period=period_obj, unit=unit_obj, town=town)
@@ -288,13 +279,13 @@ def _observation_context(request, observation: Observation, **extra) -> dict:
 
 @access(LOGIN)
 def observation_detail(request, pk: int):
-    observation = _visible(selectors.observation_get_visible, user=request.user, pk=pk)
+    observation = visible_or_404(selectors.observation_get_visible, user=request.user, pk=pk)
     return render(request, "indicators/observation_detail.html", _observation_context(request, observation))
 
 
 @access(LOGIN)
 def evidence_download(request, pk: int, attachment: int):
-    observation = _visible(selectors.observation_get_visible, user=request.user, pk=pk)
+    observation = visible_or_404(selectors.observation_get_visible, user=request.user, pk=pk)
     found = Attachment.objects.filter(pk=attachment, owner_type=Observation._meta.label_lower,
                                       owner_id=str(observation.pk)).first()
     if found is None:
@@ -305,7 +296,7 @@ def evidence_download(request, pk: int, attachment: int):
 
 def _transition(request, pk: int, action: str, call) -> object:
     """Load the observation in the user's scope for `action`, run `call`, report the outcome, go back."""
-    observation = _visible(selectors.observation_get_visible, user=request.user, pk=pk, action=action)
+    observation = visible_or_404(selectors.observation_get_visible, user=request.user, pk=pk, action=action)
     try:
         message = call(observation)
     except ServiceError as exc:
@@ -345,7 +336,7 @@ def observation_return(request, pk: int):
     """Send a submitted value back to its unit with a reason."""
     from .services import observation_return as send_back
 
-    observation = _visible(selectors.observation_get_visible, user=request.user, pk=pk, action=Action.APPROVE)
+    observation = visible_or_404(selectors.observation_get_visible, user=request.user, pk=pk, action=Action.APPROVE)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason for returning the value."))
@@ -366,7 +357,7 @@ def change_request_create(request, pk: int):
     """Ask to correct an approved (locked) value; an approver decides."""
     from .services import change_request_create as create
 
-    observation = _visible(selectors.observation_get_visible, user=request.user, pk=pk, action=Action.CHANGE)
+    observation = visible_or_404(selectors.observation_get_visible, user=request.user, pk=pk, action=Action.CHANGE)
     form = ChangeRequestForm(request.POST, indicator=observation.indicator)
     if not form.is_valid():
         return render(request, "indicators/observation_detail.html",
@@ -386,7 +377,7 @@ def change_request_create(request, pk: int):
 def change_request_decide(request, pk: int):
     from .services import change_request_decide as decide
 
-    change_request = _visible(selectors.change_request_get_visible, user=request.user, pk=pk)
+    change_request = visible_or_404(selectors.change_request_get_visible, user=request.user, pk=pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose to approve or reject the correction."))
@@ -416,7 +407,7 @@ def review(request):
 @access(APPROVE)
 def review_xlsx(request):
     rows = [[o.indicator.code, o.indicator.name, o.period.label, o.unit.label, o.town.label if o.town else "",
-             selectors.decimal_text(o.value), o.indicator.unit, o.comment, o.submitted_by, o.submitted_at]
+             decimal_text(o.value), o.indicator.unit, o.comment, o.submitted_by, o.submitted_at]
             for o in selectors.review_queue(user=request.user)]
     header = ["编号", "指标名称", "填报期", "报送单位", "镇街", "数值", "计量单位", "说明", "报送人", "报送时间"]
     return xlsx_response(f"待审核指标数据{timezone.localdate():%Y%m%d}.xlsx", [("待审核", header, rows)],

@@ -18,6 +18,7 @@ import zipfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 from qualitygov.core.audit import audit_record
 from qualitygov.core.errors import ConflictError, NotFoundError, ServiceError
 from qualitygov.core.transitions import apply_transition
+from qualitygov.core.uploads import check_upload
 from qualitygov.plans.models import Plan
 from qualitygov.plans.permissions import can_import_plans
 from qualitygov.utilities.numbers import human_size
@@ -74,15 +76,37 @@ def check_name_and_size(filename: str, size: int) -> None:
                           % {"size": human_size(size), "limit": human_size(limit)})
 
 
-def check_upload(filename: str, data: bytes) -> None:
-    """Refuse files by name, size and content before anything parses them."""
-    check_name_and_size(filename, len(data))
+def _looks_like_plan_source(ext: str, data: bytes) -> bool:
+    """A .docx is a zip; a text or web page is not binary (UTF-16 text has NULs but a byte-order mark)."""
+    if ext == ".docx":
+        return data.startswith(b"PK\x03\x04")
+    return not (data.startswith(_BINARY_SIGNATURES) or (
+        b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff"))))
+
+
+def check_plan_source(filename: str, data: bytes) -> None:
+    """Refuse a plan document by name, size and content before anything parses it.
+
+    Size, extension and content sniffing go through the one upload gate (`core.uploads.check_upload`);
+    its refusals are reworded for plan documents, and a Word file's main part is bounded once unpacked.
+    """
     ext = os.path.splitext(filename)[1].lower()
+    try:
+        check_upload(ContentFile(data, name=filename), allowed=ALLOWED_EXTENSIONS,
+                     max_bytes=settings.QUALITYGOV_MAX_UPLOAD_BYTES, sniff=_looks_like_plan_source)
+    except ServiceError as exc:
+        if exc.code == "bad_type":
+            raise _file_error(_("Only .txt, .html, .htm and .docx files can be imported.")) from None
+        if exc.code == "too_large":
+            check_name_and_size(filename, len(data))
+        if exc.code == "empty":
+            raise _file_error(_("The file is empty.")) from None
+        if ext == ".docx":
+            raise _file_error(_("The file is named .docx but is not a Word document.")) from None
+        raise _file_error(_("The file is binary data, not a text or web page document.")) from None
     if not data.strip():
         raise _file_error(_("The file is empty."))
     if ext == ".docx":
-        if not data.startswith(b"PK\x03\x04"):
-            raise _file_error(_("The file is named .docx but is not a Word document."))
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 info = archive.getinfo("word/document.xml")
@@ -90,15 +114,11 @@ def check_upload(filename: str, data: bytes) -> None:
             raise _file_error(_("The file is named .docx but is not a Word document.")) from None
         if info.file_size > MAX_DOCX_XML_BYTES:
             raise _file_error(_("The Word document is too large once unpacked."))
-    elif data.startswith(_BINARY_SIGNATURES) or (
-        b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff"))  # UTF-16 text has NULs
-    ):
-        raise _file_error(_("The file is binary data, not a text or web page document."))
 
 
 def plan_parse_upload(*, filename: str, data: bytes) -> dict:
     """Check and parse an uploaded plan; ServiceError with one Chinese line when unusable. No writes."""
-    check_upload(filename, data)
+    check_plan_source(filename, data)
     try:
         parsed = parse_plan(read_plan_bytes(data, filename=filename))
     except PlanImportError as exc:

@@ -15,18 +15,15 @@ from dataclasses import dataclass
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import pgettext
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from qualitygov.core.io import CJK_FONT, _cell_value, xlsx_response
+from qualitygov.core import io_docx
+from qualitygov.core.io import CJK_FONT, write_cell, xlsx_response
 
 from .models import Plan, Task
 from .selectors import task_co_text, task_lead_text, task_time_limit
@@ -36,13 +33,6 @@ BREAKDOWN_HEADER = ["序号", "任务名称", "主要内容", "牵头单位", "�
 #: The .xlsx adds the task group after 序号 so that a spreadsheet row stands alone when filtered.
 BREAKDOWN_XLSX_HEADER = ["序号", "任务组", "任务名称", "主要内容", "牵头单位", "配合单位", "完成时限"]
 BREAKDOWN_XLSX_WIDTHS = [7, 26, 22, 70, 26, 22, 14]
-
-TITLE_FONT = "方正小标宋简体"
-TITLE_FALLBACK_FONT = "黑体"
-BODY_FONT = "仿宋_GB2312"
-HEADER_FONT = "黑体"
-LATIN_FONT = "Times New Roman"
-
 
 def breakdown_title(plan: Plan) -> str:
     return f"{plan.title}任务分解表"
@@ -85,16 +75,15 @@ def breakdown_xlsx(plan: Plan, tasks: Sequence[Task]) -> bytes:
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     columns = len(BREAKDOWN_XLSX_HEADER)
 
-    ws.append([breakdown_title(plan)])
+    write_cell(ws, 1, 1, breakdown_title(plan))
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
     title = ws.cell(row=1, column=1)
     title.font = Font(name=CJK_FONT, size=16, bold=True)
     title.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.row_dimensions[1].height = 36
 
-    ws.append(BREAKDOWN_XLSX_HEADER)
-    for col in range(1, columns + 1):
-        cell = ws.cell(row=2, column=col)
+    for col, text in enumerate(BREAKDOWN_XLSX_HEADER, start=1):
+        cell = write_cell(ws, 2, col, text)
         cell.font = Font(name=CJK_FONT, size=11, bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -111,7 +100,9 @@ def breakdown_xlsx(plan: Plan, tasks: Sequence[Task]) -> bytes:
     for r, row in enumerate(breakdown_rows(tasks), start=3):
         values = (row.number, row.group, row.title, row.text, row.lead, row.co, row.time_limit)
         for c, (value, style) in enumerate(zip(values, styles, strict=True), start=1):
-            ws.cell(row=r, column=c, value=_cell_value(value)).style = style
+            cell = ws.cell(row=r, column=c)
+            cell.style = style
+            write_cell(ws, r, c, value)
 
     for index, width in enumerate(BREAKDOWN_XLSX_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
@@ -132,94 +123,18 @@ def breakdown_xlsx(plan: Plan, tasks: Sequence[Task]) -> bytes:
 
 # --- Word -----------------------------------------------------------------------------------
 
-def _set_fonts(run, east_asia: str, size: float | None = None, bold: bool | None = None) -> None:
-    """Latin text in Times New Roman, Chinese in `east_asia` (Word reads the eastAsia slot for CJK)."""
-    run.font.name = LATIN_FONT
-    rpr = run._element.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = OxmlElement("w:rFonts")
-        rpr.insert(0, rfonts)
-    rfonts.set(qn("w:eastAsia"), east_asia)
-    if size is not None:
-        run.font.size = Pt(size)
-    if bold is not None:
-        run.font.bold = bold
-
-
-def _paragraph(container, text: str, *, font: str, size: float, bold: bool = False,
-               align=WD_ALIGN_PARAGRAPH.LEFT, space_after: float = 0):
-    paragraph = container.add_paragraph()
-    paragraph.alignment = align
-    paragraph.paragraph_format.space_after = Pt(space_after)
-    paragraph.paragraph_format.space_before = Pt(0)
-    _set_fonts(paragraph.add_run(_xml_text(text)), font, size, bold)
-    return paragraph
-
-
-def _cell_text(cell, text: str, *, font: str = BODY_FONT, size: float = 10.5, bold: bool = False,
-               align=WD_ALIGN_PARAGRAPH.LEFT) -> None:
-    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    paragraph = cell.paragraphs[0]
-    paragraph.alignment = align
-    paragraph.paragraph_format.space_after = Pt(0)
-    _set_fonts(paragraph.add_run(text), font, size, bold)
-
-
-def _repeat_header(row) -> None:
-    """Mark a table row as a header row, repeated at the top of every page."""
-    tr_pr = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    tr_pr.append(header)
-
-
-def _keep_row_together(row) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    cant_split = OxmlElement("w:cantSplit")
-    cant_split.set(qn("w:val"), "true")
-    tr_pr.append(cant_split)
-
-
-def _field_run(paragraph, instruction: str, placeholder: str):
-    """A run holding a Word field (PAGE, NUMPAGES…); Word computes its value when laying out the page."""
-    run = paragraph.add_run()
-    _set_fonts(run, BODY_FONT, 14)
-    begin, separate, end = (OxmlElement("w:fldChar") for _ in range(3))
-    begin.set(qn("w:fldCharType"), "begin")
-    separate.set(qn("w:fldCharType"), "separate")
-    end.set(qn("w:fldCharType"), "end")
-    code = OxmlElement("w:instrText")
-    code.set(qn("xml:space"), "preserve")
-    code.text = f" {instruction} "
-    shown = OxmlElement("w:t")
-    shown.text = placeholder
-    for element in (begin, code, separate, shown, end):
-        run._r.append(element)
-    return run
-
-
-def _page_number_footer(section) -> None:
-    """Footer "— 1 —", centred, as official documents number their pages."""
-    paragraph = section.footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _set_fonts(paragraph.add_run("— "), BODY_FONT, 14)
-    _field_run(paragraph, "PAGE", "1")
-    _set_fonts(paragraph.add_run(" —"), BODY_FONT, 14)
-
-
 def _prototype_row(table, widths, *, group: bool):
     """A fully formatted body row (merged across the table when `group`), detached from the table."""
     row = table.add_row()
     cells = row.cells
     if group:
-        _cell_text(cells[0].merge(cells[-1]), "-", font=HEADER_FONT, size=10.5, bold=True)
+        io_docx.cell_text(cells[0].merge(cells[-1]), "-", font=io_docx.HEADING_FONT, size=10.5, bold=True)
     else:
-        _keep_row_together(row)
+        io_docx.keep_row_together(row)
         for index, (cell, width) in enumerate(zip(cells, widths, strict=True)):
             cell.width = width
             centred = index in (0, 5)
-            _cell_text(cell, "-", align=WD_ALIGN_PARAGRAPH.CENTER if centred else WD_ALIGN_PARAGRAPH.LEFT)
+            io_docx.cell_text(cell, "-", align=WD_ALIGN_PARAGRAPH.CENTER if centred else WD_ALIGN_PARAGRAPH.LEFT)
     tr = row._tr
     table._tbl.remove(tr)
     return tr
@@ -228,14 +143,9 @@ def _prototype_row(table, widths, *, group: bool):
 def _append_copy(table, prototype, texts: Sequence[str]) -> None:
     tr = copy.deepcopy(prototype)
     for element, text in zip(tr.iter(qn("w:t")), texts, strict=True):
-        element.text = _xml_text(text)
+        element.text = io_docx.xml_text(text)
         element.set(qn("xml:space"), "preserve")
     table._tbl.append(tr)
-
-
-def _xml_text(text: str) -> str:
-    # XML 1.0 forbids most control characters; Word would refuse the file.
-    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 32)
 
 
 def breakdown_docx(plan: Plan, tasks: Sequence[Task]) -> bytes:
@@ -243,36 +153,15 @@ def breakdown_docx(plan: Plan, tasks: Sequence[Task]) -> bytes:
 
     Task groups are rows merged across the table, above their tasks.
     """
-    document = Document()
-    normal = document.styles["Normal"]
-    normal.font.name = LATIN_FONT
-    normal.font.size = Pt(16)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Mm(297), Mm(210)
-    section.top_margin = section.bottom_margin = Mm(25)
-    section.left_margin = section.right_margin = Mm(22)
-    section.footer_distance = Mm(12)
-    _page_number_footer(section)
-
-    _paragraph(document, breakdown_title(plan), font=TITLE_FONT, size=22, align=WD_ALIGN_PARAGRAPH.CENTER,
-               space_after=6)
+    document = io_docx.official_document(landscape=True)
+    io_docx.title(document, breakdown_title(plan), space_after=6, pitch=None)
     subtitle = "　".join(part for part in (plan.issuer, plan.doc_number) if part)
     if subtitle:
-        _paragraph(document, subtitle, font=BODY_FONT, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+        io_docx.paragraph(document, subtitle, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
 
     widths = [Mm(14), Mm(40), Mm(115), Mm(38), Mm(22), Mm(24)]
-    table = document.add_table(rows=1, cols=len(BREAKDOWN_HEADER))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table = io_docx.table(document, BREAKDOWN_HEADER, widths, size=10.5, bold=True)
     table.autofit = False
-    header = table.rows[0]
-    _repeat_header(header)
-    for cell, text, width in zip(header.cells, BREAKDOWN_HEADER, widths, strict=True):
-        cell.width = width
-        _cell_text(cell, text, font=HEADER_FONT, size=10.5, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
 
     # Rows are copies of two formatted prototypes with their texts replaced: building every cell through
     # python-docx's object layer costs about 1 ms a cell, copying a finished row a few microseconds.
@@ -285,9 +174,7 @@ def breakdown_docx(plan: Plan, tasks: Sequence[Task]) -> bytes:
             _append_copy(table, group_proto, [row.group])
         _append_copy(table, task_proto, [row.number, row.title, row.text, row.lead, row.co, row.time_limit])
 
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return io_docx.docx_bytes(document)
 
 
 # --- A unit's tasks -------------------------------------------------------------------------

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.shortcuts import render
 
 from qualitygov.core.access import LOGIN, access
-from qualitygov.core.errors import NotFoundError
 from qualitygov.core.io import DOCX_MIME, XLSX_MIME, download
 from qualitygov.core.scoping import scope_for
+from qualitygov.core.views_helpers import visible_or_404
 from qualitygov.utilities.numbers import decimal_text
 
 from . import io as plan_io
 from . import selectors
 from .permissions import can_import_plans
-
-
-def _visible(getter, **kwargs):
-    """Call a `*_get_visible` selector; missing and out-of-scope both become 404."""
-    try:
-        return getter(**kwargs)
-    except NotFoundError as exc:
-        raise Http404 from exc
 
 
 @access(LOGIN)
@@ -44,7 +35,7 @@ def plan_list_xlsx(request):
 
 @access(LOGIN)
 def plan_detail(request, pk: int):
-    plan = _visible(selectors.plan_get_visible, user=request.user, pk=pk)
+    plan = visible_or_404(selectors.plan_get_visible, user=request.user, pk=pk)
     overview = selectors.plan_overview(user=request.user, plan=plan)
     return render(request, "plans/plan_detail.html", {
         "plan": plan, "overview": overview, "all_towns_label": selectors.ALL_TOWNS_LABEL,
@@ -54,7 +45,7 @@ def plan_detail(request, pk: int):
 
 @access(LOGIN)
 def task_detail(request, pk: int):
-    task = _visible(selectors.task_get_visible, user=request.user, pk=pk)
+    task = visible_or_404(selectors.task_get_visible, user=request.user, pk=pk)
     lead, co = selectors.task_units(task)
     indicators = list(task.indicators.all())
     for indicator in indicators:
@@ -68,7 +59,7 @@ def task_detail(request, pk: int):
 
 @access(LOGIN)
 def unit_tasks(request, pk: int):
-    unit = _visible(selectors.unit_get_visible, user=request.user, pk=pk)
+    unit = visible_or_404(selectors.unit_get_visible, user=request.user, pk=pk)
     tasks = selectors.unit_task_list(user=request.user, unit=unit)
     counts = {role: sum(1 for t in tasks if t.unit_role == role) for role in ("lead", "co", "towns")}
     return render(request, "plans/unit_tasks.html", {
@@ -79,7 +70,7 @@ def unit_tasks(request, pk: int):
 
 @access(LOGIN)
 def unit_tasks_xlsx(request, pk: int):
-    unit = _visible(selectors.unit_get_visible, user=request.user, pk=pk)
+    unit = visible_or_404(selectors.unit_get_visible, user=request.user, pk=pk)
     tasks = selectors.unit_task_list(user=request.user, unit=unit)
     return plan_io.unit_tasks_xlsx(unit, tasks)
 
@@ -87,7 +78,7 @@ def unit_tasks_xlsx(request, pk: int):
 @access(LOGIN)
 def export_xlsx(request, pk: int):
     """The plan's task breakdown table (.xlsx), limited to the tasks the user may see."""
-    plan = _visible(selectors.plan_get_visible, user=request.user, pk=pk)
+    plan = visible_or_404(selectors.plan_get_visible, user=request.user, pk=pk)
     tasks = list(selectors.task_list_visible(user=request.user, plan=plan))
     return download(plan_io.breakdown_xlsx(plan, tasks), plan_io.breakdown_filename(plan, "xlsx"), XLSX_MIME)
 
@@ -95,6 +86,6 @@ def export_xlsx(request, pk: int):
 @access(LOGIN)
 def export_docx(request, pk: int):
     """The plan's task breakdown table as an official Word document, limited to the tasks the user may see."""
-    plan = _visible(selectors.plan_get_visible, user=request.user, pk=pk)
+    plan = visible_or_404(selectors.plan_get_visible, user=request.user, pk=pk)
     tasks = list(selectors.task_list_visible(user=request.user, plan=plan))
     return download(plan_io.breakdown_docx(plan, tasks), plan_io.breakdown_filename(plan, "docx"), DOCX_MIME)

@@ -1,9 +1,11 @@
 """The periodic progress bulletin (工作进展通报) as an official .docx, and as PDF where possible.
 
-Layout after GB/T 9704 (党政机关公文格式): A4, margins 37/35/28/26 mm; title in 方正小标宋简体 (黑体
-as the fallback a reader's Word picks when it is missing) at 22 pt; body in 仿宋_GB2312 at 16 pt on
-a fixed 28 pt line with a two-character first-line indent; level-one headings in 黑体, level two in
-楷体_GB2312; page numbers "— 1 —" in the footer. Chinese fonts are set in the w:eastAsia slot.
+The layout is the official-document base of `qualitygov.core.io_docx` (GB/T 9704, 党政机关公文格式):
+A4 portrait, title in 方正小标宋简体 22 pt, body in 仿宋_GB2312 16 pt on a fixed 28 pt line, level-one
+headings in 黑体, level two in 楷体_GB2312, page numbers "— 1 —".
+
+It covers what the reader may view: the whole district for the office and leaders, its own units for
+an office admin of part of it (and the whole district from the operator's command line).
 
 Lights are recomputed in memory as of the period's last day (or today, if earlier), from the
 progress approved up to then, so a bulletin for a past month reads the same later.
@@ -15,7 +17,6 @@ font (`fc-list :lang=zh`) are both present; otherwise `pdf_message` says which i
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import shutil
 import subprocess
@@ -29,29 +30,22 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Mm, RGBColor
 
 from qualitygov.accounts.choices import Action
+from qualitygov.core import io_docx
 from qualitygov.core.audit import audit_record
 from qualitygov.core.errors import NotFoundError, ServiceError
-from qualitygov.core.scoping import scope_for
+from qualitygov.core.io_docx import HEADING_FONT, SUBHEADING_FONT
+from qualitygov.core.io_docx import body as _para
+from qualitygov.core.scoping import can, scope_for
 
 from . import lights as light_math
 from .choices import FINDING_OPEN_STATES, Light, ReportStatus, WorkItemStatus
-from .models import Finding, ProgressReport, WorkItem
-from .selectors import light_rule_set_in_force
+from .models import Finding, WorkItem
+from .selectors import bulletin_sources, light_rule_set_in_force
 
-TITLE_FONT = "方正小标宋简体"
-HEADING_FONT = "黑体"
-SUBHEADING_FONT = "楷体_GB2312"
-BODY_FONT = "仿宋_GB2312"
-TABLE_FONT = "仿宋_GB2312"
-LATIN_FONT = "Times New Roman"
 ISSUER = "质量强区工作领导小组办公室"
 LIGHT_TEXT = {Light.GREEN: "绿灯", Light.YELLOW: "黄灯", Light.RED: "红灯", Light.GREY: "暂无数据"}
 LIGHT_RGB = {Light.GREEN: RGBColor(0x1E, 0x7B, 0x34), Light.YELLOW: RGBColor(0xB7, 0x79, 0x1F),
@@ -118,26 +112,29 @@ class BulletinData:
     highlights: list[tuple[str, str, str]]
     open_findings: list[Finding]
     closed_findings: int
+    #: "全区" for the whole district; "所辖单位" when the reader's scope is part of it.
+    area: str = "全区"
 
 
-def bulletin_data(period: Period, *, today: dt.date | None = None) -> BulletinData:
-    """Everything the bulletin states, for the whole district (engine read: no user scope)."""
+def bulletin_data(period: Period, *, user=None, today: dt.date | None = None) -> BulletinData:
+    """Everything the bulletin states, over what `user` may view (the whole district when `user` is
+    None: the operator's command line). Every read comes from `selectors.bulletin_sources`."""
     today = today or timezone.localdate()
     as_of = min(period.end, today)
     rule_set = light_rule_set_in_force(as_of)
     params = rule_set.params if rule_set else {}
-    items = list(WorkItem.objects.filter(status__in=[WorkItemStatus.ACTIVE, WorkItemStatus.COMPLETED],
-                                         start_date__lte=as_of)
+    work_items, reports, findings = bulletin_sources(user=user)
+    items = list(work_items.filter(status__in=[WorkItemStatus.ACTIVE, WorkItemStatus.COMPLETED], start_date__lte=as_of)
                  .select_related("task", "task__group", "lead_unit").order_by("task__plan_id", "task__order", "order", "pk"))
     item_ids = [item.pk for item in items]
     progress: dict[int, Decimal] = {}
-    for work_item, pct in (ProgressReport.objects.filter(work_item__in=item_ids, status=ReportStatus.APPROVED,
-                                                         cycle__period_start__lte=as_of)
+    for work_item, pct in (reports.filter(work_item__in=item_ids, status=ReportStatus.APPROVED,
+                                          cycle__period_start__lte=as_of)
                            .order_by("cycle__period_start", "pk").values_list("work_item_id", "progress_pct")):
         progress[work_item] = pct  # the latest cycle wins
     in_time = (Q(submitted_at__isnull=True) | Q(submitted_at__date__gt=as_of))
     late_counts: dict[int, int] = defaultdict(int)
-    for work_item in ProgressReport.objects.filter(in_time, work_item__in=item_ids, due_date__lt=as_of).values_list(
+    for work_item in reports.filter(in_time, work_item__in=item_ids, due_date__lt=as_of).values_list(
         "work_item_id", flat=True
     ):
         late_counts[work_item] += 1
@@ -161,7 +158,7 @@ def bulletin_data(period: Period, *, today: dt.date | None = None) -> BulletinDa
     for task in tasks.values():
         task.light = light_math.worst_light([row.light for row in task.items])
 
-    due = ProgressReport.objects.filter(due_date__gte=period.start, due_date__lte=period.end)
+    due = reports.filter(due_date__gte=period.start, due_date__lte=period.end)
     filed = due.filter(submitted_at__date__lte=as_of)
     on_time = filed.filter(submitted_late=False).count()
     late = filed.filter(submitted_late=True).count()
@@ -174,97 +171,33 @@ def bulletin_data(period: Period, *, today: dt.date | None = None) -> BulletinDa
         late_units[label or name] += 1
     highlights = [
         (r.unit.label, r.work_item.title, r.done_text)
-        for r in ProgressReport.objects.filter(status=ReportStatus.APPROVED, cycle__period_start__lte=period.end,
-                                               cycle__period_end__gte=period.start)
+        for r in reports.filter(status=ReportStatus.APPROVED, cycle__period_start__lte=period.end,
+                                cycle__period_end__gte=period.start)
         .exclude(done_text="").select_related("unit", "work_item").order_by("-progress_pct", "pk")[:6]
     ]
-    open_findings = list(Finding.objects.filter(status__in=FINDING_OPEN_STATES, found_on__lte=as_of)
+    open_findings = list(findings.filter(status__in=FINDING_OPEN_STATES, found_on__lte=as_of)
                          .select_related("unit").order_by("deadline", "pk"))
-    closed = Finding.objects.filter(closed_at__date__gte=period.start, closed_at__date__lte=as_of).count()
+    closed = findings.filter(closed_at__date__gte=period.start, closed_at__date__lte=as_of).count()
     return BulletinData(
         period=period, as_of=as_of, groups=list(groups.values()), light_counts=counts, reports_due=due.count(),
         reports_on_time=on_time, reports_late=late, reports_missing=missing_qs.count(),
         late_units=sorted(late_units.items(), key=lambda kv: (-kv[1], kv[0])), highlights=highlights,
         open_findings=open_findings, closed_findings=closed,
+        area="全区" if user is None or scope_for(user, Action.VIEW).everything else "所辖单位",
     )
 
 
 # Word
 
 
-def _fonts(run, east_asia: str, size: float, *, bold: bool = False, colour: RGBColor | None = None) -> None:
-    run.font.name = LATIN_FONT
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    if colour is not None:
-        run.font.color.rgb = colour
-    rpr = run._element.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = OxmlElement("w:rFonts")
-        rpr.insert(0, rfonts)
-    rfonts.set(qn("w:eastAsia"), east_asia)
-    rfonts.set(qn("w:ascii"), LATIN_FONT)
-    rfonts.set(qn("w:hAnsi"), LATIN_FONT)
-
-
-def _clean(text: str) -> str:
-    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 32)
-
-
-def _para(doc, text: str, *, font: str = BODY_FONT, size: float = 16, bold: bool = False, indent: bool = True,
-          align=WD_ALIGN_PARAGRAPH.JUSTIFY, colour: RGBColor | None = None):
-    paragraph = doc.add_paragraph()
-    paragraph.alignment = align
-    fmt = paragraph.paragraph_format
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Pt(28)
-    fmt.space_before = fmt.space_after = Pt(0)
-    if indent:
-        fmt.first_line_indent = Pt(size * 2)
-    _fonts(paragraph.add_run(_clean(text)), font, size, bold=bold, colour=colour)
-    return paragraph
-
-
-def _page_numbers(section) -> None:
-    paragraph = section.footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _fonts(paragraph.add_run("— "), "宋体", 14)
-    run = paragraph.add_run()
-    _fonts(run, "宋体", 14)
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
-        if kind:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-        elif text.strip() == "PAGE":
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
-            element.text = text
-        else:
-            element = OxmlElement("w:t")
-            element.text = text
-        run._r.append(element)
-    _fonts(paragraph.add_run(" —"), "宋体", 14)
-
-
 def _table(doc, header: list[str], rows: list[list[tuple[str, RGBColor | None]]], widths_mm: list[float]) -> None:
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text, width in zip(table.rows[0].cells, header, widths_mm, strict=True):
-        cell.width = Mm(width)
-        paragraph = cell.paragraphs[0]
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _fonts(paragraph.add_run(text), HEADING_FONT, 12)
-    tr_pr = table.rows[0]._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    tr_pr.append(repeat)
+    widths = [Mm(width) for width in widths_mm]
+    table = io_docx.table(doc, header, widths)
     for values in rows:
         cells = table.add_row().cells
-        for cell, (text, colour), width in zip(cells, values, widths_mm, strict=True):
-            cell.width = Mm(width)
-            _fonts(cell.paragraphs[0].add_run(_clean(text)), TABLE_FONT, 12, colour=colour)
+        for cell, (text, colour), width in zip(cells, values, widths, strict=True):
+            cell.width = width
+            io_docx.cell_text(cell, text, size=12, colour=colour)
 
 
 def _pct(value: Decimal | None) -> str:
@@ -272,30 +205,21 @@ def _pct(value: Decimal | None) -> str:
 
 
 def bulletin_docx(data: BulletinData, *, issuer: str = ISSUER, issue_number: int | None = None) -> bytes:
-    doc = Document()
-    normal = doc.styles["Normal"]
-    normal.font.name = LATIN_FONT
-    normal.font.size = Pt(16)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    _page_numbers(section)
+    doc = io_docx.official_document()
 
     number = issue_number or data.period.start.month
-    _para(doc, "质量强区工作进展通报", font=TITLE_FONT, size=22, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, f"（{data.period.start.year}年第{number}期）", size=16, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    io_docx.title(doc, "质量强区工作进展通报")
+    _para(doc, f"（{data.period.start.year}年第{number}期）", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(doc, f"{issuer}　　　　{data.as_of.year}年{data.as_of.month}月{data.as_of.day}日", indent=False,
           align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(doc, "", indent=False)
     _para(doc, "各成员单位，各镇（街道、管委会）：", indent=False)
-    _para(doc, f"现将{data.period.label}全区质量强区工作任务推进情况通报如下。")
+    _para(doc, f"现将{data.period.label}{data.area}质量强区工作任务推进情况通报如下。")
 
     c = data.light_counts
     headings = iter(NUMERALS)
     _para(doc, f"{next(headings)}、总体情况", font=HEADING_FONT)
-    _para(doc, f"截至{data.as_of.year}年{data.as_of.month}月{data.as_of.day}日，全区共有在推进工作事项"
+    _para(doc, f"截至{data.as_of.year}年{data.as_of.month}月{data.as_of.day}日，{data.area}共有在推进工作事项"
                f"{sum(c.values())}项，其中绿灯{c[Light.GREEN]}项、黄灯{c[Light.YELLOW]}项、红灯{c[Light.RED]}项、"
                f"暂无数据{c[Light.GREY]}项。本期应报送进展报告{data.reports_due}份，按时报送{data.reports_on_time}份，"
                f"逾期报送{data.reports_late}份，逾期未报{data.reports_missing}份。督查发现问题尚未销号"
@@ -343,9 +267,7 @@ def bulletin_docx(data: BulletinData, *, issuer: str = ISSUER, issue_number: int
     _para(doc, f"{next(headings)}、下步工作要求", font=HEADING_FONT)
     _para(doc, "各责任单位要对照任务分解要求，加快推进黄灯、红灯事项，按时报送进展情况和佐证材料；"
                "对督查发现的问题，要按期完成整改并申请销号。质量强区办将持续跟踪督办。")
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return io_docx.docx_bytes(doc)
 
 
 # PDF
@@ -384,10 +306,11 @@ class BulletinResult:
 
 @transaction.atomic
 def bulletin_generate(*, actor, period: Period, pdf: bool = False, today: dt.date | None = None) -> BulletinResult:
-    """Build the bulletin for `period`; the office and leaders (district-wide view) may generate it."""
-    if actor is not None and not scope_for(actor, Action.VIEW).everything:
+    """Build the bulletin for `period` over what `actor` may view. Those who approve (the office and
+    leaders) may generate it; `actor` None is the operator's command line, for the whole district."""
+    if actor is not None and not can(actor, Action.APPROVE):
         raise NotFoundError(_("Not found."))
-    data = bulletin_data(period, today=today)
+    data = bulletin_data(period, user=actor, today=today)
     docx = bulletin_docx(data)
     pdf_bytes, message = None, ""
     if pdf:

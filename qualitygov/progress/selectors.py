@@ -15,8 +15,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qualitygov.accounts.choices import ROLE_ACTIONS, Action
-from qualitygov.accounts.models import Grant, User
+from qualitygov.accounts.choices import Action
+from qualitygov.accounts.models import OrgUnit, User
+from qualitygov.accounts.selectors import action_holders, unit_action_holders
 from qualitygov.core.errors import NotFoundError
 from qualitygov.core.models import Attachment
 from qualitygov.core.scoping import scope_for
@@ -43,6 +44,7 @@ from .models import (
     ProgressReport,
     ReportPart,
     WorkItem,
+    WorkItemLight,
 )
 
 
@@ -71,6 +73,11 @@ def work_item_list_visible(*, user, plan=None, task=None, unit=None, status: str
 
 def work_item_get_visible(*, user, pk: int) -> WorkItem:
     return _get(WorkItem.objects.visible_to(user).select_related("task", "task__plan", "lead_unit"), pk)
+
+
+def work_item_light_visible(*, user, work_item: WorkItem) -> WorkItemLight | None:
+    """The stored light of `work_item` with its rule set, if `user` may see the item; else None."""
+    return WorkItemLight.objects.visible_to(user).filter(work_item=work_item).select_related("rule_set").first()
 
 
 # Reports and parts
@@ -227,55 +234,65 @@ class Inbox:
         return sum(len(getattr(self, name)) for name in self.__dataclass_fields__)
 
 
-def _in_scope(qs: QuerySet, user, action: str, lookup: str) -> QuerySet:
-    scope = scope_for(user, action)
-    if scope.everything:
-        return qs
-    if scope.empty:
-        return qs.none()
-    return qs.filter(**{f"{lookup}__in": scope.unit_ids})
+def _units(user, action: str) -> QuerySet[OrgUnit]:
+    """The units where `user` may `action`, as a subquery."""
+    return OrgUnit.objects.visible_to(user, action).values("pk")
 
 
 def inbox(*, user, limit: int = 50) -> Inbox:
     """The user's inbox: requests its units must file (due soonest first), returned to them, and
     what they decide (lead units: filed parts; the office: submitted reports, fixes to verify;
-    approvers: extension requests). A fixed number of queries."""
+    approvers: extension requests). A fixed number of queries.
+
+    A district-wide scope (the office) files nothing itself, so its inbox holds only what it decides.
+    """
     box = Inbox()
     change = scope_for(user, Action.CHANGE)
     if not change.empty and not change.everything:
-        reports = ProgressReport.objects.filter(unit__in=change.unit_ids).select_related(
+        mine = _units(user, Action.CHANGE)
+        reports = ProgressReport.objects.filter(unit__in=mine).select_related(
             "cycle", "work_item", "unit").order_by("due_date", "pk")
         box.due_reports = list(reports.filter(status__in=[ReportStatus.OPEN, ReportStatus.DRAFT])[:limit])
         box.returned_reports = list(reports.filter(status=ReportStatus.RETURNED)[:limit])
-        parts = ReportPart.objects.filter(unit__in=change.unit_ids, report__status__in=REPORT_PENDING).select_related(
+        parts = ReportPart.objects.filter(unit__in=mine, report__status__in=REPORT_PENDING).select_related(
             "report", "report__cycle", "report__work_item", "unit").order_by("report__due_date", "pk")
         box.due_parts = list(parts.filter(status__in=[PartStatus.OPEN, PartStatus.DRAFT])[:limit])
         box.returned_parts = list(parts.filter(status=PartStatus.RETURNED)[:limit])
         box.parts_to_review = list(
-            ReportPart.objects.filter(report__unit__in=change.unit_ids, report__status__in=REPORT_PENDING,
+            ReportPart.objects.filter(report__unit__in=mine, report__status__in=REPORT_PENDING,
                                       status=PartStatus.SUBMITTED)
             .select_related("report", "report__cycle", "report__work_item", "unit")
             .order_by("report__due_date", "pk")[:limit]
         )
         box.findings_to_rectify = list(
-            Finding.objects.filter(unit__in=change.unit_ids, status__in=[FindingStatus.OPEN, FindingStatus.RECTIFYING])
+            Finding.objects.filter(unit__in=mine, status__in=[FindingStatus.OPEN, FindingStatus.RECTIFYING])
             .select_related("unit", "task").order_by("deadline", "pk")[:limit]
         )
-    review_reports = _in_scope(ProgressReport.objects.filter(status=ReportStatus.SUBMITTED), user, Action.REVIEW, "unit")
-    box.reports_to_review = list(review_reports.select_related("cycle", "work_item", "unit")
-                                 .order_by("submitted_at", "pk")[:limit])
+    box.reports_to_review = list(
+        ProgressReport.objects.filter(status=ReportStatus.SUBMITTED, unit__in=_units(user, Action.REVIEW))
+        .select_related("cycle", "work_item", "unit").order_by("submitted_at", "pk")[:limit]
+    )
     box.findings_to_verify = list(
-        _in_scope(Finding.objects.filter(status=FindingStatus.SUBMITTED_FOR_VERIFICATION), user, Action.REVIEW, "unit")
+        Finding.objects.visible_to(user, Action.REVIEW).filter(status=FindingStatus.SUBMITTED_FOR_VERIFICATION)
         .select_related("unit", "task").order_by("submitted_at", "pk")[:limit]
     )
     box.extensions_to_decide = list(
-        _in_scope(ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING), user, Action.APPROVE, "unit")
+        ExtensionRequest.objects.visible_to(user, Action.APPROVE).filter(status=ExtensionStatus.PENDING)
         .select_related("work_item", "report", "report__cycle", "unit").order_by("requested_at", "pk")[:limit]
     )
     return box
 
 
 # Engine
+
+
+def bulletin_sources(*, user) -> tuple[QuerySet[WorkItem], QuerySet[ProgressReport], QuerySet[Finding]]:
+    """What a bulletin covers: the work items, reports and findings `user` may view; with no user
+    (the operator's command line), the whole district."""
+    if user is None:
+        return WorkItem.objects.all(), ProgressReport.objects.all(), Finding.objects.all()
+    return (WorkItem.objects.visible_to(user, Action.VIEW), ProgressReport.objects.visible_to(user, Action.VIEW),
+            Finding.objects.visible_to(user, Action.VIEW))
 
 
 def light_rule_set_in_force(on: dt.date) -> LightRuleSet | None:
@@ -286,25 +303,14 @@ def escalation_rule_set_in_force(on: dt.date) -> EscalationRuleSet | None:
     return EscalationRuleSet.in_force(on)
 
 
-def _roles_with(action: str) -> list[str]:
-    return [role for role, actions in ROLE_ACTIONS.items() if action in actions]
-
-
 def unit_recipients(unit_ids) -> dict[int, list[User]]:
     """The people who file for each unit: active users granted `change` at exactly that unit. One query."""
-    out: dict[int, list[User]] = defaultdict(list)
-    grants = (Grant.objects.filter(unit__in=list(unit_ids), role__in=_roles_with(Action.CHANGE), user__is_active=True)
-              .select_related("user").order_by("unit_id", "user_id"))
-    for grant in grants:
-        if all(user.pk != grant.user_id for user in out[grant.unit_id]):
-            out[grant.unit_id].append(grant.user)
-    return out
+    return unit_action_holders(unit_ids=unit_ids, action=Action.CHANGE)
 
 
 def office_recipients() -> list[User]:
     """The office admins (users who may manage): they keep the 督办 list."""
-    users = User.objects.filter(grants__role__in=_roles_with(Action.MANAGE), is_active=True).distinct()
-    return list(users.order_by("pk"))
+    return action_holders(action=Action.MANAGE)
 
 
 def pending_requests(*, until: dt.date):

@@ -18,18 +18,19 @@ from django.views.decorators.http import require_POST
 
 from qualitygov.accounts.choices import Action, OrgUnitKind
 from qualitygov.accounts.models import OrgUnit
-from qualitygov.accounts.views_org import apply_service_error
+from qualitygov.accounts.selectors import org_unit_choices
 from qualitygov.core.access import LOGIN, access, action_rule
 from qualitygov.core.errors import NotFoundError, ServiceError
 from qualitygov.core.io import xlsx_response
 from qualitygov.core.scoping import can, scope_for
+from qualitygov.core.views_helpers import apply_service_error, visible_or_404
 from qualitygov.plans import selectors as plan_selectors
 from qualitygov.plans.models import Plan
 
 from . import selectors, services
 from .choices import Light, WorkItemStatus
 from .forms import DecisionForm, WorkItemFilterForm, WorkItemForm
-from .models import Milestone, TaskLight, WorkItemLight
+from .models import Milestone, TaskLight
 
 MANAGE = action_rule(Action.MANAGE)
 CHANGE = action_rule(Action.CHANGE)
@@ -47,14 +48,6 @@ RULE_LABELS = {
     "worst_item": gettext_lazy("The worst light of the task's work items"),
 }
 LIGHT_LABELS = dict(Light.choices)
-
-
-def visible(getter, **kwargs):
-    """Call a `*_get_visible` selector; missing and out-of-scope both become 404."""
-    try:
-        return getter(**kwargs)
-    except NotFoundError as exc:
-        raise Http404 from exc
 
 
 def visible_units(user, action: str = Action.VIEW) -> QuerySet[OrgUnit]:
@@ -204,8 +197,7 @@ def _item_form(request, *, propose: bool, item=None):
                    "deadline": item.deadline}
     return WorkItemForm(
         request.POST or None, initial=initial, tasks=tasks,
-        # Any active unit may be named as a co unit: the plan names them all, their names are not scoped data.
-        lead_units=visible_units(request.user, action), co_units=OrgUnit.objects.active().order_by("sort_order", "path"),
+        lead_units=visible_units(request.user, action), co_units=org_unit_choices(),
         allow_all_towns=not propose and item is None, editing=item is not None,
     )
 
@@ -250,7 +242,7 @@ def work_item_propose(request):
 
 @access(MANAGE)
 def work_item_edit(request, pk: int):
-    item = visible(selectors.work_item_get_visible, user=request.user, pk=pk)
+    item = visible_or_404(selectors.work_item_get_visible, user=request.user, pk=pk)
     if not can(request.user, Action.MANAGE, item.lead_unit_id):
         raise Http404
     form = _item_form(request, propose=False, item=item)
@@ -277,7 +269,7 @@ def work_item_edit(request, pk: int):
 @access(MANAGE)
 def work_item_decide(request, pk: int):
     """The office approves a proposed work item or rejects it with a reason."""
-    item = visible(selectors.work_item_get_visible, user=request.user, pk=pk)
+    item = visible_or_404(selectors.work_item_get_visible, user=request.user, pk=pk)
     if not can(request.user, Action.MANAGE, item.lead_unit_id):
         raise Http404
     form = DecisionForm(request.POST)
@@ -305,7 +297,7 @@ ITEM_TRANSITIONS = {"complete": services.work_item_complete, "cancel": services.
 @access(MANAGE)
 def work_item_transition(request, pk: int):
     """The office marks an active item completed, cancels it (with a reason) or reopens a completed one."""
-    item = visible(selectors.work_item_get_visible, user=request.user, pk=pk)
+    item = visible_or_404(selectors.work_item_get_visible, user=request.user, pk=pk)
     if not can(request.user, Action.MANAGE, item.lead_unit_id):
         raise Http404
     name = request.POST.get("transition", "")
@@ -328,7 +320,7 @@ def milestone_complete(request, pk: int):
     milestone = Milestone.objects.filter(pk=pk).select_related("work_item").first()
     if milestone is None:
         raise Http404
-    item = visible(selectors.work_item_get_visible, user=request.user, pk=milestone.work_item_id)
+    item = visible_or_404(selectors.work_item_get_visible, user=request.user, pk=milestone.work_item_id)
     if not can(request.user, Action.CHANGE, item.lead_unit_id):
         raise Http404
     try:
@@ -365,8 +357,8 @@ def light_inputs(light) -> list[tuple[str, str]]:
 @access(LOGIN)
 def work_item_detail(request, pk: int):
     """A work item: units, milestones, its light and why, its reports, findings and extension requests."""
-    item = visible(selectors.work_item_get_visible, user=request.user, pk=pk)
-    light = WorkItemLight.objects.filter(work_item=item).select_related("rule_set").first()
+    item = visible_or_404(selectors.work_item_get_visible, user=request.user, pk=pk)
+    light = selectors.work_item_light_visible(user=request.user, work_item=item)
     reports = list(selectors.report_list_visible(user=request.user, work_item=item).order_by("-cycle__period_start"))
     for report in reports:
         report.content_readable = selectors.report_content_readable(user=request.user, report=report)
@@ -402,7 +394,7 @@ TIMELINE_LABELS = {
 @access(LOGIN)
 def task_timeline(request, pk: int):
     """A plan task's progress: its light, its work items and a timeline of reports, findings and chasing."""
-    task = visible(plan_selectors.task_get_visible, user=request.user, pk=pk)
+    task = visible_or_404(plan_selectors.task_get_visible, user=request.user, pk=pk)
     items = list(selectors.work_item_list_visible(user=request.user, task=task))
     task_light = TaskLight.objects.filter(task=task).first()
     entries = [
@@ -422,7 +414,7 @@ def task_timeline(request, pk: int):
 @access(LOGIN)
 def attachment_download(request, pk: int):
     """An evidence file, for users who may read the report, part or finding it belongs to."""
-    attachment = visible(selectors.attachment_get_visible, user=request.user, pk=pk)
+    attachment = visible_or_404(selectors.attachment_get_visible, user=request.user, pk=pk)
     try:
         handle = attachment.file.open("rb")
     except (FileNotFoundError, OSError) as exc:

@@ -12,18 +12,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qualitygov.accounts.choices import Action
-from qualitygov.accounts.views_org import apply_service_error
 from qualitygov.core.access import LOGIN, access, action_rule
 from qualitygov.core.errors import ServiceError
 from qualitygov.core.io import XLSX_MIME, download
 from qualitygov.core.scoping import can
+from qualitygov.core.views_helpers import apply_service_error, visible_or_404
 from qualitygov.plans import selectors as plan_selectors
 
 from . import selectors, services
 from .choices import FINDING_OPEN_STATES, FindingStatus
 from .forms import FindingFilterForm, FindingForm, RectificationForm, ReopenForm, VerifyForm
 from .io import ledger_xlsx
-from .views import visible, visible_units
+from .views import visible_units
 from .views_reports import _form_errors_to_messages, _with_evidence
 
 CHANGE = action_rule(Action.CHANGE)
@@ -86,7 +86,7 @@ def finding_create(request):
 @access(LOGIN)
 def finding_detail(request, pk: int):
     """A finding with its rectification, evidence and the actions open to the user."""
-    finding = visible(selectors.finding_get_visible, user=request.user, pk=pk)
+    finding = visible_or_404(selectors.finding_get_visible, user=request.user, pk=pk)
     may_rectify = can(request.user, Action.CHANGE, finding.unit_id)
     rectify_form = None
     if may_rectify and finding.status == FindingStatus.OPEN:
@@ -108,7 +108,7 @@ def finding_detail(request, pk: int):
 @access(CHANGE)
 def finding_rectify(request, pk: int):
     """The responsible unit files its rectification plan (open) or its result (rectifying), with evidence."""
-    finding = visible(selectors.finding_get_visible, user=request.user, pk=pk)
+    finding = visible_or_404(selectors.finding_get_visible, user=request.user, pk=pk)
     if not can(request.user, Action.CHANGE, finding.unit_id):
         raise Http404
     planning = finding.status == FindingStatus.OPEN
@@ -136,7 +136,7 @@ def finding_rectify(request, pk: int):
 @access(REVIEW)
 def finding_verify(request, pk: int):
     """The office verifies the fix and closes the finding out (销号), or sends it back with a reason."""
-    finding = visible(selectors.finding_get_visible, user=request.user, pk=pk)
+    finding = visible_or_404(selectors.finding_get_visible, user=request.user, pk=pk)
     if not can(request.user, Action.REVIEW, finding.unit_id):
         raise Http404
     form = VerifyForm(request.POST)
@@ -159,7 +159,7 @@ def finding_verify(request, pk: int):
 @access(REVIEW)
 def finding_reopen(request, pk: int):
     """The problem came back: reopen a closed-out finding, optionally with a new deadline."""
-    finding = visible(selectors.finding_get_visible, user=request.user, pk=pk)
+    finding = visible_or_404(selectors.finding_get_visible, user=request.user, pk=pk)
     if not can(request.user, Action.REVIEW, finding.unit_id):
         raise Http404
     form = ReopenForm(request.POST)

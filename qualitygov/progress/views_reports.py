@@ -17,11 +17,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qualitygov.accounts.choices import Action
-from qualitygov.accounts.views_org import apply_service_error
 from qualitygov.core.access import LOGIN, access, action_rule
 from qualitygov.core.errors import NotFoundError, ServiceError
 from qualitygov.core.io import xlsx_response
 from qualitygov.core.scoping import can
+from qualitygov.core.views_helpers import apply_service_error, visible_or_404
 from qualitygov.plans.models import Plan
 
 from . import selectors, services
@@ -36,7 +36,7 @@ from .choices import (
 )
 from .forms import DecisionForm, ExtensionForm, PartForm, ReasonForm, ReportForm
 from .models import ReportingCycle
-from .views import _chosen_plan, _plans, visible
+from .views import _chosen_plan, _plans
 
 MANAGE = action_rule(Action.MANAGE)
 CHANGE = action_rule(Action.CHANGE)
@@ -172,7 +172,7 @@ def report_detail(request, pk: int):
     The lead unit reads its co units' filed parts, returns one with a reason, and saves or submits the
     consolidated report with evidence; the office reviews a submitted one. A co unit sees its own part.
     """
-    report = visible(selectors.report_get_visible, user=request.user, pk=pk)
+    report = visible_or_404(selectors.report_get_visible, user=request.user, pk=pk)
     initial = {"progress_pct": report.progress_pct, "done_text": report.done_text, "problems": report.problems,
                "next_steps": report.next_steps}
     form = ReportForm(request.POST or None, request.FILES or None, initial=initial)
@@ -194,7 +194,7 @@ def report_detail(request, pk: int):
 @access(REVIEW)
 def report_review(request, pk: int):
     """The office approves a submitted report (the work item's progress and light move) or returns it."""
-    report = visible(selectors.report_get_visible, user=request.user, pk=pk)
+    report = visible_or_404(selectors.report_get_visible, user=request.user, pk=pk)
     if not can(request.user, Action.REVIEW, report.unit_id):
         raise Http404
     form = DecisionForm(request.POST, choices=[("approve", _("Approve")), ("return", _("Return"))])
@@ -219,7 +219,7 @@ def report_review(request, pk: int):
 @access(LOGIN)
 def part_detail(request, pk: int):
     """A co unit's part: its own unit edits and files it (with evidence); the lead unit reads it once filed."""
-    part = visible(selectors.report_part_get_visible, user=request.user, pk=pk)
+    part = visible_or_404(selectors.report_part_get_visible, user=request.user, pk=pk)
     report = part.report
     initial = {"done_text": part.done_text, "problems": part.problems, "next_steps": part.next_steps}
     form = PartForm(request.POST or None, request.FILES or None, initial=initial)
@@ -247,7 +247,7 @@ def part_detail(request, pk: int):
 @access(LOGIN)
 def part_decide(request, pk: int):
     """The lead unit accepts a filed part or returns it with a reason (only that part reopens)."""
-    part = visible(selectors.report_part_get_visible, user=request.user, pk=pk)
+    part = visible_or_404(selectors.report_part_get_visible, user=request.user, pk=pk)
     if not can(request.user, Action.CHANGE, part.report.unit_id):
         raise Http404
     if request.POST.get("decision") == "accept":
@@ -300,7 +300,7 @@ def _extension_form(request, *, report=None, item=None):
 @access(CHANGE)
 def report_extension(request, pk: int):
     """The lead unit asks to move the report's due date."""
-    report = visible(selectors.report_get_visible, user=request.user, pk=pk)
+    report = visible_or_404(selectors.report_get_visible, user=request.user, pk=pk)
     if not can(request.user, Action.CHANGE, report.unit_id):
         raise Http404
     return _extension_form(request, report=report)
@@ -309,7 +309,7 @@ def report_extension(request, pk: int):
 @access(CHANGE)
 def work_item_extension(request, pk: int):
     """The lead unit asks to move the work item's deadline."""
-    item = visible(selectors.work_item_get_visible, user=request.user, pk=pk)
+    item = visible_or_404(selectors.work_item_get_visible, user=request.user, pk=pk)
     if not can(request.user, Action.CHANGE, item.lead_unit_id):
         raise Http404
     return _extension_form(request, item=item)
@@ -354,7 +354,7 @@ def extension_list_xlsx(request):
 @require_POST
 @access(APPROVE)
 def extension_decide(request, pk: int):
-    extension = visible(selectors.extension_get_visible, user=request.user, pk=pk)
+    extension = visible_or_404(selectors.extension_get_visible, user=request.user, pk=pk)
     if not can(request.user, Action.APPROVE, extension.unit_id):
         raise Http404
     form = DecisionForm(request.POST)

@@ -70,7 +70,7 @@ class MeSerializer(UserSerializer):
             scope = scope_for(user, action)
             if scope.everything:
                 if total is None:
-                    total = OrgUnit.objects.count()
+                    total = OrgUnit.objects.visible_to(user, action).count()
                 out[action] = {"everything": True, "unit_count": total, "unit_ids": None}
             else:
                 out[action] = {"everything": False, "unit_count": len(scope.unit_ids),

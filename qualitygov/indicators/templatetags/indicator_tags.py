@@ -8,7 +8,9 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from ..selectors import decimal_text, status_why
+from qualitygov.utilities.numbers import decimal_text
+
+from ..selectors import status_why
 
 register = template.Library()
 

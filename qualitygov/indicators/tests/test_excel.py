@@ -8,14 +8,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from qualitygov.core.models import AuditEvent
 from qualitygov.indicators.io import DATA_SHEET, HEADER, MARKER_SHEET
 from qualitygov.indicators.models import Observation
+from qualitygov.utilities.numbers import human_size
 from tests.dbstate import changed_tables, table_snapshot
 
 from .url_samples import world
@@ -207,11 +206,10 @@ def test_oversized_workbook_is_refused_before_it_is_opened(cast, client_for, set
     client = client_for("liaison_a")
     content = _fill(_template(client, "2025"), {3: (96.5, None)})
     settings.QUALITYGOV_INDICATOR_UPLOAD_MAX_BYTES = 1024
-    with translation.override("zh-hans"):
-        size = filesizeformat(len(content))
+    size = human_size(len(content))
     client.get(reverse("indicators:excel_upload"))
     before, events = table_snapshot(), AuditEvent.objects.count()
     response = _upload(client, content)
     assert response.status_code == 400
-    assert response.context["form"].errors["file"] == [f"该工作簿大小为 {size}，超过 1.0\xa0KB 的上限。请拆分成较小的文件。"]
+    assert response.context["form"].errors["file"] == [f"“填报.xlsx”大小为 {size}，超过上限 1 KB。请拆分成较小的文件。"]
     assert changed_tables(before, table_snapshot()) == [] and AuditEvent.objects.count() == events

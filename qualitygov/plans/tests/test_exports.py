@@ -87,7 +87,8 @@ def test_xlsx_cells_are_not_formulas(client_for, cast):
     plan = plan_factory(title="=方案")
     task_factory(plan=plan, title="=SUM(A1)", text="+1", lead=[cast.dept_a])
     ws = _xlsx(client_for("office").get(reverse("plans:export_xlsx", args=[plan.pk])))
-    assert [c.value for c in ws[3]][2:4] == ["'=SUM(A1)", "'+1"]
+    assert [(c.value, c.data_type) for c in ws[3]][2:4] == [("=SUM(A1)", "s"), ("+1", "s")]
+    assert (ws["A1"].value, ws["A1"].data_type) == ("=方案任务分解表", "s")
 
 
 def test_xlsx_without_period_or_units(client_for, cast):
@@ -138,6 +139,9 @@ def test_docx_layout(client_for, plan):
     assert body_run._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
     footer_xml = section.footer._element.xml
     assert "PAGE" in footer_xml and 'w:fldCharType="begin"' in footer_xml
+    # The official page number of the shared base (core.io_docx), as in the bulletin: "— 1 —" in 宋体.
+    footer = section.footer.paragraphs[0]
+    assert (footer.text, {r._element.rPr.rFonts.get(qn("w:eastAsia")) for r in footer.runs}) == ("— 1 —", {"宋体"})
 
 
 def test_docx_is_scoped_to_visible_tasks(client_for, plan):

@@ -100,7 +100,8 @@ def test_a_past_month_reads_as_it_was(cast, month):
     assert document.tables[0].rows[1].cells[3].text == "45%"
 
 
-def test_only_district_wide_readers_generate_it(cast, month):
+def test_only_approvers_generate_it(cast, month):
+    """The office and leaders generate it; a liaison (no approve) is refused as if the page did not exist."""
     with pytest.raises(NotFoundError):
         bulletin_generate(actor=cast.liaison_a, period=parse_period("2026-05"))
     assert bulletin_generate(actor=cast.leader, period=parse_period("2026-05")).docx
@@ -123,3 +124,60 @@ def test_command_writes_the_file_and_explains_a_missing_pdf(cast, month, tmp_pat
     assert stdout.getvalue().startswith(f"wrote {out} (")
     assert "LibreOffice" in stderr.getvalue()
     assert not out.with_suffix(".pdf").exists()
+
+
+def _document(actor) -> tuple[list[str], list[list[list[str]]]]:
+    document = Document(io.BytesIO(bulletin_generate(actor=actor, period=parse_period("2026-05"),
+                                                     today=dt.date(2026, 6, 3)).docx))
+    tables = [[[c.text for c in row.cells] for row in table.rows] for table in document.tables]
+    return texts(document), tables
+
+
+DISTRICT_TEXT = [
+    "质量强区工作进展通报", "（2026年第5期）", "质量强区工作领导小组办公室　　　　2026年5月31日", "",
+    "各成员单位，各镇（街道、管委会）：", "现将2026年5月全区质量强区工作任务推进情况通报如下。",
+    "一、总体情况",
+    "截至2026年5月31日，全区共有在推进工作事项2项，其中绿灯1项、黄灯1项、红灯0项、暂无数据0项。本期应报送进展报告2份，"
+    "按时报送1份，逾期报送0份，逾期未报1份。督查发现问题尚未销号1个，本期整改销号0个。",
+    "二、分任务推进情况", "（一）推动经济发展质量效益型跃升",
+    "三、逾期报送情况", "本期逾期报送或逾期未报的单位：区住建局（1项）。请相关单位高度重视，抓紧补报。",
+    "四、工作亮点", "区经信局：建成数字化车间10个。新建数字化车间4个",
+    "五、督查问题整改情况", "尚未销号的问题1个，其中超过整改时限1个。",
+    "六、下步工作要求",
+    "各责任单位要对照任务分解要求，加快推进黄灯、红灯事项，按时报送进展情况和佐证材料；对督查发现的问题，要按期完成整改并申请销号。"
+    "质量强区办将持续跟踪督办。",
+]
+
+
+def test_a_partial_scope_office_admin_gets_the_bulletin_of_its_own_units(cast, month):
+    """An office admin of 区住建局 alone reads only 区住建局's work item, report and finding;
+    the district office reads both units'."""
+    from qualitygov.accounts.choices import Role
+    from qualitygov.accounts.services import user_create
+
+    s, _item_b = month
+    dept_b_admin = user_create(actor=None, username="office_b", password="Cast-password-2026", display_name="office_b",
+                               unit=cast.dept_b, grants=[(Role.OFFICE_ADMIN, cast.dept_b, False)])
+    header = ["任务", "工作事项", "牵头单位", "实际进度", "序时进度", "状态"]
+    task = f"{s.task.number}. {s.task.title}"
+    finding = ["园区标准化建设滞后", "区住建局", "2026-05-28", "待整改"]
+
+    district_text, district_tables = _document(cast.office)
+    assert district_text == DISTRICT_TEXT
+    assert district_tables == [
+        [header, [task, "建成数字化车间10个", "区经信局", "45%", "41.37%", "绿灯"],
+         [task, "改造老旧小区质量提升", "区住建局", "—", "41.37%", "黄灯"]],
+        [["问题", "责任单位", "整改时限", "状态"], finding],
+    ]
+
+    own_text, own_tables = _document(dept_b_admin)
+    assert own_text == [
+        *DISTRICT_TEXT[:5], "现将2026年5月所辖单位质量强区工作任务推进情况通报如下。", "一、总体情况",
+        "截至2026年5月31日，所辖单位共有在推进工作事项1项，其中绿灯0项、黄灯1项、红灯0项、暂无数据0项。本期应报送进展报告1份，"
+        "按时报送0份，逾期报送0份，逾期未报1份。督查发现问题尚未销号1个，本期整改销号0个。",
+        *DISTRICT_TEXT[8:12], "四、工作亮点", "本期暂无经审核的进展报告。", *DISTRICT_TEXT[14:],
+    ]
+    assert own_tables == [
+        [header, [task, "改造老旧小区质量提升", "区住建局", "—", "41.37%", "黄灯"]],
+        [["问题", "责任单位", "整改时限", "状态"], finding],
+    ]
