@@ -28,10 +28,14 @@ def load_json(path: str | Path) -> Any:
     """The parsed file; AssessmentError when it cannot be read, is not UTF-8 or is not JSON."""
     try:
         data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise AssessmentError("文件不存在") from None
     except IsADirectoryError:
-        raise AssessmentError("无法读取文件（这是一个目录）") from None
+        raise AssessmentError("这是一个目录，不是文件") from None
+    except PermissionError:
+        raise AssessmentError("没有读取该文件的权限") from None
     except OSError as exc:
-        raise AssessmentError(f"无法读取文件（{exc.strerror or type(exc).__name__}）") from None
+        raise AssessmentError(f"无法读取文件（错误号 {exc.errno}）") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -62,7 +62,7 @@ def _place(document: Any, parts: list, *, units: bool) -> str:
                 elif not units and i > 0 and parts[i - 1] in ("sections", "items"):
                     named, rest = f"节点“{key}”", list(parts[i + 1:])
     if named is None:
-        return _path(parts) or "文件顶层"
+        return _path(parts)
     return f"{named}的 {_path(rest)}" if rest else named
 
 
@@ -117,7 +117,16 @@ def _schema_check(name: str, data: Any, label: str) -> None:
         return
     error = _pick(error)
     place = _place(data, list(error.absolute_path), units=name.endswith("units.schema.json"))
-    raise AssessmentError(f"{label}{place}：{_what(error)}")
+    raise AssessmentError(_join(label, place, _what(error)))
+
+
+def _join(label: str, place: str, what: str) -> str:
+    """“评分细则中节点“A2”的 max 应为数字”, “评分细则缺少必填项 id”."""
+    if not place:
+        return f"{label}{what}"
+    before = " " if place[0].isascii() else ""
+    after = " " if place[-1].isascii() else ""
+    return f"{label}中{before}{place}{after}{what}"
 
 
 # --- scheme ---------------------------------------------------------------------------------------
