@@ -249,7 +249,7 @@ def _share_indicators(leaf: Leaf, inp: dict, where: str) -> Decimal | None:
         value = _input_number(ind, "value", at + "的")
         baseline = None if ind.get("baseline") is None else to_decimal(ind["baseline"], f"{at}的 baseline")
         if comparator == "about" and p["about_band_pct"] is None:
-            raise AssessmentError(f"{at}为 about，但方案未设置 params.about_band_pct")
+            raise AssessmentError(f"{at}为 about，但评分细则未设置 params.about_band_pct")
         if _met(comparator, target, baseline, value, p["about_band_pct"]):
             weights += p["met"]
         elif baseline is not None and _improved(comparator, target, baseline, value):

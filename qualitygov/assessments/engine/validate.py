@@ -26,6 +26,7 @@ from .expr import parse_when
 from .methods import check_params
 from .model import FollowUp, Grade, GradeCap, Group, Leaf, Scheme, UnitInput, UnitsFile, Veto
 
+_LISTS = {"vetoes": "否决项", "grade_caps": "等次上限"}
 _TYPES = {"object": "对象", "array": "列表", "string": "文本", "number": "数字", "integer": "整数",
           "boolean": "true 或 false", "null": "null"}
 
@@ -61,6 +62,10 @@ def _place(document: Any, parts: list, *, units: bool) -> str:
                     named, rest = f"单位“{key}”", list(parts[i + 1:])
                 elif not units and i > 0 and parts[i - 1] in ("sections", "items"):
                     named, rest = f"节点“{key}”", list(parts[i + 1:])
+                elif not units and parts[:i] in (["vetoes"], ["grade_caps"]):
+                    named, rest = f"{_LISTS[parts[0]]}“{key}”", list(parts[i + 1:])
+        if not units and parts[:2] == ["bonus", "items"] and i == 2 and isinstance(part, str):
+            named, rest = f"加分项“{part}”", list(parts[i + 1:])
     if named is None:
         return _path(parts)
     return f"{named}的 {_path(rest)}" if rest else named
