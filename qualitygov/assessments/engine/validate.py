@@ -221,8 +221,9 @@ def validate_scheme(data: Any) -> Scheme:
         for grade in raw.get("grades", []):
             if grade not in names:
                 raise AssessmentError(f"follow_up.grades：“{grade}”不是评分细则中的等次")
-        follow_up = FollowUp(frozenset(raw.get("grades", [])), raw.get("bottom"), raw.get("min_group_size", 0),
-                             raw["action"], raw["due_months"])
+        bottom = raw.get("bottom")
+        follow_up = FollowUp(frozenset(raw.get("grades", [])), None if bottom is None else int(bottom),
+                             int(raw.get("min_group_size", 0)), raw["action"], int(raw["due_months"]))
         if follow_up.due_months > 1200:
             raise AssessmentError("follow_up.due_months 不能大于 1200")
 
