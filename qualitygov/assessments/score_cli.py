@@ -13,6 +13,7 @@ import unicodedata
 from typing import Any, TextIO
 
 from .engine import AssessmentError, load_json
+from .engine.errors import one_line
 from .engine.result import result_document
 from .engine.validate import validate_scheme, validate_units
 
@@ -29,10 +30,10 @@ def run_score(scheme_path: str, units_path: str, *, as_json: bool, stdout: TextI
         units_data = load_json(units_path)
         result = result_document(scheme, validate_units(scheme, units_data))
     except AssessmentError as exc:
-        stderr.write(f"错误：{current}：{exc.message}\n")
+        stderr.write(one_line(f"错误：{current}：{exc.message}") + "\n")
         return EXIT_BAD_INPUT
     except (MemoryError, RecursionError):
-        stderr.write(f"错误：{current}：文件内容过于复杂，无法计算\n")
+        stderr.write(one_line(f"错误：{current}：文件内容过于复杂，无法计算") + "\n")
         return EXIT_BAD_INPUT
     if as_json:
         stdout.write(json.dumps(result, ensure_ascii=False, indent=1) + "\n")

@@ -234,7 +234,7 @@ def validate_scheme(data: Any) -> Scheme:
 
 def _grades(raw: list[dict]) -> tuple[Grade, ...]:
     grades: list[Grade] = []
-    for k, item in enumerate(raw):
+    for item in raw:
         name = item["grade"]
         if any(g.grade == name for g in grades):
             raise AssessmentError(f"等次“{name}”重复")

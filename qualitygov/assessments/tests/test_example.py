@@ -39,3 +39,14 @@ def test_the_schemas_are_package_data():
 
     files = resources.files("qualitygov.assessments.schemas")
     assert sorted(p.name for p in files.iterdir() if p.name.endswith(".json")) == sorted(SCHEMAS)
+
+
+def test_the_engine_and_the_score_command_runner_import_no_django():
+    import subprocess
+    import sys
+
+    code = ("import sys; import qualitygov.assessments.engine, qualitygov.assessments.score_cli; "
+            "print(sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                            cwd=str(PACKAGED_SCHEMAS.parents[2]))
+    assert (result.returncode, result.stdout, result.stderr) == (0, "[]\n", "")

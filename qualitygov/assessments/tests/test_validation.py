@@ -116,6 +116,8 @@ UNITS_CASES = [
     ("unit without inputs", lambda d: _unit(d).pop("inputs"), "考核数据中单位“甲镇”缺少必填项 inputs"),
     ("duplicate unit", lambda d: d["units"].append(d["units"][0]), "单位“甲镇”重复"),
     ("unknown group", lambda d: _unit(d).update(group="village"), "单位“甲镇”：组别“village”不在评分细则的 groups 中"),
+    ("a line break in a name stays on one line", lambda d: _unit(d).update(group="镇\n街"),
+     "单位“甲镇”：组别“镇\\n街”不在评分细则的 groups 中"),
     ("input for an unknown leaf", lambda d: _unit(d)["inputs"].update(Z9={}), "单位“甲镇”：评分项“Z9”不存在"),
     ("input for a group node", lambda d: _unit(d)["inputs"].update(A={}), "单位“甲镇”：“A”是分组，只能为评分项填写考核数据"),
     ("missing input", lambda d: _unit(d)["inputs"].pop("A2"), "单位“甲镇”：缺少评分项“A2”的考核数据"),
