@@ -12,6 +12,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("plan", "plan documents: `plan parse FILE --json` (no database), `plan import FILE`"),
     ("indicators", "indicators: `indicators status --json`, `indicators remind`, `indicators recompute`"),
     ("progress", "task tracking: `progress remind`, `progress bulletin --period YYYY-MM --out FILE.docx`"),
+    ("assessment", "annual assessment: `assessment score [--json] SCHEME.json UNITS.json` (no database)"),
     ("audit", "audit trail: `audit verify` checks the hash chain and names the first bad event"),
     ("migrate", "create or update the database tables"),
     ("collectstatic", "copy static files for a production web server"),

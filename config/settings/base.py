@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "qualitygov.indicators",
     "qualitygov.progress",
     "qualitygov.planimport",
+    "qualitygov.assessments",
 ]
 
 MIDDLEWARE = [
