@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "qualitygov.plans",
     "qualitygov.indicators",
     "qualitygov.progress",
+    "qualitygov.audit",
 ]
 
 MIDDLEWARE = [

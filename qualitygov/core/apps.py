@@ -8,9 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from .access import LOGIN, action_rule
+        from .access import LOGIN
         from .registry import NavEntry, register_nav
 
         register_nav(NavEntry("home", _("Home"), "core:home", LOGIN, order=0))
-        register_nav(NavEntry("audit", _("Audit trail"), "core:audit_list", action_rule("audit"), order=90))
         register_nav(NavEntry("api", _("API"), "api-docs", LOGIN, order=100))

@@ -6,6 +6,18 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .scoping import Scope, ScopedQuerySet
+
+
+class AuditEventQuerySet(ScopedQuerySet):
+    """Events scope by `unit_ref`; events tied to no unit (sign-in lockouts, system work) are in no
+    unit's scope, so only a scope covering `everything` includes them."""
+
+    scope_lookup = "unit_ref"
+
+    def scope_filter(self, scope: Scope) -> models.Q:
+        return models.Q(unit_ref__in=sorted(scope.unit_ids))
+
 
 class AuditEvent(models.Model):
     """Who changed what, when, from which values to which, in which request.
@@ -32,6 +44,8 @@ class AuditEvent(models.Model):
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-seq"]

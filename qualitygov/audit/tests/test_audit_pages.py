@@ -16,12 +16,12 @@ from openpyxl import load_workbook
 from qualitygov.accounts.choices import Role
 from qualitygov.accounts.services import user_create, user_update
 from qualitygov.accounts.testing import PASSWORD
-from qualitygov.core import views_audit
+from qualitygov.audit import views as audit_views
 from qualitygov.core.models import AuditEvent
 
-LIST = reverse("core:audit_list")
-EXPORT = reverse("core:audit_export")
-VERIFY = reverse("core:audit_verify")
+LIST = reverse("audit:list")
+EXPORT = reverse("audit:export")
+VERIFY = reverse("audit:verify")
 
 
 def _seqs(response) -> list[int]:
@@ -40,7 +40,7 @@ def test_pages_are_not_found_without_the_audit_action(client_for, cast, member):
     client = client_for(member)
     event = AuditEvent.objects.order_by("seq").first()
     before = AuditEvent.objects.count()
-    for url in (LIST, EXPORT, reverse("core:audit_detail", kwargs={"pk": event.pk})):
+    for url in (LIST, EXPORT, reverse("audit:detail", kwargs={"pk": event.pk})):
         assert client.get(url).status_code == 404
     assert client.post(VERIFY).status_code == 404
     assert AuditEvent.objects.count() == before
@@ -71,9 +71,9 @@ def test_subtree_office_admin_sees_only_events_of_their_units(cast, sub_admin):
                                           "org_unit.create"]
     assert {e.unit_ref for e in events} == {cast.dept_a.pk}
     outside = AuditEvent.objects.get(action="org_unit.create", unit_ref=cast.dept_b.pk)
-    assert client.get(reverse("core:audit_detail", kwargs={"pk": outside.pk})).status_code == 404
+    assert client.get(reverse("audit:detail", kwargs={"pk": outside.pk})).status_code == 404
     inside = events[-1]
-    assert client.get(reverse("core:audit_detail", kwargs={"pk": inside.pk})).status_code == 200
+    assert client.get(reverse("audit:detail", kwargs={"pk": inside.pk})).status_code == 200
 
 
 def test_filters_who_what_when_and_unit(client_for, cast):
@@ -112,7 +112,7 @@ def test_changes_are_shown_old_to_new(client_for, cast):
     event = AuditEvent.objects.get(seq=17)
     body = client_for("office").get(LIST).content.decode()
     assert "<del>liaison_a</del> → <ins>王小明</ins>" in body
-    detail = client_for("office").get(reverse("core:audit_detail", kwargs={"pk": event.pk}))
+    detail = client_for("office").get(reverse("audit:detail", kwargs={"pk": event.pk}))
     assert detail.status_code == 200
     text = detail.content.decode()
     assert "<td><del>liaison_a</del></td><td><ins>王小明</ins></td>" in text
@@ -121,12 +121,12 @@ def test_changes_are_shown_old_to_new(client_for, cast):
 
 @translation.override("zh-hans")
 def test_change_lines_read_each_shape():
-    lines = views_audit.change_lines({"phone": ["", "123"], "is_active": [True, False]})
+    lines = audit_views.change_lines({"phone": ["", "123"], "is_active": [True, False]})
     assert [str(line) for line in lines] == ["is_active: 是 → 否", "phone: — → 123"]
-    created = views_audit.change_lines({"new": {"name": "东港街道", "kind": "town"}, "aliases": ["东港", "东港街"]})
+    created = audit_views.change_lines({"new": {"name": "东港街道", "kind": "town"}, "aliases": ["东港", "东港街"]})
     assert [str(line) for line in created] == ["aliases: 东港、东港街", "kind: — → town", "name: — → 东港街道"]
-    assert [str(line) for line in views_audit.change_lines({"password": "changed"})] == ["password: changed"]
-    assert views_audit.change_lines({}) == []
+    assert [str(line) for line in audit_views.change_lines({"password": "changed"})] == ["password: changed"]
+    assert audit_views.change_lines({}) == []
 
 
 def test_export_holds_the_filtered_events(client_for, cast):
@@ -144,7 +144,7 @@ def test_export_holds_the_filtered_events(client_for, cast):
 
 
 def test_export_above_the_limit_is_refused_with_a_message(client_for, cast, monkeypatch):
-    monkeypatch.setattr(views_audit, "EXPORT_LIMIT", 10)
+    monkeypatch.setattr(audit_views, "EXPORT_LIMIT", 10)
     client = client_for("office")
     response = client.get(EXPORT, {"object_type": "accounts"})
     assert response.status_code == 302
@@ -159,7 +159,7 @@ def test_chain_check_runs_on_demand_as_a_partial(client_for, cast):
     assert client.get(VERIFY).status_code == 405
     ok = client.post(VERIFY, headers={"HX-Request": "true"})
     assert ok.status_code == 200
-    assert [t.name for t in ok.templates] == ["core/audit_verify.html"]
+    assert [t.name for t in ok.templates] == ["audit/verify.html"]
     assert 'data-ok="true"' in ok.content.decode()
     assert ok.context["result"].checked == 16
     AuditEvent.objects.filter(seq=5).update(object_repr="篡改")
@@ -168,7 +168,7 @@ def test_chain_check_runs_on_demand_as_a_partial(client_for, cast):
     assert broken.context["result"].bad_seq == 5
     assert "#5" in broken.content.decode()
     full = client.post(VERIFY)
-    assert "core/audit_verify_page.html" in [t.name for t in full.templates]
+    assert "audit/verify_page.html" in [t.name for t in full.templates]
 
 
 def _extra_events(cast, n: int) -> None:

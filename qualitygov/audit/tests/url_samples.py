@@ -1,4 +1,4 @@
-"""URL kwargs for the permission matrix: the audit pages and the `/api/v1/` routes core and accounts serve."""
+"""URL kwargs for the permission matrix: the audit pages and `/api/v1/audit-events/`."""
 
 from __future__ import annotations
 
@@ -11,10 +11,8 @@ def _unit_event(cast, unit) -> int:
 
 
 SAMPLES = {
-    "core:audit_detail": lambda cast: {"pk": _unit_event(cast, cast.dept_a), "owner": "liaison_a"},
+    "audit:detail": lambda cast: {"pk": _unit_event(cast, cast.dept_a), "owner": "liaison_a"},
     # Runs only on a POST (it reads the whole chain); a GET is refused with 405.
-    "core:audit_verify": lambda cast: {"get_status": 405},
+    "audit:verify": lambda cast: {"get_status": 405},
     "api-audit-event-detail": lambda cast: {"pk": _unit_event(cast, cast.dept_a), "owner": "liaison_a"},
-    "api-org-unit-detail": lambda cast: {"pk": cast.dept_a.pk, "owner": "liaison_a"},
-    "api-user-detail": lambda cast: {"pk": cast.liaison_a.pk, "owner": "liaison_a", "owner_action": "manage"},
 }

@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from qualitygov.core.access import access, action_rule
+from qualitygov.core.audit import audit_verify
+from qualitygov.core.errors import NotFoundError
+from qualitygov.core.io import xlsx_response
 from qualitygov.core.permissions import Action
 
-from .access import access, action_rule
-from .audit import audit_verify
-from .errors import NotFoundError
 from .filters import AuditEventFilter
-from .io import xlsx_response
 from .selectors import audit_event_get_visible, audit_event_known_values, audit_event_list_visible
 
 AUDIT = action_rule(Action.AUDIT)
@@ -107,7 +107,7 @@ def audit_list(request):
         event.change_lines = change_lines(event.changes)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "core/audit_list.html", {
+    return render(request, "audit/list.html", {
         "filter": filterset,
         "page": page,
         "query": query.urlencode(),
@@ -123,14 +123,14 @@ def audit_export(request):
     filterset, qs = _filtered(request)
     if filterset.is_bound and not filterset.is_valid():
         messages.error(request, _("The filters are not valid; correct them and export again."))
-        return redirect(f"{reverse('core:audit_list')}?{request.GET.urlencode()}")
+        return redirect(f"{reverse('audit:list')}?{request.GET.urlencode()}")
     total = qs.count()
     if total > EXPORT_LIMIT:
         messages.error(request, _(
             "The filters match %(count)s events; an export holds at most %(limit)s. Narrow the dates or other "
             "filters and export again."
         ) % {"count": f"{total:,}", "limit": f"{EXPORT_LIMIT:,}"})
-        return redirect(f"{reverse('core:audit_list')}?{request.GET.urlencode()}")
+        return redirect(f"{reverse('audit:list')}?{request.GET.urlencode()}")
 
     def rows():
         for event in qs.iterator(chunk_size=EXPORT_CHUNK):
@@ -157,7 +157,7 @@ def audit_detail(request, pk: int):
     except NotFoundError as exc:
         raise Http404 from exc
     lines = change_lines(event.changes)
-    return render(request, "core/audit_detail.html", {
+    return render(request, "audit/detail.html", {
         "event": event,
         "change_lines": lines,
         "has_diff": any(line.is_diff for line in lines),
@@ -174,6 +174,6 @@ def audit_verify_view(request):
     context = {"result": result, "seconds": time.perf_counter() - started,
                "checked_at": timezone.localtime()}
     if request.headers.get("HX-Request"):
-        return render(request, "core/audit_verify.html", context)
-    return render(request, "core/audit_verify_page.html", context)
+        return render(request, "audit/verify.html", context)
+    return render(request, "audit/verify_page.html", context)
 

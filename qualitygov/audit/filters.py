@@ -12,9 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from qualitygov.accounts.models import OrgUnit
 from qualitygov.accounts.selectors import org_unit_list_visible
+from qualitygov.core.models import AuditEvent
 from qualitygov.core.permissions import Action
-
-from .models import AuditEvent
 
 
 def _start_of_day(day: dt.date) -> dt.datetime:

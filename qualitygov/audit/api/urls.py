@@ -1,4 +1,4 @@
-"""Core's part of `/api/v1/`."""
+"""The audit trail's part of `/api/v1/`."""
 
 from rest_framework.routers import DefaultRouter
 
