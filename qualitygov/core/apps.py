@@ -8,8 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from . import events
         from .access import LOGIN
         from .registry import NavEntry, register_nav
+
+        events.register_events(self.label, [events.ATTACHMENT_CREATE], keys=events.KEYS)
 
         register_nav(NavEntry("home", _("Home"), "core:home", LOGIN, order=0))
         register_nav(NavEntry("api", _("API"), "api-docs", LOGIN, order=100))
