@@ -32,6 +32,7 @@ class DocsView(SpectacularRedocView):
 
 urlpatterns = [
     path("v1/", include("qualitygov.accounts.api.urls")),
+    path("v1/", include("qualitygov.core.api.urls")),
     path("v1/", include("qualitygov.audit.api.urls")),
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),

@@ -15,4 +15,6 @@ class CoreConfig(AppConfig):
         events.register_events(self.label, [events.ATTACHMENT_CREATE], keys=events.KEYS)
 
         register_nav(NavEntry("home", _("Home"), "core:home", LOGIN, order=0))
+        register_nav(NavEntry("notifications", _("Notifications"), "core:notification_list", LOGIN, order=95,
+                              badge="qualitygov.core.views_notifications.unread_badge"))
         register_nav(NavEntry("api", _("API"), "api-docs", LOGIN, order=100))
