@@ -60,7 +60,8 @@ def test_the_registry_labels_and_falls_back_to_the_raw_name():
     assert events.event_label("indicator.status_change") == "指标信号灯变化"
     assert events.event_label("no_such.event") == "no_such.event"
     assert events.object_type_label("indicators.observation") == "指标数据"
-    assert events.object_type_label("progress.bulletin") == "progress.bulletin"
+    assert events.object_type_label("progress.bulletin") == "工作进展通报"
+    assert events.object_type_label("legacy.thing") == "legacy.thing"
     with pytest.raises(ValueError):
         events.register_events("plans", [events.EventType("user.update", "x")])
 

@@ -49,6 +49,7 @@ _events: dict[str, EventType] = {}
 _keys: dict[tuple[str, str], Any] = {}
 _values: dict[tuple[str, str], dict[str, Any]] = {}
 _pairs: set[tuple[str, str]] = set()
+_object_types: dict[str, Any] = {}
 
 #: Keys many apps write; an app's own `keys` win over these.
 COMMON_KEYS: dict[str, Any] = {
@@ -72,12 +73,14 @@ def register_events(
     keys: Mapping[str, Any] | None = None,
     values: Mapping[str, Any] | None = None,
     pairs: Iterable[str] = (),
+    object_types: Mapping[str, Any] | None = None,
 ) -> None:
     """Declare the events `app_label` writes, and labels for its non-field `changes` keys and values.
 
     `pairs` names non-field keys whose value is always `[old, new]` (model fields and keys with
     `values` are read as pairs already). Registering again replaces; one name registered by two
-    apps is an error.
+    apps is an error. `object_types` labels `object_type` values that name no model
+    (`"progress.bulletin"`).
     """
     for event in events:
         known = _events.get(event.name)
@@ -90,6 +93,7 @@ def register_events(
     for key, choices in (values or {}).items():
         _values[(app_label, key)] = _choice_map(choices)
     _pairs.update((app_label, key) for key in pairs)
+    _object_types.update(object_types or {})
 
 
 def _choice_map(choices: Any) -> dict[str, Any]:
@@ -125,7 +129,10 @@ def _model(object_type: str) -> type[models.Model] | None:
 def object_type_label(object_type: str) -> str:
     """`accounts.user` → the model's verbose name ("用户"); the raw string when it names no model."""
     model = _model(object_type)
-    return str(model._meta.verbose_name) if model is not None else object_type
+    if model is not None:
+        return str(model._meta.verbose_name)
+    label = _object_types.get(object_type)
+    return str(label) if label is not None else object_type
 
 
 def app_label_name(app_label: str) -> str:

@@ -21,4 +21,4 @@ class ProgressConfig(AppConfig):
         )
         registry.register_demo_loader(registry.DemoLoader("progress", "qualitygov.progress.demo.load", order=40))
         register_events(self.label, events_of(events), keys=events.KEYS, values=getattr(events, "VALUES", None),
-                        pairs=getattr(events, "PAIRS", ()))
+                        pairs=events.PAIRS, object_types=events.OBJECT_TYPES)

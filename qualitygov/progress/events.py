@@ -65,3 +65,5 @@ KEYS = {
 VALUES = {"light": Light}
 #: Non-field keys whose value is `[old, new]`.
 PAIRS = ("due_date",)
+#: Object types of events that are about no stored model.
+OBJECT_TYPES = {"progress.bulletin": _("progress bulletin")}
