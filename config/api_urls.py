@@ -36,6 +36,7 @@ urlpatterns = [
     path("v1/", include("qualitygov.plans.api.urls")),
     path("v1/", include("qualitygov.indicators.api.urls")),
     path("v1/", include("qualitygov.progress.api.urls")),
+    path("v1/", include("qualitygov.audit.api.urls")),
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("plans/", include("qualitygov.plans.urls")),
     path("progress/", include("qualitygov.progress.urls")),
     path("indicators/", include("qualitygov.indicators.urls")),
+    path("audit/", include("qualitygov.audit.urls")),
     path("api/", include("config.api_urls")),
     path("", include("qualitygov.core.urls")),
 ]

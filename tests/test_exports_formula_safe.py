@@ -118,7 +118,7 @@ NO_ARGS = lambda world, cast: []  # noqa: E731
 EXPORTS = [
     ("organisation tree", "accounts:org_export", NO_ARGS, "office", {}),
     ("users", "accounts:user_export", NO_ARGS, "office", {}),
-    ("audit trail", "core:audit_export", NO_ARGS, "office", {}),
+    ("audit trail", "audit:export", NO_ARGS, "office", {}),
     ("plan list", "plans:list_xlsx", NO_ARGS, "office", {}),
     ("plan imports", "planimport:import_export", NO_ARGS, "office", {}),
     ("task breakdown", "plans:export_xlsx", lambda w, c: [w.plan.pk], "office", {}),

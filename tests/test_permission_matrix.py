@@ -23,7 +23,9 @@ Besides URL kwargs a sample may return:
   "owner_action": the action whose scope must cover the owner's unit (default: the rule's action,
                   "view" for LOGIN);
   "post":         a body that would be a valid submission, sent in the refused POSTs;
-  "get_status":   what an allowed GET answers when it is not 200 (e.g. 302 for a redirecting view).
+  "get_status":   what an allowed GET answers when it is not 200 (e.g. 302 for a redirecting view);
+  "personal":     True when the object belongs to the owner personally (their own notification): only
+                  the owner may use the URL, whatever anyone else's scope.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from .dbstate import changed_tables, table_snapshot
 from .urlwalk import Route, missing_kwargs, routes, samples, url_kwargs
 
 MEMBERS = ("office", "leader", "liaison_a", "liaison_b", "town_liaison", "anonymous")
-SAMPLE_OPTIONS = {"owner", "owner_action", "post", "get_status"}
+SAMPLE_OPTIONS = {"owner", "owner_action", "post", "get_status", "personal"}
 REDIRECTS = {301, 302, 303, 307, 308}
 
 ROUTES = routes()
@@ -82,10 +84,12 @@ def rule_action(rule: str) -> str | None:
     return rule.split(":", 1)[1] if rule.startswith("action:") else None
 
 
-def may_use(rule: str, user, owner_unit: OrgUnit | None, owner_action: str | None) -> bool:
+def may_use(rule: str, user, owner_unit: OrgUnit | None, owner_action: str | None, owner_user=None) -> bool:
     if rule == PUBLIC:
         return True
     if user is None:
+        return False
+    if owner_user is not None and user != owner_user:
         return False
     action = rule_action(rule)
     if action and not holds_action(user, action):
@@ -200,11 +204,13 @@ def prepare(route: Route, cast) -> Case:
     return Case(route=route, url=url, rule=rule, sample=sample)
 
 
-def owner_of(case: Case, cast) -> tuple[OrgUnit | None, str | None]:
+def owner_of(case: Case, cast) -> tuple[OrgUnit | None, str | None, Any]:
+    """The owner's unit, the action whose scope must cover it, and the owner when the object is personal."""
     owner = case.sample.get("owner")
     if owner is None:
-        return None, None
-    return cast.members[owner].unit, case.sample.get("owner_action")
+        return None, None, None
+    personal = cast.members[owner] if case.sample.get("personal") else None
+    return cast.members[owner].unit, case.sample.get("owner_action"), personal
 
 
 def client_as(cast, member: str) -> Client:
@@ -253,6 +259,8 @@ def test_the_expectations_follow_role_actions_and_grants(cast):
     assert allowed("login", cast.town) == ["office", "leader", "town_liaison"]
     assert allowed("action:change", cast.dept_b) == ["office", "liaison_b"]
     assert allowed("login", cast.dept_a, "manage") == ["office"]
+    assert [m for m in MEMBERS if may_use("login", cast.members[m], cast.dept_a, None, cast.liaison_a)] == [
+        "liaison_a"]
 
 
 def test_the_snapshot_sees_inserts_updates_and_deletes(cast):
@@ -272,12 +280,12 @@ def test_the_matrix_covers_every_route():
 @pytest.mark.parametrize("route", ROUTES, ids=_route_id)
 def test_get_answers_what_the_rule_promises(route: Route, cast):
     case = prepare(route, cast)
-    owner_unit, owner_action = owner_of(case, cast)
+    owner_unit, owner_action, owner_user = owner_of(case, cast)
     problems = []
     for member in MEMBERS:
         user = cast.members[member]
         response = client_as(cast, member).get(case.url, **case.headers)
-        if may_use(case.rule, user, owner_unit, owner_action):
+        if may_use(case.rule, user, owner_unit, owner_action, owner_user):
             problem = check_allowed_get(case, response)
         else:
             problem = check_refused(case, member, response)
@@ -290,14 +298,14 @@ def test_get_answers_what_the_rule_promises(route: Route, cast):
 def test_refused_writes_change_nothing(route: Route, cast):
     """POST (and, on API routes, every other writing method they serve) by each member who may not use the URL."""
     case = prepare(route, cast)
-    owner_unit, owner_action = owner_of(case, cast)
+    owner_unit, owner_action, owner_user = owner_of(case, cast)
     body = case.sample.get("post", {})
     methods = ["post"]
     if case.route.is_api:
         methods += [m for m in ("put", "patch", "delete") if case.route.accepts(m)]
     problems = []
     refused = {m: client_as(cast, m) for m in MEMBERS
-               if not may_use(case.rule, cast.members[m], owner_unit, owner_action)}
+               if not may_use(case.rule, cast.members[m], owner_unit, owner_action, owner_user)}
     # Nothing may change, so one snapshot serves as "before" for every request until one does.
     before, events_before = table_snapshot(), AuditEvent.objects.count()
     for member, client in refused.items():

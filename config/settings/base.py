@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "qualitygov.progress",
     "qualitygov.planimport",
     "qualitygov.assessments",
+    "qualitygov.audit",
 ]
 
 MIDDLEWARE = [

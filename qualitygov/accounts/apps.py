@@ -10,6 +10,9 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from qualitygov.core import registry
         from qualitygov.core.access import LOGIN, action_rule
+        from qualitygov.core.events import events_of, register_events
+
+        from . import events
 
         registry.register_hook(registry.SCOPE_RESOLVER, "qualitygov.accounts.scoping.grant_scope")
         registry.register_hook(registry.DEMO_LOGINS, "qualitygov.accounts.demo.logins")
@@ -22,3 +25,5 @@ class AccountsConfig(AppConfig):
             query_budget=6,
         ))
         registry.register_demo_loader(registry.DemoLoader("accounts", "qualitygov.accounts.demo.load", order=10))
+        register_events(self.label, events_of(events), keys=events.KEYS, values=getattr(events, "VALUES", None),
+                        pairs=getattr(events, "PAIRS", ()))

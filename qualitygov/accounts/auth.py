@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from qualitygov.accounts import events
 from qualitygov.core.audit import audit_record
 
 from .models import LoginFailure
@@ -26,11 +27,11 @@ def login_locked(username: str) -> bool:
 def login_failure_record(*, username: str, ip_address: str | None) -> None:
     LoginFailure.objects.create(username=username.strip()[:150], ip_address=ip_address, at=timezone.now())
     if login_locked(username):
-        audit_record(actor=None, action="auth.locked", object_type="accounts.user", object_repr=username[:150],
+        audit_record(actor=None, action=events.AUTH_LOCKED, object_type="accounts.user", object_repr=username[:150],
                      changes={"ip": ip_address})
 
 
 @transaction.atomic
 def login_success_record(*, user, ip_address: str | None) -> None:
     LoginFailure.objects.filter(username__iexact=user.username).delete()
-    audit_record(actor=user, action="auth.login", obj=user, unit=user.unit, changes={"ip": ip_address})
+    audit_record(actor=user, action=events.AUTH_LOGIN, obj=user, unit=user.unit, changes={"ip": ip_address})

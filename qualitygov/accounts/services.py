@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
+from qualitygov.accounts import events
 from qualitygov.core.audit import audit_record, diff, snapshot
 from qualitygov.core.errors import ConflictError, NotFoundError, ServiceError
 from qualitygov.core.scoping import forget_scopes, scope_for
@@ -54,7 +55,7 @@ def org_unit_create(
     unit.save(update_fields=["path", "depth"])
     for alias in aliases or []:
         _add_alias(unit, alias)
-    audit_record(actor=actor, action="org_unit.create", obj=unit, unit=unit,
+    audit_record(actor=actor, action=events.ORG_UNIT_CREATE, obj=unit, unit=unit,
                  changes={"new": snapshot(unit, UNIT_FIELDS), "aliases": sorted(aliases or [])})
     return unit
 
@@ -108,7 +109,7 @@ def org_unit_update(*, actor, unit: OrgUnit, **values: Any) -> OrgUnit:
     after_aliases = sorted(unit.aliases.values_list("name", flat=True))
     if after_aliases != before_aliases:
         changes["aliases"] = [before_aliases, after_aliases]
-    audit_record(actor=actor, action="org_unit.update", obj=unit, unit=unit, changes=changes)
+    audit_record(actor=actor, action=events.ORG_UNIT_UPDATE, obj=unit, unit=unit, changes=changes)
     return unit
 
 
@@ -225,7 +226,7 @@ def org_unit_merge(*, actor, source: OrgUnit, target: OrgUnit) -> OrgUnit:
     for name in names:
         if name not in {target.name, target.short_name}:
             OrgUnitAlias.objects.get_or_create(unit=target, name=name)
-    audit_record(actor=actor, action="org_unit.merge", obj=target, unit=target,
+    audit_record(actor=actor, action=events.ORG_UNIT_MERGE, obj=target, unit=target,
                  changes={"merged": {"id": source_pk, "name": source_repr}, "moved": moved, "aliases_added": names})
     return target
 
@@ -261,7 +262,7 @@ def user_create(
     else:
         user.password = password_hash
     user.save()
-    audit_record(actor=actor, action="user.create", obj=user, unit=unit, changes={"new": snapshot(user, USER_FIELDS)})
+    audit_record(actor=actor, action=events.USER_CREATE, obj=user, unit=unit, changes={"new": snapshot(user, USER_FIELDS)})
     for role, grant_unit, descendants in grants or []:
         grant_create(actor=actor, user=user, role=role, unit=grant_unit, include_descendants=descendants)
     return user
@@ -283,7 +284,7 @@ def user_update(*, actor, user: User, **values: Any) -> User:
     for key, value in values.items():
         setattr(user, key, value)
     user.save()
-    audit_record(actor=actor, action="user.update", obj=user, unit=user.unit,
+    audit_record(actor=actor, action=events.USER_UPDATE, obj=user, unit=user.unit,
                  changes=diff(before, snapshot(user, USER_FIELDS)))
     return user
 
@@ -294,7 +295,7 @@ def user_set_password(*, actor, user: User, password: str) -> User:
     _validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit_record(actor=actor, action="user.set_password", obj=user, unit=user.unit, changes={"password": "changed"})
+    audit_record(actor=actor, action=events.USER_SET_PASSWORD, obj=user, unit=user.unit, changes={"password": "changed"})
     return user
 
 
@@ -321,7 +322,7 @@ def grant_create(*, actor, user: User, role: str, unit: OrgUnit, include_descend
         raise ServiceError(_("This user already has that role at that unit."), code="duplicate")
     grant = Grant.objects.create(user=user, role=role, unit=unit, include_descendants=include_descendants)
     forget_scopes(user)
-    audit_record(actor=actor, action="grant.create", obj=grant, unit=unit,
+    audit_record(actor=actor, action=events.GRANT_CREATE, obj=grant, unit=unit,
                  changes={"user": user.username, "role": role, "unit": unit.name,
                           "include_descendants": include_descendants})
     return grant
@@ -345,6 +346,6 @@ def grant_delete(*, actor, grant: Grant) -> None:
         raise ConflictError(_("You cannot withdraw your own last office-admin role."))
     changes = {"user": grant.user.username, "role": grant.role, "unit": grant.unit.name,
                "include_descendants": grant.include_descendants}
-    audit_record(actor=actor, action="grant.delete", obj=grant, unit=grant.unit, changes=changes)
+    audit_record(actor=actor, action=events.GRANT_DELETE, obj=grant, unit=grant.unit, changes=changes)
     grant.delete()
     forget_scopes(grant.user)

@@ -8,9 +8,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from .access import LOGIN, action_rule
+        from . import events
+        from .access import LOGIN
         from .registry import NavEntry, register_nav
 
+        events.register_events(self.label, [events.ATTACHMENT_CREATE], keys=events.KEYS)
+
         register_nav(NavEntry("home", _("Home"), "core:home", LOGIN, order=0))
-        register_nav(NavEntry("audit", _("Audit trail"), "core:audit_list", action_rule("audit"), order=90))
+        register_nav(NavEntry("notifications", _("Notifications"), "core:notification_list", LOGIN, order=95,
+                              badge="qualitygov.core.views_notifications.unread_badge"))
         register_nav(NavEntry("api", _("API"), "api-docs", LOGIN, order=100))

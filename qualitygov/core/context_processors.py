@@ -23,7 +23,8 @@ def navigation(request) -> dict:
         except NoReverseMatch:
             continue
         if rule_allows(entry.rule, user):
-            entries.append({"key": entry.key, "label": entry.label, "url": url, "active": False})
+            entries.append({"key": entry.key, "label": entry.label, "url": url, "active": False,
+                            "badge": entry.badge_count(request)})
     path = request.path
     urls = [e["url"] for e in entries]
 

@@ -6,6 +6,18 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .scoping import Scope, ScopedQuerySet
+
+
+class AuditEventQuerySet(ScopedQuerySet):
+    """Events scope by `unit_ref`; events tied to no unit (sign-in lockouts, system work) are in no
+    unit's scope, so only a scope covering `everything` includes them."""
+
+    scope_lookup = "unit_ref"
+
+    def scope_filter(self, scope: Scope) -> models.Q:
+        return models.Q(unit_ref__in=sorted(scope.unit_ids))
+
 
 class AuditEvent(models.Model):
     """Who changed what, when, from which values to which, in which request.
@@ -33,6 +45,8 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["-seq"]
         indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["at", "unit_ref"])]
@@ -55,20 +69,30 @@ class AuditHead(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app notice to one user (reminders, overdue and escalation notices, returns)."""
+    """An in-app notice to one user (reminders, overdue and escalation notices, returns).
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    Its e-mail goes out after the creating transaction commits: `email_pending` until it is sent,
+    `email_attempts` and `email_error` record failed tries (see `core.notifications`).
+    """
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+                                  verbose_name=_("recipient"))
     kind = models.CharField(_("kind"), max_length=40, db_index=True)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"), blank=True)
-    url = models.CharField(max_length=300, blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
     dedup_key = models.CharField(max_length=200, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     read = models.BooleanField(_("read"), default=False)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed = models.BooleanField(_("e-mailed"), default=False)
+    email_pending = models.BooleanField(_("e-mail pending"), default=False)
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_error = models.CharField(_("last e-mail error"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read", "-created_at"])]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
 

@@ -1,45 +1,137 @@
-"""In-app notices and e-mail, sent at most once per `dedup_key`.
+"""In-app notices and their e-mail, sent at most once per `dedup_key`.
 
 Scheduled jobs (reminders, overdue notices, escalation) call `notification_send` with a key that
 names the reason ("indicator-due:<period>:<unit>:<user>:before-3d"); running the job twice sends
 nothing twice because the key is unique.
+
+Side effects wait for the commit: the e-mail is queued with `transaction.on_commit`, so a change
+that rolls back sends nothing, and a mail server that fails never rolls back the change. A failed
+e-mail is logged, counted on the notice (`email_attempts`, `email_error`) and tried again by
+`notification_email_retry` (`qualitygov notifications retry`, run daily) up to
+`MAX_EMAIL_ATTEMPTS` times.
+
+Reading a notice and marking it read only touch the recipient's own rows; marking read writes no
+audit event (it changes nothing anyone else sees).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import logging
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
 
+from .errors import NotFoundError
 from .models import Notification
 
 log = logging.getLogger(__name__)
+
+#: A notice's e-mail is tried at most this many times (the first try and the retries).
+MAX_EMAIL_ATTEMPTS = 5
+#: The retry leaves alone notices younger than this whose first try has not run yet (their
+#: transaction's `on_commit` is about to send them).
+RETRY_GRACE = dt.timedelta(minutes=10)
 
 
 def notification_send(
     *, recipient, kind: str, subject: str, body: str = "", url: str = "", dedup_key: str, email: bool = True
 ) -> Notification | None:
-    """Create the notice (and e-mail it when the user has an address); None when already sent."""
+    """Create the notice; None when one with `dedup_key` exists already.
+
+    When `email` is set and the recipient has an address, the e-mail goes out after the caller's
+    transaction commits (at once outside a transaction).
+    """
     if Notification.objects.filter(dedup_key=dedup_key).exists():
         return None
+    wants_email = bool(email and recipient.email)
     try:
         with transaction.atomic():
             notice = Notification.objects.create(
                 recipient=recipient, kind=kind[:40], subject=subject[:200], body=body, url=url[:300],
-                dedup_key=dedup_key[:200],
+                dedup_key=dedup_key[:200], email_pending=wants_email,
             )
     except IntegrityError:  # a concurrent run sent it first
         return None
-    if email and recipient.email:
-        try:
-            send_mail(subject, f"{body}\n\n{url}".strip(), None, [recipient.email], fail_silently=False)
-            Notification.objects.filter(pk=notice.pk).update(emailed=True)
-            notice.emailed = True
-        except Exception:  # the in-app notice stands; the mail server may be down
-            log.exception("e-mail for notification %s failed", notice.pk)
+    if wants_email:
+        transaction.on_commit(functools.partial(notification_email, pk=notice.pk))
     return notice
 
 
-def notification_mark_read(*, recipient, pk: int) -> None:
-    Notification.objects.filter(recipient=recipient, pk=pk).update(read=True)
+def notification_email(*, pk: int) -> bool:
+    """Send the e-mail of notice `pk` if it is still pending; True when it went out.
+
+    Never raises: a failure is logged and recorded on the notice for `notification_email_retry`.
+    """
+    notice = Notification.objects.select_related("recipient").filter(pk=pk, email_pending=True).first()
+    if notice is None:
+        return False
+    if not notice.recipient.email:
+        Notification.objects.filter(pk=pk).update(email_pending=False)
+        return False
+    try:
+        send_mail(notice.subject, f"{notice.body}\n\n{notice.url}".strip(), None, [notice.recipient.email],
+                  fail_silently=False)
+    except Exception as exc:  # the in-app notice stands; the mail server may be down
+        log.exception("e-mail for notification %s failed", pk)
+        Notification.objects.filter(pk=pk).update(
+            email_attempts=F("email_attempts") + 1, email_error=f"{type(exc).__name__}: {exc}"[:300])
+        return False
+    Notification.objects.filter(pk=pk).update(
+        emailed=True, email_pending=False, email_attempts=F("email_attempts") + 1, email_error="")
+    return True
+
+
+def notification_email_retry(*, max_attempts: int = MAX_EMAIL_ATTEMPTS, now: dt.datetime | None = None) -> dict:
+    """Try again every pending e-mail that failed before (fewer than `max_attempts` tries), and any
+    whose first try never ran (older than `RETRY_GRACE`). Returns `{"sent": n, "failed": m}`."""
+    now = now or timezone.now()
+    pending = Notification.objects.filter(email_pending=True, email_attempts__lt=max_attempts).exclude(
+        email_attempts=0, created_at__gt=now - RETRY_GRACE)
+    counts = {"sent": 0, "failed": 0}
+    for pk in pending.order_by("pk").values_list("pk", flat=True):
+        counts["sent" if notification_email(pk=pk) else "failed"] += 1
+    return counts
+
+
+# Reading one's own notices.
+
+
+def notification_list_own(*, user, unread: bool | None = None) -> QuerySet[Notification]:
+    """`user`'s own notices, unread first, newest first within each; `unread=True` only the unread."""
+    qs = Notification.objects.filter(recipient=user) if getattr(user, "is_authenticated", False) else \
+        Notification.objects.none()
+    if unread is not None:
+        qs = qs.filter(read=not unread)
+    return qs.order_by("read", "-created_at", "-pk")
+
+
+def notification_get_own(*, user, pk: int) -> Notification:
+    """`user`'s notice `pk`; NotFoundError for another user's (missing and forbidden look alike)."""
+    notice = notification_list_own(user=user).filter(pk=pk).first()
+    if notice is None:
+        raise NotFoundError("not found")
+    return notice
+
+
+def notification_unread_count(*, user) -> int:
+    return notification_list_own(user=user, unread=True).count()
+
+
+@transaction.atomic
+def notification_mark_read(*, recipient, pk: int) -> Notification:
+    """Mark `recipient`'s notice `pk` read (again is harmless); NotFoundError for anyone else's."""
+    notice = notification_get_own(user=recipient, pk=pk)
+    if not notice.read:
+        notice.read, notice.read_at = True, timezone.now()
+        notice.save(update_fields=["read", "read_at"])
+    return notice
+
+
+@transaction.atomic
+def notification_mark_all_read(*, recipient) -> int:
+    """Mark every unread notice of `recipient` read; returns how many were unread."""
+    return notification_list_own(user=recipient, unread=True).update(read=True, read_at=timezone.now())

@@ -21,6 +21,8 @@ class NavEntry:
 
     `active_prefix` is the path prefix that lights the entry (default: the entry's own URL); an
     entry whose URL is a prefix of another entry's would otherwise light up on both pages.
+    `badge` is a dotted path to `f(request) -> int` (e.g. unread notices) shown next to the label
+    when not zero; it runs on every page, so it must be one cheap query.
     """
 
     key: str
@@ -29,6 +31,10 @@ class NavEntry:
     rule: str
     order: int = 100
     active_url_names: tuple[str, ...] = ()
+    badge: str = ""
+
+    def badge_count(self, request) -> int:
+        return import_string(self.badge)(request) if self.badge else 0
 
 
 @dataclass(frozen=True)

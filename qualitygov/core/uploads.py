@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from qualitygov.utilities.numbers import human_size
 
+from . import events
 from .audit import audit_record
 from .errors import ServiceError
 from .models import Attachment
@@ -121,7 +122,7 @@ def attachment_create(*, actor, checked: CheckedFile, owner, unit=None) -> Attac
     )
     attachment.file.save(f"{checked.sha256[:16]}{checked.extension}", ContentFile(checked.data), save=False)
     attachment.save()
-    audit_record(actor=actor, action="attachment.create", obj=attachment, unit=unit,
+    audit_record(actor=actor, action=events.ATTACHMENT_CREATE, obj=attachment, unit=unit,
                  changes={"owner": f"{attachment.owner_type}:{attachment.owner_id}", "name": checked.name,
                           "size": attachment.size, "sha256": checked.sha256})
     return attachment

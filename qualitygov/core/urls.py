@@ -1,13 +1,12 @@
 from django.urls import path
 
-from . import views, views_audit
+from . import views, views_notifications
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("audit/", views_audit.audit_list, name="audit_list"),
-    path("audit/export/", views_audit.audit_export, name="audit_export"),
-    path("audit/verify/", views_audit.audit_verify_view, name="audit_verify"),
-    path("audit/<int:pk>/", views_audit.audit_detail, name="audit_detail"),
+    path("notifications/", views_notifications.notification_list, name="notification_list"),
+    path("notifications/read-all/", views_notifications.notification_read_all, name="notification_read_all"),
+    path("notifications/<int:pk>/read/", views_notifications.notification_read, name="notification_read"),
 ]

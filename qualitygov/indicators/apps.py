@@ -10,6 +10,10 @@ class IndicatorsConfig(AppConfig):
     def ready(self) -> None:
         from qualitygov.core import registry
         from qualitygov.core.access import LOGIN
+        from qualitygov.core.events import events_of, register_events
+
+        from . import events
+        from .selectors import RULE_LABELS
 
         registry.register_nav(
             registry.NavEntry("indicators", _("Indicators"), "indicators:dashboard", LOGIN, order=20)
@@ -17,3 +21,5 @@ class IndicatorsConfig(AppConfig):
         registry.register_demo_loader(
             registry.DemoLoader("indicators", "qualitygov.indicators.demo.load", order=30)
         )
+        register_events(self.label, events_of(events), keys=events.KEYS, values={**events.VALUES, "rule": RULE_LABELS},
+                        pairs=events.PAIRS)

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from qualitygov.accounts.models import OrgUnit, User
 from qualitygov.core.audit import audit_record
+from qualitygov.indicators import events
 
 from . import calendar
 from .models import Indicator, IndicatorResponsibility, Observation, ReportingPeriod
@@ -191,7 +192,7 @@ def load(today: dt.date | None = None) -> dict[str, int]:
         Observation.objects.bulk_create(rows)
         counts["observations"] += len(rows)
         counts["indicators"] += 1
-    audit_record(actor=None, action="indicators.demo_load", obj=plan,
+    audit_record(actor=None, action=events.INDICATORS_DEMO_LOAD, obj=plan,
                  changes={**counts, "seed": SEED, "as_of": today, "marked": f"is_demo, comment “{DEMO_COMMENT}”",
                           "special": specials})
     counts["lights"] = status_refresh_all(as_of=today, plan=plan)

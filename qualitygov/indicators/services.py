@@ -29,6 +29,7 @@ from qualitygov.core.errors import ConflictError, NotFoundError, ServiceError
 from qualitygov.core.notifications import notification_send
 from qualitygov.core.scoping import can
 from qualitygov.core.transitions import apply_transition
+from qualitygov.indicators import events
 from qualitygov.plans.choices import PlanStatus, ResponsibilityRole
 from qualitygov.utilities.numbers import decimal_text
 
@@ -231,7 +232,7 @@ def indicator_update(*, actor, indicator: Indicator, reason: str = "", **fields:
     changes = diff(before, snapshot(indicator, INDICATOR_FIELDS))
     if reason.strip():
         changes["reason"] = reason.strip()
-    audit_record(actor=actor, action="indicator.update", obj=indicator, changes=changes)
+    audit_record(actor=actor, action=events.INDICATOR_UPDATE, obj=indicator, changes=changes)
     indicator_status_refresh(indicator=indicator, as_of=timezone.localdate())
     return indicator
 
@@ -262,7 +263,7 @@ def indicator_set_targets(*, actor, indicator: Indicator, targets: dict[int, Dec
     IndicatorTarget.objects.filter(indicator=indicator).delete()
     IndicatorTarget.objects.bulk_create([IndicatorTarget(indicator=indicator, year=y, value=v)
                                          for y, v in sorted(clean.items())])
-    audit_record(actor=actor, action="indicator.set_targets", obj=indicator,
+    audit_record(actor=actor, action=events.INDICATOR_SET_TARGETS, obj=indicator,
                  changes={"targets": [before, {str(y): v for y, v in sorted(clean.items())}],
                           "reason": reason.strip()})
     indicator_status_refresh(indicator=indicator, as_of=timezone.localdate())
@@ -289,7 +290,7 @@ def indicator_set_responsibilities(*, actor, indicator: Indicator, units: list[t
     IndicatorResponsibility.objects.filter(indicator=indicator).delete()
     IndicatorResponsibility.objects.bulk_create([IndicatorResponsibility(indicator=indicator, unit=unit, role=role)
                                                  for unit, role in units])
-    audit_record(actor=actor, action="indicator.set_responsibilities", obj=indicator,
+    audit_record(actor=actor, action=events.INDICATOR_SET_RESPONSIBILITIES, obj=indicator,
                  changes={"units": [before, sorted(f"{u.pk}:{r}" for u, r in units)]})
 
 
@@ -318,7 +319,7 @@ def periods_generate(*, indicator: Indicator, until: dt.date) -> int:
            for spec in period_specs(indicator, until) if spec.start not in existing]
     if new:
         ReportingPeriod.objects.bulk_create(new, ignore_conflicts=True)
-        audit_record(actor=None, action="indicator.periods_generate", obj=indicator,
+        audit_record(actor=None, action=events.INDICATOR_PERIODS_GENERATE, obj=indicator,
                      changes={"created": [p.label for p in new]})
     return len(new)
 
@@ -369,7 +370,7 @@ def observation_save_draft(*, actor, period: ReportingPeriod, unit: OrgUnit, val
     observation.value = number
     observation.comment = comment
     observation.save()
-    audit_record(actor=actor, action="observation.save_draft", obj=observation, unit=unit,
+    audit_record(actor=actor, action=events.OBSERVATION_SAVE_DRAFT, obj=observation, unit=unit,
                  changes=diff(before, snapshot(observation, OBSERVATION_FIELDS)))
     return observation
 
@@ -391,7 +392,7 @@ def observation_submit(*, actor, observation: Observation) -> Observation:
         observation.first_submitted_at = now
     observation.return_reason = ""
     observation.save()
-    audit_record(actor=actor, action="observation.submit", obj=observation, unit=observation.unit,
+    audit_record(actor=actor, action=events.OBSERVATION_SUBMIT, obj=observation, unit=observation.unit,
                  changes=diff(before, snapshot(observation, OBSERVATION_FIELDS)))
     return observation
 
@@ -408,7 +409,7 @@ def observation_return(*, actor, observation: Observation, reason: str) -> Obser
     _transition(observation, "return")
     observation.return_reason = reason.strip()
     observation.save()
-    audit_record(actor=actor, action="observation.return", obj=observation, unit=observation.unit,
+    audit_record(actor=actor, action=events.OBSERVATION_RETURN, obj=observation, unit=observation.unit,
                  changes=diff(before, snapshot(observation, OBSERVATION_FIELDS)))
     if observation.submitted_by is not None:
         indicator, period = observation.indicator, observation.period
@@ -432,7 +433,7 @@ def observation_approve(*, actor, observation: Observation) -> Observation:
     observation.approved_by = actor if getattr(actor, "is_authenticated", False) else None
     observation.approved_at = timezone.now()
     observation.save()
-    audit_record(actor=actor, action="observation.approve", obj=observation, unit=observation.unit,
+    audit_record(actor=actor, action=events.OBSERVATION_APPROVE, obj=observation, unit=observation.unit,
                  changes=diff(before, snapshot(observation, OBSERVATION_FIELDS)))
     indicator_status_refresh(indicator=observation.indicator, as_of=timezone.localdate())
     return observation
@@ -458,7 +459,7 @@ def change_request_create(*, actor, observation: Observation, new_value: Any,
     request = ObservationChangeRequest.objects.create(
         observation=observation, new_value=number, reason=reason.strip(),
         requested_by=actor)
-    audit_record(actor=actor, action="observation.change_request", obj=request, unit=observation.unit,
+    audit_record(actor=actor, action=events.OBSERVATION_CHANGE_REQUEST, obj=request, unit=observation.unit,
                  changes={"observation": observation.pk, "value": [observation.value, number],
                           "reason": request.reason})
     return request
@@ -483,9 +484,9 @@ def change_request_decide(*, actor, change_request: ObservationChangeRequest, ap
         changes["value"] = [observation.value, request.new_value]
         observation.value = request.new_value
         observation.save(update_fields=["value", "updated_at"])
-        audit_record(actor=actor, action="observation.correct", obj=observation, unit=observation.unit,
+        audit_record(actor=actor, action=events.OBSERVATION_CORRECT, obj=observation, unit=observation.unit,
                      changes={"value": changes["value"], "change_request": request.pk})
-    audit_record(actor=actor, action="observation.change_request_decide", obj=request, unit=observation.unit,
+    audit_record(actor=actor, action=events.OBSERVATION_CHANGE_REQUEST_DECIDE, obj=request, unit=observation.unit,
                  changes=changes)
     if approve:
         indicator_status_refresh(indicator=observation.indicator, as_of=timezone.localdate())
@@ -537,7 +538,7 @@ def computed_values_refresh(*, as_of: dt.date) -> dict[str, int]:
                 observation.value = value
                 observation.save(update_fields=["value", "updated_at"])
                 counts["updated"] += 1
-            audit_record(actor=None, action="observation.compute", obj=observation, unit=owner,
+            audit_record(actor=None, action=events.OBSERVATION_COMPUTE, obj=observation, unit=owner,
                          changes={"value": [old, value], "function": indicator.computed_by})
     return counts
 
@@ -678,7 +679,7 @@ def indicator_status_refresh(*, indicator: Indicator, as_of: dt.date) -> Indicat
         "rule": result.rule, "inputs": inputs, "forecast_value": fc.value, "forecast_status": fc.status,
     })
     if previous != result.light:
-        audit_record(actor=None, action="indicator.status_change", obj=indicator,
+        audit_record(actor=None, action=events.INDICATOR_STATUS_CHANGE, obj=indicator,
                      changes={"light": [previous, result.light], "rule": result.rule, "as_of": as_of})
     return stored
 

@@ -20,6 +20,7 @@ from qualitygov.accounts.services import org_unit_create, org_unit_update
 from qualitygov.core.audit import audit_record
 from qualitygov.core.errors import ServiceError
 from qualitygov.indicators.services_plan import PlanIndicator, indicator_sync_from_plan
+from qualitygov.plans import events as plan_events
 from qualitygov.plans.models import Plan, Task
 from qualitygov.plans.permissions import district_root
 from qualitygov.plans.services import PlanOutline, TaskOutline, plan_outline_create, plan_outline_revise
@@ -122,7 +123,7 @@ def plan_create_from_review(*, actor, review: ImportReview) -> tuple[Plan, dict]
     indicator_sync_from_plan(actor=actor, plan=written.plan, indicators=[
         (None, _indicator(item, i, written.tasks)) for i, item in enumerate(indicators)])
     counts = {**written.counts, "indicators": len(indicators)}
-    audit_record(actor=actor, action="plan.create", obj=written.plan,
+    audit_record(actor=actor, action=plan_events.PLAN_CREATE, obj=written.plan,
                  changes={"new": outline.header, "counts": counts})
     return written.plan, {"created": True, "counts": counts, "warnings": []}
 
@@ -168,5 +169,5 @@ def plan_revise_from_review(*, actor, review: ImportReview) -> tuple[Plan, dict]
         "revision": plan.revision,
         "warnings": warnings,
     }
-    audit_record(actor=actor, action="plan.revise", obj=plan, changes=summary)
+    audit_record(actor=actor, action=plan_events.PLAN_REVISE, obj=plan, changes=summary)
     return plan, {"created": False, "revised": True, "counts": counts, "warnings": warnings}

@@ -9,5 +9,10 @@ class PlanImportConfig(AppConfig):
 
     def ready(self) -> None:
         from qualitygov.core import registry
+        from qualitygov.core.events import events_of, register_events
+
+        from . import events
+
+        register_events(self.label, events_of(events), keys=events.KEYS)
 
         registry.register_demo_loader(registry.DemoLoader("plans", "qualitygov.planimport.demo.load", order=20))

@@ -31,6 +31,7 @@ from qualitygov.plans.models import Plan
 from qualitygov.plans.permissions import can_import_plans
 from qualitygov.utilities.numbers import human_size
 
+from . import events
 from .apply import plan_create_from_review, plan_revise_from_review
 from .choices import IMPORT_TRANSITIONS, ImportStatus
 from .corrections import Corrections, merge_corrections, parse_corrections
@@ -161,7 +162,7 @@ def plan_import_preview(*, actor, filename: str, data: bytes) -> PlanImport:
     draft.created_by = actor if getattr(actor, "is_authenticated", False) else None
     draft.save()
     review = plan_import_review(draft)
-    audit_record(actor=actor, action="plan_import.preview", obj=draft,
+    audit_record(actor=actor, action=events.PLAN_IMPORT_PREVIEW, obj=draft,
                  changes={"file": draft.source_name, "sha256": draft.source_sha256, "counts": review.counts,
                           "revises": draft.revises_id})
     return draft
@@ -188,7 +189,7 @@ def plan_import_correct(*, actor, plan_import: PlanImport, corrections: Correcti
     if revises is not None and revises.pk != plan_import.revises_id and plan_import.revises_id is None:
         plan_import.revises = revises
         plan_import.save(update_fields=["revises"])
-    audit_record(actor=actor, action="plan_import.correct", obj=plan_import, changes={"corrections": clean})
+    audit_record(actor=actor, action=events.PLAN_IMPORT_CORRECT, obj=plan_import, changes={"corrections": clean})
     return plan_import
 
 
@@ -200,7 +201,7 @@ def plan_import_cancel(*, actor, plan_import: PlanImport) -> PlanImport:
     _transition(plan_import, "cancel")
     plan_import.decided_at = timezone.now()
     plan_import.save(update_fields=["status", "decided_at"])
-    audit_record(actor=actor, action="plan_import.cancel", obj=plan_import, changes={"status": ImportStatus.CANCELLED})
+    audit_record(actor=actor, action=events.PLAN_IMPORT_CANCEL, obj=plan_import, changes={"status": ImportStatus.CANCELLED})
     return plan_import
 
 
@@ -224,6 +225,6 @@ def plan_import_confirm(*, actor, plan_import: PlanImport) -> Plan:
     plan_import.decided_at = timezone.now()
     plan_import.outcome = outcome
     plan_import.save(update_fields=["status", "plan", "decided_at", "outcome"])
-    audit_record(actor=actor, action="plan_import.confirm", obj=plan_import,
+    audit_record(actor=actor, action=events.PLAN_IMPORT_CONFIRM, obj=plan_import,
                  changes={"status": ImportStatus.CONFIRMED, "plan": plan.pk, "outcome": outcome})
     return plan

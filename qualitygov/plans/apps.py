@@ -10,5 +10,10 @@ class PlansConfig(AppConfig):
     def ready(self) -> None:
         from qualitygov.core import registry
         from qualitygov.core.access import LOGIN
+        from qualitygov.core.events import events_of, register_events
+
+        from . import events
 
         registry.register_nav(registry.NavEntry("plans", _("Plans"), "plans:list", LOGIN, order=10))
+        register_events(self.label, events_of(events), keys=events.KEYS, values=getattr(events, "VALUES", None),
+                        pairs=getattr(events, "PAIRS", ()))

@@ -10,6 +10,9 @@ class ProgressConfig(AppConfig):
     def ready(self) -> None:
         from qualitygov.core import registry
         from qualitygov.core.access import LOGIN
+        from qualitygov.core.events import events_of, register_events
+
+        from . import events
 
         registry.register_nav(registry.NavEntry("inbox", _("Inbox"), "progress:inbox", LOGIN, order=30))
         registry.register_nav(registry.NavEntry("board", _("Board"), "progress:board", LOGIN, order=31))
@@ -17,3 +20,5 @@ class ProgressConfig(AppConfig):
             registry.NavEntry("findings", _("Findings"), "progress:finding_list", LOGIN, order=32)
         )
         registry.register_demo_loader(registry.DemoLoader("progress", "qualitygov.progress.demo.load", order=40))
+        register_events(self.label, events_of(events), keys=events.KEYS, values=getattr(events, "VALUES", None),
+                        pairs=events.PAIRS, object_types=events.OBJECT_TYPES)

@@ -40,6 +40,7 @@ from qualitygov.core.errors import NotFoundError, ServiceError
 from qualitygov.core.io_docx import HEADING_FONT, SUBHEADING_FONT
 from qualitygov.core.io_docx import body as _para
 from qualitygov.core.scoping import can, scope_for
+from qualitygov.progress import events
 
 from . import lights as light_math
 from .choices import FINDING_OPEN_STATES, Light, ReportStatus, WorkItemStatus
@@ -320,7 +321,7 @@ def bulletin_generate(*, actor, period: Period, pdf: bool = False, today: dt.dat
                 pdf_bytes = docx_to_pdf(docx)
             except (subprocess.SubprocessError, OSError) as exc:
                 message = _("PDF not produced: the conversion failed (%(error)s).") % {"error": str(exc)[:200]}
-    audit_record(actor=actor, action="bulletin.generate", object_type="progress.bulletin",
+    audit_record(actor=actor, action=events.BULLETIN_GENERATE, object_type="progress.bulletin",
                  object_repr=f"工作进展通报 {period.label}",
                  changes={"period": period.start.isoformat()[:7], "items": sum(data.light_counts.values()),
                           "pdf": pdf_bytes is not None})

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_noop
 
 from qualitygov.core.audit import audit_record
 from qualitygov.core.notifications import notification_send
+from qualitygov.progress import events as audit_events
 
 from .choices import REPORT_PENDING, EscalationLevel
 from .models import EscalationEvent, ProgressReport, WorkItem
@@ -152,7 +153,7 @@ def escalation_run(*, today: dt.date | None = None, actor=None) -> EscalationSum
         _insert_events(new, at=now, on_date=today, rule_set_id=rule_set.pk if rule_set else None)
         for c in new:
             summary.events[c["level"]] += 1
-        audit_record(actor=actor, action="escalation.run", object_type="progress.escalationevent",
+        audit_record(actor=actor, action=audit_events.ESCALATION_RUN, object_type="progress.escalationevent",
                      object_repr=f"escalation {today.isoformat()}",
                      changes={"today": today, "rule_set": rule_set.pk if rule_set else None, **summary.events})
     summary.notices = _send_notices(new, today)

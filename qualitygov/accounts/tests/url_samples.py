@@ -1,4 +1,4 @@
-"""URL kwargs for the permission matrix: the organisation and user pages of accounts."""
+"""URL kwargs for the permission matrix: the organisation and user pages of accounts and its `/api/v1/` routes."""
 
 from __future__ import annotations
 
@@ -34,4 +34,6 @@ SAMPLES = {
     "accounts:user_set_active": lambda cast: {**_managed_user(cast), "get_status": 405},
     "accounts:grant_delete": lambda cast: {"pk": _grant_of_liaison_a(cast), "owner": "liaison_a",
                                            "owner_action": "manage"},
+    "api-org-unit-detail": lambda cast: {"pk": cast.dept_a.pk, "owner": "liaison_a"},
+    "api-user-detail": lambda cast: {"pk": cast.liaison_a.pk, "owner": "liaison_a", "owner_action": "manage"},
 }

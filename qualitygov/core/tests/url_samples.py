@@ -1,20 +1,30 @@
-"""URL kwargs for the permission matrix: the audit pages and the `/api/v1/` routes core and accounts serve."""
+"""URL kwargs for the permission matrix: the notification pages and `/api/v1/notifications/`."""
 
 from __future__ import annotations
 
 
-def _unit_event(cast, unit) -> int:
-    """The audit event that recorded `unit`'s creation (the cast writes one per unit)."""
-    from qualitygov.core.models import AuditEvent
+def _notice_of_liaison_a(cast) -> int:
+    from qualitygov.core.notifications import notification_send
 
-    return AuditEvent.objects.get(action="org_unit.create", unit_ref=unit.pk).pk
+    notice = notification_send(recipient=cast.liaison_a, kind="test", subject="请于6月30日前报送", url="/",
+                               dedup_key="matrix-sample", email=False)
+    return notice.pk if notice is not None else _existing()
+
+
+def _existing() -> int:
+    from qualitygov.core.models import Notification
+
+    return Notification.objects.get(dedup_key="matrix-sample").pk
+
+
+def _personal(**extra):
+    return lambda cast: {"pk": _notice_of_liaison_a(cast), "owner": "liaison_a", "personal": True, **extra}
 
 
 SAMPLES = {
-    "core:audit_detail": lambda cast: {"pk": _unit_event(cast, cast.dept_a), "owner": "liaison_a"},
-    # Runs only on a POST (it reads the whole chain); a GET is refused with 405.
-    "core:audit_verify": lambda cast: {"get_status": 405},
-    "api-audit-event-detail": lambda cast: {"pk": _unit_event(cast, cast.dept_a), "owner": "liaison_a"},
-    "api-org-unit-detail": lambda cast: {"pk": cast.dept_a.pk, "owner": "liaison_a"},
-    "api-user-detail": lambda cast: {"pk": cast.liaison_a.pk, "owner": "liaison_a", "owner_action": "manage"},
+    # Marking read happens only on a POST; a GET is refused with 405.
+    "core:notification_read": _personal(get_status=405),
+    "core:notification_read_all": lambda cast: {"get_status": 405},
+    "api-notification-detail": _personal(),
+    "api-notification-mark-read": _personal(get_status=405),
 }

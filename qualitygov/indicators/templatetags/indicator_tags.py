@@ -33,30 +33,6 @@ def why(status) -> list[tuple[str, str]]:
     return status_why(status)
 
 
-def _plain(value) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, list | tuple):
-        return "、".join(_plain(v) for v in value)
-    if isinstance(value, dict):
-        return "；".join(f"{k}: {_plain(v)}" for k, v in value.items())
-    return str(value)
-
-
-@register.filter
-def change_lines(changes) -> list[str]:
-    """An audit event's changes as lines: "field: old → new" for [old, new] pairs, "field: value" otherwise."""
-    if not isinstance(changes, dict):
-        return [_plain(changes)] if changes else []
-    lines = []
-    for key, change in changes.items():
-        if isinstance(change, list) and len(change) == 2:
-            lines.append(f"{key}: {_plain(change[0])} → {_plain(change[1])}")
-        else:
-            lines.append(f"{key}: {_plain(change)}")
-    return lines
-
-
 @register.simple_tag
 def dashboard_row(indicator, base: str, labels: dict) -> str:
     """One dashboard row, built in Python: 200 rows through template nodes cost more than the page's queries."""

@@ -26,11 +26,14 @@ def setup(cast, *, submitted_until: str = "2024-Q1"):
     return indicator
 
 
-def test_a_reminder_before_the_due_date_is_sent_once(cast):
+def test_a_reminder_before_the_due_date_is_sent_once(cast, django_capture_on_commit_callbacks):
     indicator = setup(cast, submitted_until="2024-Q2")
     # 2024-Q3 is due on 15 Oct; three days before, the liaison of the lead unit hears about it.
     assert reminders_send(as_of=dt.date(2024, 10, 11)) == {"reminders": 0, "overdue": 0, "already_sent": 0}
-    assert reminders_send(as_of=dt.date(2024, 10, 12)) == {"reminders": 1, "overdue": 0, "already_sent": 0}
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert reminders_send(as_of=dt.date(2024, 10, 12)) == {"reminders": 1, "overdue": 0, "already_sent": 0}
+        assert mail.outbox == []  # the e-mail waits for the commit
+    assert len(callbacks) == 1
     notice = Notification.objects.get()
     period = indicator.periods.get(label="2024-Q3")
     assert (notice.recipient, notice.kind, notice.emailed) == (cast.liaison_a, "indicator_due", True)
@@ -44,10 +47,11 @@ def test_a_reminder_before_the_due_date_is_sent_once(cast):
     assert len(mail.outbox) == 1
 
 
-def test_overdue_notice_after_the_grace_days_and_only_once(cast):
+def test_overdue_notice_after_the_grace_days_and_only_once(cast, django_capture_on_commit_callbacks):
     setup(cast)
     as_of = dt.date(2024, 10, 21)  # Q3 due 15 Oct + 5 grace days = 20 Oct
-    first = reminders_send(as_of=as_of)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = reminders_send(as_of=as_of)
     # Q3 is overdue; Q2 too, but its deadline (20 Jul) lies beyond the 90-day window of notices.
     assert first == {"reminders": 0, "overdue": 1, "already_sent": 0}
     notice = Notification.objects.get()
@@ -78,10 +82,11 @@ def test_reminder_days_come_from_the_rule_set(cast):
     assert reminders_send(as_of=dt.date(2024, 10, 8))["reminders"] == 1
 
 
-def test_nightly_job_runs_twice_without_sending_twice(cast):
+def test_nightly_job_runs_twice_without_sending_twice(cast, django_capture_on_commit_callbacks):
     setup(cast)
-    first = nightly(as_of=dt.date(2024, 10, 21))
-    second = nightly(as_of=dt.date(2024, 10, 21))
+    with django_capture_on_commit_callbacks(execute=True):
+        first = nightly(as_of=dt.date(2024, 10, 21))
+        second = nightly(as_of=dt.date(2024, 10, 21))
     assert first["notices"] == {"reminders": 0, "overdue": 1, "already_sent": 0}
     assert second["notices"] == {"reminders": 0, "overdue": 0, "already_sent": 1}
     assert (first["periods"], second["periods"]) == (0, 0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -278,6 +279,16 @@ def test_indicator_page_shows_chart_data_why_and_history(cast, client_for):
     assert 'data-why="expected"' in page and 'data-why="gap"' in page and 'data-why="rule"' in page
     actions = [e.action for e in response.context["history"]]
     assert "observation.approve" in actions and "observation.change_request" in actions
+    # The change log reads in labels: event names, field verbose names, choice labels, "系统".
+    history = page[page.index('data-testid="history"'):]
+    assert ('<td data-action="observation.approve">审核通过指标数据</td>\n    <td>A1 2023 舟山市普陀区经济和信息化局: '
+            '22.0000</td>\n    <td><div>状态: 已报送 → 已审核</div></td>') in history
+    assert "<div>更正申请" not in history and "<div>数据记录: " in history and "<div>原因: 统计局年报修正</div>" in history
+    assert "<td>系统</td>\n    <td data-action=\"indicator.status_change\">指标信号灯变化</td>" in history
+    assert "<div>灯色: — → 黄灯</div><div>触发的规则: 数据逾期未报</div>" in history
+    assert "<div>状态: — → 草稿</div><div>数值: — → 25</div>" in history and "说明: — → —" not in history
+    for code in ("observation.", "indicator.", "status:", "light:", "as_of", "return_reason", ">system<"):
+        assert code not in re.sub(r' data-action="[^"]*"', "", history), code
     # liaison_b sees neither the page nor A's history.
     assert client_for("liaison_b").get(reverse("indicators:indicator_detail", args=[w.a1.pk])).status_code == 404
 

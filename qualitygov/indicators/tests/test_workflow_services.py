@@ -10,8 +10,10 @@ from django.core import mail
 from django.utils import timezone
 
 from qualitygov.accounts.choices import Role
+from qualitygov.accounts.models import User
 from qualitygov.accounts.services import user_create
 from qualitygov.accounts.testing import PASSWORD
+from qualitygov.core import notifications
 from qualitygov.core.errors import ConflictError, NotFoundError, ServiceError
 from qualitygov.core.models import AuditEvent, Notification
 from qualitygov.indicators import registry
@@ -91,6 +93,36 @@ def test_draft_submit_return_resubmit_approve(cast, indicator):
                    .order_by("seq").values_list("action", flat=True))
     assert actions == ["observation.save_draft", "observation.submit", "observation.return",
                        "observation.save_draft", "observation.submit", "observation.approve"]
+
+
+def test_a_failing_mail_server_does_not_undo_the_return(cast, indicator, monkeypatch,
+                                                         django_capture_on_commit_callbacks):
+    User.objects.filter(pk=cast.liaison_a.pk).update(email="liaison_a@example.org")
+    obs = submitted(cast, indicator)
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("SMTP server down")
+
+    monkeypatch.setattr(notifications, "send_mail", refuse)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        observation_return(actor=cast.office, observation=obs, reason="请附抽检报告")
+    assert len(callbacks) == 1
+    obs.refresh_from_db()
+    assert (obs.status, obs.return_reason) == ("returned", "请附抽检报告")
+    assert AuditEvent.objects.filter(action="observation.return", object_id=str(obs.pk)).count() == 1
+    notice = Notification.objects.get(recipient=cast.liaison_a, kind="indicator_returned")
+    assert (notice.emailed, notice.email_pending, notice.email_attempts, notice.email_error) == (
+        False, True, 1, "ConnectionRefusedError: SMTP server down")
+    assert mail.outbox == []
+
+
+def test_a_refused_return_sends_no_mail(cast, indicator, django_capture_on_commit_callbacks):
+    User.objects.filter(pk=cast.liaison_a.pk).update(email="liaison_a@example.org")
+    obs = submitted(cast, indicator)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(ServiceError):
+        observation_return(actor=cast.liaison_b, observation=obs, reason="x")
+    assert callbacks == []
+    assert (mail.outbox, Notification.objects.count()) == ([], 0)
 
 
 def test_an_approved_value_is_locked(cast, indicator):

@@ -13,6 +13,7 @@ from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.audit import audit_record, snapshot
 from qualitygov.core.errors import ServiceError
 from qualitygov.plans.models import Task
+from qualitygov.progress import events
 
 from ..choices import (
     FINDING_TRANSITIONS,
@@ -49,7 +50,7 @@ def finding_create(*, actor, source: str, title: str, unit: OrgUnit, deadline: d
     finding = Finding.objects.create(source=source, title=title, description=description, unit=unit, task=task,
                                      work_item=work_item, found_on=found_on, deadline=deadline,
                                      raised_by=actor if actor else None)
-    audit_record(actor=actor, action="finding.create", obj=finding, unit=unit,
+    audit_record(actor=actor, action=events.FINDING_CREATE, obj=finding, unit=unit,
                  changes=snapshot(finding, ["source", "title", "unit", "task", "work_item", "deadline"]))
     _notify_unit(unit.pk, kind="progress.finding", subject=_("A problem to rectify: %(title)s") % {"title": title[:150]},
                  body=description, key=f"progress:finding:{finding.pk}:created")
@@ -65,7 +66,7 @@ def finding_plan(*, actor, finding: Finding, rectification_plan: str) -> Finding
     old = _transition(finding, FINDING_TRANSITIONS, "plan")
     finding.rectification_plan = plan
     finding.save()
-    audit_record(actor=actor, action="finding.plan", obj=finding, unit=finding.unit,
+    audit_record(actor=actor, action=events.FINDING_PLAN, obj=finding, unit=finding.unit,
                  changes={"status": [old, finding.status], "rectification_plan": plan})
     return finding
 
@@ -80,7 +81,7 @@ def finding_submit(*, actor, finding: Finding, rectification_result: str) -> Fin
     finding.rectification_result = result
     finding.submitted_at = timezone.now()
     finding.save()
-    audit_record(actor=actor, action="finding.submit", obj=finding, unit=finding.unit,
+    audit_record(actor=actor, action=events.FINDING_SUBMIT, obj=finding, unit=finding.unit,
                  changes={"status": [old, finding.status], "rectification_result": result})
     return finding
 
@@ -95,7 +96,7 @@ def finding_verify(*, actor, finding: Finding, note: str = "") -> Finding:
     finding.verification_note = note
     finding.closed_at = timezone.now()
     finding.save()
-    audit_record(actor=actor, action="finding.verify", obj=finding, unit=finding.unit,
+    audit_record(actor=actor, action=events.FINDING_VERIFY, obj=finding, unit=finding.unit,
                  changes={"status": [old, finding.status], "note": note})
     return finding
 
@@ -109,7 +110,7 @@ def finding_reject(*, actor, finding: Finding, note: str) -> Finding:
     old = _transition(finding, FINDING_TRANSITIONS, "reject")
     finding.verification_note = note
     finding.save()
-    audit_record(actor=actor, action="finding.reject", obj=finding, unit=finding.unit,
+    audit_record(actor=actor, action=events.FINDING_REJECT, obj=finding, unit=finding.unit,
                  changes={"status": [old, finding.status], "note": note})
     _notify_unit(finding.unit_id, kind="progress.finding",
                  subject=_("The rectification of “%(title)s” was not accepted") % {"title": finding.title[:120]},
@@ -130,7 +131,7 @@ def finding_reopen(*, actor, finding: Finding, reason: str, deadline: dt.date | 
     if deadline is not None:
         finding.deadline = deadline
     finding.save()
-    audit_record(actor=actor, action="finding.reopen", obj=finding, unit=finding.unit,
+    audit_record(actor=actor, action=events.FINDING_REOPEN, obj=finding, unit=finding.unit,
                  changes={"status": [old, finding.status], "reason": reason, "deadline": finding.deadline,
                           "reopened_count": finding.reopened_count})
     _notify_unit(finding.unit_id, kind="progress.finding",

@@ -15,6 +15,7 @@ from qualitygov.core.audit import audit_record
 from qualitygov.core.errors import ConflictError, ServiceError
 from qualitygov.core.models import Attachment
 from qualitygov.core.uploads import attachment_create, check_upload
+from qualitygov.progress import events
 
 from ..choices import (
     EXTENSION_TRANSITIONS,
@@ -69,7 +70,7 @@ def report_part_save(*, actor, part: ReportPart, done_text: str | None = None, p
         _transition(part, PART_TRANSITIONS, "save")
     _part_texts(part, {"done_text": done_text, "problems": problems, "next_steps": next_steps})
     part.save()
-    audit_record(actor=actor, action="report_part.save", obj=part, unit=part.unit, changes={"status": [old, part.status]})
+    audit_record(actor=actor, action=events.REPORT_PART_SAVE, obj=part, unit=part.unit, changes={"status": [old, part.status]})
     return part
 
 
@@ -87,7 +88,7 @@ def report_part_submit(*, actor, part: ReportPart, done_text: str | None = None,
     part.submitted_by = actor if actor else None
     part.save()
     _resolve_escalations(part=part)
-    audit_record(actor=actor, action="report_part.submit", obj=part, unit=part.unit,
+    audit_record(actor=actor, action=events.REPORT_PART_SUBMIT, obj=part, unit=part.unit,
                  changes={"status": [old, part.status]})
     return part
 
@@ -104,7 +105,7 @@ def report_part_return(*, actor, part: ReportPart, reason: str) -> ReportPart:
     part.decided_at = timezone.now()
     part.decided_by = actor if actor else None
     part.save()
-    audit_record(actor=actor, action="report_part.return", obj=part, unit=part.unit,
+    audit_record(actor=actor, action=events.REPORT_PART_RETURN, obj=part, unit=part.unit,
                  changes={"status": [old, part.status], "reason": reason})
     _notify_unit(part.unit_id, kind="progress.part_returned",
                  subject=_("Your part of “%(item)s” was returned") % {"item": part.report.work_item.title[:120]},
@@ -121,7 +122,7 @@ def report_part_accept(*, actor, part: ReportPart) -> ReportPart:
     part.decided_at = timezone.now()
     part.decided_by = actor if actor else None
     part.save()
-    audit_record(actor=actor, action="report_part.accept", obj=part, unit=part.unit,
+    audit_record(actor=actor, action=events.REPORT_PART_ACCEPT, obj=part, unit=part.unit,
                  changes={"status": [old, part.status]})
     return part
 
@@ -153,7 +154,7 @@ def report_save(*, actor, report: ProgressReport, progress_pct: Any = None, done
     _report_fields(report, {"progress_pct": progress_pct, "done_text": done_text, "problems": problems,
                             "next_steps": next_steps})
     report.save()
-    audit_record(actor=actor, action="report.save", obj=report, unit=report.unit,
+    audit_record(actor=actor, action=events.REPORT_SAVE, obj=report, unit=report.unit,
                  changes={"status": [old, report.status], "progress_pct": report.progress_pct})
     return report
 
@@ -192,7 +193,7 @@ def report_submit(*, actor, report: ProgressReport, progress_pct: Any = None, do
         status=PartStatus.ACCEPTED, decided_at=now, decided_by=actor if actor else None
     )
     _resolve_escalations(report=report)
-    audit_record(actor=actor, action="report.submit", obj=report, unit=report.unit,
+    audit_record(actor=actor, action=events.REPORT_SUBMIT, obj=report, unit=report.unit,
                  changes={"status": [old, report.status], "progress_pct": report.progress_pct,
                           "late": report.submitted_late, "parts_accepted": accepted})
     return report
@@ -209,7 +210,7 @@ def report_return(*, actor, report: ProgressReport, reason: str) -> ProgressRepo
     report.decided_at = timezone.now()
     report.decided_by = actor if actor else None
     report.save()
-    audit_record(actor=actor, action="report.return", obj=report, unit=report.unit,
+    audit_record(actor=actor, action=events.REPORT_RETURN, obj=report, unit=report.unit,
                  changes={"status": [old, report.status], "reason": reason})
     _notify_unit(report.unit_id, kind="progress.report_returned",
                  subject=_("Your report on “%(item)s” was returned") % {"item": report.work_item.title[:120]},
@@ -236,7 +237,7 @@ def report_approve(*, actor, report: ProgressReport, today: dt.date | None = Non
     if not newer:  # approving a late report of an earlier cycle does not overwrite newer progress
         WorkItem.objects.filter(pk=item.pk).update(progress_pct=report.progress_pct, progress_on=on)
         item.progress_pct, item.progress_on = report.progress_pct, on
-    audit_record(actor=actor, action="report.approve", obj=report, unit=report.unit,
+    audit_record(actor=actor, action=events.REPORT_APPROVE, obj=report, unit=report.unit,
                  changes={"status": [old, report.status], "progress_pct": report.progress_pct})
     if relight:
         lights_recompute(on=on, work_items=[item])
@@ -306,7 +307,7 @@ def extension_request_create(*, actor, requested_due_date: dt.date, reason: str,
         work_item=work_item, report=report, unit_id=unit_id, current_due_date=current,
         requested_due_date=requested_due_date, reason=reason, requested_by=actor,
     )
-    audit_record(actor=actor, action="extension.request", obj=extension, unit=extension.unit,
+    audit_record(actor=actor, action=events.EXTENSION_REQUEST, obj=extension, unit=extension.unit,
                  changes={"current_due_date": current, "requested_due_date": requested_due_date, "reason": reason})
     return extension
 
@@ -327,7 +328,7 @@ def _extension_decide(actor, extension: ExtensionRequest, name: str, note: str) 
         else:
             WorkItem.objects.filter(pk=extension.work_item_id).update(deadline=extension.requested_due_date)
         changes["due_date"] = [extension.current_due_date, extension.requested_due_date]
-    audit_record(actor=actor, action=f"extension.{name}", obj=extension, unit=extension.unit, changes=changes)
+    audit_record(actor=actor, action=events.EXTENSION_TRANSITION_EVENTS[name], obj=extension, unit=extension.unit, changes=changes)
     return extension
 
 

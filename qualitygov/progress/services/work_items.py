@@ -15,6 +15,7 @@ from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.audit import audit_record, snapshot
 from qualitygov.core.errors import ConflictError, ServiceError
 from qualitygov.plans.models import Plan, Task
+from qualitygov.progress import events
 
 from ..choices import (
     WORK_ITEM_TRANSITIONS,
@@ -96,7 +97,7 @@ def _work_item_new(actor, task, lead_unit, title, deadline, start_date, descript
     )
     co_ids = _set_co_units(work_item, co_units)
     _add_milestones(work_item, milestones)
-    audit_record(actor=actor, action="work_item.propose" if status == WorkItemStatus.PROPOSED else "work_item.create",
+    audit_record(actor=actor, action=events.WORK_ITEM_PROPOSE if status == WorkItemStatus.PROPOSED else events.WORK_ITEM_CREATE,
                  obj=work_item, unit=lead_unit,
                  changes={**snapshot(work_item, ["task", "lead_unit", "title", "start_date", "deadline", "status"]),
                           "co_units": co_ids, "milestones": len(milestones)})
@@ -145,7 +146,7 @@ def work_item_update(*, actor, work_item: WorkItem, **values: Any) -> WorkItem:
         after_co = _set_co_units(work_item, co_units)
         if after_co != before_co:
             changes["co_units"] = [before_co, after_co]
-    audit_record(actor=actor, action="work_item.update", obj=work_item, unit=work_item.lead_unit, changes=changes)
+    audit_record(actor=actor, action=events.WORK_ITEM_UPDATE, obj=work_item, unit=work_item.lead_unit, changes=changes)
     return work_item
 
 
@@ -160,7 +161,7 @@ def _work_item_transition(actor, work_item: WorkItem, name: str, note: str = "",
     elif name == "reopen":
         work_item.completed_on = None
     work_item.save()
-    audit_record(actor=actor, action=f"work_item.{name}", obj=work_item, unit=work_item.lead_unit,
+    audit_record(actor=actor, action=events.WORK_ITEM_TRANSITION_EVENTS[name], obj=work_item, unit=work_item.lead_unit,
                  changes={"status": [old, work_item.status], **({"note": note} if note else {})})
     return work_item
 
@@ -201,7 +202,7 @@ def milestone_complete(*, actor, milestone: Milestone, on: dt.date | None = None
     _require(actor, Action.CHANGE, milestone.work_item.lead_unit_id)
     milestone.completed_on = on or _today()
     milestone.save(update_fields=["completed_on"])
-    audit_record(actor=actor, action="milestone.complete", obj=milestone, unit=milestone.work_item.lead_unit,
+    audit_record(actor=actor, action=events.MILESTONE_COMPLETE, obj=milestone, unit=milestone.work_item.lead_unit,
                  changes={"completed_on": milestone.completed_on})
     return milestone
 
@@ -240,7 +241,7 @@ def cycle_create(*, actor, plan: Plan, frequency: str, period_start: dt.date, pe
         plan=plan, frequency=frequency, period_start=period_start, period_end=period_end, due_date=due_date,
         label=(label or cycle_label(frequency, period_start))[:40],
     )
-    audit_record(actor=actor, action="cycle.create", obj=cycle,
+    audit_record(actor=actor, action=events.CYCLE_CREATE, obj=cycle,
                  changes=snapshot(cycle, ["plan", "frequency", "period_start", "period_end", "due_date"]))
     return cycle
 
@@ -292,7 +293,7 @@ def cycle_open(*, actor, cycle: ReportingCycle) -> int:
         cycle.opened_by = actor if actor else None
         cycle.save(update_fields=["opened_at", "opened_by"])
     if reports or first:
-        audit_record(actor=actor, action="cycle.open", obj=cycle,
+        audit_record(actor=actor, action=events.CYCLE_OPEN, obj=cycle,
                      changes={"reports": len(reports), "parts": len(parts), "due_date": cycle.due_date})
     return len(reports)
 

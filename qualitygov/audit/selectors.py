@@ -5,11 +5,9 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.db.models import QuerySet
 
+from qualitygov.core.errors import NotFoundError
+from qualitygov.core.models import AuditEvent
 from qualitygov.core.permissions import Action
-
-from .errors import NotFoundError
-from .models import AuditEvent
-from .scoping import scope_for
 
 
 def audit_event_list_visible(*, user) -> QuerySet[AuditEvent]:
@@ -19,13 +17,7 @@ def audit_event_list_visible(*, user) -> QuerySet[AuditEvent]:
     tied to no unit (sign-in lockouts, system work); one scoped to a subtree sees the events whose
     `unit_ref` lies in that subtree. Everybody else sees nothing.
     """
-    scope = scope_for(user, Action.AUDIT)
-    qs = AuditEvent.objects.order_by("-seq")
-    if scope.everything:
-        return qs
-    if scope.empty:
-        return qs.none()
-    return qs.filter(unit_ref__in=sorted(scope.unit_ids))
+    return AuditEvent.objects.visible_to(user, Action.AUDIT).order_by("-seq")
 
 
 def audit_event_get_visible(*, user, pk: int) -> AuditEvent:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from rest_framework.pagination import CursorPagination
 
+from qualitygov.audit.filters import AuditEventApiFilter
+from qualitygov.audit.selectors import audit_event_list_visible
 from qualitygov.core.access import action_rule
-from qualitygov.core.filters import AuditEventApiFilter
+from qualitygov.core.api.base import ScopedReadOnlyViewSet
 from qualitygov.core.permissions import Action
-from qualitygov.core.selectors import audit_event_list_visible
 
-from .base import ScopedReadOnlyViewSet
 from .serializers import AuditEventSerializer
 
 

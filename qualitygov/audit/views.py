@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -17,14 +16,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from qualitygov.core import events
+from qualitygov.core.access import access, action_rule
+from qualitygov.core.audit import audit_verify
+from qualitygov.core.errors import NotFoundError
+from qualitygov.core.events import ChangeLine
+from qualitygov.core.io import xlsx_response
+from qualitygov.core.models import AuditEvent
 from qualitygov.core.permissions import Action
 
-from .access import access, action_rule
-from .audit import audit_verify
-from .errors import NotFoundError
 from .filters import AuditEventFilter
-from .io import xlsx_response
-from .selectors import audit_event_get_visible, audit_event_known_values, audit_event_list_visible
+from .selectors import audit_event_get_visible, audit_event_list_visible
 
 AUDIT = action_rule(Action.AUDIT)
 PAGE_SIZE = 50
@@ -39,56 +41,9 @@ EXPORT_HEADER = [
 ]
 
 
-@dataclass(frozen=True)
-class ChangeLine:
-    """One line of an event's changes: `field: old → new` when `is_diff`, else `field: value`."""
-
-    field: str
-    old: str
-    new: str
-    is_diff: bool
-
-    def __str__(self) -> str:
-        if self.is_diff:
-            return f"{self.field}: {self.old} → {self.new}"
-        return f"{self.field}: {self.new}" if self.field else self.new
-
-
-def _text(value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    if value is True:
-        return _("yes")
-    if value is False:
-        return _("no")
-    if isinstance(value, list):
-        return "、".join(_text(v) for v in value) if value else "—"
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {_text(v)}" for k, v in value.items()) if value else "—"
-    return str(value)
-
-
-def change_lines(changes: Any) -> list[ChangeLine]:
-    """The stored `changes` as readable lines.
-
-    Services write `{field: [old, new]}` for updates (every value a pair), `{"new": {...}}` for a
-    creation and plain `{key: value}` facts otherwise; anything else is shown as it is.
-    """
-    if not isinstance(changes, dict):
-        return [ChangeLine("", "", _text(changes), False)] if changes not in (None, "", [], {}) else []
-    # Keys in name order: PostgreSQL's jsonb does not keep the order they were written in.
-    items = sorted(changes.items())
-    if items and all(isinstance(v, list) and len(v) == 2 for _, v in items):
-        return [ChangeLine(key, _text(old), _text(new), True) for key, (old, new) in items]
-    lines: list[ChangeLine] = []
-    for key, value in items:
-        if key in {"new", "old"} and isinstance(value, dict):
-            for field, item in sorted(value.items()):
-                old, new = (_text(item), "—") if key == "old" else ("—", _text(item))
-                lines.append(ChangeLine(field, old, new, True))
-        else:
-            lines.append(ChangeLine(key, "", _text(value), False))
-    return lines
+def change_lines(event: AuditEvent) -> list[ChangeLine]:
+    """The event's changes as lines with field and value labels (see `qualitygov.core.events`)."""
+    return events.change_lines(event.changes, event.object_type)
 
 
 def _filtered(request) -> tuple[AuditEventFilter, Any]:
@@ -104,15 +59,13 @@ def audit_list(request):
     filterset, qs = _filtered(request)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for event in page.object_list:
-        event.change_lines = change_lines(event.changes)
+        event.change_lines = change_lines(event)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "core/audit_list.html", {
+    return render(request, "audit/list.html", {
         "filter": filterset,
         "page": page,
         "query": query.urlencode(),
-        "known_actions": audit_event_known_values(field="action"),
-        "known_object_types": audit_event_known_values(field="object_type"),
         "export_limit": EXPORT_LIMIT,
     })
 
@@ -123,20 +76,21 @@ def audit_export(request):
     filterset, qs = _filtered(request)
     if filterset.is_bound and not filterset.is_valid():
         messages.error(request, _("The filters are not valid; correct them and export again."))
-        return redirect(f"{reverse('core:audit_list')}?{request.GET.urlencode()}")
+        return redirect(f"{reverse('audit:list')}?{request.GET.urlencode()}")
     total = qs.count()
     if total > EXPORT_LIMIT:
         messages.error(request, _(
             "The filters match %(count)s events; an export holds at most %(limit)s. Narrow the dates or other "
             "filters and export again."
         ) % {"count": f"{total:,}", "limit": f"{EXPORT_LIMIT:,}"})
-        return redirect(f"{reverse('core:audit_list')}?{request.GET.urlencode()}")
+        return redirect(f"{reverse('audit:list')}?{request.GET.urlencode()}")
 
     def rows():
         for event in qs.iterator(chunk_size=EXPORT_CHUNK):
             yield [
-                event.seq, event.at, event.actor_repr, event.unit_repr, event.action, event.object_type,
-                event.object_id, event.object_repr, "\n".join(str(line) for line in change_lines(event.changes)),
+                event.seq, event.at, events.actor_label(event), event.unit_repr, events.event_label(event.action),
+                events.object_type_label(event.object_type), event.object_id, event.object_repr,
+                "\n".join(str(line) for line in change_lines(event)),
                 event.request_id, event.hash,
             ]
 
@@ -156,8 +110,8 @@ def audit_detail(request, pk: int):
         event = audit_event_get_visible(user=request.user, pk=pk)
     except NotFoundError as exc:
         raise Http404 from exc
-    lines = change_lines(event.changes)
-    return render(request, "core/audit_detail.html", {
+    lines = change_lines(event)
+    return render(request, "audit/detail.html", {
         "event": event,
         "change_lines": lines,
         "has_diff": any(line.is_diff for line in lines),
@@ -174,6 +128,6 @@ def audit_verify_view(request):
     context = {"result": result, "seconds": time.perf_counter() - started,
                "checked_at": timezone.localtime()}
     if request.headers.get("HX-Request"):
-        return render(request, "core/audit_verify.html", context)
-    return render(request, "core/audit_verify_page.html", context)
+        return render(request, "audit/verify.html", context)
+    return render(request, "audit/verify_page.html", context)
 

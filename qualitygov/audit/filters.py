@@ -12,9 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from qualitygov.accounts.models import OrgUnit
 from qualitygov.accounts.selectors import org_unit_list_visible
+from qualitygov.core import events
+from qualitygov.core.models import AuditEvent
 from qualitygov.core.permissions import Action
 
-from .models import AuditEvent
+from .selectors import audit_event_known_values
 
 
 def _start_of_day(day: dt.date) -> dt.datetime:
@@ -28,6 +30,36 @@ def _audit_units(request) -> QuerySet[OrgUnit]:
     return org_unit_list_visible(user=request.user, action=Action.AUDIT)
 
 
+def action_choices() -> list:
+    """The registered events grouped by app, labels in the active language; events written under
+    names nobody registers any more (still in the trail) follow under their raw names."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for event in events.event_types():
+        groups.setdefault(event.app_label, []).append((event.name, str(event.label)))
+    other = [(name, name) for name in audit_event_known_values(field="action") if not events.is_registered(name)]
+    choices: list = [("", _("Any action"))]
+    for app_label, items in groups.items():
+        choices.append((events.app_label_name(app_label), sorted(items, key=lambda item: item[1])))
+    if other:
+        choices.append((_("Other"), other))
+    return choices
+
+
+def object_type_choices() -> list:
+    """The object types in the trail, grouped by app, by their models' names; each group starts
+    with "all of this app"."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for value in audit_event_known_values(field="object_type"):
+        app_label = value.split(".", 1)[0] if "." in value else ""
+        groups.setdefault(app_label, []).append((value, events.object_type_label(value)))
+    choices: list = [("", _("Any object type"))]
+    for app_label, items in sorted(groups.items()):
+        name = events.app_label_name(app_label) if app_label else _("Other")
+        head = [(app_label, _("All of %(app)s") % {"app": name})] if app_label else []
+        choices.append((name, head + sorted(items, key=lambda item: item[1])))
+    return choices
+
+
 class AuditEventFilter(django_filters.FilterSet):
     """The audit page: who, what, when, where."""
 
@@ -36,12 +68,10 @@ class AuditEventFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
     )
     action = django_filters.CharFilter(
-        label=_("Action"), field_name="action", lookup_expr="istartswith",
-        widget=forms.TextInput(attrs={"class": "form-control", "list": "audit-actions", "autocomplete": "off"}),
+        label=_("Action"), method="filter_action", widget=forms.Select(attrs={"class": "form-select"}),
     )
     object_type = django_filters.CharFilter(
-        label=_("Object type"), field_name="object_type", lookup_expr="istartswith",
-        widget=forms.TextInput(attrs={"class": "form-control", "list": "audit-object-types", "autocomplete": "off"}),
+        label=_("Object type"), method="filter_object_type", widget=forms.Select(attrs={"class": "form-select"}),
     )
     object = django_filters.CharFilter(
         label=_("Object (id or name)"), method="filter_object",
@@ -65,6 +95,27 @@ class AuditEventFilter(django_filters.FilterSet):
     class Meta:
         model = AuditEvent
         fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["action"].widget.choices = action_choices()
+        self.form.fields["object_type"].widget.choices = object_type_choices()
+
+    def filter_action(self, queryset, name, value):
+        """One event name; a name ending in "." (`grant.`) keeps every event of that kind."""
+        value = value.strip()
+        if value.endswith("."):
+            return queryset.filter(action__startswith=value)
+        return queryset.filter(action=value) if value else queryset
+
+    def filter_object_type(self, queryset, name, value):
+        """One model (`accounts.user`), or every model of an app (`accounts`)."""
+        value = value.strip()
+        if not value:
+            return queryset
+        if "." in value:
+            return queryset.filter(object_type=value)
+        return queryset.filter(object_type__startswith=f"{value}.")
 
     def filter_object(self, queryset, name, value):
         value = value.strip()

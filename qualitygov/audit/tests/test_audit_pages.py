@@ -6,7 +6,8 @@ import datetime as dt
 import io
 
 import pytest
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,12 +17,14 @@ from openpyxl import load_workbook
 from qualitygov.accounts.choices import Role
 from qualitygov.accounts.services import user_create, user_update
 from qualitygov.accounts.testing import PASSWORD
-from qualitygov.core import views_audit
+from qualitygov.audit import views as audit_views
+from qualitygov.core.audit import audit_record
+from qualitygov.core.events import change_lines
 from qualitygov.core.models import AuditEvent
 
-LIST = reverse("core:audit_list")
-EXPORT = reverse("core:audit_export")
-VERIFY = reverse("core:audit_verify")
+LIST = reverse("audit:list")
+EXPORT = reverse("audit:export")
+VERIFY = reverse("audit:verify")
 
 
 def _seqs(response) -> list[int]:
@@ -40,7 +43,7 @@ def test_pages_are_not_found_without_the_audit_action(client_for, cast, member):
     client = client_for(member)
     event = AuditEvent.objects.order_by("seq").first()
     before = AuditEvent.objects.count()
-    for url in (LIST, EXPORT, reverse("core:audit_detail", kwargs={"pk": event.pk})):
+    for url in (LIST, EXPORT, reverse("audit:detail", kwargs={"pk": event.pk})):
         assert client.get(url).status_code == 404
     assert client.post(VERIFY).status_code == 404
     assert AuditEvent.objects.count() == before
@@ -71,9 +74,9 @@ def test_subtree_office_admin_sees_only_events_of_their_units(cast, sub_admin):
                                           "org_unit.create"]
     assert {e.unit_ref for e in events} == {cast.dept_a.pk}
     outside = AuditEvent.objects.get(action="org_unit.create", unit_ref=cast.dept_b.pk)
-    assert client.get(reverse("core:audit_detail", kwargs={"pk": outside.pk})).status_code == 404
+    assert client.get(reverse("audit:detail", kwargs={"pk": outside.pk})).status_code == 404
     inside = events[-1]
-    assert client.get(reverse("core:audit_detail", kwargs={"pk": inside.pk})).status_code == 200
+    assert client.get(reverse("audit:detail", kwargs={"pk": inside.pk})).status_code == 200
 
 
 def test_filters_who_what_when_and_unit(client_for, cast):
@@ -112,7 +115,7 @@ def test_changes_are_shown_old_to_new(client_for, cast):
     event = AuditEvent.objects.get(seq=17)
     body = client_for("office").get(LIST).content.decode()
     assert "<del>liaison_a</del> → <ins>王小明</ins>" in body
-    detail = client_for("office").get(reverse("core:audit_detail", kwargs={"pk": event.pk}))
+    detail = client_for("office").get(reverse("audit:detail", kwargs={"pk": event.pk}))
     assert detail.status_code == 200
     text = detail.content.decode()
     assert "<td><del>liaison_a</del></td><td><ins>王小明</ins></td>" in text
@@ -120,13 +123,19 @@ def test_changes_are_shown_old_to_new(client_for, cast):
 
 
 @translation.override("zh-hans")
-def test_change_lines_read_each_shape():
-    lines = views_audit.change_lines({"phone": ["", "123"], "is_active": [True, False]})
-    assert [str(line) for line in lines] == ["is_active: 是 → 否", "phone: — → 123"]
-    created = views_audit.change_lines({"new": {"name": "东港街道", "kind": "town"}, "aliases": ["东港", "东港街"]})
-    assert [str(line) for line in created] == ["aliases: 东港、东港街", "kind: — → town", "name: — → 东港街道"]
-    assert [str(line) for line in views_audit.change_lines({"password": "changed"})] == ["password: changed"]
-    assert views_audit.change_lines({}) == []
+def test_change_lines_read_each_shape_with_field_and_value_labels():
+    lines = change_lines({"phone": ["", "123"], "is_active": [True, False]}, "accounts.user")
+    assert [str(line) for line in lines] == ["有效: 是 → 否", "电话: — → 123"]
+    assert [line.key for line in lines] == ["is_active", "phone"]
+    created = change_lines({"new": {"name": "东港街道", "kind": "town"}, "aliases": ["东港", "东港街"]}, "accounts.orgunit")
+    assert [str(line) for line in created] == ["别名: 东港、东港街", "类型: — → 镇", "全称: — → 东港街道"]
+    assert [str(line) for line in change_lines({"password": "changed"}, "accounts.user")] == ["密码: 已修改"]
+    assert change_lines({}, "accounts.user") == []
+    # A pair among plain facts is old → new when the key is known to hold one; unknown keys stay raw.
+    light = change_lines({"light": [None, "green"], "rule": "ahead", "as_of": "2025-06-30", "x": 1},
+                         "indicators.indicator")
+    assert [str(line) for line in light] == ["截至: 2025-06-30", "灯色: — → 绿灯", "触发的规则: ahead", "x: 1"]
+    assert [str(line) for line in change_lines({"a": [1, 2]}, "no.such_model")] == ["a: 1 → 2"]
 
 
 def test_export_holds_the_filtered_events(client_for, cast):
@@ -138,13 +147,13 @@ def test_export_holds_the_filtered_events(client_for, cast):
     assert rows[0] == ("序号", "时间", "操作人", "单位", "操作", "对象类型", "对象编号", "对象", "变更内容", "请求编号",
                        "哈希值")
     assert [row[0] for row in rows[1:]] == [16, 14, 12, 10, 8]
-    assert rows[1][4] == "grant.create"
-    assert rows[1][8].splitlines() == ["include_descendants: 否", "role: town_liaison", "unit: 舟山市普陀区沈家门街道",
-                                       "user: town_liaison"]
+    assert (rows[1][2], rows[1][4], rows[1][5]) == ("系统", "授予角色", "授权")
+    assert rows[1][8].splitlines() == ["含下级单位: 否", "角色: 镇街联络员", "单位: 舟山市普陀区沈家门街道",
+                                       "用户: town_liaison"]
 
 
 def test_export_above_the_limit_is_refused_with_a_message(client_for, cast, monkeypatch):
-    monkeypatch.setattr(views_audit, "EXPORT_LIMIT", 10)
+    monkeypatch.setattr(audit_views, "EXPORT_LIMIT", 10)
     client = client_for("office")
     response = client.get(EXPORT, {"object_type": "accounts"})
     assert response.status_code == 302
@@ -159,7 +168,7 @@ def test_chain_check_runs_on_demand_as_a_partial(client_for, cast):
     assert client.get(VERIFY).status_code == 405
     ok = client.post(VERIFY, headers={"HX-Request": "true"})
     assert ok.status_code == 200
-    assert [t.name for t in ok.templates] == ["core/audit_verify.html"]
+    assert [t.name for t in ok.templates] == ["audit/verify.html"]
     assert 'data-ok="true"' in ok.content.decode()
     assert ok.context["result"].checked == 16
     AuditEvent.objects.filter(seq=5).update(object_repr="篡改")
@@ -168,7 +177,7 @@ def test_chain_check_runs_on_demand_as_a_partial(client_for, cast):
     assert broken.context["result"].bad_seq == 5
     assert "#5" in broken.content.decode()
     full = client.post(VERIFY)
-    assert "core/audit_verify_page.html" in [t.name for t in full.templates]
+    assert "audit/verify_page.html" in [t.name for t in full.templates]
 
 
 def _extra_events(cast, n: int) -> None:
@@ -187,3 +196,37 @@ def test_query_count_does_not_grow_with_events(client_for, cast, url):
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+def test_the_page_shows_labels_and_offers_dropdowns_of_registered_events(client_for, cast):
+    user_update(actor=cast.office, user=cast.liaison_a, display_name="王小明")
+    response = client_for("office").get(LIST, {"action": "user.update"})
+    html = response.content.decode()
+    assert _seqs(response) == [17]
+    assert '<td data-action="user.update">修改用户</td>' in html
+    assert '<span class="text-muted small" data-object-type="accounts.user">用户 #' in html
+    assert '<span class="text-muted">显示名称:</span> <del>liaison_a</del> → <ins>王小明</ins>' in html
+    form = response.context["filter"].form
+    assert '<select name="action" class="form-select" id="id_action">' in str(form["action"])
+    actions = dict(form.fields["action"].widget.choices)
+    assert actions[""] == "全部操作"
+    assert ("user.update", "修改用户") in actions["账号与组织机构"]
+    assert ("observation.save_draft", "暂存指标数据") in actions["指标"]
+    assert '<option value="user.update" selected>修改用户</option>' in str(form["action"])
+    types = dict(form.fields["object_type"].widget.choices)
+    assert types["账号与组织机构"] == [("accounts", "账号与组织机构（全部）"), ("accounts.orgunit", "单位"),
+                                   ("accounts.grant", "授权"), ("accounts.user", "用户")]
+
+
+def test_old_event_names_still_show_and_can_be_chosen(client_for, cast):
+    with transaction.atomic():
+        audit_record(actor=cast.office, action="legacy.thing", object_type="legacy.widget", object_id=1,
+                     changes={"colour": ["red", "blue"]})
+    cache.clear()
+    response = client_for("office").get(LIST, {"action": "legacy.thing"})
+    html = response.content.decode()
+    assert _seqs(response) == [17]
+    assert '<td data-action="legacy.thing">legacy.thing</td>' in html
+    assert 'data-object-type="legacy.widget">legacy.widget #1' in html
+    assert dict(response.context["filter"].form.fields["action"].widget.choices)["其他"] == [
+        ("legacy.thing", "legacy.thing")]

@@ -1,0 +1,31 @@
+"""The audit events accounts writes (see `qualitygov.core.events`)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from qualitygov.core.events import EventType
+
+AUTH_LOGIN = EventType("auth.login", _("Signed in"))
+AUTH_LOCKED = EventType("auth.locked", _("Sign-in locked after failed attempts"))
+API_TOKEN_ISSUE = EventType("api_token.issue", _("API token issued"))
+API_TOKEN_REVOKE = EventType("api_token.revoke", _("API token revoked"))
+ORG_UNIT_CREATE = EventType("org_unit.create", _("Unit created"))
+ORG_UNIT_UPDATE = EventType("org_unit.update", _("Unit changed"))
+ORG_UNIT_MERGE = EventType("org_unit.merge", _("Units merged"))
+USER_CREATE = EventType("user.create", _("User created"))
+USER_UPDATE = EventType("user.update", _("User changed"))
+USER_SET_PASSWORD = EventType("user.set_password", _("Password set"))
+GRANT_CREATE = EventType("grant.create", _("Role granted"))
+GRANT_DELETE = EventType("grant.delete", _("Role withdrawn"))
+
+#: Labels of `changes` keys that are not model fields.
+KEYS = {
+    "aliases": _("aliases"),
+    "aliases_added": _("aliases added"),
+    "merged": _("merged unit"),
+    "moved": _("records moved"),
+    "ip": _("IP address"),
+    "created": _("new token"),
+    "revoked": _("revoked"),
+    "password": _("password"),
+}
+VALUES = {"password": {"changed": _("changed")}}

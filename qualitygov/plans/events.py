@@ -1,0 +1,11 @@
+"""The audit events about plans (see `qualitygov.core.events`); the plan import writes them on confirm."""
+
+from django.utils.translation import gettext_lazy as _
+
+from qualitygov.core.events import EventType
+
+PLAN_CREATE = EventType("plan.create", _("Plan created"))
+PLAN_REVISE = EventType("plan.revise", _("Plan revised"))
+
+#: Labels of `changes` keys that are not model fields.
+KEYS: dict = {}
