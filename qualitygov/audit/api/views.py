@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.pagination import CursorPagination
 
 from qualitygov.audit.filters import AuditEventApiFilter
 from qualitygov.audit.selectors import audit_event_list_visible
 from qualitygov.core.access import action_rule
 from qualitygov.core.api.base import ScopedReadOnlyViewSet
+from qualitygov.core.api.schema import read_only_docs
 from qualitygov.core.permissions import Action
 
 from .serializers import AuditEventSerializer
@@ -22,6 +24,12 @@ class AuditEventPagination(CursorPagination):
     max_page_size = 500
 
 
+@read_only_docs(
+    tag=_("Audit trail"), list_summary=_("List audit events"), retrieve_summary=_("Read an audit event"),
+    description=_("Who changed what, when, from which values to which, newest first, within the caller's audit "
+                  "scope (office admins). Filters: actor, action, object_type, object_id, unit, request_id, "
+                  "since, until."),
+)
 class AuditEventViewSet(ScopedReadOnlyViewSet):
     """Audit events, newest first. Filters: actor, action, object_type, object_id, unit, request_id, since, until."""
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -26,6 +27,12 @@ class NotificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+TAG = _("Notifications")
+DESCRIPTION = _("The caller's own notices (reminders, returns, overdue and escalation notices), unread first, "
+                "newest first. Another user's notice answers 404.")
+
+
+@extend_schema_view(retrieve=extend_schema(summary=_("Read a notification"), description=DESCRIPTION, tags=[TAG]))
 class NotificationViewSet(ScopedReadOnlyViewSet):
     """The caller's notices, unread first, newest first. `?unread=true` lists only the unread ones."""
 
@@ -39,11 +46,13 @@ class NotificationViewSet(ScopedReadOnlyViewSet):
         flag = {"true": True, "1": True, "false": False, "0": False}.get(unread)
         return notification_list_own(user=user, unread=flag)
 
-    @extend_schema(parameters=[OpenApiParameter("unread", bool, description="only unread (true) or read (false)")])
+    @extend_schema(summary=_("List my notifications"), description=DESCRIPTION, tags=[TAG],
+                   parameters=[OpenApiParameter("unread", bool, description=_("only unread (true) or read (false)"))])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=None, responses=NotificationSerializer)
+    @extend_schema(request=None, responses=NotificationSerializer, summary=_("Mark a notification read"), tags=[TAG],
+                   description=_("Marking again is harmless; another user's notice answers 404."))
     @action(detail=True, methods=["post"], url_path="mark-read")
     def mark_read(self, request, pk=None):
         """Mark this notice read (again is harmless); another user's notice answers 404."""
@@ -52,7 +61,9 @@ class NotificationViewSet(ScopedReadOnlyViewSet):
         notice = notification_mark_read(recipient=request.user, pk=int(pk))
         return Response(NotificationSerializer(notice).data)
 
-    @extend_schema(request=None, responses=inline_serializer("MarkAllRead", {"marked": serializers.IntegerField()}))
+    @extend_schema(request=None, responses=inline_serializer("MarkAllRead", {"marked": serializers.IntegerField()}),
+                   summary=_("Mark all my notifications read"), tags=[TAG],
+                   description=_("Answers how many notices were unread."))
     @action(detail=False, methods=["post"], url_path="mark-all-read")
     def mark_all_read(self, request):
         """Mark every unread notice of the caller read; answers how many were unread."""
