@@ -19,7 +19,7 @@ from qualitygov.accounts.models import OrgUnit
 from qualitygov.accounts.services import org_unit_create, org_unit_update
 from qualitygov.core.audit import audit_record
 from qualitygov.core.errors import ServiceError
-from qualitygov.indicators.services_plan import PlanIndicator, indicator_sync_from_plan
+from qualitygov.indicators.services import PlanIndicator, indicator_sync_from_plan
 from qualitygov.plans import events as plan_events
 from qualitygov.plans.models import Plan, Task
 from qualitygov.plans.permissions import district_root

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from qualitygov.core.models import AuditEvent
 from qualitygov.indicators.models import Indicator, IndicatorResponsibility, IndicatorTarget
-from qualitygov.indicators.services_plan import PlanIndicator, indicator_sync_from_plan
+from qualitygov.indicators.services import PlanIndicator, indicator_sync_from_plan
 from qualitygov.plans.tests.factories import indicator_factory, plan_factory, task_factory
 
 

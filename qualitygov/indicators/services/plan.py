@@ -15,8 +15,8 @@ from django.db import transaction
 from qualitygov.plans.models import Plan, Responsibility, Task
 from qualitygov.plans.services import has_attached_rows
 
-from .choices import IndicatorScope
-from .models import Indicator, IndicatorResponsibility
+from ..choices import IndicatorScope
+from ..models import Indicator, IndicatorResponsibility
 
 
 @dataclass

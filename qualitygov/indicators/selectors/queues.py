@@ -1,0 +1,83 @@
+"""Work waiting for a user: the review queue, pending change requests, a unit's indicators and what is due."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from qualitygov.accounts.choices import Action
+from qualitygov.accounts.models import OrgUnit
+
+from ..choices import ChangeRequestStatus, DataSource, ObservationStatus
+from ..models import (
+    Indicator,
+    IndicatorResponsibility,
+    Observation,
+    ObservationChangeRequest,
+    ReportingPeriod,
+)
+from .scoped import indicator_list_visible
+
+# Review
+
+def review_queue(*, user) -> QuerySet[Observation]:
+    """Submitted observations the user may approve, oldest first."""
+    return (Observation.objects.visible_to(user, Action.APPROVE).filter(status=ObservationStatus.SUBMITTED)
+            .select_related("indicator", "period", "unit", "town", "submitted_by")
+            .order_by("submitted_at", "pk"))
+
+
+def change_requests_pending(*, user) -> QuerySet[ObservationChangeRequest]:
+    scoped = Observation.objects.visible_to(user, Action.APPROVE).values("pk")
+    return (ObservationChangeRequest.objects.filter(status=ChangeRequestStatus.PENDING, observation__in=scoped)
+            .select_related("observation", "observation__indicator", "observation__period", "observation__unit",
+                            "observation__town", "requested_by")
+            .order_by("requested_at", "pk"))
+
+
+# Unit page
+
+@dataclass
+class DueItem:
+    indicator: Indicator
+    period: ReportingPeriod
+    observation: Observation | None
+    overdue: bool
+
+
+def unit_indicators(*, user, unit: OrgUnit) -> list[Indicator]:
+    """Visible indicators `unit` is responsible for, with their stored status."""
+    return list(indicator_list_visible(user=user)
+                .filter(pk__in=IndicatorResponsibility.objects.filter(unit=unit).values("indicator_id"))
+                .select_related("plan", "status").order_by("plan_id", "order", "pk"))
+
+
+def unit_due(*, unit: OrgUnit, indicators: list[Indicator], as_of: dt.date, horizon_days: int = 31) -> list[DueItem]:
+    """Periods of entered indicators that have ended (or end within `horizon_days`) and that the unit has
+    not yet submitted, earliest due first."""
+    entered = [i for i in indicators if i.data_source == DataSource.ENTERED]
+    if not entered:
+        return []
+    by_id = {i.pk: i for i in entered}
+    periods = list(ReportingPeriod.objects.filter(indicator_id__in=by_id, end__lte=as_of + dt.timedelta(
+        days=horizon_days)).order_by("due_date", "indicator_id"))
+    observations = Observation.objects.filter(unit=unit, period__in=[p.pk for p in periods])
+    done_states = {ObservationStatus.SUBMITTED, ObservationStatus.APPROVED}
+    found: dict[int, Observation] = {}
+    done: set[int] = set()
+    for observation in observations:
+        if observation.status in done_states:
+            done.add(observation.period_id)
+        else:
+            found.setdefault(observation.period_id, observation)
+    return [DueItem(by_id[p.indicator_id], p, found.get(p.pk), p.due_date < as_of)
+            for p in periods if p.pk not in done]
+
+
+def indicators_of_plan(*, plan) -> list[Indicator]:
+    """Every indicator of `plan` with its task, in plan order. Unscoped: for the plan import, which writes district-wide."""
+    return list(Indicator.objects.filter(plan=plan).select_related("task").order_by("order", "pk"))
+
+

@@ -1,0 +1,230 @@
+"""Computed indicators and the status engine's refresh: series, path, forecast, the stored light."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qualitygov.core.audit import audit_record
+from qualitygov.indicators import events
+from qualitygov.plans.choices import PlanStatus
+
+from .. import calendar, forecast, registry, status
+from ..choices import (
+    Aggregation,
+    DataSource,
+    ObservationStatus,
+)
+from ..models import (
+    Indicator,
+    IndicatorStatus,
+    Observation,
+    ReportingPeriod,
+)
+from ..selectors import rule_params, rule_set_in_force
+from .periods import periods_generate
+
+# Computed indicators
+
+@transaction.atomic
+def computed_values_refresh(*, as_of: dt.date) -> dict[str, int]:
+    """Store the registered functions' values for every ended period of computed indicators in active plans.
+
+    The value goes to the indicator's first lead unit, approved by the system; unchanged values are not
+    written again, so the job can run at any time.
+    """
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0}
+    indicators = (Indicator.objects.filter(data_source=DataSource.COMPUTED, plan__status=PlanStatus.ACTIVE)
+                   .select_related("plan"))
+    from ..selectors import reporting_units
+
+    units = reporting_units([i.pk for i in indicators])
+    for indicator in indicators:
+        owner = (units.get(indicator.pk) or [None])[0]
+        if owner is None or not registry.is_registered(indicator.computed_by):
+            counts["skipped"] += 1
+            continue
+        periods_generate(indicator=indicator, until=as_of)
+        existing = {o.period_id: o for o in Observation.objects.filter(indicator=indicator, unit=owner,
+                                                                       town__isnull=True)}
+        for period in indicator.periods.filter(end__lte=as_of).order_by("start"):
+            value = registry.compute(indicator, period)
+            if value is None:
+                continue
+            value = status.to_decimal(value)
+            observation = existing.get(period.pk)
+            if observation is not None and observation.value == value:
+                counts["unchanged"] += 1
+                continue
+            now = timezone.now()
+            if observation is None:
+                observation = Observation.objects.create(
+                    indicator=indicator, period=period, unit=owner, value=value, first_submitted_value=value,
+                    status=ObservationStatus.APPROVED, submitted_at=now, first_submitted_at=now, approved_at=now,
+                    comment=_("Computed by %(name)s") % {"name": indicator.computed_by})
+                counts["created"] += 1
+                old = None
+            else:
+                old = observation.value
+                observation.value = value
+                observation.save(update_fields=["value", "updated_at"])
+                counts["updated"] += 1
+            audit_record(actor=None, action=events.OBSERVATION_COMPUTE, obj=observation, unit=owner,
+                         changes={"value": [old, value], "function": indicator.computed_by})
+    return counts
+
+
+# The status engine
+
+def _mean(values: list[Decimal]) -> Fraction:
+    return sum((Fraction(v) for v in values), Fraction(0)) / len(values)
+
+
+def _combine(values: list[Decimal], aggregation: str) -> Fraction:
+    """Several units or towns reporting one period: summed indicators add up, others average."""
+    return sum((Fraction(v) for v in values), Fraction(0)) if aggregation == Aggregation.SUM else _mean(values)
+
+
+def indicator_series(indicator: Indicator, *, as_of: dt.date) -> list[tuple[ReportingPeriod, Decimal]]:
+    """Approved values per period ended by `as_of`, combined over units and towns, in time order."""
+    values: dict[int, list[Decimal]] = defaultdict(list)
+    for period_id, value in Observation.objects.filter(
+            indicator=indicator, status=ObservationStatus.APPROVED, value__isnull=False,
+            period__end__lte=as_of).values_list("period_id", "value"):
+        values[period_id].append(value)
+    periods = ReportingPeriod.objects.filter(pk__in=list(values)).order_by("start")
+    return [(p, status.to_decimal(_combine(values[p.pk], indicator.aggregation))) for p in periods]
+
+
+def _path(indicator: Indicator, series) -> tuple[status.Path, dict[str, str]]:
+    sources = {"baseline": "indicator", "target_year": "indicator"}
+    target_year = indicator.target_year
+    if target_year is None:
+        target_year, sources["target_year"] = indicator.plan.period_end, "plan_end"
+    baseline_year, baseline_value = indicator.baseline_year, indicator.baseline_value
+    if baseline_value is None or baseline_year is None:
+        if series:
+            first_period, first_value = series[0]
+            end = first_period.end
+            baseline_year = end.year if (end.month, end.day) == (12, 31) else end.year - 1
+            baseline_value, sources["baseline"] = first_value, "first_value"
+        else:
+            baseline_year, baseline_value, sources["baseline"] = None, None, "none"
+    interim = {t.year: t.value for t in indicator.targets.all()}
+    return status.Path(target_year=target_year, target_value=indicator.target_value, baseline_year=baseline_year,
+                       baseline_value=baseline_value, interim=interim), sources
+
+
+def _year_value(indicator: Indicator, series) -> tuple[Decimal | None, dt.date | None, Fraction | None]:
+    """(value, date, share of the year) that the light compares: see `Aggregation`."""
+    if not series:
+        return None, None, None
+    last_period, last_value = series[-1]
+    if indicator.aggregation == Aggregation.LATEST:
+        return last_value, last_period.end, None
+    same_year = [v for p, v in series if p.end.year == last_period.end.year]
+    if indicator.aggregation == Aggregation.AVERAGE:
+        return status.to_decimal(_mean(same_year)), last_period.end, None
+    share = status.year_position(last_period.end) - (last_period.end.year - 1)
+    return status.to_decimal(sum((Fraction(v) for v in same_year), Fraction(0))), last_period.end, share
+
+
+def _forecast_points(indicator: Indicator, series, as_of: dt.date) -> list[tuple[dt.date, Decimal]]:
+    if indicator.aggregation != Aggregation.SUM:
+        return [(p.end, v) for p, v in series]
+    totals: dict[int, Fraction] = defaultdict(Fraction)
+    for period, value in series:
+        totals[period.end.year] += Fraction(value)
+    return [(status.year_end(y), status.to_decimal(t)) for y, t in sorted(totals.items())
+            if status.year_end(y) <= as_of]
+
+
+def _overdue_missing(indicator: Indicator, series, as_of: dt.date) -> int:
+    """Periods after the latest value whose deadline has passed without an approved value."""
+    after = series[-1][0].end if series else dt.date.min
+    count = 0
+    for due, grace in indicator.periods.filter(end__gt=after, end__lte=as_of).values_list("due_date",
+                                                                                          "grace_days"):
+        if due + dt.timedelta(days=grace) < as_of:
+            count += 1
+    return count
+
+
+def _number(value) -> float | None:
+    return None if value is None else float(value)
+
+
+@transaction.atomic
+def indicator_status_refresh(*, indicator: Indicator, as_of: dt.date) -> IndicatorStatus:
+    """Compute and store the light and forecast as of `as_of`, with every input (`IndicatorStatus.inputs`):
+    the rule that fired and its thresholds, expected/actual/gap, the approved series
+    (`series`: [[period label, value], …], `series_end_dates`), the expected path at every period end up to
+    the target year (`expected_path`: [{label, date, expected, low, high}]) and the forecast's inputs.
+    A change of light is written to the audit trail."""
+    indicator = Indicator.objects.select_related("plan").get(pk=indicator.pk)
+    ruleset = rule_set_in_force(as_of)
+    params = rule_params(as_of, ruleset)
+    series = indicator_series(indicator, as_of=as_of)
+    path, sources = _path(indicator, series)
+    upper, lower = status.physical_limits(indicator.unit, indicator.physical_max)
+    value, value_date, share = _year_value(indicator, series)
+    result = status.evaluate(status.StatusInput(
+        comparator=indicator.comparator, path=path, latest_value=value, value_date=value_date, as_of=as_of,
+        upper=upper, lower=lower, year_share=share, overdue_missing=_overdue_missing(indicator, series, as_of),
+        params=params))
+    fc = forecast.project(_forecast_points(indicator, series, as_of), target_year=path.target_year,
+                          comparator=indicator.comparator, target=indicator.target_value, as_of=as_of,
+                          baseline=path.baseline_value, upper=upper, lower=lower,
+                          about_band_pct=params["about_band_pct"])
+    # The path is drawn at every period end from the first reporting year to the target year (or today).
+    horizon = max(status.year_end(path.target_year), as_of) if path.target_year else as_of
+    first = calendar.first_reporting_year(baseline_year=path.baseline_year, plan_start=indicator.plan.period_start,
+                                          fallback=as_of.year)
+    ends = [(spec.label, spec.end) for spec in calendar.periods_between(indicator.frequency, first, horizon)]
+    if indicator.aggregation == Aggregation.SUM:
+        expected_path = [{"label": label, "date": end.isoformat(), "low": None, "high": None,
+                          "expected": _number(status.to_decimal(path.expected_at(Fraction(end.year))
+                                                                * (status.year_position(end) - (end.year - 1))))}
+                         for label, end in ends]
+    else:
+        expected_path = status.expected_path(path, ends, upper=upper, lower=lower, comparator=indicator.comparator,
+                                             about_band_pct=params["about_band_pct"])
+    inputs = {
+        **result.inputs,
+        "aggregation": indicator.aggregation,
+        "frequency": indicator.frequency,
+        "latest_period": series[-1][0].label if series else "",
+        "baseline_source": sources["baseline"],
+        "target_year_source": sources["target_year"],
+        "series": [[p.label, _number(v)] for p, v in series],
+        "series_end_dates": [p.end.isoformat() for p, _v in series],
+        "expected_path": expected_path,
+        "rule_set": ({"id": ruleset.pk, "name": ruleset.name, "effective_from": ruleset.effective_from.isoformat(),
+                      "basis": ruleset.legal_basis} if ruleset else None),
+        "forecast": {"status": fc.status, "value": _number(fc.value), "reason": fc.reason, **fc.inputs},
+    }
+    previous = IndicatorStatus.objects.filter(indicator=indicator).values_list("light", flat=True).first()
+    stored, _created = IndicatorStatus.objects.update_or_create(indicator=indicator, defaults={
+        "as_of": as_of, "light": result.light, "latest_value": value,
+        "latest_period": inputs["latest_period"], "expected_value": result.expected, "gap": result.gap,
+        "rule": result.rule, "inputs": inputs, "forecast_value": fc.value, "forecast_status": fc.status,
+    })
+    if previous != result.light:
+        audit_record(actor=None, action=events.INDICATOR_STATUS_CHANGE, obj=indicator,
+                     changes={"light": [previous, result.light], "rule": result.rule, "as_of": as_of})
+    return stored
+
+
+def status_refresh_all(*, as_of: dt.date, plan=None) -> dict[str, int]:
+    """Refresh every indicator of the active plans (or of `plan`); return how many got each light."""
+    indicators = Indicator.objects.filter(plan__status=PlanStatus.ACTIVE) if plan is None else plan.indicators.all()
+    counts: dict[str, int] = defaultdict(int)
+    for indicator in indicators.order_by("plan_id", "order", "pk"):
+        counts[indicator_status_refresh(indicator=indicator, as_of=as_of).light] += 1
+    return dict(counts)
