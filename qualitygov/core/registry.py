@@ -68,7 +68,31 @@ class DemoLoader:
         return import_string(self.load)()
 
 
+@dataclass(frozen=True)
+class PageLink:
+    """A button a higher app puts on a lower app's page (the plan list's "import a plan", a task's
+    "progress reports"), so the lower app's template names no higher app.
+
+    `page` names the page (its URL name). `allowed` is a dotted path to `f(user) -> bool` (empty:
+    everyone who sees the page). With `object_arg` the URL is reversed with the page object's pk.
+    """
+
+    key: str
+    page: str
+    label: Any
+    url_name: str
+    order: int = 100
+    allowed: str = ""
+    object_arg: bool = False
+    primary: bool = False
+    testid: str = ""
+
+    def allows(self, user) -> bool:
+        return not self.allowed or bool(import_string(self.allowed)(user))
+
+
 _nav: dict[str, NavEntry] = {}
+_links: dict[str, PageLink] = {}
 _cards: dict[str, HomeCard] = {}
 _demo: dict[str, DemoLoader] = {}
 _hooks: dict[str, str] = {}
@@ -88,6 +112,14 @@ def register_home_card(card: HomeCard) -> None:
 
 def register_demo_loader(loader: DemoLoader) -> None:
     _demo[loader.key] = loader
+
+
+def register_page_link(link: PageLink) -> None:
+    _links[link.key] = link
+
+
+def page_links(page: str) -> list[PageLink]:
+    return [link for link in _sorted(_links) if link.page == page]
 
 
 def nav_entries() -> list[NavEntry]:

@@ -19,6 +19,9 @@ class ProgressConfig(AppConfig):
         registry.register_nav(
             registry.NavEntry("findings", _("Findings"), "progress:finding_list", LOGIN, order=32)
         )
+        registry.register_page_link(registry.PageLink(
+            "task-progress", "plans:task_detail", _("Progress reports and findings"), "progress:task_timeline",
+            object_arg=True, testid="task-progress-link"))
         registry.register_demo_loader(registry.DemoLoader("progress", "qualitygov.progress.demo.load", order=40))
         register_events(self.label, events_of(events), keys=events.KEYS, values=getattr(events, "VALUES", None),
                         pairs=events.PAIRS, object_types=events.OBJECT_TYPES)

@@ -20,6 +20,20 @@ def test_every_installed_app_registers_its_entries():
         "home", "plans", "indicators", "inbox", "board", "findings", "org", "users", "audit", "notifications", "api"]
     assert [d.key for d in registry.demo_loaders()] == ["accounts", "plans", "indicators", "progress"]
     assert [c.key for c in registry.home_cards()] == ["my-roles"]
+    assert [link.key for link in registry.page_links("plans:list")] == ["plan-import"]
+    assert [link.key for link in registry.page_links("plans:task_detail")] == ["task-progress"]
+
+
+@pytest.mark.django_db
+def test_higher_apps_put_their_buttons_on_lower_pages_for_the_users_allowed(client_for, cast):
+    """plans names neither planimport nor progress: their buttons come from the registry."""
+    from django.urls import reverse as url
+
+    office = client_for("office").get(url("plans:list")).content.decode()
+    liaison = client_for("liaison_a").get(url("plans:list")).content.decode()
+    button = f'<a class="btn btn-sm btn-primary" href="{url("planimport:import_upload")}" data-testid="plan-import">导入方案</a>'
+    assert button in office
+    assert url("planimport:import_upload") not in liaison
 
 
 def test_an_unknown_hook_is_refused():
