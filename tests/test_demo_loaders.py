@@ -62,3 +62,59 @@ def test_demo_series_for_every_seed_indicator(db):
     again = load(today=today)
     assert (again["indicators"], again["observations"]) == (0, 0)
     assert AuditEvent.objects.filter(action="indicators.demo_load").count() == 1
+
+
+def test_home_cards_count_what_is_behind_for_the_leader_and_a_liaison(db, client, django_assert_max_num_queries):
+    """The indicator and progress cards on the demo: the leader's counts are the district's, a liaison's
+    lights are those of the indicators its unit reports."""
+    import re
+
+    from django.utils import timezone
+
+    from qualitygov.accounts.models import User
+    from qualitygov.indicators.demo import load as load_indicators
+
+    load_accounts()
+    load_plans()
+    load_indicators(today=dt.date(2026, 11, 26))
+    load(today=dt.date(2026, 11, 26))
+    today = timezone.localdate()
+
+    client.force_login(User.objects.get(username="leader"))
+    with django_assert_max_num_queries(30):
+        html = client.get("/").content.decode()
+
+    def shown(testid: str) -> int:
+        return int(re.search(rf'data-testid="{testid}">(?:<[^>]+>\s*)*[^<\d]*(\d+)', html).group(1))
+
+    assert [shown(f"home-light-{light}") for light in ("red", "yellow", "green", "grey")] == [6, 2, 10, 0]
+    pending = ("open", "draft", "returned")
+    assert shown("home-overdue-reports") == ProgressReport.objects.filter(
+        status__in=pending, due_date__lt=today).count() > 0
+    assert shown("home-supervised") == EscalationEvent.objects.filter(
+        level="supervised", resolved_at__isnull=True).count() > 0
+    open_states = ("open", "rectifying", "submitted_for_verification")
+    assert shown("home-open-findings") == Finding.objects.filter(status__in=open_states).count() == 4
+    assert shown("home-overdue-findings") == Finding.objects.filter(
+        status__in=open_states, deadline__lt=today).count()
+
+    liaison = User.objects.get(username="jxj")
+    client.force_login(liaison)
+    html = client.get("/").content.decode()
+    mine = IndicatorStatus.objects.filter(indicator__responsibilities__unit=liaison.unit).distinct()
+    assert [shown(f"home-light-{light}") for light in ("red", "yellow", "green")] == [
+        mine.filter(light=light).count() for light in ("red", "yellow", "green")]
+    assert sum(shown(f"home-light-{light}") for light in ("red", "yellow", "green", "grey")) == Indicator.objects.filter(
+        responsibilities__unit=liaison.unit).distinct().count() < 18
+
+    # Each card keeps its declared query budget on real data too.
+    from django.test import RequestFactory
+
+    from qualitygov.core import registry
+
+    for username in ("office", "leader", "jxj", "sjm"):
+        request = RequestFactory().get("/")
+        request.user = User.objects.get(username=username)
+        for card in registry.home_cards():
+            with django_assert_max_num_queries(card.query_budget):
+                card.build(request)

@@ -22,7 +22,7 @@ class AccountsConfig(AppConfig):
         )
         registry.register_home_card(registry.HomeCard(
             "my-roles", "accounts/home_card_roles.html", "qualitygov.accounts.views.home_card_roles", order=0,
-            query_budget=6,
+            query_budget=8,
         ))
         registry.register_demo_loader(registry.DemoLoader("accounts", "qualitygov.accounts.demo.load", order=10))
         register_events(self.label, events_of(events), keys=events.KEYS, values=getattr(events, "VALUES", None),

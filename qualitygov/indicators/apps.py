@@ -18,6 +18,8 @@ class IndicatorsConfig(AppConfig):
         registry.register_nav(
             registry.NavEntry("indicators", _("Indicators"), "indicators:dashboard", LOGIN, order=20)
         )
+        registry.register_home_card(registry.HomeCard(
+            "indicators", "indicators/home_card.html", "qualitygov.indicators.cards.home_card", order=10, query_budget=4))
         registry.register_demo_loader(
             registry.DemoLoader("indicators", "qualitygov.indicators.demo.load", order=30)
         )

@@ -19,7 +19,7 @@ def test_every_installed_app_registers_its_entries():
     assert [e.key for e in registry.nav_entries()] == [
         "home", "plans", "indicators", "inbox", "board", "findings", "org", "users", "audit", "notifications", "api"]
     assert [d.key for d in registry.demo_loaders()] == ["accounts", "plans", "indicators", "progress"]
-    assert [c.key for c in registry.home_cards()] == ["my-roles"]
+    assert [c.key for c in registry.home_cards()] == ["my-roles", "indicators", "progress"]
     assert [link.key for link in registry.page_links("plans:list")] == ["plan-import"]
     assert [link.key for link in registry.page_links("plans:task_detail")] == ["task-progress"]
 
@@ -61,3 +61,15 @@ def test_the_home_page_shows_the_registered_cards_within_their_budget(client_for
         html = liaison.get(reverse("core:home")).content.decode()
     assert '<p data-testid="home-unit">舟山市普陀区经济和信息化局</p>' in html
     assert "部门联络员 · 舟山市普陀区经济和信息化局" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("member", ["office", "leader", "liaison_a", "town_liaison"])
+def test_each_home_card_keeps_its_query_budget(cast, member, django_assert_max_num_queries):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = cast.members[member]
+    for card in registry.home_cards():
+        with django_assert_max_num_queries(card.query_budget):
+            card.build(request)
