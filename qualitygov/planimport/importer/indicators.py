@@ -1,19 +1,23 @@
 """Numeric targets (指标) read from goal and task text.
 
-Contract: ``extract_indicators(text, scope=..., task=..., year=...)`` returns indicator dicts in text
-order; for goals the 到/至YYYY年 year carries over from earlier paragraphs, for tasks it governs
-its own sentence only.
+Contract: ``extract_indicators(text, scope=..., task=..., year=..., default_year=...)`` returns
+indicator dicts in text order; for goals the 到/至YYYY年 year carries over from earlier paragraphs,
+for tasks it governs its own sentence only; ``default_year`` (an annual plan's year) applies where
+no year is stated. A change target (下降14%, 提高2个百分点, 年均增长10%) gets a change comparator
+(``changes.py``) and its baseline year (较2020年; 较上年 and an annual plan's bare 增长 → the year
+before). A count a task promises to deliver (培育3个以上…, 新增…5家) is not an indicator.
 """
 
 from __future__ import annotations
 
 import re
 
+from .changes import baseline_year_at, change_comparator, is_task_deliverable, strip_change_words
 from .textutil import HANZI
 
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?!\.?\d)")
 _UNITS = (
-    "个百分点", "个工作日", "工作日", "吨标准煤", "吨标煤", "万元/人", "元/人", "万人次", "平方公里", "平方米", "立方米", "批次", "万千瓦", "千瓦", "万吨", "公里",
+    "个百分点", "个工作日", "工作日", "吨标准煤", "吨标煤", "万元/人", "元/人", "万人次", "平方公里", "平方米", "立方米", "批次", "万千瓦", "千瓦", "万吨", "万亩", "公里",
     "千米", "万元", "亿元", "万人", "万家", "万户", "人次", "小时", "分钟", "公顷", "元", "人", "件", "分", "个", "家",
     "项", "次", "天", "吨", "座", "所", "台", "套", "辆", "户", "条", "处", "张", "倍", "种", "批",
     "名", "岁", "亩", "米", "%", "％", "‰",
@@ -28,7 +32,8 @@ _CONNECTORS = {
     "小于": "<=", "控制在": "<=", "下降到": "<=", "降低到": "<=", "降至": "<=", "下降至": "<=", "降低至": "<=", "提高到": "=", "提高至": "=",
     "提升到": "=", "提升至": "=", "增加到": "=", "增加至": "=", "增长到": "=", "增长至": "=",
     "达到": "=", "达": "=", "为": "=", "约": "about", "约为": "about", "在": "=",
-    "提高": "=", "提升": "=", "下降": "=", "降低": "=", "减少": "=",
+    "提高": "=", "提升": "=", "下降": "=", "降低": "=", "减少": "=", "增长": "=", "累计建成": "=",
+    "保持": "=",
 }
 _CONNECTOR_LIST = sorted(_CONNECTORS, key=len, reverse=True)
 _POST_CMP = {"以上": ">=", "及以上": ">=", "或以上": ">=", "以下": "<=", "以内": "<=", "左右": "about"}
@@ -137,12 +142,18 @@ def _mask(text: str, spans: dict[int, int]) -> str:
 
 
 def extract_indicators(
-    text: str, *, scope: str, task: str | None = None, year: int | None = None
+    text: str, *, scope: str, task: str | None = None, year: int | None = None, default_year: int | None = None
 ) -> tuple[list[dict], int | None]:
-    """Indicators in ``text`` and the goal year in force at its end (for carrying into the next paragraph)."""
+    """Indicators in ``text`` and the goal year in force at its end (for carrying into the next paragraph).
+
+    ``default_year``: the year of an annual plan, for targets whose text states none."""
     out: list[dict] = []
     last_end = 0
     years = [(m.start(), _year_value(m)) for m in _YEAR.finditer(text)]
+
+    def _year_for(text: str, pos: int, years: list[tuple[int, int]], scope: str, inherited: int | None) -> int | None:
+        stated = _stated_year(text, pos, years, scope, inherited)
+        return stated if stated is not None else default_year
     shared, masked = _shared_values(text)
     for start, entries in shared:
         for name, comparator, value, unit in entries:
@@ -193,9 +204,21 @@ def extract_indicators(
         if re.match(r"\d{4}年", name):
             continue  # 2022年全市…为93.1%: a baseline, not a target
         comparator = _POST_CMP.get(post or "") or _CONNECTORS.get(connector or "", "=")
-        out.append(_indicator(name, comparator, m.group(0), unit, _year_for(text, start, years, scope, year),
-                              scope, task, text[clause_start:pos]))
+        target_year = _year_for(text, start, years, scope, year)
+        baseline = None
+        change = change_comparator(connector, name, "%" if unit == "％" else unit)
+        if change is not None:
+            comparator, name = change
+            baseline = baseline_year_at(text[clause_start:name_end], target_year)
+            if baseline is None and default_year is not None and target_year == default_year:
+                baseline = default_year - 1  # an annual plan's 增长6%: on the year before
+        else:
+            name = strip_change_words(name)
         last_end = pos
+        if not name or (scope == "task" and is_task_deliverable(text[clause_start:name_end], unit)):
+            continue
+        out.append(_indicator(name, comparator, m.group(0), unit, target_year, scope, task, text[clause_start:pos],
+                              baseline_year=baseline))
     end_year = year
     if scope == "goals" and years:
         end_year = years[-1][1]
@@ -223,7 +246,7 @@ def _clause_start(text: str, pos: int, floor: int) -> int:
 
 
 def _indicator(name: str, comparator: str, value_text: str, unit: str | None, year: int | None,
-               scope: str, task: str | None, source: str) -> dict:
+               scope: str, task: str | None, source: str, *, baseline_year: int | None = None) -> dict:
     value: float | int = float(value_text) if "." in value_text else int(value_text)
     return {
         "name": name,
@@ -231,13 +254,14 @@ def _indicator(name: str, comparator: str, value_text: str, unit: str | None, ye
         "value": value,
         "unit": "%" if unit == "％" else unit,
         "year": year,
+        "baseline_year": baseline_year,
         "scope": scope,
         "task": task if scope == "task" else None,
         "source": source.strip(),
     }
 
 
-def _year_for(text: str, pos: int, years: list[tuple[int, int]], scope: str, inherited: int | None) -> int | None:
+def _stated_year(text: str, pos: int, years: list[tuple[int, int]], scope: str, inherited: int | None) -> int | None:
     before = [y for p, y in years if p < pos]
     if scope == "goals":
         return before[-1] if before else inherited
