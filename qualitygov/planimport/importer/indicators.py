@@ -101,15 +101,19 @@ def _name_before(text: str, end: int, floor: int) -> tuple[str, int]:
 
 _VALUE = r"(\d+(?:\.\d+)?)(%|％|个百分点|分|件|家|个)?"
 _SHARED = re.compile(
-    rf"([^，,。；;：:！!\n（(]{{2,80}}?)分别(达到|不低于|稳定在|保持在|提高到|提升至|提升到|控制在|为|达)?"
+    rf"([^，,。；;：:！!\n（(]{{2,80}}?)分别(?:(?:较|比|相比|与)\d{{4}}年(?:底|末)?(?:相比)?)?(达到|不低于|稳定在|保持在|提高到|提升至|提升到|控制在|为|达|提高|提升|增长|下降|降低|减少)?"
     rf"{_VALUE}((?:[、和及与]{_VALUE})+)\s*(?P<post>以上|以下|以内|左右)?"
 )
 _SHARED_TAIL = re.compile(rf"[、和及与]{_VALUE}")
 
 
-def _shared_values(text: str) -> tuple[list[tuple[int, list[tuple[str, str, str, str | None]]]], dict[int, int]]:
-    """A、B分别达到X%和Y%以上: one entry per metric with its own value; and the spans to skip later."""
-    found: list[tuple[int, list[tuple[str, str, str, str | None]]]] = []
+_Shared = tuple[str, str, str, str | None, bool]  # name, comparator, value, unit, is a change
+
+
+def _shared_values(text: str) -> tuple[list[tuple[int, list[_Shared]]], dict[int, int]]:
+    """A、B分别达到X%和Y%以上 (or 分别下降X%和Y%): one entry per metric with its own value; and the spans
+    to skip later."""
+    found: list[tuple[int, list[_Shared]]] = []
     spans: dict[int, int] = {}
     for m in _SHARED.finditer(text):
         values = [(m.group(3), m.group(4))] + [(v.group(1), v.group(2)) for v in _SHARED_TAIL.finditer(m.group(5))]
@@ -123,7 +127,11 @@ def _shared_values(text: str) -> tuple[list[tuple[int, list[tuple[str, str, str,
             continue
         last_unit = next((u for _, u in reversed(values) if u), None)
         comparator = _POST_CMP.get(m.group("post") or "") or _CONNECTORS.get(m.group(2) or "", "=")
-        entries = [(n, comparator, v, u or last_unit) for n, (v, u) in zip(names, values, strict=True)]
+        entries: list[_Shared] = []
+        for n, (v, u) in zip(names, values, strict=True):
+            unit = u or last_unit
+            change = change_comparator(m.group(2), n, "%" if unit == "％" else unit)
+            entries.append((change[1], change[0], v, unit, True) if change else (n, comparator, v, unit, False))
         found.append((m.start(), entries))
         spans[m.start()] = m.end()
     return found, spans
@@ -156,9 +164,11 @@ def extract_indicators(
         return stated if stated is not None else default_year
     shared, masked = _shared_values(text)
     for start, entries in shared:
-        for name, comparator, value, unit in entries:
-            out.append(_indicator(name, comparator, value, unit, _year_for(text, start, years, scope, year),
-                                  scope, task, text[start:masked[start]]))
+        for name, comparator, value, unit, is_change in entries:
+            target_year = _year_for(text, start, years, scope, year)
+            baseline = _baseline(text, start, masked[start], target_year, default_year) if is_change else None
+            out.append(_indicator(name, comparator, value, unit, target_year, scope, task, text[start:masked[start]],
+                                  baseline_year=baseline))
     text_for_numbers = _mask(text, masked)
     for m in _NUMBER.finditer(text_for_numbers):
         start, end = m.span()
@@ -209,9 +219,7 @@ def extract_indicators(
         change = change_comparator(connector, name, "%" if unit == "％" else unit)
         if change is not None:
             comparator, name = change
-            baseline = baseline_year_at(text[clause_start:name_end], target_year)
-            if baseline is None and default_year is not None and target_year == default_year:
-                baseline = default_year - 1  # an annual plan's 增长6%: on the year before
+            baseline = _baseline(text, clause_start, name_end, target_year, default_year)
         else:
             name = strip_change_words(name)
         last_end = pos
@@ -223,6 +231,22 @@ def extract_indicators(
     if scope == "goals" and years:
         end_year = years[-1][1]
     return out, end_year
+
+
+_LEADING_BASELINE = re.compile(r"(?:与|较|比|相比|同)(\d{4})年(?:底|末)?(?:相比|比)?[，,]\s*$")
+
+
+def _baseline(text: str, clause_start: int, name_end: int, target_year: int | None,
+              default_year: int | None) -> int | None:
+    """The baseline year of a change read from ``text[clause_start:name_end]``: stated in the clause
+    (较2020年), in a clause of its own just before (与2020年相比，…), or an annual plan's year before."""
+    baseline = baseline_year_at(text[clause_start:name_end], target_year)
+    if baseline is None:
+        lead = _LEADING_BASELINE.search(text, max(0, clause_start - 16), clause_start)
+        baseline = int(lead.group(1)) if lead else None
+    if baseline is None and default_year is not None and target_year == default_year:
+        baseline = default_year - 1  # an annual plan's 增长6%: on the year before
+    return baseline
 
 
 _COUNT_VERB = re.compile(r"(?:建成|培育|新增|创建|打造|争创|新培育|新建|建设|认定|引进|制定|修订|形成|获得|达到)$")

@@ -126,3 +126,18 @@ def test_schema_1_1_accepts_change_targets_and_1_0_documents() -> None:
     validator.validate(old)  # a 1.0 document (no version, no baseline_year) is still valid
     old["schema_version"] = "0.9"
     assert not validator.is_valid(old)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("到2025年，与2020年相比，单位GDP能耗和用水量分别下降14%和16%。",
+     [("单位GDP能耗", "decrease_by", 14, "%", 2025, 2020), ("用水量", "decrease_by", 16, "%", 2025, 2020)]),
+    ("到2025年，单位GDP能耗和二氧化碳排放分别较2020年下降14%和18%。",
+     [("单位GDP能耗", "decrease_by", 14, "%", 2025, 2020), ("二氧化碳排放", "decrease_by", 18, "%", 2025, 2020)]),
+    ("到2025年，研发投入强度和专利密集度分别提高0.5和1个百分点。",
+     [("研发投入强度", "increase_pp", 0.5, "个百分点", 2025, None), ("专利密集度", "increase_pp", 1, "个百分点", 2025, None)]),
+    ("到2025年，品牌企业和专精特新企业分别达到50家和30家以上。",
+     [("品牌企业", ">=", 50, "家", 2025, None), ("专精特新企业", ">=", 30, "家", 2025, None)]),
+    ("到2025年，与2020年相比，单位GDP能耗下降14%。", [("单位GDP能耗", "decrease_by", 14, "%", 2025, 2020)]),
+])
+def test_shared_and_leading_baselines(text: str, expected: list[tuple]) -> None:
+    assert _goals(text) == expected
