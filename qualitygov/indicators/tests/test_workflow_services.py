@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from qualitygov.accounts.choices import Role
 from qualitygov.accounts.models import User
@@ -24,7 +24,7 @@ from qualitygov.indicators.models import (
     ObservationChangeRequest,
     StatusRuleSet,
 )
-from qualitygov.indicators.selectors import overdue_list, timeliness_by_unit
+from qualitygov.indicators.selectors import overdue_list, status_why, timeliness_by_unit
 from qualitygov.indicators.services import (
     change_request_create,
     change_request_decide,
@@ -544,6 +544,8 @@ def test_change_target_is_judged_against_the_level_from_the_baseline_value(cast)
         "green", "on_schedule", D("48.3333"), D("-1.3333"))
     assert (stored.inputs["comparator"], stored.inputs["target"], stored.inputs["direction"]) == ("<=", 45.0, "down")
     assert (stored.inputs["change_comparator"], stored.inputs["change"]) == ("decrease_by", 10.0)
+    with translation.override("zh-hans"):
+        assert dict((k, v) for k, _label, v in status_why(stored))["change"] == "较基期下降 10，折算目标值 ≤ 45"
 
 
 def test_change_target_without_baseline_value_is_grey_and_says_why(cast):
@@ -556,3 +558,7 @@ def test_change_target_without_baseline_value_is_grey_and_says_why(cast):
     # the first reported value (2023-Q4) is not a stand-in for the 2022 baseline of a change
     assert (stored.inputs["change_reason"], stored.inputs["baseline_source"], stored.inputs["forecast"]["reason"]) == (
         "no_baseline_value", "none", "no_baseline_value")
+    with translation.override("zh-hans"):
+        rows = {k: v for k, _label, v in status_why(stored)}
+    assert (rows["rule"], rows["change"]) == ("变化量目标缺少基期值，无法判断（change_unresolved）",
+                                              "缺少基期值：请在指标上填写基期年份的数值")
