@@ -141,3 +141,10 @@ def test_schema_1_1_accepts_change_targets_and_1_0_documents() -> None:
 ])
 def test_shared_and_leading_baselines(text: str, expected: list[tuple]) -> None:
     assert _goals(text) == expected
+
+
+def test_concentration_units_and_a_level_reached_by_falling() -> None:
+    assert _goals("到2025年，PM2.5平均浓度下降到30微克/立方米，空气优良天数比率提高1.5个百分点以上。") == [
+        ("PM2.5平均浓度", "<=", 30, "微克/立方米", 2025, None),
+        ("空气优良天数比率", "increase_pp", 1.5, "个百分点", 2025, None),
+    ]
