@@ -5,10 +5,19 @@ from qualitygov.core.choices import Light  # noqa: F401  (one light for every ap
 
 
 class Comparator(models.TextChoices):
+    """How the target value is read. The last six (plan schema 1.1) are changes from the baseline year's
+    value: the target value is the change; ``status.resolve_change`` turns it into a level."""
+
     AT_LEAST = ">=", _("at least")
     AT_MOST = "<=", _("at most")
     ABOUT = "about", _("about")
     EQUAL = "=", _("reach")
+    INCREASE_BY = "increase_by", _("increase by")
+    DECREASE_BY = "decrease_by", _("decrease by")
+    INCREASE_PP = "increase_pp", _("increase by percentage points")
+    DECREASE_PP = "decrease_pp", _("decrease by percentage points")
+    ANNUAL_GROWTH = "annual_growth", _("average annual growth")
+    ANNUAL_DECLINE = "annual_decline", _("average annual decline")
 
 
 class IndicatorScope(models.TextChoices):

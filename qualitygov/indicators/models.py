@@ -38,7 +38,7 @@ class Indicator(models.Model):
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=200)
     unit = models.CharField(_("unit of measure"), max_length=30, blank=True)
-    comparator = models.CharField(_("comparator"), max_length=8, choices=Comparator.choices)
+    comparator = models.CharField(_("comparator"), max_length=16, choices=Comparator.choices)
     target_value = models.DecimalField(_("target value"), max_digits=18, decimal_places=4)
     target_year = models.PositiveSmallIntegerField(_("target year"), null=True, blank=True)
     nature = models.CharField(_("nature"), max_length=10, choices=Nature.choices, default=Nature.EXPECTED)

@@ -79,6 +79,59 @@ def direction(comparator: str, target: Decimal, baseline: Decimal | None) -> str
     return DOWN if baseline is not None and target < baseline else UP
 
 
+# Change targets (下降14%, 提高2个百分点, 年均增长10%): a level computed from the baseline year's value
+
+#: Comparators whose target value is a change from the baseline (indicators.choices.Comparator, plan schema 1.1).
+CHANGE_COMPARATORS = frozenset({"increase_by", "decrease_by", "increase_pp", "decrease_pp", "annual_growth",
+                                "annual_decline"})
+
+
+@dataclass(frozen=True)
+class ResolvedChange:
+    """A change target as a level: `comparator` (>= for a rise, <= for a fall) and `target`; or, when
+    it cannot be computed, `reason` ("no_baseline_year", "no_baseline_value", "no_target_year")."""
+
+    comparator: str | None = None
+    target: Decimal | None = None
+    reason: str | None = None
+
+
+def resolve_change(comparator: str, change: Decimal, *, unit: str, baseline_year: int | None,
+                   baseline_value: Decimal | None, target_year: int | None) -> ResolvedChange:
+    """The level a change target asks for, from the baseline year's value B and the change X.
+
+    increase_by/decrease_by: B × (1 ± X/100) when the unit is %, else B ± X (an amount in the unit);
+    increase_pp/decrease_pp: B ± X percentage points; annual_growth/annual_decline: B × (1 ± X/100)^n,
+    n = target year − baseline year. A rise becomes ">= level", a fall "<= level".
+    """
+    if baseline_year is None:
+        return ResolvedChange(reason="no_baseline_year")
+    if baseline_value is None:
+        return ResolvedChange(reason="no_baseline_value")
+    up = comparator in ("increase_by", "increase_pp", "annual_growth")
+    sign = 1 if up else -1
+    base, x = _frac(baseline_value), _frac(change)
+    if comparator in ("annual_growth", "annual_decline"):
+        if target_year is None or target_year <= baseline_year:
+            return ResolvedChange(reason="no_target_year")
+        level = base * (1 + sign * x / 100) ** (target_year - baseline_year)
+    elif comparator in ("increase_by", "decrease_by") and unit.strip() in ("%", "％"):
+        level = base * (1 + sign * x / 100)
+    else:
+        level = base + sign * x
+    return ResolvedChange(comparator=">=" if up else "<=", target=to_decimal(level))
+
+
+def unresolved_change(inp: StatusInput, *, change: Decimal, reason: str) -> StatusResult:
+    """The grey light of a change target whose level cannot be computed, saying why (rule "change_unresolved")."""
+    path = inp.path
+    inputs = {"comparator": inp.comparator, "change": _number(change), "change_reason": reason,
+              "target_year": path.target_year, "baseline_year": path.baseline_year,
+              "baseline": _number(path.baseline_value), "as_of": inp.as_of.isoformat(),
+              "actual": _number(inp.latest_value), "rule": "change_unresolved"}
+    return StatusResult(light=GREY, rule="change_unresolved", inputs=inputs)
+
+
 # The expected path
 
 @dataclass(frozen=True)

@@ -111,7 +111,8 @@ def _indicator(item: dict, order: int, tasks_by_number: dict[str, Task]) -> Plan
     task = tasks_by_number.get(item.get("task")) if item.get("scope") == "task" else None
     return PlanIndicator(order=order, name=item["name"], comparator=item["comparator"],
                          target_value=Decimal(str(item["value"])), unit=item.get("unit") or "",
-                         target_year=item.get("year"), task=task, source=item.get("source", ""))
+                         target_year=item.get("year"), task=task, source=item.get("source", ""),
+                         baseline_year=item.get("baseline_year"))
 
 
 def plan_create_from_review(*, actor, review: ImportReview) -> tuple[Plan, dict]:

@@ -53,6 +53,7 @@ class IndicatorFix(TypedDict, total=False):
     value: int | float | str  # stored as int or float
     unit: str | None
     year: int | None
+    baseline_year: int | None  # plan schema 1.1: the year a change target is measured from
     delete: bool
 
 
@@ -192,6 +193,8 @@ def _indicator(fix: Any, prefix: str) -> IndicatorFix:
         clean["unit"] = _text(fix["unit"], 30, f"{prefix}.unit") or None
     if "year" in fix:
         clean["year"] = _year(fix["year"], f"{prefix}.year")
+    if "baseline_year" in fix:
+        clean["baseline_year"] = _year(fix["baseline_year"], f"{prefix}.baseline_year")
     return clean
 
 

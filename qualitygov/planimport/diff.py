@@ -205,6 +205,8 @@ def _indicator_changes(old, new: dict, task_pk_of: dict[str, int | None]) -> dic
         changes["unit"] = (old.unit, new.get("unit") or "")
     if old.target_year != new.get("year"):
         changes["year"] = (old.target_year, new.get("year"))
+    if old.baseline_year != new.get("baseline_year"):
+        changes["baseline_year"] = (old.baseline_year, new.get("baseline_year"))
     new_task = new.get("task") if new.get("scope") == "task" else None
     if old.task_id != (task_pk_of.get(new_task, -1) if new_task else None):
         changes["task"] = (old.task.number if old.task_id else None, new_task)

@@ -19,7 +19,8 @@ from .units import unit_choices
 ACCEPT = ".txt,.html,.htm,.docx"
 ROLE_CHOICES = [("lead", _("Lead unit")), ("co", _("Co-operating unit")), ("remove", _("Remove"))]
 COMPARATOR_CHOICES = [(Comparator.AT_LEAST, _("at least (≥)")), (Comparator.AT_MOST, _("at most (≤)")),
-                      (Comparator.ABOUT, _("about (≈)")), (Comparator.EQUAL, _("reach (=)"))]
+                      (Comparator.ABOUT, _("about (≈)")), (Comparator.EQUAL, _("reach (=)")),
+                      *[(c.value, c.label) for c in Comparator if c.value not in (">=", "<=", "about", "=")]]
 _NAME_SPLIT = re.compile(r"[、，,；;\s]+")
 
 
@@ -147,10 +148,14 @@ class ImportReviewForm(forms.Form):
             self.fields[f"{key}-year"] = forms.IntegerField(
                 label=_("Target year"), initial=item.get("year"), required=False, min_value=1949, max_value=2100,
                 widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}))
+            self.fields[f"{key}-baseline_year"] = forms.IntegerField(
+                label=_("Baseline year"), initial=item.get("baseline_year"), required=False, min_value=1949,
+                max_value=2100, widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}))
             self.fields[f"{key}-delete"] = forms.BooleanField(
                 label=_("Delete"), required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
             self.indicator_rows.append({"item": item, **{part: self[f"{key}-{part}"] for part in
-                                                        ("name", "comparator", "value", "unit", "year", "delete")}})
+                                                        ("name", "comparator", "value", "unit", "year", "baseline_year",
+                                                         "delete")}})
 
     def corrections(self) -> Corrections:
         """What the office changed, relative to the effective plan (call after `is_valid()`)."""
@@ -222,6 +227,8 @@ class ImportReviewForm(forms.Form):
                 indicator_fix["unit"] = data[f"{key}-unit"]
             if data[f"{key}-year"] != item.get("year"):
                 indicator_fix["year"] = data[f"{key}-year"]
+            if data[f"{key}-baseline_year"] != item.get("baseline_year"):
+                indicator_fix["baseline_year"] = data[f"{key}-baseline_year"]
             if indicator_fix:
                 out.setdefault("indicators", {})[str(item["index"])] = indicator_fix
         return out

@@ -125,6 +125,7 @@ FIELD_LABELS = {
     "lead": gettext_lazy("Lead units"), "co": gettext_lazy("Co-operating units"), "name": gettext_lazy("Name"),
     "comparator": gettext_lazy("Comparator"), "value": gettext_lazy("Target value"),
     "unit": gettext_lazy("Unit of measure"), "year": gettext_lazy("Target year"), "task": gettext_lazy("Task"),
+    "baseline_year": gettext_lazy("Baseline year"),
     "group": gettext_lazy("Task group"), "sections": gettext_lazy("Sections"),
 }
 

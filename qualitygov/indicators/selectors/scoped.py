@@ -14,7 +14,7 @@ from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.errors import NotFoundError
 from qualitygov.utilities.numbers import decimal_text
 
-from ..choices import DataSource
+from ..choices import Comparator, DataSource
 from ..models import (
     Indicator,
     IndicatorResponsibility,
@@ -137,6 +137,14 @@ RULE_LABELS = {
     "stale_data": gettext_lazy("Data overdue"),
     "on_schedule": gettext_lazy("On the time-proportional schedule"),
     "none_fired": gettext_lazy("On the time-proportional schedule"),
+    "change_unresolved": gettext_lazy("Change target without the baseline it is measured from"),
+}
+
+#: Why a change target (较2020年下降14%) has no level to judge against (`status.resolve_change`).
+CHANGE_REASON_LABELS = {
+    "no_baseline_year": gettext_lazy("No baseline year: enter it on the indicator"),
+    "no_baseline_value": gettext_lazy("No baseline value: enter the baseline year's value on the indicator"),
+    "no_target_year": gettext_lazy("An average annual rate needs a target year after the baseline year"),
 }
 
 
@@ -165,6 +173,16 @@ def status_why(status) -> list[tuple[str, str, str]]:
     if inputs.get("band") is not None:
         rows.append(("band", str(gettext_lazy("Band (±)")), _why_number(inputs["band"])))
     rows.append(("rule", str(gettext_lazy("Rule")), f"{RULE_LABELS.get(rule, rule)}（{rule}）" if rule else "—"))
+    if inputs.get("change_reason"):
+        rows.append(("change", str(gettext_lazy("Change target")),
+                     str(CHANGE_REASON_LABELS.get(inputs["change_reason"], inputs["change_reason"]))))
+    elif inputs.get("change_comparator"):
+        label = dict(Comparator.choices).get(inputs["change_comparator"], inputs["change_comparator"])
+        rows.append(("change", str(gettext_lazy("Change target")),
+                     _("%(change)s %(amount)s from the baseline: %(comparator)s %(level)s") % {
+                         "change": label, "amount": _why_number(inputs.get("change")),
+                         "comparator": "≥" if inputs.get("comparator") == ">=" else "≤",
+                         "level": _why_number(inputs.get("target"))}))
     thresholds = inputs.get("thresholds") or {}
     if thresholds:
         rows.append(("thresholds", str(gettext_lazy("Thresholds")),

@@ -31,10 +31,12 @@ class PlanIndicator:
     target_year: int | None = None
     task: Task | None = None
     source: str = ""
+    baseline_year: int | None = None  # the year a change target (Comparator.DECREASE_BY…) is measured from
 
     def values(self) -> dict:
         return {"name": self.name[:200], "unit": (self.unit or "")[:30], "comparator": self.comparator,
                 "target_value": self.target_value, "target_year": self.target_year,
+                "baseline_year": self.baseline_year,
                 "scope": IndicatorScope.TASK if self.task is not None else IndicatorScope.GOALS,
                 "task": self.task, "source": self.source, "order": self.order}
 

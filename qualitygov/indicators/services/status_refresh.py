@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -108,7 +109,11 @@ def _path(indicator: Indicator, series) -> tuple[status.Path, dict[str, str]]:
     if target_year is None:
         target_year, sources["target_year"] = indicator.plan.period_end, "plan_end"
     baseline_year, baseline_value = indicator.baseline_year, indicator.baseline_value
-    if baseline_value is None or baseline_year is None:
+    if indicator.comparator in status.CHANGE_COMPARATORS:
+        # A change is measured from the stated baseline year's value as entered, never from the first report.
+        if baseline_value is None or baseline_year is None:
+            sources["baseline"] = "none"
+    elif baseline_value is None or baseline_year is None:
         if series:
             first_period, first_value = series[0]
             end = first_period.end
@@ -174,14 +179,30 @@ def indicator_status_refresh(*, indicator: Indicator, as_of: dt.date) -> Indicat
     path, sources = _path(indicator, series)
     upper, lower = status.physical_limits(indicator.unit, indicator.physical_max)
     value, value_date, share = _year_value(indicator, series)
-    result = status.evaluate(status.StatusInput(
-        comparator=indicator.comparator, path=path, latest_value=value, value_date=value_date, as_of=as_of,
+    comparator, change = indicator.comparator, None
+    if comparator in status.CHANGE_COMPARATORS:
+        change = status.resolve_change(comparator, indicator.target_value, unit=indicator.unit,
+                                       baseline_year=path.baseline_year, baseline_value=path.baseline_value,
+                                       target_year=path.target_year)
+        if change.reason is None:
+            comparator, path = change.comparator, replace(path, target_value=change.target)
+    status_input = status.StatusInput(
+        comparator=comparator, path=path, latest_value=value, value_date=value_date, as_of=as_of,
         upper=upper, lower=lower, year_share=share, overdue_missing=_overdue_missing(indicator, series, as_of),
-        params=params))
-    fc = forecast.project(_forecast_points(indicator, series, as_of), target_year=path.target_year,
-                          comparator=indicator.comparator, target=indicator.target_value, as_of=as_of,
-                          baseline=path.baseline_value, upper=upper, lower=lower,
-                          about_band_pct=params["about_band_pct"])
+        params=params)
+    if change is not None and change.reason is not None:
+        result = status.unresolved_change(status_input, change=indicator.target_value, reason=change.reason)
+    else:
+        result = status.evaluate(status_input)
+        if change is not None:
+            result.inputs.update({"change_comparator": indicator.comparator, "change": _number(indicator.target_value)})
+    if change is not None and change.reason is not None:
+        fc = forecast.Forecast(forecast.INSUFFICIENT, reason=change.reason)
+    else:
+        fc = forecast.project(_forecast_points(indicator, series, as_of), target_year=path.target_year,
+                              comparator=comparator, target=path.target_value, as_of=as_of,
+                              baseline=path.baseline_value, upper=upper, lower=lower,
+                              about_band_pct=params["about_band_pct"])
     # The path is drawn at every period end from the first reporting year to the target year (or today).
     horizon = max(status.year_end(path.target_year), as_of) if path.target_year else as_of
     first = calendar.first_reporting_year(baseline_year=path.baseline_year, plan_start=indicator.plan.period_start,
@@ -193,7 +214,7 @@ def indicator_status_refresh(*, indicator: Indicator, as_of: dt.date) -> Indicat
                                                                 * (status.year_position(end) - (end.year - 1))))}
                          for label, end in ends]
     else:
-        expected_path = status.expected_path(path, ends, upper=upper, lower=lower, comparator=indicator.comparator,
+        expected_path = status.expected_path(path, ends, upper=upper, lower=lower, comparator=comparator,
                                              about_band_pct=params["about_band_pct"])
     inputs = {
         **result.inputs,

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qualitygov.indicators.status import (
+    CHANGE_COMPARATORS,
     DEFAULT_PARAMS,
     Path,
     StatusInput,
@@ -18,6 +19,8 @@ from qualitygov.indicators.status import (
     expected_path,
     is_big_change,
     physical_limits,
+    resolve_change,
+    unresolved_change,
     year_position,
 )
 
@@ -233,3 +236,43 @@ def test_a_better_value_never_gets_a_worse_light(low, high, day):
         good = run(str(better), path=path, comparator=comparator, when=day, as_of=day)
         bad = run(str(worse), path=path, comparator=comparator, when=day, as_of=day)
         assert RANK[good.light] <= RANK[bad.light]
+
+
+# Change targets (plan schema 1.1)
+
+@pytest.mark.parametrize(("comparator", "change", "unit", "expected"), [
+    ("decrease_by", "14", "%", ("<=", D("43.0000"))),  # 单位GDP能耗较2020年下降14%: 50 × 0.86
+    ("increase_by", "30", "%", (">=", D("65.0000"))),  # 比2020年提高30%
+    ("increase_by", "5", "万元/人", (">=", D("55.0000"))),  # an amount in the unit
+    ("decrease_by", "5", "天", ("<=", D("45.0000"))),
+    ("increase_pp", "2", "个百分点", (">=", D("52.0000"))),
+    ("decrease_pp", "2.5", "个百分点", ("<=", D("47.5000"))),
+    ("annual_growth", "10", "%", (">=", D("66.5500"))),  # 50 × 1.1³ (2022 → 2025)
+    ("annual_decline", "10", "%", ("<=", D("36.4500"))),  # 50 × 0.9³
+])
+def test_change_targets_resolve_to_a_level_from_the_baseline_value(comparator, change, unit, expected):
+    resolved = resolve_change(comparator, D(change), unit=unit, baseline_year=2022, baseline_value=D("50"),
+                              target_year=2025)
+    assert (resolved.comparator, resolved.target, resolved.reason) == (*expected, None)
+    assert comparator in CHANGE_COMPARATORS
+
+
+@pytest.mark.parametrize(("kwargs", "reason"), [
+    ({"baseline_year": None, "baseline_value": D("50"), "target_year": 2025}, "no_baseline_year"),
+    ({"baseline_year": 2022, "baseline_value": None, "target_year": 2025}, "no_baseline_value"),
+    ({"baseline_year": 2022, "baseline_value": D("50"), "target_year": None}, "no_target_year"),
+    ({"baseline_year": 2025, "baseline_value": D("50"), "target_year": 2025}, "no_target_year"),
+])
+def test_change_target_without_what_it_needs_says_why(kwargs, reason):
+    resolved = resolve_change("annual_growth", D("10"), unit="%", **kwargs)
+    assert (resolved.comparator, resolved.target, resolved.reason) == (None, None, reason)
+
+
+def test_unresolved_change_is_grey_with_its_reason():
+    path = Path(target_year=2025, target_value=D("14"), baseline_year=2020)
+    inp = StatusInput(comparator="decrease_by", path=path, latest_value=D("0.5"), value_date=END_2024, as_of=IN_2025)
+    result = unresolved_change(inp, change=D("14"), reason="no_baseline_value")
+    assert (result.light, result.rule, result.expected, result.gap) == ("grey", "change_unresolved", None, None)
+    assert result.inputs == {"comparator": "decrease_by", "change": 14.0, "change_reason": "no_baseline_value",
+                             "target_year": 2025, "baseline_year": 2020, "baseline": None,
+                             "as_of": "2025-01-20", "actual": 0.5, "rule": "change_unresolved"}

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from qualitygov.accounts.choices import Role
 from qualitygov.accounts.models import User
@@ -24,7 +24,7 @@ from qualitygov.indicators.models import (
     ObservationChangeRequest,
     StatusRuleSet,
 )
-from qualitygov.indicators.selectors import overdue_list, timeliness_by_unit
+from qualitygov.indicators.selectors import overdue_list, status_why, timeliness_by_unit
 from qualitygov.indicators.services import (
     change_request_create,
     change_request_decide,
@@ -530,3 +530,35 @@ def test_timeliness_and_overdue(cast, indicator):
     assert len(overdue_list(as_of=as_of, user=cast.liaison_a)) == 2
     assert (q1.due_date, q2.due_date) == (dt.date(2023, 4, 15), dt.date(2023, 7, 15))
     assert mail.outbox == []
+
+
+# Change targets (较2022年下降10%): the light holds the value against the level computed from the baseline
+
+def test_change_target_is_judged_against_the_level_from_the_baseline_value(cast):
+    indicator = quarterly_indicator(cast, code="C1", comparator="decrease_by", target="10", baseline="50")
+    periods_generate(indicator=indicator, until=dt.date(2024, 12, 31))
+    approved(cast, indicator, "2023-Q4", "47")
+    stored = indicator_status_refresh(indicator=indicator, as_of=dt.date(2024, 1, 10))
+    # level 50 × 0.9 = 45 in 2025; on the path from 50 (2022) the end of 2023 expects 48.3333
+    assert (stored.light, stored.rule, stored.expected_value, stored.gap) == (
+        "green", "on_schedule", D("48.3333"), D("-1.3333"))
+    assert (stored.inputs["comparator"], stored.inputs["target"], stored.inputs["direction"]) == ("<=", 45.0, "down")
+    assert (stored.inputs["change_comparator"], stored.inputs["change"]) == ("decrease_by", 10.0)
+    with translation.override("zh-hans"):
+        assert dict((k, v) for k, _label, v in status_why(stored))["change"] == "较基期下降 10，折算目标值 ≤ 45"
+
+
+def test_change_target_without_baseline_value_is_grey_and_says_why(cast):
+    indicator = quarterly_indicator(cast, code="C3", comparator="decrease_by", target="10", baseline_value=None)
+    periods_generate(indicator=indicator, until=dt.date(2024, 12, 31))
+    approved(cast, indicator, "2023-Q4", "47")
+    stored = indicator_status_refresh(indicator=indicator, as_of=dt.date(2024, 1, 10))
+    assert (stored.light, stored.rule, stored.expected_value, stored.forecast_status) == (
+        "grey", "change_unresolved", None, "insufficient")
+    # the first reported value (2023-Q4) is not a stand-in for the 2022 baseline of a change
+    assert (stored.inputs["change_reason"], stored.inputs["baseline_source"], stored.inputs["forecast"]["reason"]) == (
+        "no_baseline_value", "none", "no_baseline_value")
+    with translation.override("zh-hans"):
+        rows = {k: v for k, _label, v in status_why(stored)}
+    assert (rows["rule"], rows["change"]) == ("变化量目标缺少基期值，无法判断（change_unresolved）",
+                                              "缺少基期值：请在指标上填写基期年份的数值")

@@ -1,19 +1,23 @@
 """Numeric targets (指标) read from goal and task text.
 
-Contract: ``extract_indicators(text, scope=..., task=..., year=...)`` returns indicator dicts in text
-order; for goals the 到/至YYYY年 year carries over from earlier paragraphs, for tasks it governs
-its own sentence only.
+Contract: ``extract_indicators(text, scope=..., task=..., year=..., default_year=...)`` returns
+indicator dicts in text order; for goals the 到/至YYYY年 year carries over from earlier paragraphs,
+for tasks it governs its own sentence only; ``default_year`` (an annual plan's year) applies where
+no year is stated. A change target (下降14%, 提高2个百分点, 年均增长10%) gets a change comparator
+(``changes.py``) and its baseline year (较2020年; 较上年 and an annual plan's bare 增长 → the year
+before). A count a task promises to deliver (培育3个以上…, 新增…5家) is not an indicator.
 """
 
 from __future__ import annotations
 
 import re
 
+from .changes import baseline_year_at, change_comparator, is_task_deliverable, strip_change_words
 from .textutil import HANZI
 
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?!\.?\d)")
 _UNITS = (
-    "个百分点", "个工作日", "工作日", "吨标准煤", "吨标煤", "万元/人", "元/人", "万人次", "平方公里", "平方米", "立方米", "批次", "万千瓦", "千瓦", "万吨", "公里",
+    "个百分点", "个工作日", "工作日", "微克/立方米", "毫克/立方米", "毫克/升", "吨标准煤", "吨标煤", "万元/人", "元/人", "万人次", "平方公里", "平方米", "立方米", "批次", "万千瓦", "千瓦", "万吨", "万亩", "公里",
     "千米", "万元", "亿元", "万人", "万家", "万户", "人次", "小时", "分钟", "公顷", "元", "人", "件", "分", "个", "家",
     "项", "次", "天", "吨", "座", "所", "台", "套", "辆", "户", "条", "处", "张", "倍", "种", "批",
     "名", "岁", "亩", "米", "%", "％", "‰",
@@ -28,7 +32,8 @@ _CONNECTORS = {
     "小于": "<=", "控制在": "<=", "下降到": "<=", "降低到": "<=", "降至": "<=", "下降至": "<=", "降低至": "<=", "提高到": "=", "提高至": "=",
     "提升到": "=", "提升至": "=", "增加到": "=", "增加至": "=", "增长到": "=", "增长至": "=",
     "达到": "=", "达": "=", "为": "=", "约": "about", "约为": "about", "在": "=",
-    "提高": "=", "提升": "=", "下降": "=", "降低": "=", "减少": "=",
+    "提高": "=", "提升": "=", "下降": "=", "降低": "=", "减少": "=", "增长": "=", "累计建成": "=",
+    "保持": "=",
 }
 _CONNECTOR_LIST = sorted(_CONNECTORS, key=len, reverse=True)
 _POST_CMP = {"以上": ">=", "及以上": ">=", "或以上": ">=", "以下": "<=", "以内": "<=", "左右": "about"}
@@ -96,15 +101,19 @@ def _name_before(text: str, end: int, floor: int) -> tuple[str, int]:
 
 _VALUE = r"(\d+(?:\.\d+)?)(%|％|个百分点|分|件|家|个)?"
 _SHARED = re.compile(
-    rf"([^，,。；;：:！!\n（(]{{2,80}}?)分别(达到|不低于|稳定在|保持在|提高到|提升至|提升到|控制在|为|达)?"
+    rf"([^，,。；;：:！!\n（(]{{2,80}}?)分别(?:(?:较|比|相比|与)\d{{4}}年(?:底|末)?(?:相比)?)?(达到|不低于|稳定在|保持在|提高到|提升至|提升到|控制在|为|达|提高|提升|增长|下降|降低|减少)?"
     rf"{_VALUE}((?:[、和及与]{_VALUE})+)\s*(?P<post>以上|以下|以内|左右)?"
 )
 _SHARED_TAIL = re.compile(rf"[、和及与]{_VALUE}")
 
 
-def _shared_values(text: str) -> tuple[list[tuple[int, list[tuple[str, str, str, str | None]]]], dict[int, int]]:
-    """A、B分别达到X%和Y%以上: one entry per metric with its own value; and the spans to skip later."""
-    found: list[tuple[int, list[tuple[str, str, str, str | None]]]] = []
+_Shared = tuple[str, str, str, str | None, bool]  # name, comparator, value, unit, is a change
+
+
+def _shared_values(text: str) -> tuple[list[tuple[int, list[_Shared]]], dict[int, int]]:
+    """A、B分别达到X%和Y%以上 (or 分别下降X%和Y%): one entry per metric with its own value; and the spans
+    to skip later."""
+    found: list[tuple[int, list[_Shared]]] = []
     spans: dict[int, int] = {}
     for m in _SHARED.finditer(text):
         values = [(m.group(3), m.group(4))] + [(v.group(1), v.group(2)) for v in _SHARED_TAIL.finditer(m.group(5))]
@@ -118,7 +127,11 @@ def _shared_values(text: str) -> tuple[list[tuple[int, list[tuple[str, str, str,
             continue
         last_unit = next((u for _, u in reversed(values) if u), None)
         comparator = _POST_CMP.get(m.group("post") or "") or _CONNECTORS.get(m.group(2) or "", "=")
-        entries = [(n, comparator, v, u or last_unit) for n, (v, u) in zip(names, values, strict=True)]
+        entries: list[_Shared] = []
+        for n, (v, u) in zip(names, values, strict=True):
+            unit = u or last_unit
+            change = change_comparator(m.group(2), n, "%" if unit == "％" else unit)
+            entries.append((change[1], change[0], v, unit, True) if change else (n, comparator, v, unit, False))
         found.append((m.start(), entries))
         spans[m.start()] = m.end()
     return found, spans
@@ -137,17 +150,25 @@ def _mask(text: str, spans: dict[int, int]) -> str:
 
 
 def extract_indicators(
-    text: str, *, scope: str, task: str | None = None, year: int | None = None
+    text: str, *, scope: str, task: str | None = None, year: int | None = None, default_year: int | None = None
 ) -> tuple[list[dict], int | None]:
-    """Indicators in ``text`` and the goal year in force at its end (for carrying into the next paragraph)."""
+    """Indicators in ``text`` and the goal year in force at its end (for carrying into the next paragraph).
+
+    ``default_year``: the year of an annual plan, for targets whose text states none."""
     out: list[dict] = []
     last_end = 0
     years = [(m.start(), _year_value(m)) for m in _YEAR.finditer(text)]
+
+    def _year_for(text: str, pos: int, years: list[tuple[int, int]], scope: str, inherited: int | None) -> int | None:
+        stated = _stated_year(text, pos, years, scope, inherited)
+        return stated if stated is not None else default_year
     shared, masked = _shared_values(text)
     for start, entries in shared:
-        for name, comparator, value, unit in entries:
-            out.append(_indicator(name, comparator, value, unit, _year_for(text, start, years, scope, year),
-                                  scope, task, text[start:masked[start]]))
+        for name, comparator, value, unit, is_change in entries:
+            target_year = _year_for(text, start, years, scope, year)
+            baseline = _baseline(text, start, masked[start], target_year, default_year) if is_change else None
+            out.append(_indicator(name, comparator, value, unit, target_year, scope, task, text[start:masked[start]],
+                                  baseline_year=baseline))
     text_for_numbers = _mask(text, masked)
     for m in _NUMBER.finditer(text_for_numbers):
         start, end = m.span()
@@ -193,13 +214,39 @@ def extract_indicators(
         if re.match(r"\d{4}年", name):
             continue  # 2022年全市…为93.1%: a baseline, not a target
         comparator = _POST_CMP.get(post or "") or _CONNECTORS.get(connector or "", "=")
-        out.append(_indicator(name, comparator, m.group(0), unit, _year_for(text, start, years, scope, year),
-                              scope, task, text[clause_start:pos]))
+        target_year = _year_for(text, start, years, scope, year)
+        baseline = None
+        change = change_comparator(connector, name, "%" if unit == "％" else unit)
+        if change is not None:
+            comparator, name = change
+            baseline = _baseline(text, clause_start, name_end, target_year, default_year)
+        else:
+            name = strip_change_words(name)
         last_end = pos
+        if not name or (scope == "task" and is_task_deliverable(text[clause_start:name_end], unit)):
+            continue
+        out.append(_indicator(name, comparator, m.group(0), unit, target_year, scope, task, text[clause_start:pos],
+                              baseline_year=baseline))
     end_year = year
     if scope == "goals" and years:
         end_year = years[-1][1]
     return out, end_year
+
+
+_LEADING_BASELINE = re.compile(r"(?:与|较|比|相比|同)(\d{4})年(?:底|末)?(?:相比|比)?[，,]\s*$")
+
+
+def _baseline(text: str, clause_start: int, name_end: int, target_year: int | None,
+              default_year: int | None) -> int | None:
+    """The baseline year of a change read from ``text[clause_start:name_end]``: stated in the clause
+    (较2020年), in a clause of its own just before (与2020年相比，…), or an annual plan's year before."""
+    baseline = baseline_year_at(text[clause_start:name_end], target_year)
+    if baseline is None:
+        lead = _LEADING_BASELINE.search(text, max(0, clause_start - 16), clause_start)
+        baseline = int(lead.group(1)) if lead else None
+    if baseline is None and default_year is not None and target_year == default_year:
+        baseline = default_year - 1  # an annual plan's 增长6%: on the year before
+    return baseline
 
 
 _COUNT_VERB = re.compile(r"(?:建成|培育|新增|创建|打造|争创|新培育|新建|建设|认定|引进|制定|修订|形成|获得|达到)$")
@@ -223,7 +270,7 @@ def _clause_start(text: str, pos: int, floor: int) -> int:
 
 
 def _indicator(name: str, comparator: str, value_text: str, unit: str | None, year: int | None,
-               scope: str, task: str | None, source: str) -> dict:
+               scope: str, task: str | None, source: str, *, baseline_year: int | None = None) -> dict:
     value: float | int = float(value_text) if "." in value_text else int(value_text)
     return {
         "name": name,
@@ -231,13 +278,14 @@ def _indicator(name: str, comparator: str, value_text: str, unit: str | None, ye
         "value": value,
         "unit": "%" if unit == "％" else unit,
         "year": year,
+        "baseline_year": baseline_year,
         "scope": scope,
         "task": task if scope == "task" else None,
         "source": source.strip(),
     }
 
 
-def _year_for(text: str, pos: int, years: list[tuple[int, int]], scope: str, inherited: int | None) -> int | None:
+def _stated_year(text: str, pos: int, years: list[tuple[int, int]], scope: str, inherited: int | None) -> int | None:
     before = [y for p, y in years if p < pos]
     if scope == "goals":
         return before[-1] if before else inherited

@@ -16,7 +16,10 @@ from .errors import PlanParseError
 from .indicators import extract_indicators, extract_table_indicators, strip_garble
 from .textutil import CN_DIGITS, HANZI, NOTE_LABELS, cn_to_int
 
-__all__ = ["parse_cleaned", "parse_plan"]
+__all__ = ["SCHEMA_VERSION", "parse_cleaned", "parse_plan"]
+
+#: The plan.schema.json version this parser writes (1.1: change comparators and baseline_year).
+SCHEMA_VERSION = "1.1"
 
 _SECTION = re.compile(rf"^([{CN_DIGITS}]{{1,3}})、\s*(.*)$")
 _SUBSECTION = re.compile(rf"^（([{CN_DIGITS}]{{1,3}})）\s*(.*)$")
@@ -84,12 +87,14 @@ def parse_cleaned(cleaned: CleanupResult) -> dict:
     doc_number = _find_doc_number(header, cleaned.metadata)
     period = _find_period(title)
 
-    tasks, task_indicators = _tasks(task_blocks, warnings)
+    # An annual plan's year (2014年…行动计划) is the year of every target that states none.
+    annual_year = period[0] if period and period[0] == period[1] else None
+    tasks, task_indicators = _tasks(task_blocks, warnings, annual_year)
     if not goal_blocks:
         # Annual plans (工作要点) state their targets in the opening paragraph.
         preamble = [line for line in lines[title_end:first_section] if len(line) > 40]
         goal_blocks = [_Block("text", "", "", lines=preamble)] if preamble else []
-    goal_indicators = _goal_indicators(goal_blocks)
+    goal_indicators = _goal_indicators(goal_blocks, annual_year)
     task_ids = {id(b) for b in task_blocks}
     table_lines = [line for b in blocks if id(b) not in task_ids for line in b.lines]
     first_year = period[0] if period else int(issued_on[:4]) if issued_on else None
@@ -118,6 +123,7 @@ def parse_cleaned(cleaned: CleanupResult) -> dict:
     if not tasks:
         warnings.append("未找到编号任务")
     return {
+        "schema_version": SCHEMA_VERSION,
         "title": title,
         "issuer": issuer,
         "doc_number": doc_number,
@@ -473,7 +479,7 @@ def _task_numbers(blocks: list[_Block], warnings: list[str]) -> list[str]:
     return out
 
 
-def _tasks(blocks: list[_Block], warnings: list[str]) -> tuple[list[dict], list[dict]]:
+def _tasks(blocks: list[_Block], warnings: list[str], annual_year: int | None = None) -> tuple[list[dict], list[dict]]:
     tasks: list[dict] = []
     indicators: list[dict] = []
     all_towns = False
@@ -511,18 +517,18 @@ def _tasks(blocks: list[_Block], warnings: list[str]) -> tuple[list[dict], list[
             "co_departments": co,
             "all_towns": all_towns or task_towns or scoped,
         })
-        found, _ = extract_indicators(body, scope="task", task=number)
+        found, _ = extract_indicators(body, scope="task", task=number, default_year=annual_year)
         indicators.extend(found)
     return tasks, indicators
 
 
-def _goal_indicators(blocks: list[_Block]) -> list[dict]:
+def _goal_indicators(blocks: list[_Block], annual_year: int | None = None) -> list[dict]:
     out: list[dict] = []
     year: int | None = None
     for b in blocks:
         text = "\n".join(([b.title] if b.kind != "item" and not b.lines else []) + b.lines)
         if b.kind == "item":
             text = "\n".join(b.lines)
-        found, year = extract_indicators(text, scope="goals", year=year)
+        found, year = extract_indicators(text, scope="goals", year=year, default_year=annual_year)
         out.extend(found)
     return out

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -11,6 +13,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from qualitygov.accounts.models import OrgUnit
+from qualitygov.indicators.models import Indicator
 from qualitygov.planimport.choices import ImportStatus
 from qualitygov.planimport.models import PlanImport
 from qualitygov.planimport.services import plan_import_confirm, plan_import_preview
@@ -190,3 +193,36 @@ def test_unticking_a_suggested_alias_pair_keeps_the_names_apart(client_for, cast
     plan_import.refresh_from_db()
     assert plan_import.corrections == {"merges": {"区资源规划分局|区资规分局": False}}
     assert 'data-testid="unresolved"' in office.get(url).content.decode()
+
+
+def test_change_targets_carry_comparator_and_baseline_year_through_review_to_the_indicators(client_for, cast):
+    """A county plan with 较2020年下降13% and 下降2个百分点: the review shows and corrects the baseline
+    year, and the confirmed plan's indicators keep the change comparator and baseline year."""
+    source = Path(__file__).parent / "fixtures" / "synthetic_t3_county_plan_change_targets.txt"
+    office = client_for("office")
+    upload(office, source.read_bytes(), source.name)
+    plan_import = PlanImport.objects.get()
+    url = reverse("planimport:import_review", args=[plan_import.pk])
+    page = office.get(url)
+    html = page.content.decode()
+    assert "基期年份" in html and '<option value="decrease_by" selected>较基期下降</option>' in html
+    form = page.context["form"]
+    names = [row["item"]["name"] for row in form.indicator_rows]
+    assert names[:3] == ["规上工业企业亩均税收", "单位工业增加值能耗", "规上工业企业研发投入占营业收入比重"]
+    assert form["i1-baseline_year"].value() == 2020
+    data = form_data(form)
+    data["i2-baseline_year"] = "2022"  # 提高0.5个百分点 states no baseline: the office adds one
+    assert office.post(url, data).status_code == 302
+    plan_import.refresh_from_db()
+    assert plan_import.corrections == {"indicators": {"2": {"baseline_year": 2022}}}
+
+    assert office.post(reverse("planimport:import_confirm", args=[plan_import.pk]), data).status_code == 302
+    rows = list(Indicator.objects.filter(plan=Plan.objects.get()).order_by("order").values_list(
+        "name", "comparator", "target_value", "unit", "target_year", "baseline_year")[:5])
+    assert rows == [
+        ("规上工业企业亩均税收", "annual_growth", Decimal("8.0000"), "%", 2025, None),
+        ("单位工业增加值能耗", "decrease_by", Decimal("13.0000"), "%", 2025, 2020),
+        ("规上工业企业研发投入占营业收入比重", "increase_pp", Decimal("0.5000"), "个百分点", 2025, 2022),
+        ("农产品质量安全监测合格率", ">=", Decimal("98.0000"), "%", 2025, None),
+        ("产品抽检不合格发现率", "decrease_pp", Decimal("2.0000"), "个百分点", 2025, 2022),
+    ]

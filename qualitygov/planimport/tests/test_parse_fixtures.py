@@ -34,6 +34,10 @@ def test_fixture_facts(path: Path) -> None:
     got = [tuple(i[k] for k in INDICATOR_KEYS) for i in plan["indicators"]]
     for indicator in expected.get("indicators", []):
         assert tuple(indicator.get(k) for k in INDICATOR_KEYS) in got, indicator
+        if "baseline_year" in indicator:  # schema 1.1: the year a change target is measured from
+            key = tuple(indicator.get(k) for k in INDICATOR_KEYS)
+            assert indicator["baseline_year"] in [i.get("baseline_year") for i in plan["indicators"]
+                                                  if tuple(i[k] for k in INDICATOR_KEYS) == key], indicator
     if "indicators_count" in expected:
         assert len(plan["indicators"]) == expected["indicators_count"]
     if "section_count" in expected:
