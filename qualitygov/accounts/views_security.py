@@ -17,29 +17,34 @@ from . import selectors, services, tokens
 from .forms import ApiTokenForm, TotpCodeForm, client_ip
 
 PENDING_SECRET = "accounts_totp_pending_secret"
+NEW_TOKEN_KEY = "accounts_new_token_key"
 ISSUER = "QualityGov"
 
 
 @access(LOGIN)
 def token_list(request):
-    """My API tokens; POST makes one and shows its key on this response only."""
+    """My API tokens; POST makes one, then the page shows its key once.
+
+    The key crosses the redirect in the session and is removed from it by the page that shows it,
+    so reloading neither makes another token nor shows the key again.
+    """
     form = ApiTokenForm(request.POST or None, max_days=settings.API_TOKEN_DAYS)
-    new_key = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            _token, new_key = tokens.api_token_create(actor=request.user, user=request.user, name=data["name"],
-                                                     scope=data["scope"], days=data["days"],
-                                                     ip_address=client_ip(request))
+            _token, key = tokens.api_token_create(actor=request.user, user=request.user, name=data["name"],
+                                                  scope=data["scope"], days=data["days"],
+                                                  ip_address=client_ip(request))
         except ServiceError as exc:
             apply_service_error(form, exc)
         else:
-            form = ApiTokenForm(max_days=settings.API_TOKEN_DAYS)
+            request.session[NEW_TOKEN_KEY] = key
+            return redirect("accounts:token_list")
+    new_key = request.session.pop(NEW_TOKEN_KEY, None)
     response = render(request, "accounts/token_list.html", {
         "tokens": selectors.api_tokens_of(user=request.user), "form": form, "new_key": new_key,
     })
-    if new_key:
-        response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = "no-store"
     return response
 
 

@@ -121,13 +121,15 @@ def test_my_tokens_page_makes_shows_once_and_revokes(cast, client_for):
     client = client_for("liaison_a")
     empty = client.get(TOKENS)
     assert 'data-testid="no-tokens"' in empty.content.decode()
-    created = client.post(TOKENS, {"name": "报表脚本", "scope": "read", "days": "10"})
-    assert (created.status_code, created["Cache-Control"]) == (200, "no-store")
+    created = client.post(TOKENS, {"name": "报表脚本", "scope": "read", "days": "10"}, follow=True)
+    assert (created.redirect_chain, created["Cache-Control"]) == ([(TOKENS, 302)], "no-store")
     key = re.search(r'data-testid="new-token-key">([0-9a-f]{40})<', created.content.decode()).group(1)
     token = ApiToken.objects.get(user=cast.liaison_a)
     assert (token.name, token.scope, token.key_hash) == ("报表脚本", "read", hashlib.sha256(key.encode()).hexdigest())
-    listed = client.get(TOKENS).content.decode()
+    assert "accounts_new_token_key" not in client.session
+    listed = client.get(TOKENS).content.decode()  # shown once only
     assert key not in listed and f"{key[:8]}…" in listed and "报表脚本" in listed and "只读" in listed
+    assert ApiToken.objects.count() == 1
 
     # Someone else's token is not theirs to revoke.
     other, _other_key = api_token_create(actor=None, user=cast.liaison_b, name="b")
