@@ -134,6 +134,10 @@ LOGIN_ACCOUNT_CEILING = int(os.environ.get("QUALITYGOV_LOGIN_ACCOUNT_CEILING", "
 LOGIN_SLOW_SECONDS = int(os.environ.get("QUALITYGOV_LOGIN_SLOW_SECONDS", "10"))
 LOGIN_CODE_FAILURE_LIMIT = int(os.environ.get("QUALITYGOV_LOGIN_CODE_FAILURE_LIMIT", "10"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("QUALITYGOV_LOGIN_FAILURE_WINDOW", "900"))
+# Proxies in front of the app servers (nginx: 1). Behind them every request comes from the proxy's
+# address, so sign-in throttling reads the client's address from X-Forwarded-For instead (see
+# qualitygov.accounts.forms.client_ip). Leave 0 when clients connect directly.
+TRUSTED_PROXY_COUNT = int(os.environ.get("QUALITYGOV_TRUSTED_PROXIES", "0"))
 # API tokens expire this many days after they are made (the longest a user may choose, too).
 API_TOKEN_DAYS = int(os.environ.get("QUALITYGOV_API_TOKEN_DAYS", "90"))
 

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import ipaddress
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +16,20 @@ from .models import ApiTokenScope, OrgUnit
 
 
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: `REMOTE_ADDR`, or behind `TRUSTED_PROXY_COUNT` proxies the address the
+    outermost of them saw (that many entries from the right of `X-Forwarded-For`; entries further
+    left are the client's own claim and are ignored). Sign-in throttling counts by this address."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if len(forwarded) < proxies:
+        return remote
+    try:
+        return str(ipaddress.ip_address(forwarded[-proxies]))
+    except ValueError:
+        return remote
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):

@@ -232,3 +232,18 @@ def test_turning_two_step_off_needs_a_code_or_the_office(cast, client_for):
     assert response.status_code == 302 and not TotpDevice.objects.exists()
     assert list(AuditEvent.objects.filter(action="totp.disable").values_list("actor__username", flat=True)
                 .order_by("pk")) == ["liaison_a", "office"]
+
+
+def test_behind_a_trusted_proxy_failures_count_by_the_forwarded_address(cast, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.2"
+    for _ in range(5):
+        Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=f"1.2.3.4, {ATTACKER}").post(
+            LOGIN, {"username": "liaison_a", "password": "guess-123456"})
+    assert set(LoginFailure.objects.values_list("ip_address", flat=True)) == {ATTACKER}
+    owner = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=OWNER)
+    assert _signed_in(_sign_in(owner, "liaison_a", PASSWORD))
+    # A forged or missing header falls back to the proxy's own address.
+    junk = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="not-an-address")
+    _sign_in(junk, "liaison_a", "guess-123456")
+    assert LoginFailure.objects.filter(ip_address=proxy).count() == 1
