@@ -181,3 +181,13 @@ def test_the_migration_hashes_old_plaintext_tokens(cast):
     assert (token.user_id, token.prefix, token.scope, token.key_hash) == (
         cast.liaison_a.pk, old.key[:8], "write", hashlib.sha256(old.key.encode()).hexdigest())
     assert _machine(old.key).get(ME).json()["username"] == "liaison_a"
+
+
+def test_delete_with_a_session_revokes_every_token_of_the_caller(cast, client_for):
+    keys = [api_token_create(actor=None, user=cast.liaison_a, name=n)[1] for n in ("a", "b")]
+    api_token_create(actor=None, user=cast.liaison_b, name="b")
+    response = client_for("liaison_a").delete(TOKEN)
+    assert response.status_code == 204
+    assert list(ApiToken.objects.values_list("user__username", flat=True)) == ["liaison_b"]
+    assert AuditEvent.objects.get(action="api_token.revoke").changes == {
+        "revoked": True, "tokens": sorted(k[:8] for k in keys), "reason": "owner"}
