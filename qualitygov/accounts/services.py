@@ -377,9 +377,14 @@ def totp_enable(*, actor, user: User, secret: str, code: str) -> TotpDevice:
 
 
 @transaction.atomic
-def totp_disable(*, actor, user: User) -> bool:
-    """Turn off two-step sign-in (the user, having given a code, or the office for a lost phone)."""
-    deleted, _ignored = TotpDevice.objects.filter(user=user).delete()
-    if deleted:
-        audit_record(actor=actor, action=events.TOTP_DISABLE, obj=user, unit=user.unit, changes={})
-    return bool(deleted)
+def totp_disable(*, actor, user: User, code: str | None = None) -> bool:
+    """Turn off two-step sign-in: the user proves it with a current `code`; the office (a lost phone)
+    passes none. False when it was not on."""
+    device = TotpDevice.objects.select_for_update().filter(user=user).first()
+    if device is None:
+        return False
+    if code is not None and totp.verify(device.secret, code, last_step=device.last_step) is None:
+        raise ServiceError(_("Wrong code."), code="code_invalid", fields={"code": [_("Wrong code.")]})
+    device.delete()
+    audit_record(actor=actor, action=events.TOTP_DISABLE, obj=user, unit=user.unit, changes={})
+    return True

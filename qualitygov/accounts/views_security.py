@@ -68,10 +68,7 @@ def two_step(request):
         code = form.cleaned_data["code"]
         try:
             if enabled:
-                device = request.user.totp_device
-                if totp.verify(device.secret, code, last_step=device.last_step) is None:
-                    raise ServiceError(_("Wrong code."), fields={"code": [_("Wrong code.")]})
-                services.totp_disable(actor=request.user, user=request.user)
+                services.totp_disable(actor=request.user, user=request.user, code=code)
                 message = _("Two-step sign-in is off.")
             else:
                 secret = request.session.get(PENDING_SECRET) or ""
