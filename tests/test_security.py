@@ -31,7 +31,7 @@ from .dbstate import changed_tables, table_snapshot
 from .urlwalk import routes, samples, url_kwargs
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCKED_ZH = "该账号登录失败次数过多，请 15 分钟后再试或联系质量强区办。"
+LOCKED_ZH = "该账号在此地址登录失败次数过多。请 15 分钟后再试、输入验证器验证码，或请质量强区办解锁。"
 REQUIRED_ZH = "该字段是必填项。"
 UNKNOWN_ID = 2_000_000_000
 

@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "rest_framework.authtoken",  # only for migration accounts.0003, which hashes its old plaintext tokens
     "drf_spectacular",
     "django_filters",
     "qualitygov.core",
@@ -122,11 +122,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Failed sign-ins: after LOGIN_FAILURE_LIMIT failures for one user name within the window the
-# account is refused until the window has passed (counted in the database, so it holds across
-# several app servers).
+# Failed sign-ins (counted in the database, so they hold across several app servers; see
+# docs/security.md). LOGIN_FAILURE_LIMIT failures for one account from one client address within the
+# window refuse that address for that account until the window has passed (an attacker elsewhere
+# cannot lock the owner out). Past LOGIN_ACCOUNT_CEILING failures for the account from all addresses
+# together, attempts without a second-factor code are spaced LOGIN_SLOW_SECONDS apart (slowed, not
+# locked). The owner's authenticator code lets them in despite either; LOGIN_CODE_FAILURE_LIMIT wrong
+# codes for the account within the window turn that way off until the office unlocks the account.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("QUALITYGOV_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ACCOUNT_CEILING = int(os.environ.get("QUALITYGOV_LOGIN_ACCOUNT_CEILING", "30"))
+LOGIN_SLOW_SECONDS = int(os.environ.get("QUALITYGOV_LOGIN_SLOW_SECONDS", "10"))
+LOGIN_CODE_FAILURE_LIMIT = int(os.environ.get("QUALITYGOV_LOGIN_CODE_FAILURE_LIMIT", "10"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("QUALITYGOV_LOGIN_FAILURE_WINDOW", "900"))
+# Proxies in front of the app servers (nginx: 1). Behind them every request comes from the proxy's
+# address, so sign-in throttling reads the client's address from X-Forwarded-For instead (see
+# qualitygov.accounts.forms.client_ip). Leave 0 when clients connect directly.
+TRUSTED_PROXY_COUNT = int(os.environ.get("QUALITYGOV_TRUSTED_PROXIES", "0"))
+# API tokens expire this many days after they are made (the longest a user may choose, too).
+API_TOKEN_DAYS = int(os.environ.get("QUALITYGOV_API_TOKEN_DAYS", "90"))
 
 SESSION_COOKIE_AGE = int(os.environ.get("QUALITYGOV_SESSION_SECONDS", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -163,7 +176,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("QUALITYGOV_FROM_EMAIL", "qualitygov@localho
 REST_FRAMEWORK = {
     # Token first: an anonymous request then answers 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "qualitygov.accounts.api.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -186,6 +199,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "GrantRoleEnum": "qualitygov.accounts.choices.Role",
         "ResponsibilityRoleEnum": "qualitygov.plans.choices.ResponsibilityRole",
+        "ApiTokenScopeEnum": "qualitygov.accounts.models.ApiTokenScope",
+        "IndicatorScopeEnum": "qualitygov.indicators.choices.IndicatorScope",
     },
 }
 

@@ -6,6 +6,10 @@ from qualitygov.core.events import EventType
 
 AUTH_LOGIN = EventType("auth.login", _("Signed in"))
 AUTH_LOCKED = EventType("auth.locked", _("Sign-in locked after failed attempts"))
+AUTH_SLOWED = EventType("auth.slowed", _("Sign-in slowed after failed attempts from many addresses"))
+AUTH_UNLOCK = EventType("auth.unlock", _("Sign-in unlocked"))
+TOTP_ENABLE = EventType("totp.enable", _("Two-step sign-in turned on"))
+TOTP_DISABLE = EventType("totp.disable", _("Two-step sign-in turned off"))
 API_TOKEN_ISSUE = EventType("api_token.issue", _("API token issued"))
 API_TOKEN_REVOKE = EventType("api_token.revoke", _("API token revoked"))
 ORG_UNIT_CREATE = EventType("org_unit.create", _("Unit created"))
@@ -27,5 +31,13 @@ KEYS = {
     "created": _("new token"),
     "revoked": _("revoked"),
     "password": _("password"),
+    "failures": _("failed sign-ins"),
+    "second_factor": _("with authenticator code"),
+    "token": _("token"),
+    "tokens": _("tokens"),
 }
-VALUES = {"password": {"changed": _("changed")}}
+VALUES = {
+    "password": {"changed": _("changed")},
+    "reason": {"office": _("unlocked by the office"), "password": _("password set"),
+               "deactivated": _("user deactivated"), "owner": _("revoked by its owner")},
+}

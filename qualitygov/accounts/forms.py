@@ -1,39 +1,70 @@
 from __future__ import annotations
 
+import ipaddress
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from .auth import login_failure_record, login_locked
+from .auth import INVALID, SignInRefused, sign_in_check
 from .choices import OrgUnitKind, Role
-from .models import OrgUnit
+from .models import ApiTokenScope, OrgUnit
 
 
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: `REMOTE_ADDR`, or behind `TRUSTED_PROXY_COUNT` proxies the address the
+    outermost of them saw (that many entries from the right of `X-Forwarded-For`; entries further
+    left are the client's own claim and are ignored). Sign-in throttling counts by this address."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if len(forwarded) < proxies:
+        return remote
+    try:
+        return str(ipaddress.ip_address(forwarded[-proxies]))
+    except ValueError:
+        return remote
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """The standard sign-in form, refusing a user name that failed too often recently."""
+    """The sign-in form: user name, password and, for two-step sign-in, the authenticator code.
+
+    Throttling and the second factor are `auth.sign_in_check`'s (see there).
+    """
+
+    code = forms.CharField(label=_("Authenticator code"), required=False, max_length=10)
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "locked": _("Too many failed sign-ins for this account. Try again in 15 minutes or ask the office."),
+        "locked": _("Too many failed sign-ins for this account from this address. Try again in 15 minutes, "
+                    "enter your authenticator code, or ask the office to unlock the account."),
+        "slow": _("Too many failed sign-ins for this account. Wait a few seconds and try again, or enter your "
+                  "authenticator code."),
+        "code_required": _("Enter the code your authenticator app shows."),
+        "code_invalid": _("The authenticator code is wrong or was already used."),
     }
 
     def clean(self):
-        username = (self.data.get("username") or "").strip()
-        if username and login_locked(username):
-            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        username = (self.cleaned_data.get("username") or "").strip()
+        password = self.cleaned_data.get("password")
+        if not username or password is None:
+            return self.cleaned_data
         try:
-            return super().clean()
-        except forms.ValidationError:
-            if username:
-                login_failure_record(username=username, ip_address=client_ip(self.request))
-            raise
+            self.user_cache = sign_in_check(request=self.request, username=username, password=password,
+                                            code=self.cleaned_data.get("code", ""),
+                                            ip_address=client_ip(self.request))
+        except SignInRefused as refused:
+            if refused.code == INVALID:
+                raise self.get_invalid_login_error() from None
+            raise forms.ValidationError(self.error_messages[refused.code], code=refused.code) from None
+        self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
 
 
 # Django 5.2's MinimumLengthValidator asks for this msgid, but Django's zh_Hans catalogue only has the
@@ -208,3 +239,27 @@ class GrantForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"] = UnitChoiceField(units, label=_("Unit"))
         _style(self)
+
+
+class ApiTokenForm(forms.Form):
+    """A new API token: what it is for, what it may do, how long it lasts."""
+
+    name = forms.CharField(label=_("Name"), max_length=60, help_text=_("What the token is for, e.g. a script's name."))
+    scope = forms.ChoiceField(label=_("Scope"), choices=ApiTokenScope.choices, initial=ApiTokenScope.READ)
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1)
+
+    def __init__(self, *args, max_days: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["days"].max_value = max_days
+        self.fields["days"].initial = max_days
+        self.fields["days"].validators.append(MaxValueValidator(max_days))
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+
+
+class TotpCodeForm(forms.Form):
+    """The code an authenticator app shows now."""
+
+    code = forms.CharField(label=_("Authenticator code"), max_length=10,
+                           widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "numeric",
+                                                         "autocomplete": "one-time-code"}))

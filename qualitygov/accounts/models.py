@@ -117,11 +117,61 @@ class Grant(models.Model):
 
 
 class LoginFailure(models.Model):
-    """One failed sign-in, counted to refuse further attempts for a while."""
+    """One failed sign-in for an account (its user name in lower case) from one address.
+
+    `kind` tells a wrong password (or unknown user name) from a wrong second-factor code.
+    """
+
+    PASSWORD = "password"
+    CODE = "code"
 
     username = models.CharField(max_length=150, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(db_index=True)
+    kind = models.CharField(max_length=10, default=PASSWORD)
 
     def __str__(self) -> str:
         return f"{self.username} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class TotpDevice(models.Model):
+    """A user's authenticator app (TOTP, RFC 6238): the shared secret and the last time step used."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device", verbose_name=_("user"))
+    secret = models.CharField(max_length=64)
+    last_step = models.BigIntegerField(null=True, blank=True)
+    confirmed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"TOTP · {self.user}"
+
+
+class ApiTokenScope(models.TextChoices):
+    READ = "read", _("read only")
+    WRITE = "write", _("read and write")
+
+
+class ApiToken(models.Model):
+    """An API key of a user. Only the SHA-256 hash of the key is stored; `prefix` identifies it to people."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    name = models.CharField(_("name"), max_length=60)
+    prefix = models.CharField(_("prefix"), max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(_("scope"), max_length=10, choices=ApiTokenScope.choices, default=ApiTokenScope.READ)
+    created_at = models.DateTimeField(_("created"))
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def allows_write(self) -> bool:
+        """False for a read-only token: the API refuses its writing methods."""
+        return self.scope == ApiTokenScope.WRITE

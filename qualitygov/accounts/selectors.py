@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 
 from qualitygov.core.errors import NotFoundError
 from qualitygov.core.scoping import Scope, can, scope_for
 
+from .auth import locked_accounts
 from .choices import Action, roles_allowing
-from .models import Grant, OrgUnit, OrgUnitAlias, User
+from .models import ApiToken, Grant, OrgUnit, OrgUnitAlias, TotpDevice, User
 
 
 def org_unit_list_visible(*, user, action: str = Action.VIEW) -> QuerySet[OrgUnit]:
@@ -280,3 +282,36 @@ def unit_action_holders(*, unit_ids, action: str) -> dict[int, list[User]]:
 def action_holders(*, action: str) -> list[User]:
     """Active users granted `action` anywhere, by id."""
     return list(User.objects.filter(grants__role__in=roles_allowing(action), is_active=True).distinct().order_by("pk"))
+
+
+def api_tokens_of(*, user) -> QuerySet[ApiToken]:
+    """The user's own API tokens, newest first (never the key: only its hash is stored)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def api_token_get_own(*, user, pk: int) -> ApiToken:
+    """One of the user's own tokens; NotFoundError for anyone else's."""
+    found = api_tokens_of(user=user).filter(pk=pk).first()
+    if found is None:
+        raise NotFoundError("not found")
+    return found
+
+
+def totp_enabled(*, user) -> bool:
+    return TotpDevice.objects.filter(user=user).exists()
+
+
+@dataclass(frozen=True)
+class LockedAccount:
+    user: User
+    addresses: list[str | None]
+    failures: int
+
+
+def locked_users_visible(*, user) -> list[LockedAccount]:
+    """Accounts the caller manages that are refused somewhere now (locked for an address, or slowed)."""
+    locked = locked_accounts()
+    if not locked:
+        return []
+    users = user_list_visible(user=user).annotate(key=Lower("username")).filter(key__in=list(locked))
+    return [LockedAccount(u, locked[u.key]["addresses"], locked[u.key]["failures"]) for u in users]

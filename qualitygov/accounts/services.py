@@ -8,16 +8,20 @@ from django.apps import apps
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qualitygov.accounts import events
 from qualitygov.core.audit import audit_record, diff, snapshot
 from qualitygov.core.errors import ConflictError, NotFoundError, ServiceError
 from qualitygov.core.scoping import forget_scopes, scope_for
+from qualitygov.utilities import totp
 
+from .auth import login_unlock
 from .choices import Action, Role
-from .models import Grant, OrgUnit, OrgUnitAlias, User, path_segment
+from .models import Grant, OrgUnit, OrgUnitAlias, TotpDevice, User, path_segment
 from .selectors import grant_reach_within, org_unit_names
+from .tokens import api_tokens_revoke_all
 
 UNIT_FIELDS = ["parent", "kind", "name", "short_name", "sort_order", "is_active"]
 USER_FIELDS = ["username", "display_name", "email", "phone", "unit", "is_active"]
@@ -286,16 +290,23 @@ def user_update(*, actor, user: User, **values: Any) -> User:
     user.save()
     audit_record(actor=actor, action=events.USER_UPDATE, obj=user, unit=user.unit,
                  changes=diff(before, snapshot(user, USER_FIELDS)))
+    if before["is_active"] and not user.is_active:
+        api_tokens_revoke_all(actor=actor, user=user, reason="deactivated")
     return user
 
 
 @transaction.atomic
 def user_set_password(*, actor, user: User, password: str) -> User:
-    """Set a new password (by the user or an office admin). The password itself is never recorded."""
+    """Set a new password (by the user or an office admin). The password itself is never recorded.
+
+    Revokes every API token of the user and unlocks their sign-in (each audited when there was any).
+    """
     _validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
     audit_record(actor=actor, action=events.USER_SET_PASSWORD, obj=user, unit=user.unit, changes={"password": "changed"})
+    api_tokens_revoke_all(actor=actor, user=user, reason="password")
+    login_unlock(actor=actor, user=user, reason="password")
     return user
 
 
@@ -349,3 +360,31 @@ def grant_delete(*, actor, grant: Grant) -> None:
     audit_record(actor=actor, action=events.GRANT_DELETE, obj=grant, unit=grant.unit, changes=changes)
     grant.delete()
     forget_scopes(grant.user)
+
+
+@transaction.atomic
+def totp_enable(*, actor, user: User, secret: str, code: str) -> TotpDevice:
+    """Turn on two-step sign-in with the authenticator app holding `secret`, proven by a current `code`."""
+    step = totp.verify(secret, code)
+    if step is None:
+        raise ServiceError(_("The code is wrong. Check the time on your phone and enter the code it shows now."),
+                           code="code_invalid", fields={"code": [_("Wrong code.")]})
+    if TotpDevice.objects.filter(user=user).exists():
+        raise ConflictError(_("Two-step sign-in is already on."))
+    device = TotpDevice.objects.create(user=user, secret=secret, last_step=step, confirmed_at=timezone.now())
+    audit_record(actor=actor, action=events.TOTP_ENABLE, obj=user, unit=user.unit, changes={})
+    return device
+
+
+@transaction.atomic
+def totp_disable(*, actor, user: User, code: str | None = None) -> bool:
+    """Turn off two-step sign-in: the user proves it with a current `code`; the office (a lost phone)
+    passes none. False when it was not on."""
+    device = TotpDevice.objects.select_for_update().filter(user=user).first()
+    if device is None:
+        return False
+    if code is not None and totp.verify(device.secret, code, last_step=device.last_step) is None:
+        raise ServiceError(_("Wrong code."), code="code_invalid", fields={"code": [_("Wrong code.")]})
+    device.delete()
+    audit_record(actor=actor, action=events.TOTP_DISABLE, obj=user, unit=user.unit, changes={})
+    return True

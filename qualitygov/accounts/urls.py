@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_org, views_users
+from . import views, views_org, views_security, views_users
 
 app_name = "accounts"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/", views.password_change, name="password_change"),
+    path("two-step/", views_security.two_step, name="two_step"),
+    path("tokens/", views_security.token_list, name="token_list"),
+    path("tokens/<int:pk>/revoke/", views_security.token_revoke, name="token_revoke"),
     # Organisation tree
     path("org/", views_org.org_tree, name="org_tree"),
     path("org/export.xlsx", views_org.org_export, name="org_export"),
@@ -24,6 +27,9 @@ urlpatterns = [
     path("users/<int:pk>/edit/", views_users.user_edit, name="user_edit"),
     path("users/<int:pk>/active/", views_users.user_set_active, name="user_set_active"),
     path("users/<int:pk>/password/", views_users.user_password, name="user_password"),
+    path("users/<int:pk>/unlock/", views_users.user_unlock, name="user_unlock"),
+    path("users/<int:pk>/tokens/revoke/", views_users.user_tokens_revoke, name="user_tokens_revoke"),
+    path("users/<int:pk>/two-step/off/", views_users.user_two_step_off, name="user_two_step_off"),
     path("users/<int:pk>/grants/new/", views_users.grant_add, name="grant_add"),
     path("grants/<int:pk>/delete/", views_users.grant_delete, name="grant_delete"),
 ]

@@ -13,9 +13,11 @@ from qualitygov.core.errors import ServiceError
 from qualitygov.core.views_helpers import apply_service_error, visible_or_404
 
 from . import io, selectors, services
+from .auth import login_unlock
 from .choices import Action, Role
 from .forms import GrantForm, PasswordResetForm, UserCreateForm, UserEditForm
 from .models import User
+from .tokens import api_tokens_revoke_all
 
 MANAGE = action_rule(Action.MANAGE)
 PAGE_SIZE = 100
@@ -55,6 +57,7 @@ def user_list(request):
         "units": _manage_units(request),
         "roles": Role.choices,
         "query": query.urlencode(),
+        "locked": selectors.locked_users_visible(user=request.user),
     })
 
 
@@ -93,6 +96,10 @@ def user_detail(request, pk: int):
         "subject": subject,
         "grants": subject.grants.all(),
         "grant_form": GrantForm(units=_manage_units(request)),
+        "tokens": selectors.api_tokens_of(user=subject),
+        "two_step": selectors.totp_enabled(user=subject),
+        "locked": next((row for row in selectors.locked_users_visible(user=request.user)
+                        if row.user.pk == subject.pk), None),
     })
 
 
@@ -182,3 +189,35 @@ def grant_delete(request, pk: int):
             messages.success(request, _("Role withdrawn."))
         return redirect("accounts:user_detail", pk=grant.user_id)
     return render(request, "accounts/grant_delete.html", {"grant": grant})
+
+
+def _post_on_user(request, pk: int, act, text: str):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    subject = _get_user(request, pk)
+    act(subject)
+    messages.success(request, text % {"name": subject.username})
+    return redirect("accounts:user_detail", pk=subject.pk)
+
+
+@access(MANAGE)
+def user_unlock(request, pk: int):
+    """POST: forget the user's failed sign-ins, from every address (audited)."""
+    return _post_on_user(request, pk, lambda subject: login_unlock(actor=request.user, user=subject),
+                         _("Sign-in unlocked for “%(name)s”."))
+
+
+@access(MANAGE)
+def user_tokens_revoke(request, pk: int):
+    """POST: revoke every API token of the user."""
+    return _post_on_user(
+        request, pk, lambda subject: api_tokens_revoke_all(actor=request.user, user=subject, reason="office"),
+        _("API tokens of “%(name)s” revoked."),
+    )
+
+
+@access(MANAGE)
+def user_two_step_off(request, pk: int):
+    """POST: turn off the user's two-step sign-in (a lost phone); they sign in with the password alone."""
+    return _post_on_user(request, pk, lambda subject: services.totp_disable(actor=request.user, user=subject),
+                         _("Two-step sign-in turned off for “%(name)s”."))

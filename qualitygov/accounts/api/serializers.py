@@ -8,7 +8,7 @@ from rest_framework import serializers
 from qualitygov.core.scoping import scope_for
 
 from ..choices import Action
-from ..models import Grant, OrgUnit, User
+from ..models import ApiTokenScope, Grant, OrgUnit, User
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):
@@ -82,9 +82,20 @@ class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False,
                                      style={"input_type": "password"})
+    code = serializers.CharField(max_length=10, required=False, allow_blank=True, default="",
+                                 help_text="the authenticator code, for users with two-step sign-in")
+    name = serializers.CharField(max_length=60, required=False, default="API", help_text="what the token is for")
+    scope = serializers.ChoiceField(choices=ApiTokenScope.choices, required=False, default=ApiTokenScope.READ,
+                                    help_text="`read` (default): GET only; `write`: every method")
+    days = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
+                                    help_text="how long it lasts; at most, and by default, API_TOKEN_DAYS (90)")
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="send as `Authorization: Token <token>`")
+    token = serializers.CharField(help_text="send as `Authorization: Token <token>`; shown this once only")
     username = serializers.CharField()
-    created = serializers.BooleanField(help_text="false when the user already had a token")
+    created = serializers.BooleanField(help_text="always true: every request makes a new token")
+    name = serializers.CharField()
+    prefix = serializers.CharField(help_text="the key's first 8 characters, shown in the token list")
+    scope = serializers.CharField()
+    expires_at = serializers.DateTimeField()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import authenticate
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -16,11 +15,12 @@ from qualitygov.core.api.base import AccessRulePermission, ApiView, ScopedReadOn
 from qualitygov.core.api.schema import ErrorSerializer, read_only_docs
 from qualitygov.core.errors import ServiceError
 
-from ..auth import login_failure_record, login_locked
+from ..auth import INVALID, LOCKED, SLOW, SignInRefused, login_success_record, sign_in_check
 from ..choices import Action
-from ..forms import client_ip
-from ..models import Grant, User
+from ..forms import ThrottledAuthenticationForm, client_ip
+from ..models import ApiToken, Grant, User
 from ..selectors import org_unit_list_visible, user_list_visible
+from ..tokens import api_token_create, api_token_revoke, api_tokens_revoke_all
 from .filters import OrgUnitFilter, UserFilter
 from .serializers import (
     MeSerializer,
@@ -29,7 +29,6 @@ from .serializers import (
     TokenSerializer,
     UserSerializer,
 )
-from .tokens import api_token_issue, api_token_revoke
 
 TAG = pgettext_lazy("API tag", "Organisation")
 
@@ -81,48 +80,63 @@ class MeView(ApiView):
 
 
 class TokenView(ApiView):
-    """POST a user name and password for a token; DELETE (authenticated) revokes the caller's token.
+    """POST a user name and password (and the authenticator code, for two-step sign-in) for a new token;
+    DELETE revokes the token of the request (with a session: every token of the caller).
 
-    Failed attempts count towards the same lock as the web sign-in: after too many failures for one
-    user name, further attempts answer 429 until the window has passed.
+    Failed attempts count towards the same throttle as the web sign-in (`qualitygov.accounts.auth`):
+    a throttled attempt answers 429.
     """
 
     access_rule = PUBLIC
     permission_classes = [AccessRulePermission]
+    read_credentials_may_write = True  # a read-only token may revoke itself
 
     @extend_schema(
         request=TokenRequestSerializer,
         responses={
-            201: TokenSerializer, 200: TokenSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="malformed, invalid or invalid_credentials"),
+            201: TokenSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="malformed, invalid, invalid_credentials, "
+                                                              "code_required or code_invalid"),
             429: OpenApiResponse(ErrorSerializer, description="throttled: too many failed sign-ins"),
         },
         auth=[], tags=[TAG], summary=gettext_lazy("Get an API token"),
-        description=gettext_lazy("A user name and password for the user's token (201 when new, 200 when they "
-                                 "had one); it acts exactly as its user. Failed attempts count towards the "
-                                 "sign-in lock (429)."),
+        description=gettext_lazy("A user name and password (and authenticator code, for two-step sign-in) for a "
+                                 "new token with a name, a scope (read, or write) and an expiry; the key is "
+                                 "shown this once and only its hash is kept. It acts as its user. Failed "
+                                 "attempts count towards the sign-in throttle (429)."),
     )
     def post(self, request):
         form = TokenRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        username = form.validated_data["username"].strip()
-        if login_locked(username):
-            raise Throttled(detail=_("Too many failed sign-ins for this account. Try again in 15 minutes or ask "
-                                     "the office."))
-        user = authenticate(request._request, username=username, password=form.validated_data["password"])
-        if user is None:
-            login_failure_record(username=username, ip_address=client_ip(request))
-            raise ServiceError(_("Wrong user name or password."), code="invalid_credentials")
-        token, created = api_token_issue(user=user, ip_address=client_ip(request))
-        body = TokenSerializer({"token": token.key, "username": user.username, "created": created}).data
-        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        data = form.validated_data
+        ip_address = client_ip(request)
+        try:
+            user = sign_in_check(request=request._request, username=data["username"], password=data["password"],
+                                 code=data["code"], ip_address=ip_address)
+        except SignInRefused as refused:
+            if refused.code in {LOCKED, SLOW}:
+                raise Throttled(detail=ThrottledAuthenticationForm.error_messages[refused.code]) from None
+            if refused.code == INVALID:
+                raise ServiceError(_("Wrong user name or password."), code="invalid_credentials") from None
+            raise ServiceError(ThrottledAuthenticationForm.error_messages[refused.code], code=refused.code,
+                               fields={"code": [ThrottledAuthenticationForm.error_messages[refused.code]]}) from None
+        login_success_record(user=user, ip_address=ip_address)
+        token, key = api_token_create(actor=user, user=user, name=data["name"], scope=data["scope"],
+                                      days=data["days"], ip_address=ip_address)
+        body = TokenSerializer({"token": key, "username": user.username, "created": True, "name": token.name,
+                                "prefix": token.prefix, "scope": token.scope, "expires_at": token.expires_at}).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={204: None, 401: OpenApiResponse(ErrorSerializer, description="not authenticated")},
                    tags=[TAG], summary=gettext_lazy("Revoke the caller's token"),
-                   description=gettext_lazy("Delete the caller's API token; requests with it answer 401 from now "
+                   description=gettext_lazy("Delete the token this request carries (signed in with a session: "
+                                            "every token of the caller); requests with it answer 401 from now "
                                             "on."))
     def delete(self, request):
         if not request.user.is_authenticated:
             raise NotAuthenticated()
-        api_token_revoke(actor=request.user, user=request.user)
+        if isinstance(request.auth, ApiToken):
+            api_token_revoke(actor=request.user, token=request.auth)
+        else:
+            api_tokens_revoke_all(actor=request.user, user=request.user, reason="owner")
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 
 from qualitygov.accounts.choices import OrgUnitKind, Role
 from qualitygov.accounts.forms import ThrottledAuthenticationForm
-from qualitygov.accounts.models import LoginFailure
+from qualitygov.accounts.models import ApiToken, LoginFailure
 from qualitygov.accounts.services import org_unit_create, user_create
 from qualitygov.accounts.testing import PASSWORD
 from qualitygov.core.models import AuditEvent
@@ -119,13 +120,19 @@ def test_list_query_counts_do_not_grow_with_rows(client_for, cast):
 
 def test_token_acts_as_its_user_and_revoked_token_fails(cast):
     client = Client()
-    response = client.post(TOKEN, {"username": "liaison_a", "password": PASSWORD}, content_type="application/json")
+    response = client.post(TOKEN, {"username": "liaison_a", "password": PASSWORD, "name": "报送脚本"},
+                           content_type="application/json")
     assert response.status_code == 201
     key = response.json()["token"]
-    assert response.json() == {"token": key, "username": "liaison_a", "created": True}
-    assert Token.objects.get(user=cast.liaison_a).key == key
+    token = ApiToken.objects.get(user=cast.liaison_a)
+    assert response.json() == {"token": key, "username": "liaison_a", "created": True, "name": "报送脚本",
+                               "prefix": key[:8], "scope": "read",
+                               "expires_at": response.json()["expires_at"]}
+    assert (len(key), token.prefix, token.key_hash) == (40, key[:8], hashlib.sha256(key.encode()).hexdigest())
     issued = AuditEvent.objects.get(action="api_token.issue")
-    assert (issued.actor_id, issued.changes) == (cast.liaison_a.pk, {"created": True, "ip": "127.0.0.1"})
+    assert (issued.actor_id, issued.changes) == (cast.liaison_a.pk, {
+        "created": True, "token": key[:8], "name": "报送脚本", "scope": "read",
+        "expires_at": token.expires_at.isoformat(), "ip": "127.0.0.1"})
     assert key not in str(issued.changes) + issued.object_repr
 
     machine = Client(headers={"Authorization": f"Token {key}"})
@@ -134,10 +141,13 @@ def test_token_acts_as_its_user_and_revoked_token_fails(cast):
     assert machine.get(ME).json()["username"] == "liaison_a"
 
     again = client.post(TOKEN, {"username": "liaison_a", "password": PASSWORD}, content_type="application/json")
-    assert (again.status_code, again.json()["token"], again.json()["created"]) == (200, key, False)
+    assert (again.status_code, again.json()["created"], again.json()["name"]) == (201, True, "API")
+    assert again.json()["token"] != key
+    assert ApiToken.objects.filter(user=cast.liaison_a).count() == 2
 
-    assert machine.delete(TOKEN).status_code == 204
-    assert not Token.objects.filter(user=cast.liaison_a).exists()
+    assert machine.delete(TOKEN).status_code == 204  # a read-only token may revoke itself
+    assert list(ApiToken.objects.filter(user=cast.liaison_a).values_list("prefix", flat=True)) == [
+        again.json()["token"][:8]]
     assert AuditEvent.objects.filter(action="api_token.revoke", actor=cast.liaison_a).count() == 1
     refused = machine.get(UNITS)
     assert refused.status_code == 401
@@ -149,8 +159,8 @@ def test_wrong_password_is_refused_and_counted(cast):
     response = client.post(TOKEN, {"username": "liaison_a", "password": "wrong"}, content_type="application/json")
     assert response.status_code == 400
     assert response.json() == {"code": "invalid_credentials", "message": "用户名或密码错误。", "fields": {}}
-    assert LoginFailure.objects.filter(username="liaison_a").count() == 1
-    assert not Token.objects.exists()
+    assert list(LoginFailure.objects.values_list("username", "ip_address")) == [("liaison_a", "127.0.0.1")]
+    assert not ApiToken.objects.exists()
 
 
 @override_settings(LOGIN_FAILURE_LIMIT=3)
@@ -162,8 +172,8 @@ def test_token_requests_share_the_sign_in_lock(cast):
     assert locked.status_code == 429
     assert locked.json() == {"code": "throttled", "fields": {},
                              "message": str(ThrottledAuthenticationForm.error_messages["locked"])}
-    assert not Token.objects.exists()
-    # The web sign-in refuses the same account too.
+    assert not ApiToken.objects.exists()
+    # The web sign-in refuses the same account from the same address too.
     web = client.post("/accounts/login/", {"username": "liaison_a", "password": PASSWORD})
     assert web.status_code == 200
     assert "_auth_user_id" not in client.session

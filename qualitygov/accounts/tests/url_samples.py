@@ -21,6 +21,13 @@ def _managed_user(cast) -> dict:
     return {"pk": cast.liaison_a.pk, "owner": "liaison_a", "owner_action": "manage"}
 
 
+def _token_of_liaison_a(cast) -> dict:
+    from qualitygov.accounts.tokens import api_token_create
+
+    token, _key = api_token_create(actor=None, user=cast.liaison_a, name="matrix")
+    return {"pk": token.pk, "owner": "liaison_a", "personal": True, "get_status": 405}
+
+
 SAMPLES = {
     "accounts:unit_detail": _unit,
     "accounts:unit_edit": _managed_unit,
@@ -32,6 +39,10 @@ SAMPLES = {
     "accounts:grant_add": _managed_user,
     # Changes state only on a POST; a GET is refused with 405.
     "accounts:user_set_active": lambda cast: {**_managed_user(cast), "get_status": 405},
+    "accounts:user_unlock": lambda cast: {**_managed_user(cast), "get_status": 405},
+    "accounts:user_tokens_revoke": lambda cast: {**_managed_user(cast), "get_status": 405},
+    "accounts:user_two_step_off": lambda cast: {**_managed_user(cast), "get_status": 405},
+    "accounts:token_revoke": _token_of_liaison_a,
     "accounts:grant_delete": lambda cast: {"pk": _grant_of_liaison_a(cast), "owner": "liaison_a",
                                            "owner_action": "manage"},
     "api-org-unit-detail": lambda cast: {"pk": cast.dept_a.pk, "owner": "liaison_a"},

@@ -4,7 +4,9 @@ DRF marks its views exempt from Django's LoginRequiredMiddleware (which would re
 token-authenticated request before DRF has read the token), so API views enforce authentication
 themselves: `IsAuthenticated` + `AccessRulePermission`. A view that sets `permission_classes`
 itself must keep `AccessRulePermission`. A refused authenticated request answers 404 with the
-error body, so forbidden looks exactly like missing; an anonymous one answers 401.
+error body, so forbidden looks exactly like missing; an anonymous one answers 401. A credential
+(`request.auth`) with `allows_write` False — a read-only API token — is refused every method but
+GET, HEAD and OPTIONS, unless the view sets `read_credentials_may_write` (revoking that token).
 """
 
 from __future__ import annotations
@@ -24,6 +26,12 @@ class AccessRulePermission(permissions.BasePermission):
     def has_permission(self, request, view) -> bool:
         rule = getattr(view, "access_rule", "")
         if not rule:
+            return False
+        if (
+            request.method not in permissions.SAFE_METHODS
+            and not getattr(request.auth, "allows_write", True)
+            and not getattr(view, "read_credentials_may_write", False)
+        ):
             return False
         return rule_allows(rule, request.user)
 

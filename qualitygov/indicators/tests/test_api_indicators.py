@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 
+from qualitygov.accounts.tokens import api_token_create
 from qualitygov.core.models import AuditEvent
 from qualitygov.indicators.models import IndicatorStatus, Observation
 from qualitygov.indicators.tests.url_samples import WORLD_TITLE, _target, world
@@ -184,11 +184,22 @@ def test_draft_then_correct_then_submit(client_for, cast, w):
 
 
 def test_a_script_with_a_token_does_the_same(cast, w):
-    key = Token.objects.create(user=cast.liaison_a).key
+    key = api_token_create(actor=None, user=cast.liaison_a, name="script", scope="write")[1]
     machine = Client(headers={"Authorization": f"Token {key}"})
     draft = w.observation(w.a1, "2025", cast.dept_a)
     response = machine.post(_submit_url(draft), content_type="application/json")
     assert (response.status_code, response.json()["status"]) == (200, "submitted")
+
+
+def test_a_read_only_token_reads_but_cannot_write(cast, w):
+    key = api_token_create(actor=None, user=cast.liaison_a, name="dashboard")[1]
+    reader = Client(headers={"Authorization": f"Token {key}"})
+    draft = w.observation(w.a1, "2025", cast.dept_a)
+    assert reader.get("/api/v1/me/").status_code == 200
+    refused = _unchanged(lambda: reader.post(_submit_url(draft), content_type="application/json"))
+    assert (refused.status_code, refused.json()["code"]) == (404, "not_found")
+    draft.refresh_from_db()
+    assert draft.status == "draft"
 
 
 def _unchanged(request):
