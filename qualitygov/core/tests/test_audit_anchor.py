@@ -11,7 +11,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from qualitygov.accounts.testing import build_cast
 from qualitygov.core import events
 from qualitygov.core.audit import audit_checkpoint, audit_record, audit_verify, compute_hash
 from qualitygov.core.models import AuditEvent, AuditHead
@@ -78,9 +77,10 @@ REWRITES = [edit_and_rehash, delete_tail_and_fix_head, reorder, insert, rewrite_
 
 
 @pytest.fixture
-def keyed_cast(db, settings):
+def keyed_cast(db, settings, request):
+    """The cast, written while the audit key is configured."""
     settings.AUDIT_KEY = KEY
-    return build_cast()
+    return request.getfixturevalue("cast")
 
 
 def _checkpoint() -> None:
