@@ -32,6 +32,11 @@ def login_failure_record(*, username: str, ip_address: str | None) -> None:
 
 
 @transaction.atomic
+def logout_record(*, user, ip_address: str | None) -> None:
+    audit_record(actor=user, action=events.AUTH_LOGOUT, obj=user, unit=user.unit, changes={"ip": ip_address})
+
+
+@transaction.atomic
 def login_success_record(*, user, ip_address: str | None) -> None:
     LoginFailure.objects.filter(username__iexact=user.username).delete()
     audit_record(actor=user, action=events.AUTH_LOGIN, obj=user, unit=user.unit, changes={"ip": ip_address})

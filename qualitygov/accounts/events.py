@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from qualitygov.core.events import EventType
 
 AUTH_LOGIN = EventType("auth.login", _("Signed in"))
+AUTH_LOGOUT = EventType("auth.logout", _("Signed out"))
 AUTH_LOCKED = EventType("auth.locked", _("Sign-in locked after failed attempts"))
 API_TOKEN_ISSUE = EventType("api_token.issue", _("API token issued"))
 API_TOKEN_REVOKE = EventType("api_token.revoke", _("API token revoked"))

@@ -460,7 +460,7 @@ def bulletin(request):
 @access(MANAGE)
 def lights_refresh(request):
     """Recompute every light now (the nightly job does the same)."""
-    result = services.lights_recompute(on=timezone.localdate())
+    result = services.lights_refresh(actor=request.user, on=timezone.localdate())
     messages.success(request, _("Lights recomputed for %(n)d work items.") % {"n": result["work_items"]})
     return redirect("progress:board")
 
