@@ -191,3 +191,19 @@ def test_a_damaged_archive_is_refused_before_anything_is_written(cast, tmp_path)
                 tar.add(path, arcname=path.relative_to(unpacked).as_posix())
     with pytest.raises(BackupError, match=f"checksum mismatch for media/{first.relative_to(unpacked / 'media')}"):
         backup_read(damaged, tmp_path / "check")
+
+
+def test_restoring_a_backup_older_than_the_checkpoints_says_which_events_were_lost(cast, tmp_path, target):
+    env, _ = target
+    archive = tmp_path / "b.tar.gz"
+    call_command("backup", "--out", str(archive))
+    from qualitygov.accounts.services import org_unit_create
+
+    org_unit_create(actor=cast.office, name="新单位", kind="department", parent=cast.district)
+    checkpoints = tmp_path / "checkpoints"
+    call_command("audit", "checkpoint", "--dir", str(checkpoints))
+    env["QUALITYGOV_AUDIT_CHECKPOINT_DIR"] = str(checkpoints)
+    restored = _qualitygov(env, "restore", str(archive))
+    assert restored.returncode == 1
+    assert ("the backup is older than the audit checkpoints: its chain ends at #16 and the checkpoints reach #17, "
+            "so events #17–#17 were written after the backup and are lost") in restored.stderr

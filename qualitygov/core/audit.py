@@ -128,6 +128,8 @@ class VerifyResult:
     macs_checked: int = 0
     checkpoints: int = 0
     notes: list[str] = field(default_factory=list)
+    #: When the only fault is that a checkpoint reaches beyond the chain's end: how far it reaches.
+    checkpoint_seq: int = 0
 
 
 def _event_problem(event: AuditEvent, *, keys: dict[str, bytes], keyed_seen: bool,
@@ -197,9 +199,11 @@ def audit_verify(batch_size: int = 2000, *, checkpoint_dir: Path | str | None = 
             checked += 1
         last_seq = batch[-1].seq
     if anchors.max_seq > checked:
-        return fail(f"event #{checked + 1} is missing: the chain ends at #{checked} but checkpoint "
+        cut = fail(f"event #{checked + 1} is missing: the chain ends at #{checked} but checkpoint "
                     f"{anchors.max_file} says it reached #{anchors.max_seq} (events at the end were deleted)",
                     checked + 1)
+        cut.checkpoint_seq = anchors.max_seq
+        return cut
     head_seq = head.last_seq if head else 0
     head_hash = head.last_hash if head else GENESIS_HASH
     if head_seq != checked or head_hash != expected_prev:

@@ -23,6 +23,13 @@ class Command(BaseCommand):
             raise CommandError(str(exc), returncode=1) from exc
         self.stdout.write(f"Restored the {result.engine} database and {result.files} uploaded files.")
         verified = audit_verify()
+        if not verified.ok and verified.checkpoint_seq:
+            raise CommandError(
+                f"Restored, but the backup is older than the audit checkpoints: its chain ends at #{verified.checked} "
+                f"and the checkpoints reach #{verified.checkpoint_seq}, so events #{verified.checked + 1}–"
+                f"#{verified.checkpoint_seq} were written after the backup and are lost. Move the checkpoint "
+                "files to an archive folder (they still prove what the lost events were) and start an empty "
+                "checkpoint folder before the site writes again.", returncode=1)
         if not verified.ok:
             raise CommandError(f"Restored, but the audit chain is broken: {verified.problem}.", returncode=1)
         self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {verified.checked} events."))
