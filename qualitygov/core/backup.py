@@ -37,6 +37,8 @@ MANIFEST = "manifest.json"
 SQLITE_MEMBER = "database.sqlite3"
 PG_MEMBER = "database.pgdump"
 MEDIA_PREFIX = "media/"
+#: Where Debian and Ubuntu install the PostgreSQL client tools, one folder per major version.
+PG_INSTALL_ROOT = Path("/usr/lib/postgresql")
 
 
 class BackupError(Exception):
@@ -66,7 +68,8 @@ def pg_binary(name: str) -> str:
     found = shutil.which(name)
     if found:
         candidates.append(Path(found))
-    candidates += sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True)
+    candidates += sorted(PG_INSTALL_ROOT.glob(f"*/bin/{name}"), reverse=True, key=lambda p: int(p.parts[-3])
+                         if p.parts[-3].isdigit() else 0)
     for candidate in candidates:
         if candidate.is_file() and os.access(candidate, os.X_OK):
             return str(candidate)
