@@ -26,7 +26,7 @@ def _rehash_from(seq: int) -> None:
     last = None
     for event in AuditEvent.objects.filter(seq__gte=seq).order_by("seq"):
         event.prev_hash = prev
-        event.hash = "x" * 64 + str(event.seq)  # free the unique value first
+        event.hash = f"x{event.seq:063d}"  # free the unique value first
         AuditEvent.objects.filter(pk=event.pk).update(hash=event.hash)
         event.hash = compute_hash(event)
         AuditEvent.objects.filter(pk=event.pk).update(prev_hash=event.prev_hash, hash=event.hash)
