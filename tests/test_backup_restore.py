@@ -59,23 +59,25 @@ def _tree(root: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def target(tmp_path):
-    """Environment of a second instance: its own database (a SQLite file, or a second PostgreSQL
-    database) and upload folder."""
-    var = tmp_path / "restored"
-    var.mkdir()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "config.settings.base",
-           "QUALITYGOV_VAR_DIR": str(var), "QUALITYGOV_MEDIA_ROOT": str(var / "media"), "QUALITYGOV_AUDIT_KEY": "",
-           "QUALITYGOV_AUDIT_CHECKPOINT_DIR": str(var / "checkpoints")}
-    env.pop("QUALITYGOV_AUDIT_KEY_FILE", None)
-    dropper = None
-    if connection.vendor == "sqlite":
-        env["DATABASE_URL"] = f"sqlite:///{var / 'qualitygov.sqlite3'}"
-    else:
+def instances(tmp_path):
+    """`instances("restored")` → the environment of another instance: its own empty database (a
+    SQLite file, or another PostgreSQL database) and upload folder."""
+    droppers = []
+
+    def make(name: str) -> tuple[dict[str, str], Path]:
+        var = tmp_path / name
+        var.mkdir()
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "config.settings.base",
+               "QUALITYGOV_VAR_DIR": str(var), "QUALITYGOV_MEDIA_ROOT": str(var / "media"),
+               "QUALITYGOV_AUDIT_KEY": "", "QUALITYGOV_AUDIT_CHECKPOINT_DIR": str(var / "checkpoints")}
+        env.pop("QUALITYGOV_AUDIT_KEY_FILE", None)
+        if connection.vendor == "sqlite":
+            env["DATABASE_URL"] = f"sqlite:///{var / 'qualitygov.sqlite3'}"
+            return env, var / "media"
         import psycopg
 
         db = connection.settings_dict
-        name = f"{db['NAME']}_restored"
+        dbname = f"{db['NAME']}_{name}"
         admin = {"host": db["HOST"] or None, "port": db["PORT"] or None, "user": db["USER"] or None,
                  "password": db["PASSWORD"] or None, "dbname": "postgres", "autocommit": True}
 
@@ -83,14 +85,21 @@ def target(tmp_path):
             with psycopg.connect(**admin) as conn:
                 conn.execute(sql)
 
-        run(f'DROP DATABASE IF EXISTS "{name}"')
-        run(f'CREATE DATABASE "{name}"')
-        dropper = lambda: run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # noqa: E731
+        run(f'DROP DATABASE IF EXISTS "{dbname}"')
+        run(f'CREATE DATABASE "{dbname}"')
+        droppers.append(lambda: run(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)'))
         auth = f"{db['USER']}:{db['PASSWORD']}@" if db["PASSWORD"] else f"{db['USER']}@"
-        env["DATABASE_URL"] = f"postgres://{auth}{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
-    yield env, var / "media"
-    if dropper is not None:
-        dropper()
+        env["DATABASE_URL"] = f"postgres://{auth}{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{dbname}"
+        return env, var / "media"
+
+    yield make
+    for drop in droppers:
+        drop()
+
+
+@pytest.fixture
+def target(instances):
+    return instances("restored")
 
 
 def _qualitygov(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
@@ -207,3 +216,78 @@ def test_restoring_a_backup_older_than_the_checkpoints_says_which_events_were_lo
     assert restored.returncode == 1
     assert ("the backup is older than the audit checkpoints: its chain ends at #16 and the checkpoints reach #17, "
             "so events #17–#17 were written after the backup and are lost") in restored.stderr
+
+
+#: Run in an instance: walk the site as the demo office admin from the start URLs, following links
+#: (GET only, at most LIMIT pages); print each URL's status, and the SHA-256 of every evidence file.
+CRAWL = """
+import hashlib, json, re, sys, django
+django.setup()
+from django.test import Client
+from qualitygov.accounts.models import User
+start, limit = json.loads(sys.argv[1]), int(sys.argv[2])
+client = Client()
+client.force_login(User.objects.get(username="office"))
+seen, queue, answers = set(start), list(start), {}
+skip = re.compile(r"logout|/refresh|read-all|/read/|/api/|export|xlsx|/set_language|/i18n/")
+while queue and len(answers) < limit:
+    url = queue.pop(0)
+    r = client.get(url)
+    body = b"".join(r.streaming_content) if r.streaming else r.content
+    answers[url] = [r.status_code, hashlib.sha256(body).hexdigest() if "/evidence/" in url else ""]
+    if r.status_code == 200 and r.get("Content-Type", "").startswith("text/html"):
+        for link in sorted(set(re.findall(r'href="(/[^"#?]*)"', body.decode()))):
+            if link not in seen and not skip.search(link) and not link.startswith("/static/"):
+                seen.add(link)
+                queue.append(link)
+print(json.dumps(answers))
+"""
+
+#: Run in the demo instance: attach an evidence file to a report; print the file's and the report's URL.
+ATTACH = """
+import json, django
+django.setup()
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from qualitygov.accounts.models import User
+from qualitygov.progress.models import ProgressReport
+from qualitygov.progress.services import evidence_attach
+report = ProgressReport.objects.filter(status="open").order_by("pk").first()
+liaison = User.objects.filter(unit_id=report.unit_id, is_active=True).order_by("pk").first()
+pdf = b"%PDF-1.4\\n" + "验收记录".encode() + b"\\n%%EOF\\n"
+found = evidence_attach(actor=liaison, owner=report, uploaded=SimpleUploadedFile("验收.pdf", pdf, "application/pdf"))
+print(json.dumps([reverse("progress:attachment_download", args=[found.pk]),
+                  reverse("progress:report_detail", args=[report.pk])]))
+"""
+
+
+def _python(env: dict[str, str], script: str, *args: str) -> str:
+    done = subprocess.run([sys.executable, "-c", script, *args], env=env, cwd=ROOT, capture_output=True, text=True,
+                          timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_demo_backup_restore_elsewhere_answers_every_page_and_file_as_before(instances, tmp_path):
+    """The operator's path end to end: `qualitygov demo`, an upload, `backup`, `restore` on another
+    database and folder, `audit verify`; then the same walk of the site answers the same."""
+    demo_env, demo_media = instances("demo")
+    restored_env, restored_media = instances("demo_restored")
+    prepared = _qualitygov(demo_env, "demo", "--no-serve")
+    assert prepared.returncode == 0, prepared.stderr
+    evidence_url, report_url = json.loads(_python(demo_env, ATTACH))
+    archive = tmp_path / "demo.tar.gz"
+    backed_up = _qualitygov(demo_env, "backup", "--out", str(archive))
+    assert backed_up.returncode == 0, backed_up.stderr
+    restored = _qualitygov(restored_env, "restore", str(archive))
+    assert restored.returncode == 0, restored.stderr
+    verified = _qualitygov(restored_env, "audit", "verify")
+    assert verified.returncode == 0, verified.stderr
+    assert _tree(restored_media) == _tree(demo_media) and len(_tree(demo_media)) == 1
+
+    start = json.dumps(["/", evidence_url, report_url])
+    before = json.loads(_python(demo_env, CRAWL, start, "120"))
+    after = json.loads(_python(restored_env, CRAWL, start, "120"))
+    assert after == before
+    assert len(before) == 120 and before[evidence_url][0] == 200 and before[evidence_url][1]
+    assert {url for url, (code, _) in before.items() if code != 200} == set()
