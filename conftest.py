@@ -13,6 +13,9 @@ def _media_root_per_test(settings, tmp_path):
     """Each test stores uploads in its own folder: tests that check "nothing was stored" must not
     see files written by a test running at the same time in another worker."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Nor the audit checkpoints or a key from the developer's environment (ADR 0010).
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+    settings.AUDIT_KEY = ""
 
 
 @pytest.fixture

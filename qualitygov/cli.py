@@ -13,7 +13,10 @@ COMMANDS: list[tuple[str, str]] = [
     ("indicators", "indicators: `indicators status --json`, `indicators remind`, `indicators recompute`"),
     ("progress", "task tracking: `progress remind`, `progress bulletin --period YYYY-MM --out FILE.docx`"),
     ("assessment", "annual assessment: `assessment score [--json] SCHEME.json UNITS.json` (no database)"),
-    ("audit", "audit trail: `audit verify` checks the hash chain and names the first bad event"),
+    ("audit", "audit trail: `audit verify [--checkpoints DIR]` checks the chain and names the first bad event; "
+              "`audit checkpoint` exports its hashes outside the database"),
+    ("backup", "`backup --out FILE.tar.gz`: the database and uploaded files, with a manifest of checksums"),
+    ("restore", "`restore FILE`: a backup into an empty database and upload folder, then `audit verify`"),
     ("migrate", "create or update the database tables"),
     ("collectstatic", "copy static files for a production web server"),
     ("check", "system checks (`check --deploy` under production settings)"),

@@ -7,6 +7,10 @@ Environment variables:
   QUALITYGOV_VAR_DIR      where the SQLite database, uploads and logs live (default ./var)
   DATABASE_URL            e.g. postgres://user:pass@127.0.0.1:5432/qualitygov; SQLite under var/ when unset
   QUALITYGOV_EMAIL_URL    not used yet; e-mail goes to the console backend unless EMAIL_HOST is set
+  QUALITYGOV_AUDIT_KEY    key(s) that MAC every audit event (ADR 0010), or QUALITYGOV_AUDIT_KEY_FILE naming
+                          a file holding them, one a line, the current key first; keep it out of the database
+  QUALITYGOV_AUDIT_CHECKPOINT_DIR  where `qualitygov audit checkpoint` writes the chain's checkpoints
+                          (default var/audit-checkpoints; in production a folder on another machine)
 """
 
 from __future__ import annotations
@@ -140,6 +144,13 @@ LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("QUALITYGOV_LOGIN_FAILURE_WIND
 TRUSTED_PROXY_COUNT = int(os.environ.get("QUALITYGOV_TRUSTED_PROXIES", "0"))
 # API tokens expire this many days after they are made (the longest a user may choose, too).
 API_TOKEN_DAYS = int(os.environ.get("QUALITYGOV_API_TOKEN_DAYS", "90"))
+
+# The audit chain's anchor (ADR 0010): a key that MACs every event, read from the environment or
+# a file, never from the database; and the folder of checkpoints `audit verify` compares against.
+AUDIT_KEY = os.environ.get("QUALITYGOV_AUDIT_KEY", "")
+if not AUDIT_KEY and os.environ.get("QUALITYGOV_AUDIT_KEY_FILE"):
+    AUDIT_KEY = Path(os.environ["QUALITYGOV_AUDIT_KEY_FILE"]).read_text(encoding="utf-8")
+AUDIT_CHECKPOINT_DIR = Path(os.environ.get("QUALITYGOV_AUDIT_CHECKPOINT_DIR", VAR_DIR / "audit-checkpoints"))
 
 SESSION_COOKIE_AGE = int(os.environ.get("QUALITYGOV_SESSION_SECONDS", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -132,6 +132,11 @@ def sign_in_check(*, request, username: str, password: str, code: str = "", ip_a
 
 
 @transaction.atomic
+def logout_record(*, user, ip_address: str | None) -> None:
+    audit_record(actor=user, action=events.AUTH_LOGOUT, obj=user, unit=user.unit, changes={"ip": ip_address})
+
+
+@transaction.atomic
 def login_success_record(*, user, ip_address: str | None) -> None:
     """A successful sign-in clears the failures of this account from this address and is audited."""
     _recent(account_key(user.username)).filter(ip_address=ip_address).delete()

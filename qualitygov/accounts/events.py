@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from qualitygov.core.events import EventType
 
 AUTH_LOGIN = EventType("auth.login", _("Signed in"))
+AUTH_LOGOUT = EventType("auth.logout", _("Signed out"))
 AUTH_LOCKED = EventType("auth.locked", _("Sign-in locked after failed attempts"))
 AUTH_SLOWED = EventType("auth.slowed", _("Sign-in slowed after failed attempts from many addresses"))
 AUTH_UNLOCK = EventType("auth.unlock", _("Sign-in unlocked"))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from qualitygov.core.access import LOGIN, PUBLIC, access
 from qualitygov.core.errors import ServiceError
 
-from .auth import login_success_record
+from .auth import login_success_record, logout_record
 from .forms import ThrottledAuthenticationForm, client_ip
 from .services import user_set_password
 
@@ -34,6 +34,11 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     access_rule = LOGIN
+
+    def post(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            logout_record(user=request.user, ip_address=client_ip(request))
+        return super().post(request, *args, **kwargs)
 
 
 @access(LOGIN)

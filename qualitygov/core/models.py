@@ -23,7 +23,8 @@ class AuditEvent(models.Model):
     """Who changed what, when, from which values to which, in which request.
 
     `hash` covers every field below and `prev_hash`, so editing, deleting or reordering a stored
-    event breaks the chain. `unit_ref` and `object_id` are plain values, not foreign keys: the
+    event breaks the chain; `mac` keys the hash, so a rewrite that recomputes the chain is still
+    detected by whoever holds the key. `unit_ref` and `object_id` are plain values, not foreign keys: the
     record keeps saying what happened even after units are merged or objects deleted.
     """
 
@@ -44,6 +45,10 @@ class AuditEvent(models.Model):
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    #: HMAC-SHA256 of `hash` under the audit key (kept outside the database), and which key; both
+    #: blank for events written while no key was configured (ADR 0010).
+    mac = models.CharField(max_length=64, blank=True, default="")
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -23,5 +23,5 @@ class IndicatorsConfig(AppConfig):
         registry.register_demo_loader(
             registry.DemoLoader("indicators", "qualitygov.indicators.demo.load", order=30)
         )
-        register_events(self.label, events_of(events), keys=events.KEYS, values={**events.VALUES, "rule": RULE_LABELS},
+        register_events(self.label, events_of(events), object_types=events.OBJECT_TYPES, keys=events.KEYS, values={**events.VALUES, "rule": RULE_LABELS},
                         pairs=events.PAIRS)

@@ -10,6 +10,8 @@ INDICATOR_SET_TARGETS = EventType("indicator.set_targets", _("Indicator targets 
 INDICATOR_SET_RESPONSIBILITIES = EventType("indicator.set_responsibilities", _("Indicator responsible units set"))
 INDICATOR_PERIODS_GENERATE = EventType("indicator.periods_generate", _("Reporting periods generated"))
 INDICATOR_STATUS_CHANGE = EventType("indicator.status_change", _("Indicator light changed"))
+INDICATORS_RECOMPUTE = EventType("indicators.recompute", _("Indicator statuses recomputed (scheduled job)"))
+INDICATORS_REMIND = EventType("indicators.remind", _("Indicator reminders sent (scheduled job)"))
 INDICATORS_DEMO_LOAD = EventType("indicators.demo_load", _("Demo indicator data loaded"))
 OBSERVATION_SAVE_DRAFT = EventType("observation.save_draft", _("Data saved as draft"))
 OBSERVATION_SUBMIT = EventType("observation.submit", _("Data submitted"))
@@ -36,3 +38,5 @@ KEYS = {
 VALUES = {"light": Light}
 #: Non-field keys whose value is `[old, new]`.
 PAIRS = ("value", "targets", "units")
+#: Object types of events that are about no stored model.
+OBJECT_TYPES = {"indicators.job": _("scheduled job")}

@@ -12,11 +12,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from qualitygov.core.audit import audit_record
 from qualitygov.core.notifications import notification_send
 
+from . import events
 from .selectors import indicators_of_active_plans, liaisons_of, obligations, rule_params
 
 
@@ -27,8 +30,16 @@ def _send(obligation, *, kind: str, subject: str, body: str, key: str, counts: d
         counts[bucket if sent is not None else "already_sent"] += 1
 
 
+def _run_record(action, *, job: str, as_of: dt.date, counts: dict) -> None:
+    """One audit event per run of a job, with what it did."""
+    with transaction.atomic():
+        audit_record(actor=None, action=action, object_type="indicators.job", object_id=job, object_repr=job,
+                     changes={"as_of": as_of, **counts})
+
+
 def reminders_send(*, as_of: dt.date) -> dict[str, int]:
-    """Send due reminders and overdue notices as of `as_of`; return how many of each were sent now."""
+    """Send due reminders and overdue notices as of `as_of`; return how many of each were sent now
+    (recorded as one audit event)."""
     counts = {"reminders": 0, "overdue": 0, "already_sent": 0}
     params = rule_params(as_of)
     days_before = int(params["remind_days_before"])
@@ -53,6 +64,7 @@ def reminders_send(*, as_of: dt.date) -> dict[str, int]:
                       subject=_("Overdue: %(code)s %(name)s, %(period)s") % names,
                       body=_("%(unit)s: the value of %(code)s %(name)s for %(period)s was due on %(due)s and "
                              "has not been submitted.") % names)
+    _run_record(events.INDICATORS_REMIND, job="remind", as_of=as_of, counts=counts)
     return counts
 
 
@@ -65,11 +77,13 @@ def periods_generate_all(*, as_of: dt.date) -> int:
 
 
 def recompute(*, as_of: dt.date) -> dict[str, object]:
-    """Calendar, computed values and every status as of `as_of`."""
+    """Calendar, computed values and every status as of `as_of` (recorded as one audit event)."""
     from .services import computed_values_refresh, status_refresh_all
 
-    return {"periods": periods_generate_all(as_of=as_of), "computed": computed_values_refresh(as_of=as_of),
-            "lights": status_refresh_all(as_of=as_of)}
+    result = {"periods": periods_generate_all(as_of=as_of), "computed": computed_values_refresh(as_of=as_of),
+              "lights": status_refresh_all(as_of=as_of)}
+    _run_record(events.INDICATORS_RECOMPUTE, job="recompute", as_of=as_of, counts=result)
+    return result
 
 
 def nightly(*, as_of: dt.date) -> dict[str, object]:

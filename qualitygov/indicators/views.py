@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from qualitygov.accounts.choices import Action
 from qualitygov.core.access import LOGIN, access, action_rule
 from qualitygov.core.errors import ServiceError
+from qualitygov.core.files import attachment_response
 from qualitygov.core.io import XLSX_MIME, download, xlsx_response
 from qualitygov.core.models import Attachment
 from qualitygov.core.scoping import can, scope_for
@@ -290,8 +291,7 @@ def evidence_download(request, pk: int, attachment: int):
                                       owner_id=str(observation.pk)).first()
     if found is None:
         raise Http404
-    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.original_name,
-                        content_type=found.content_type)
+    return attachment_response(found)
 
 
 def _transition(request, pk: int, action: str, call) -> object:

@@ -27,6 +27,8 @@ REPORT_PART_ACCEPT = EventType("report_part.accept", _("Co-unit contribution acc
 EXTENSION_REQUEST = EventType("extension.request", _("Extension requested"))
 EXTENSION_APPROVE = EventType("extension.approve", _("Extension approved"))
 EXTENSION_REJECT = EventType("extension.reject", _("Extension rejected"))
+PROGRESS_DAILY = EventType("progress.daily", _("Daily progress job run"))
+LIGHTS_REFRESH = EventType("progress.lights_refresh", _("Lights recomputed on request"))
 FINDING_CREATE = EventType("finding.create", _("Problem recorded"))
 FINDING_PLAN = EventType("finding.plan", _("Rectification plan filed"))
 FINDING_SUBMIT = EventType("finding.submit", _("Rectification submitted"))
@@ -66,4 +68,4 @@ VALUES = {"light": Light}
 #: Non-field keys whose value is `[old, new]`.
 PAIRS = ("due_date",)
 #: Object types of events that are about no stored model.
-OBJECT_TYPES = {"progress.bulletin": _("progress bulletin")}
+OBJECT_TYPES = {"progress.bulletin": _("progress bulletin"), "progress.job": _("scheduled job")}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from qualitygov.accounts.models import OrgUnit
 from qualitygov.accounts.selectors import org_unit_choices
 from qualitygov.core.access import LOGIN, access, action_rule
 from qualitygov.core.errors import NotFoundError, ServiceError
+from qualitygov.core.files import attachment_response
 from qualitygov.core.io import xlsx_response
 from qualitygov.core.scoping import can, scope_for
 from qualitygov.core.views_helpers import apply_service_error, visible_or_404
@@ -415,12 +416,7 @@ def task_timeline(request, pk: int):
 def attachment_download(request, pk: int):
     """An evidence file, for users who may read the report, part or finding it belongs to."""
     attachment = visible_or_404(selectors.attachment_get_visible, user=request.user, pk=pk)
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=attachment.original_name,
-                        content_type=attachment.content_type)
+    return attachment_response(attachment)
 
 
 # Bulletin
@@ -464,7 +460,7 @@ def bulletin(request):
 @access(MANAGE)
 def lights_refresh(request):
     """Recompute every light now (the nightly job does the same)."""
-    result = services.lights_recompute(on=timezone.localdate())
+    result = services.lights_refresh(actor=request.user, on=timezone.localdate())
     messages.success(request, _("Lights recomputed for %(n)d work items.") % {"n": result["work_items"]})
     return redirect("progress:board")
 

@@ -69,4 +69,5 @@ def test_command_line_exits_non_zero_naming_the_event(cast, capsys):
 
 def test_command_line_exits_zero_on_a_clean_chain(cast, capsys):
     assert qualitygov_main(["audit", "verify"]) == 0
-    assert f"Audit chain intact: {CAST_EVENTS} events." in capsys.readouterr().out
+    assert f"Audit chain intact: {CAST_EVENTS} events (0 MACs checked, 0 checkpoints compared)." in (
+        capsys.readouterr().out)

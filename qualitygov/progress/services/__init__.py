@@ -24,6 +24,7 @@ from .findings import (  # noqa: F401
 )
 from .lighting import (  # noqa: F401
     lights_recompute,
+    lights_refresh,
 )
 from .reports import (  # noqa: F401
     evidence_attach,

@@ -6,9 +6,12 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
+from qualitygov.core.audit import audit_record
+
+from .. import events
 from .. import lights as light_math
 from ..choices import (
     REPORT_EDITABLE,
@@ -23,6 +26,15 @@ from ..models import (
 from ..selectors import light_rule_set_in_force
 
 # Lights
+
+
+def lights_refresh(*, actor, on: dt.date) -> dict[str, int]:
+    """`lights_recompute` of every work item, asked for by `actor` (recorded, unlike the automatic runs)."""
+    with transaction.atomic():
+        result = lights_recompute(on=on)
+        audit_record(actor=actor, action=events.LIGHTS_REFRESH, object_type="progress.job", object_id="lights",
+                     object_repr="lights", changes={"as_of": on, **result})
+    return result
 
 
 def lights_recompute(*, on: dt.date, work_items: Iterable[WorkItem] | None = None) -> dict[str, int]:
