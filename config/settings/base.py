@@ -153,6 +153,9 @@ MEDIA_URL = "/media/"
 
 # Uploads: plan documents and workbooks are read in memory up to this size and refused beyond.
 QUALITYGOV_MAX_UPLOAD_BYTES = int(os.environ.get("QUALITYGOV_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+# Zip-based uploads (.xlsx, .docx, .pptx, .zip): sum of unpacked member sizes, and one member's compression ratio.
+QUALITYGOV_MAX_UNPACKED_BYTES = int(os.environ.get("QUALITYGOV_MAX_UNPACKED_BYTES", str(100 * 1024 * 1024)))
+QUALITYGOV_MAX_UNPACKED_RATIO = int(os.environ.get("QUALITYGOV_MAX_UNPACKED_RATIO", "100"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
