@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from qualitygov.core.access import LOGIN, rule_allows
 from qualitygov.core.api.base import ApiViewMixin
+from qualitygov.core.security import CSP_HEADER, content_security_policy
 
 
 class SchemaView(ApiViewMixin, SpectacularAPIView):
@@ -17,7 +18,8 @@ class SchemaView(ApiViewMixin, SpectacularAPIView):
 class DocsView(SpectacularRedocView):
     """Redoc over the schema, from bundled static files only (intranets have no internet).
 
-    A page for people: anyone not allowed by the rule is sent to the sign-in page.
+    A page for people: anyone not allowed by the rule is sent to the sign-in page. Redoc runs its
+    search in a web worker made from a blob: this page alone allows `worker-src blob:`.
     """
 
     access_rule = LOGIN
@@ -28,6 +30,11 @@ class DocsView(SpectacularRedocView):
         if not rule_allows(self.access_rule, request.user):
             return redirect_to_login(request.get_full_path())
         return super().dispatch(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response[CSP_HEADER] = content_security_policy(worker_src="'self' blob:")
+        return response
 
 
 urlpatterns = [

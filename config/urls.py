@@ -4,6 +4,9 @@ from django.views.i18n import set_language
 
 from qualitygov.core.access import PUBLIC, access
 
+handler400 = "qualitygov.core.api.errors.api_bad_request"
+handler404 = "qualitygov.core.api.errors.api_page_not_found"
+
 urlpatterns = [
     path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),
     path("accounts/", include("qualitygov.accounts.urls")),

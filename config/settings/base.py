@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "qualitygov.core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "qualitygov.core.security.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -177,6 +178,9 @@ MEDIA_URL = "/media/"
 
 # Uploads: plan documents and workbooks are read in memory up to this size and refused beyond.
 QUALITYGOV_MAX_UPLOAD_BYTES = int(os.environ.get("QUALITYGOV_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+# Zip-based uploads (.xlsx, .docx, .pptx, .zip): sum of unpacked member sizes, and one member's compression ratio.
+QUALITYGOV_MAX_UNPACKED_BYTES = int(os.environ.get("QUALITYGOV_MAX_UNPACKED_BYTES", str(100 * 1024 * 1024)))
+QUALITYGOV_MAX_UNPACKED_RATIO = int(os.environ.get("QUALITYGOV_MAX_UNPACKED_RATIO", "100"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -193,6 +197,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PARSER_CLASSES": [
+        "qualitygov.core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "qualitygov.core.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "qualitygov.core.api.errors.exception_handler",

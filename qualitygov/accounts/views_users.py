@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from qualitygov.core.access import access, action_rule
+from qualitygov.core.api.filters import MAX_ID
 from qualitygov.core.errors import ServiceError
 from qualitygov.core.views_helpers import apply_service_error, visible_or_404
 
@@ -37,7 +38,7 @@ def _filters(request) -> dict:
     active = request.GET.get("active", "")
     return {
         "search": request.GET.get("q", "").strip()[:100],
-        "unit_id": int(unit) if unit.isdigit() else None,
+        "unit_id": int(unit) if unit.isdigit() and int(unit) <= MAX_ID else None,
         "role": role if role in Role.values else "",
         "active": active if active in {"1", "0"} else "",
     }

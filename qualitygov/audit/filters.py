@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from qualitygov.accounts.models import OrgUnit
 from qualitygov.accounts.selectors import org_unit_list_visible
 from qualitygov.core import events
+from qualitygov.core.api.filters import DateFilter, DateTimeFilter, IdFilter
 from qualitygov.core.models import AuditEvent
 from qualitygov.core.permissions import Action
 
@@ -79,11 +80,11 @@ class AuditEventFilter(django_filters.FilterSet):
     )
     object_id = django_filters.CharFilter(field_name="object_id", widget=forms.HiddenInput)
     request_id = django_filters.CharFilter(field_name="request_id", widget=forms.HiddenInput)
-    date_from = django_filters.DateFilter(
+    date_from = DateFilter(
         label=_("From date"), method="filter_date_from",
         widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}),
     )
-    date_to = django_filters.DateFilter(
+    date_to = DateFilter(
         label=_("To date"), method="filter_date_to",
         widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}),
     )
@@ -143,10 +144,10 @@ class AuditEventApiFilter(django_filters.FilterSet):
     action = django_filters.CharFilter(field_name="action", label="action, e.g. user.update")
     object_type = django_filters.CharFilter(field_name="object_type", label="object type, e.g. accounts.user")
     object_id = django_filters.CharFilter(field_name="object_id", label="object id")
-    unit = django_filters.NumberFilter(field_name="unit_ref", label="unit id")
+    unit = IdFilter(field_name="unit_ref", label="unit id")
     request_id = django_filters.CharFilter(field_name="request_id", label="request id")
-    since = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte", label="at or after (ISO 8601)")
-    until = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt", label="before (ISO 8601)")
+    since = DateTimeFilter(field_name="at", lookup_expr="gte", label="at or after (ISO 8601)")
+    until = DateTimeFilter(field_name="at", lookup_expr="lt", label="before (ISO 8601)")
 
     class Meta:
         model = AuditEvent

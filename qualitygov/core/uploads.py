@@ -2,7 +2,9 @@
 
 Evidence may be PDF, images, Office documents (OOXML), plain text or CSV. A file whose bytes do
 not match its extension (an .exe renamed .pdf, a zip renamed .docx without word/document.xml) is
-refused and nothing is stored.
+refused and nothing is stored. A zip-based file (OOXML, .zip) is also bounded once unpacked — the sum
+of its members' sizes and each member's compression ratio — before anything parses it, so a small
+"zip bomb" never reaches a parser.
 """
 
 from __future__ import annotations
@@ -27,6 +29,13 @@ from .errors import ServiceError
 from .models import Attachment
 
 EVIDENCE_MAX_BYTES_DEFAULT = 20 * 1024 * 1024
+#: Default bound on the sum of an archive's member sizes (setting `QUALITYGOV_MAX_UNPACKED_BYTES`).
+MAX_UNPACKED_BYTES_DEFAULT = 100 * 1024 * 1024
+#: Default bound on one member's size over its compressed size (setting `QUALITYGOV_MAX_UNPACKED_RATIO`).
+MAX_UNPACKED_RATIO_DEFAULT = 100
+#: Members smaller than this are not held to the ratio (tiny parts compress well and cannot hurt).
+_RATIO_FLOOR_BYTES = 1024 * 1024
+_ARCHIVES = (".docx", ".xlsx", ".pptx", ".zip")
 
 _OOXML = {".docx": "word/", ".xlsx": "xl/", ".pptx": "ppt/"}
 _MIME = {
@@ -77,6 +86,37 @@ def _looks_like(ext: str, data: bytes) -> bool:
     return False
 
 
+def _unpacked_refusal(name: str) -> ServiceError:
+    return ServiceError(_("“%(name)s” is too large once unpacked: it cannot be read safely.") % {"name": name},
+                        code="too_large_unpacked", fields={"file": [_("File too large once unpacked.")]})
+
+
+def check_unpacked(name: str, data: bytes) -> None:
+    """Refuse a zip archive too large once unpacked; ServiceError `too_large_unpacked`, nothing read.
+
+    Reads only the central directory. The sum of member sizes must stay within
+    `QUALITYGOV_MAX_UNPACKED_BYTES` and each member of 1 MiB or more within
+    `QUALITYGOV_MAX_UNPACKED_RATIO` times its compressed size. Python's zipfile never inflates a
+    member past its declared size (a lying header fails its CRC check), so the declared sizes bound
+    what any reader built on it (openpyxl, python-docx, the plan reader) can unpack. Data that is
+    not a readable zip is left to the content check.
+    """
+    limit = getattr(settings, "QUALITYGOV_MAX_UNPACKED_BYTES", MAX_UNPACKED_BYTES_DEFAULT)
+    ratio = getattr(settings, "QUALITYGOV_MAX_UNPACKED_RATIO", MAX_UNPACKED_RATIO_DEFAULT)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            members = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return
+    total = 0
+    for info in members:
+        total += info.file_size
+        if total > limit:
+            raise _unpacked_refusal(name)
+        if info.file_size >= _RATIO_FLOOR_BYTES and info.file_size > ratio * max(info.compress_size, 1):
+            raise _unpacked_refusal(name)
+
+
 def check_upload(uploaded, *, allowed: tuple[str, ...] = EVIDENCE_EXTENSIONS, max_bytes: int | None = None,
                  too_large_hint: str = "", sniff: Callable[[str, bytes], bool] | None = None) -> CheckedFile:
     """Read and check an uploaded file; ServiceError (Chinese message) when it is refused.
@@ -85,7 +125,9 @@ def check_upload(uploaded, *, allowed: tuple[str, ...] = EVIDENCE_EXTENSIONS, ma
     content. `too_large_hint` is added to the message of a file over the limit ("split it…").
     `sniff(extension, data)` replaces the built-in content check for gates whose files the
     built-in one does not know (plan documents: web pages and texts in many encodings). Each
-    refusal carries a `code` (too_large, bad_type, empty, disguised) a caller may reword.
+    refusal carries a `code` (too_large, bad_type, empty, disguised, too_large_unpacked) a caller
+    may reword. Zip-based types (.docx, .xlsx, .pptx, .zip) are bounded once unpacked
+    (`check_unpacked`) whatever `sniff` says.
     """
     max_bytes = max_bytes or getattr(settings, "QUALITYGOV_EVIDENCE_MAX_BYTES", EVIDENCE_MAX_BYTES_DEFAULT)
     name = os.path.basename(getattr(uploaded, "name", "") or "")[:255]
@@ -105,6 +147,8 @@ def check_upload(uploaded, *, allowed: tuple[str, ...] = EVIDENCE_EXTENSIONS, ma
         raise ServiceError(f"{message}{too_large_hint}", code="too_large", fields={"file": [_("File too large.")]})
     if not data:
         raise ServiceError(_("“%(name)s” is empty.") % {"name": name}, code="empty", fields={"file": [_("Empty file.")]})
+    if ext in _ARCHIVES:
+        check_unpacked(name, data)
     if not (sniff or _looks_like)(ext, data):
         raise ServiceError(_("“%(name)s” is not really a %(ext)s file.") % {"name": name, "ext": ext},
                            code="disguised", fields={"file": [_("The content does not match the file type.")]})

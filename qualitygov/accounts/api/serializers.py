@@ -37,7 +37,14 @@ class GrantSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field({"type": "string", "anyOf": [{"format": "email"}, {"maxLength": 0}],
+                      "description": "e-mail address; empty when none is recorded"})
+class OptionalEmailField(serializers.CharField):
+    """An e-mail address that may be blank: the schema says so instead of a bare `format: email`."""
+
+
 class UserSerializer(serializers.ModelSerializer):
+    email = OptionalEmailField(read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True, default=None, allow_null=True)
     grants = GrantSerializer(many=True, read_only=True)
 

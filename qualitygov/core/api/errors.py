@@ -1,20 +1,23 @@
 """One error body for the whole API: `{"code": ..., "message": ..., "fields": {...}}`.
 
-Codes: `malformed` (body is not valid JSON), `invalid` (validation; `fields` names each field's
+Codes: `malformed` (body is not valid JSON or nested too deeply), `too_large` (body over
+`DATA_UPLOAD_MAX_MEMORY_SIZE`, 413), `invalid` (validation; `fields` names each field's
 messages), `not_found` (missing or outside the caller's scope), `not_authenticated` (no or bad
 credentials), `throttled`, `conflict`, and the codes services raise (`duplicate`, ...).
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from qualitygov.core.errors import NotFoundError, ServiceError
+
+from .parsers import NestedTooDeeply
 
 
 def _messages(value) -> list[str]:
@@ -39,7 +42,13 @@ def _not_found() -> Response:
     return Response(error_body("not_found", _("Not found.")), status=status.HTTP_404_NOT_FOUND)
 
 
+def _too_large_body() -> dict:
+    return error_body("too_large", _("The request body is too large."))
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):
+        return Response(_too_large_body(), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, NotFoundError):
         return _not_found()
     if isinstance(exc, ServiceError):
@@ -54,7 +63,8 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ParseError):
-        body = error_body("malformed", _("The request body is not valid JSON."))
+        message = str(exc.detail) if isinstance(exc, NestedTooDeeply) else _("The request body is not valid JSON.")
+        body = error_body("malformed", message)
     elif isinstance(exc, exceptions.ValidationError):
         fields = _flatten(exc.detail)
         message = _("The data is not valid.")
@@ -69,3 +79,31 @@ def exception_handler(exc, context):
         body = error_body(getattr(exc, "default_code", "error"), str(getattr(exc, "detail", exc)))
     response.data = body
     return response
+
+
+def _json(body: dict, status_code: int) -> JsonResponse:
+    return JsonResponse(body, status=status_code, json_dumps_params={"ensure_ascii": False})
+
+
+def is_api_request(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def api_page_not_found(request, exception=None):
+    """`handler404`: the API's JSON body under /api/ (unknown paths, non-integer ids), else Django's page."""
+    if is_api_request(request):
+        return _json(error_body("not_found", _("Not found.")), 404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+def api_bad_request(request, exception=None):
+    """`handler400`: the API's JSON body under /api/ (a body over the size limit: 413), else Django's page."""
+    if is_api_request(request):
+        if isinstance(exception, RequestDataTooBig):
+            return _json(_too_large_body(), 413)
+        return _json(error_body("malformed", _("The request could not be understood.")), 400)
+    from django.views.defaults import bad_request
+
+    return bad_request(request, exception)

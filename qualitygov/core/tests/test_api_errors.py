@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
 from qualitygov.core.models import AuditEvent
 
 TOKEN = "/api/v1/auth/token/"
@@ -49,3 +53,58 @@ def test_unsupported_method_keeps_the_body(client_for, cast):
     response = client_for("office").post("/api/v1/org-units/", data={}, content_type="application/json")
     assert response.status_code == 405
     assert response.json() == {"code": "method_not_allowed", "message": "方法 “POST” 不被允许。", "fields": {}}
+
+
+# --- bad input answers a 4xx with the API's body, never a 5xx or an HTML page --------------------------------
+
+OUT_OF_RANGE = [
+    ("/api/v1/org-units/?parent=9223372036854775808", "parent"),
+    ("/api/v1/users/?unit=99999999999999999999", "unit"),
+    ("/api/v1/audit-events/?unit=99999999999999999999", "unit"),
+    ("/api/v1/observations/?updated_since=9999-12-31T23:59:59-01:00", "updated_since"),
+    ("/api/v1/observations/?updated_since=0001-01-01T00:00:00%2B14:00", "updated_since"),
+    ("/api/v1/audit-events/?since=9999-12-31T23:59:59-05:00", "since"),
+    ("/api/v1/audit-events/?until=0001-01-01T00:00:00", "until"),
+    ("/api/v1/progress-reports/?due_to=9999-12-31", "due_to"),
+]
+
+
+@pytest.mark.parametrize(("url", "field"), OUT_OF_RANGE)
+def test_out_of_range_filters_are_400_invalid_naming_the_filter(client_for, cast, url, field):
+    response = client_for("office").get(url)
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["code"], list(body["fields"])) == ("invalid", [field])
+
+
+def test_dates_are_held_to_their_years(client_for, cast):
+    response = client_for("office").get("/api/v1/progress-reports/?due_from=3000-01-01")
+    assert response.json()["fields"] == {"due_from": ["请输入 1900-01-01 至 2999-12-31 之间的日期。"]}
+
+
+@pytest.mark.parametrize("url", ["/api/v1/nope/", "/api/v1/plans/abc/tasks/", "/api/v1/org-units/1/x/"])
+def test_unknown_api_paths_are_a_json_404(client_for, cast, url):
+    response = client_for("office").get(url)
+    assert (response.status_code, response["Content-Type"]) == (404, "application/json")
+    assert response.json() == {"code": "not_found", "message": "未找到。", "fields": {}}
+
+
+def test_unknown_pages_stay_html(client_for, cast):
+    response = client_for("office").get("/no-such-page/")
+    assert response.status_code == 404 and response["Content-Type"].startswith("text/html")
+
+
+def test_deeply_nested_json_is_400_malformed(client, cast):
+    before = AuditEvent.objects.count()
+    response = client.post(TOKEN, data="[" * 100_000 + "]" * 100_000, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"code": "malformed", "message": "请求正文嵌套过深。", "fields": {}}
+    assert AuditEvent.objects.count() == before
+
+
+def test_json_over_the_size_limit_is_413_too_large(client, cast, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = client.post(TOKEN, data=json.dumps({"username": "x" * 2048, "password": "y"}),
+                           content_type="application/json")
+    assert (response.status_code, response["Content-Type"]) == (413, "application/json")
+    assert response.json() == {"code": "too_large", "message": "请求正文过大。", "fields": {}}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
-from qualitygov.core.api.filters import IdFilter, IntegerFilter
+from qualitygov.core.api.filters import DateTimeFilter, IdFilter, IntegerFilter
 
 from ..choices import DataSource, Frequency, IndicatorScope, Light, ObservationStatus
 from ..models import Indicator, IndicatorResponsibility, IndicatorStatus, IndicatorTarget, Observation
@@ -62,7 +62,7 @@ class ObservationFilter(django_filters.FilterSet):
     unit = IdFilter(field_name="unit_id", label="reporting unit id")
     town = IdFilter(field_name="town_id", label="town id")
     status = django_filters.ChoiceFilter(choices=ObservationStatus.choices, label="workflow status")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte",
+    updated_since = DateTimeFilter(field_name="updated_at", lookup_expr="gte",
                                                      label="changed at or after (ISO 8601)")
 
     class Meta:

@@ -213,3 +213,16 @@ def test_oversized_workbook_is_refused_before_it_is_opened(cast, client_for, set
     assert response.status_code == 400
     assert response.context["form"].errors["file"] == [f"“填报.xlsx”大小为 {size}，超过上限 1 KB。请拆分成较小的文件。"]
     assert changed_tables(before, table_snapshot()) == [] and AuditEvent.objects.count() == events
+
+
+def test_a_zip_bomb_workbook_is_refused_before_it_is_opened(cast, client_for):
+    from qualitygov.core.testing import zip_bomb
+
+    world(cast)
+    client = client_for("liaison_a")
+    client.get(reverse("indicators:excel_upload"))
+    before, events = table_snapshot(), AuditEvent.objects.count()
+    response = _upload(client, zip_bomb(".xlsx"))
+    assert response.status_code == 400
+    assert response.context["form"].errors["file"] == ["“填报.xlsx”解压后过大，无法安全读取。"]
+    assert changed_tables(before, table_snapshot()) == [] and AuditEvent.objects.count() == events

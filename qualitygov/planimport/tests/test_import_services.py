@@ -511,3 +511,13 @@ def test_task_indicators_are_reported_by_their_tasks_units(demo_org):
     # Goal indicators name no unit: the office assigns them.
     assert not IndicatorResponsibility.objects.filter(indicator__plan=plan, indicator__scope="goals").exists()
     assert sorted({r.indicator.code for r in rows}) == ["I15", "I16", "I17", "I18"]
+
+
+def test_a_zip_bomb_docx_is_refused_before_it_is_read(cast):
+    from qualitygov.core.testing import zip_bomb
+
+    before = row_counts()
+    with pytest.raises(ServiceError) as caught:
+        plan_import_preview(actor=cast.office, filename="plan.docx", data=zip_bomb(".docx"))
+    assert caught.value.message == "Word 文档解压后过大。"
+    assert row_counts() == before

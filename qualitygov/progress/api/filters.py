@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
-from qualitygov.core.api.filters import IdFilter, IntegerFilter
+from qualitygov.core.api.filters import DateFilter, IdFilter, IntegerFilter
 
 from ..choices import (
     FINDING_OPEN_STATES,
@@ -65,8 +65,8 @@ class ProgressReportFilter(django_filters.FilterSet):
     unit = IdFilter(field_name="unit_id", label="lead unit id")
     status = django_filters.ChoiceFilter(choices=ReportStatus.choices, label="status")
     submitted_late = django_filters.BooleanFilter(label="first submitted after the due date")
-    due_from = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label="due on or after")
-    due_to = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label="due on or before")
+    due_from = DateFilter(field_name="due_date", lookup_expr="gte", label="due on or after")
+    due_to = DateFilter(field_name="due_date", lookup_expr="lte", label="due on or before")
 
     class Meta:
         model = ProgressReport

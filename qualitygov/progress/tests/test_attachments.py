@@ -97,3 +97,14 @@ def test_only_the_owning_unit_attaches_and_only_while_open(cast, media):
     with pytest.raises(ConflictError):
         evidence_attach(actor=cast.liaison_a, owner=solo.report, uploaded=SimpleUploadedFile("d.pdf", PDF))
     assert Attachment.objects.count() == 2
+
+
+def test_a_zip_bomb_is_refused_as_evidence_and_nothing_is_stored(cast, media):
+    from qualitygov.core.testing import zip_bomb
+
+    s = make_setup(cast, co=[])
+    with pytest.raises(ServiceError) as exc:
+        evidence_attach(actor=cast.liaison_a, owner=s.report, uploaded=SimpleUploadedFile("说明.docx", zip_bomb(".docx")))
+    assert (exc.value.code, exc.value.message) == ("too_large_unpacked", "“说明.docx”解压后过大，无法安全读取。")
+    assert Attachment.objects.count() == 0
+    assert stored_files(media) == []
