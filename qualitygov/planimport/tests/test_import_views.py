@@ -39,7 +39,7 @@ def test_office_uploads_and_reviews_the_seed(client_for, demo_org):
     office = client_for("office")
     page = office.get(reverse("planimport:import_upload"))
     assert page.status_code == 200
-    assert 'accept=".txt,.html,.htm,.docx"' in page.content.decode()
+    assert 'accept=".txt,.html,.htm,.docx,.pdf"' in page.content.decode()
 
     response = upload(office)
     plan_import = PlanImport.objects.get()
