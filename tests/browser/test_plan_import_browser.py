@@ -97,3 +97,24 @@ def test_office_imports_seed_corrects_a_unit_and_exports_breakdown(new_page, sig
     task_rows = [row for row in cells[1:] if len(set(row)) > 1]
     assert len(task_rows) == 20
     assert [row[0] for row in task_rows] == [str(n) for n in range(1, 21)]
+
+
+def test_office_imports_the_seed_as_a_text_layer_pdf(new_page, sign_in, cast, tmp_path):
+    from qualitygov.planimport.tests.pdfgen import text_pdf
+    from qualitygov.planimport.tests.test_pdf_input import paginate
+
+    pdf = tmp_path / "putuo-quality-plan.pdf"
+    pdf.write_bytes(text_pdf(paginate(SEED.read_text(encoding="utf-8"), header="普陀区人民政府办公室文件")))
+    page = new_page()
+    sign_in(page, "office")
+    page.goto(reverse("planimport:import_upload"))
+    page.get_by_test_id("import-upload-form").locator("input[type=file]").set_input_files(str(pdf))
+    page.get_by_test_id("import-upload-form").locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/plans/import/\d+/$"))
+    expect(page.get_by_test_id("import-counts")).to_contain_text("20")
+    page.get_by_test_id("confirm-import").click()
+    page.wait_for_url(re.compile(r"/plans/\d+/$"))
+    plan = Plan.objects.get()
+    assert (plan.title, plan.source_name, plan.tasks.count()) == (TITLE, "putuo-quality-plan.pdf", 20)
+    expect(page.get_by_test_id("plan-title")).to_have_text(TITLE)
+    expect(page.get_by_test_id("task-row")).to_have_count(20)
