@@ -98,7 +98,7 @@ def _outline(review: ImportReview, resolutions: dict[str, UnitResolution]) -> tu
             number=t["number"], title=t["title"], text=t["text"], all_towns=t["all_towns"],
             units=[(role, name, unit) for role, name, _res, unit in import_task_units(t, resolutions)],
             group=(t["group"]["number"], t["group"]["title"]) if t.get("group") else None,
-            deadline=_date(t.get("deadline")),
+            deadline=_date(t.get("deadline")), deadline_text=t.get("deadline_text"),
         )
         for t in new["tasks"]
     }

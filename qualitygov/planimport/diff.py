@@ -177,6 +177,8 @@ def _task_changes(old: Task, new: dict, resolutions: dict[str, UnitResolution], 
         changes["group"] = (old_group, new_group)
     if new.get("deadline") and str(old.deadline or "") != new["deadline"]:
         changes["deadline"] = (old.deadline.isoformat() if old.deadline else None, new["deadline"])
+    if new.get("deadline_text") and old.deadline_text != new["deadline_text"]:
+        changes["deadline_text"] = (old.deadline_text or None, new["deadline_text"])
     before = olds_units.get(old.pk, {})
     after = {}
     for role, _name, res, unit in import_task_units(new, resolutions):

@@ -457,8 +457,9 @@ BAD_FILES = [
     ("exe as docx", "plan.docx", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 500, "文件名为 .docx，但内容不是 Word 文档。"),
     ("zip as docx", "plan.docx", _zip({"readme.txt": b"hello"}), "文件名为 .docx，但内容不是 Word 文档。"),
     ("zip as txt", "plan.txt", _zip({"word/document.xml": b"<w/>"}), "文件是二进制数据，不是文本或网页文档。"),
-    ("pdf", "plan.pdf", b"%PDF-1.7\n", "只能导入 .txt、.html、.htm 或 .docx 文件。"),
-    ("no extension", "plan", b"abc", "只能导入 .txt、.html、.htm 或 .docx 文件。"),
+    ("damaged pdf", "plan.pdf", b"%PDF-1.7\n", "无法读取 PDF 文件：PdfStreamError"),
+    ("pdf named txt", "plan.txt", b"%PDF-1.7\n", "文件是二进制数据，不是文本或网页文档。"),
+    ("no extension", "plan", b"abc", "只能导入 .txt、.html、.htm、.docx 或 .pdf 文件。"),
     ("news", "news.txt", NEWS.encode(), "不是实施方案类文件：未找到方案标题及“一、二、三”章节结构"),
 ]
 

@@ -111,7 +111,8 @@ def test_oversized_or_wrongly_named_upload_is_refused_before_reading(client_for,
     office = client_for("office")
     before = row_counts()
     assert "文件过大：35.2 KB，上限为 1 KB。" in upload(office).content.decode()
-    assert "只能导入 .txt、.html、.htm 或 .docx 文件。" in upload(office, b"%PDF-1.4", "plan.pdf").content.decode()
+    assert "只能导入 .txt、.html、.htm、.docx 或 .pdf 文件。" in upload(office, b"PK\x03\x04", "plan.xlsx").content.decode()
+    assert "“另存为” .docx 后再导入" in upload(office, b"\xd0\xcf\x11\xe0", "plan.doc").content.decode()
     assert row_counts() == before
 
 
