@@ -61,16 +61,15 @@ def _units(segment: str) -> list[str]:
     return units
 
 
-#: What decided a task's lead units. The parser gives labelled, verb, joint, listed or none; the review turns
+#: What decided a task's lead units. The parser gives labelled, verb, listed or none; the review turns
 #: listed into first_listed when the office follows the first-listed-unit-leads convention.
-LEAD_RULES = ("labelled", "verb", "joint", "listed", "first_listed", "none")
+LEAD_RULES = ("labelled", "verb", "listed", "first_listed", "none")
 _DISTINCT_LABELS = {"牵头", "牵头单位", "牵头部门", "配合", "配合单位", "配合部门", "参与单位", "参与部门", "协同单位", "协办单位"}
-_JOINT = re.compile(r"(?:按职责分工负责|按职责分工落实|按照职责分工负责|按职能分工负责|分别负责|共同负责)[。]?$")
 
 
 def note_rule(content: str | None, lead: list[str], co: list[str]) -> str:
-    """How a note states its roles: labelled (牵头单位：…；配合单位：…), verb (A牵头，B配合), joint
-    (A、B按职责分工负责: every unit leads), listed (a bare list, or 责任单位：A、B: no distinction), none."""
+    """How a note states its roles: labelled (牵头单位：…；配合单位：…), verb (A牵头，B配合), listed (a bare
+    list, 责任单位：A、B, A、B按职责分工负责: no unit named as lead), none."""
     if not lead and not co:
         return "none"
     text = (content or "").strip()
@@ -83,8 +82,6 @@ def note_rule(content: str | None, lead: list[str], co: list[str]) -> str:
         return "labelled" if labels else "verb"
     if len(lead) == 1:
         return "labelled" if labels else "listed"
-    if _JOINT.search(text.split("。", 1)[0] if labels else text):
-        return "joint"
     return "listed"
 
 

@@ -96,6 +96,10 @@ def lead_names(task: Task) -> list[str]:
     return [r.unit.name for r in task.responsibilities.filter(role="lead").order_by("order")]
 
 
+def co_names(task: Task) -> list[str]:
+    return [r.unit.name for r in task.responsibilities.filter(role="co").order_by("order")]
+
+
 # --- the seed ------------------------------------------------------------------------------------------
 
 
@@ -121,17 +125,20 @@ def test_seed_import_creates_the_whole_plan(demo_org):
     task2 = plan.tasks.get(number="2")
     assert task2.title == "树立质量发展绿色导向"
     assert task2.group.title == "增强发展动能，推动经济质量效益型发展"
-    assert "舟山市自然资源和规划局普陀分局" in lead_names(task2)
+    assert "舟山市自然资源和规划局普陀分局" in co_names(task2)
     assert task2.responsibilities.get(unit__name="舟山市自然资源和规划局普陀分局").name_as_written == "区资规分局"
     task11 = plan.tasks.get(number="11")
     via_full = task11.responsibilities.get(name_as_written="区资源规划分局")
     assert via_full.unit == task2.responsibilities.get(name_as_written="区资规分局").unit
-    assert lead_names(plan.tasks.get(number="1")) == [
-        "舟山市普陀区发展和改革局", "舟山市普陀区经济和信息化局", "舟山市市场监督管理局普陀分局"]
+    # 责任部门：A、B、C按职责分工负责 names no lead: by the first-listed convention A leads, B and C co-operate.
+    assert lead_names(plan.tasks.get(number="1")) == ["舟山市普陀区发展和改革局"]
+    assert co_names(plan.tasks.get(number="1")) == ["舟山市普陀区经济和信息化局", "舟山市市场监督管理局普陀分局"]
     # 质量强区各成员单位: every member department.
     assert plan.tasks.get(number="20").responsibilities.count() == 23
     assert Responsibility.objects.filter(task__plan=plan).count() == 90
-    assert Responsibility.objects.filter(task__plan=plan, role="co").count() == 0
+    # One lead per task (the first listed), except task 20 whose one name stands for 23 member units.
+    assert Responsibility.objects.filter(task__plan=plan, role="lead").count() == 19 + 23
+    assert Responsibility.objects.filter(task__plan=plan, role="co").count() == 48
 
     first = Indicator.objects.get(plan=plan, code="I01")
     assert (first.name, first.comparator, first.target_value, first.unit, first.target_year, first.scope) == (
@@ -508,7 +515,7 @@ def test_task_indicators_are_reported_by_their_tasks_units(demo_org):
     plan = import_file(demo_org.office, SEED_BYTES)
     rows = IndicatorResponsibility.objects.filter(indicator__plan=plan).order_by("indicator__code", "unit__short_name")
     assert [(r.indicator.code, r.unit.short_name, r.role) for r in rows if r.indicator.code == "I15"] == [
-        ("I15", "区市场监管分局", "lead"), ("I15", "区经信局", "lead")]
+        ("I15", "区市场监管分局", "co"), ("I15", "区经信局", "lead")]
     # Goal indicators name no unit: the office assigns them.
     assert not IndicatorResponsibility.objects.filter(indicator__plan=plan, indicator__scope="goals").exists()
     assert sorted({r.indicator.code for r in rows}) == ["I15", "I16", "I17", "I18"]
