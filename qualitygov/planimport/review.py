@@ -180,6 +180,7 @@ def plan_import_review(plan_import: PlanImport) -> ImportReview:
     pairs = suggested_pairs(plan_import.parsed, names)
     resolutions = resolve_units(names, plan_import.corrections or {}, pairs)
     revises = plan_import.revises if plan_import.revises_id else None
-    diff = plan_diff(revises, plan, resolutions) if revises is not None else None
+    chosen = set((plan_import.corrections or {}).get("units", {}))
+    diff = plan_diff(revises, plan, resolutions, chosen=chosen) if revises is not None else None
     return ImportReview(plan_import=plan_import, plan=plan, names=names, resolutions=resolutions, pairs=pairs,
                         diff=diff, revises=revises)

@@ -158,7 +158,7 @@ def _diff_rows(diff) -> dict | None:
     tasks.sort(key=lambda row: first[row["kind"]])
     indicators.sort(key=lambda row: first[row["kind"]])
     return {"header": _changes(diff.header), "tasks": tasks, "indicators": indicators, "counts": diff.counts,
-            "empty": diff.empty, "plan": diff.plan}
+            "empty": diff.empty, "plan": diff.plan, "kept": diff.kept_messages}
 
 
 def _render_review(request, plan_import, review, form):

@@ -519,3 +519,58 @@ def test_task_indicators_are_reported_by_their_tasks_units(demo_org):
     # Goal indicators name no unit: the office assigns them.
     assert not IndicatorResponsibility.objects.filter(indicator__plan=plan, indicator__scope="goals").exists()
     assert sorted({r.indicator.code for r in rows}) == ["I15", "I16", "I17", "I18"]
+
+
+# --- a revision never degrades a reviewed value -----------------------------------------------------------
+
+
+def test_reimporting_the_seed_keeps_the_reviewed_indicator_name(demo_org):
+    """The demo loader corrected I13's name in review; the web copy still cuts it. A re-import proposes no change."""
+    assert load_seed()["plans"] == 1
+    plan = Plan.objects.get()
+    assert Indicator.objects.get(plan=plan, code="I13").name == "地表水省控断面达到或优于Ⅲ类水质比例"
+    again = plan_import_preview(actor=demo_org.office, filename=SEED.name, data=SEED_BYTES)
+    review = plan_import_review(again)
+    assert review.diff.empty
+    assert [(k.what, k.where, k.stored, k.new) for k in review.diff.kept] == [
+        ("indicator", "I13", "地表水省控断面达到或优于Ⅲ类水质比例", "地表水省控…到或优于Ⅲ类水质比例")]
+    assert review.diff.kept_messages == [
+        "指标 I13：新文件中的名称“地表水省控…到或优于Ⅲ类水质比例”不如已审核的“地表水省控断面达到或优于Ⅲ类水质比例”，保留已审核的名称。"]
+    plan_import_confirm(actor=demo_org.office, plan_import=again)
+    assert Indicator.objects.get(plan=plan, code="I13").name == "地表水省控断面达到或优于Ⅲ类水质比例"
+    plan.refresh_from_db()
+    assert plan.revision == 1
+
+
+def test_a_revision_keeps_a_reviewed_task_name_and_unit_over_worse_copies(demo_org):
+    plan = import_file(demo_org.office, SEED_BYTES)
+    task2 = plan.tasks.get(number="2")
+    units_before = OrgUnit.objects.count()
+    stored = sorted(task2.responsibilities.values_list("unit_id", "role"))
+    # A worse copy: task 2's title lost two characters, 区资规分局 lost one (区资规局 names no unit).
+    text = clean_seed_text().replace("树立质量发展绿色导向", "树立质量绿色导向", 1).replace("区资规分局", "区资规局", 1)
+    worse = plan_import_preview(actor=demo_org.office, filename="copy.txt", data=text.encode())
+    review = plan_import_review(worse)
+    assert [(k.what, k.where, k.stored, k.new) for k in review.diff.kept] == [
+        ("task", "2", "树立质量发展绿色导向", "树立质量绿色导向"),
+        ("text", "2", "", ""),
+        ("unit", "2", "区资规分局（区资源规划分局）", "区资规局"),
+    ]
+    assert review.unresolved == []
+    assert review.diff.empty
+    plan_import_confirm(actor=demo_org.office, plan_import=worse)
+    task2.refresh_from_db()
+    assert task2.title == "树立质量发展绿色导向"
+    assert sorted(task2.responsibilities.values_list("unit_id", "role")) == stored
+    assert OrgUnit.objects.count() == units_before
+
+
+def test_an_office_choice_for_a_new_name_is_not_overridden(demo_org):
+    plan = import_file(demo_org.office, SEED_BYTES)
+    text = clean_seed_text().replace("区资规分局", "区资规局", 1)
+    copy = plan_import_preview(actor=demo_org.office, filename="copy.txt", data=text.encode())
+    plan_import_correct(actor=demo_org.office, plan_import=copy, corrections={"units": {"区资规局": {"new": "department"}}})
+    review = plan_import_review(PlanImport.objects.get(pk=copy.pk))
+    assert review.diff.kept == []
+    assert review.new_units == {"区资规局": []}
+    assert plan.tasks.get(number="2").title == "树立质量发展绿色导向"

@@ -191,3 +191,14 @@ def test_unticking_a_suggested_alias_pair_keeps_the_names_apart(client_for, cast
     plan_import.refresh_from_db()
     assert plan_import.corrections == {"merges": {"区资源规划分局|区资规分局": False}}
     assert 'data-testid="unresolved"' in office.get(url).content.decode()
+
+
+def test_review_of_a_reimport_lists_the_reviewed_values_it_keeps(client_for, demo_org):
+    from qualitygov.planimport.demo import load as load_seed
+
+    load_seed()
+    office = client_for("office")
+    page = office.get(upload(office)["Location"]).content.decode()
+    kept = page.split('data-testid="diff-kept"', 1)[1].split("</div>", 1)[0]
+    assert "指标 I13：新文件中的名称“地表水省控…到或优于Ⅲ类水质比例”不如已审核的“地表水省控断面达到或优于Ⅲ类水质比例”，保留已审核的名称。" in kept
+    assert 'data-testid="diff-empty"' in page
