@@ -553,6 +553,7 @@ def _tasks(blocks: list[_Block], warnings: list[str]) -> tuple[list[dict], list[
             "deadline": deadline,
             "deadline_text": deadline_text,
             "lead_rule": note_rule(note, lead, co),
+            "note": note,
         })
         found, _ = extract_indicators(body, scope="task", task=number)
         indicators.extend(found)
