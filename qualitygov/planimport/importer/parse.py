@@ -103,6 +103,10 @@ def parse_cleaned(cleaned: CleanupResult) -> dict:
 
     tasks, task_indicators = _tasks(task_blocks, warnings)
     if not goal_blocks:
+        # Short plans state their targets in the 总体要求 part itself, without a 目标 heading.
+        general = {id(sec) for sec in sections if re.search(r"总体要求|总体目标|工作目标", sec.title)}
+        goal_blocks = [b for b in blocks if id(b if b.kind == "section" else b.section) in general and b.lines]
+    if not goal_blocks:
         # Annual plans (工作要点) state their targets in the opening paragraph.
         preamble = [line for line in lines[title_end:first_section] if len(line) > 40]
         goal_blocks = [_Block("text", "", "", lines=preamble)] if preamble else []
@@ -495,6 +499,25 @@ def _split_note(text: str) -> tuple[str, str | None]:
     return stripped, None
 
 
+_LIMIT_LINE = re.compile(r"^(?:完成时限|完成时间|时间节点|办结时限)[：:]")
+_LABEL_LINE = re.compile(rf"^(?:{_NOTE_LABEL_ALT})[：:]")
+
+
+def _trailing_columns(text: str) -> tuple[str, list[str]]:
+    """A task's text without its trailing 完成时限：… lines (returned apart), with trailing label lines
+    (牵头单位：A / 配合单位：B, one per line as a breakdown table prints them) joined into one note line."""
+    lines = text.split("\n")
+    limits: list[str] = []
+    while len(lines) > 1 and _LIMIT_LINE.match(lines[-1].strip()):
+        limits.insert(0, lines.pop().strip())
+    labelled: list[str] = []
+    while len(lines) > 1 and _LABEL_LINE.match(lines[-1].strip()):
+        labelled.insert(0, lines.pop().strip().rstrip("。；;"))
+    if labelled:
+        lines.append("；".join(labelled))
+    return "\n".join(lines), limits
+
+
 def _task_numbers(blocks: list[_Block], warnings: list[str]) -> list[str]:
     """Task numbers, unique: （一）（二）… headings that restart in every part are qualified by the
     part's numeral as the document cites them, 二（一）; items (1. 2.…) keep their own numbers."""
@@ -520,6 +543,7 @@ def _tasks(blocks: list[_Block], warnings: list[str]) -> tuple[list[dict], list[
     for b, number in zip(blocks, numbers, strict=True):
         scoped = b.section is not None and any(_SECTION_TOWNS.search(line) for line in b.section.lines)
         full = "\n".join(b.lines).strip() if b.kind == "item" else "\n".join([b.title + "。", *b.lines]).strip()
+        full, limit_lines = _trailing_columns(full)
         body, note = _split_note(full)
         lead: list[str] = []
         co: list[str] = []
@@ -541,7 +565,7 @@ def _tasks(blocks: list[_Block], warnings: list[str]) -> tuple[list[dict], list[
         # A （一） heading that is itself the task has no group of its own.
         if b.kind == "item" and b.subsection is not None:
             group = {"number": b.subsection.number, "title": b.subsection.title}
-        deadline, deadline_text = _deadline(body)
+        deadline, deadline_text = _deadline("\n".join([*limit_lines, body]))
         tasks.append({
             "number": number,
             "title": title,

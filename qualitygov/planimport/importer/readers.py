@@ -126,7 +126,7 @@ def _drop_page_furniture(pages: list[list[str]]) -> list[str]:
         body = [line for line in page if line]
         for line in {*body[:2], *body[-2:]}:
             edges[line] = edges.get(line, 0) + 1
-    running = {line for line, n in edges.items() if len(pages) >= 3 and n >= max(3, len(pages) * 6 // 10)}
+    running = {line for line, n in edges.items() if len(pages) >= 2 and n >= max(2, -(-len(pages) * 6 // 10))}
     out: list[str] = []
     for page in pages:
         body = [line for line in page if line]
