@@ -317,8 +317,10 @@ def plan_diff(plan: Plan, new: dict, resolutions: dict[str, UnitResolution], *,
         header["sections"] = (stored_sections, new_sections)
     olds = list(plan.tasks.select_related("group").order_by("order", "pk"))
     olds_units: dict[int, dict[str, tuple[str, str]]] = {}
+    stored_rows: dict[int, list[Responsibility]] = {}
     for resp in Responsibility.objects.filter(task__plan=plan).select_related("unit"):
         olds_units.setdefault(resp.task_id, {})[f"unit:{resp.unit_id}"] = (resp.role, resp.unit.label)
+        stored_rows.setdefault(resp.task_id, []).append(resp)
     task_pairs = _match(
         olds, new["tasks"],
         key_number=lambda o, n: o.number == n["number"],
@@ -327,7 +329,7 @@ def plan_diff(plan: Plan, new: dict, resolutions: dict[str, UnitResolution], *,
     )
     for o, n in task_pairs:
         if o is not None and n is not None:
-            kept += _keep_reviewed_task(o, n, resolutions, olds_units, chosen)
+            kept += _keep_reviewed_task(o, n, resolutions, stored_rows.get(o.pk, []), chosen)
     tasks = [TaskChange(o, n, _task_changes(o, n, resolutions, olds_units) if o and n else {})
              for o, n in task_pairs]
     old_indicators = indicators_of_plan(plan=plan)
@@ -347,7 +349,7 @@ def plan_diff(plan: Plan, new: dict, resolutions: dict[str, UnitResolution], *,
     return PlanDiff(plan=plan, header=header, tasks=tasks, indicators=indicators, kept=kept)
 
 
-def _keep_reviewed_task(old: Task, new: dict, resolutions: dict[str, UnitResolution], olds_units,
+def _keep_reviewed_task(old: Task, new: dict, resolutions: dict[str, UnitResolution], stored: list[Responsibility],
                         chosen) -> list[KeptValue]:
     """Keep `old`'s title over a degraded one, and its unit for a name that no longer resolves.
 
@@ -362,28 +364,26 @@ def _keep_reviewed_task(old: Task, new: dict, resolutions: dict[str, UnitResolut
     if is_degraded(old.text, new["text"]):
         kept.append(KeptValue("text", old.number, "", ""))
         new["text"] = old.text
-    stored = olds_units.get(old.pk, {})
-    written = {r.unit_id: r.name_as_written for r in old.responsibilities.all()}
-    taken = {f"unit:{r.unit.pk}" for r in (resolutions.get(n) for n in new["lead_departments"] + new["co_departments"])
+    taken = {r.unit.pk for r in (resolutions.get(n) for n in new["lead_departments"] + new["co_departments"])
              if r is not None and r.unit is not None}
     for name in new["lead_departments"] + new["co_departments"]:
         res = resolutions.get(name)
         if res is None or res.resolved or res.outcome != "new" or name in chosen:
             continue
         best = None
-        for key, (_role, label) in stored.items():
-            if key in taken:
+        for resp in stored:
+            if resp.unit_id in taken:
                 continue
-            as_written = written.get(int(key.split(":")[1]), "") or label
-            score = max(similarity(name, as_written), similarity(name, label))
+            as_written = resp.name_as_written or resp.unit.label
+            score = max(similarity(name, as_written), similarity(name, resp.unit.label))
             if is_degraded(as_written, name) or score >= MATCH_SIMILARITY:
                 if best is None or score > best[0]:
-                    best = (score, key, as_written, label)
+                    best = (score, resp)
         if best is None:
             continue
-        _score, key, as_written, label = best
-        unit = next(r.unit for r in old.responsibilities.all() if f"unit:{r.unit_id}" == key)
+        resp = best[1]
+        unit, as_written, label = resp.unit, resp.name_as_written or resp.unit.label, resp.unit.label
         resolutions[name] = UnitResolution(name, "mapped", unit=unit, record_alias=False)
-        taken.add(key)
+        taken.add(unit.pk)
         kept.append(KeptValue("unit", old.number, f"{as_written}（{label}）", name))
     return kept
