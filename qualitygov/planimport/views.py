@@ -122,6 +122,7 @@ FIELD_LABELS = {
     "doc_number": gettext_lazy("Document number"), "issued_on": gettext_lazy("Issued on"),
     "period": gettext_lazy("Period"), "number": gettext_lazy("Number"), "text": gettext_lazy("Main content"),
     "all_towns": gettext_lazy("All towns carry it out"), "deadline": gettext_lazy("Deadline"),
+    "deadline_text": gettext_lazy("Time limit as written"),
     "lead": gettext_lazy("Lead units"), "co": gettext_lazy("Co-operating units"), "name": gettext_lazy("Name"),
     "comparator": gettext_lazy("Comparator"), "value": gettext_lazy("Target value"),
     "unit": gettext_lazy("Unit of measure"), "year": gettext_lazy("Target year"), "task": gettext_lazy("Task"),
