@@ -83,7 +83,7 @@ def parse_cleaned(cleaned: CleanupResult) -> dict:
     title_start, title = _find_title(lines, first_section)
     headline = _news_headline(lines[:first_section])
     if headline is not None:
-        title_start, title = headline[0], headline[1]
+        title_start, title = headline[0], _own_heading(lines[headline[0] + 1:first_section], headline[1])
     title_end = title_start + 1
     while title_end < first_section and _heading_like(lines[title_end]):
         title_end += 1
@@ -326,6 +326,20 @@ def _find_title(lines: list[str], first_section: int) -> tuple[int, str | None]:
     if title:
         title = title.replace("(", "（").replace(")", "）")
     return start, title
+
+
+_PERIOD_LINE = re.compile(r"^（\d{4}\s*[—\-－–~～至到]+\s*\d{4}\s*年）$")
+
+
+def _own_heading(lines: list[str], quoted: str) -> str:
+    """The document's own heading under a news headline when it repeats the quoted title (it may add its
+    period on the next line); else the quoted title."""
+    for k, line in enumerate(lines):
+        if line == quoted or (line.startswith(quoted) and _PERIOD.search(line[len(quoted):])):
+            if line == quoted and k + 1 < len(lines) and _PERIOD_LINE.match(lines[k + 1]):
+                return line + lines[k + 1]
+            return line
+    return quoted
 
 
 def _news_headline(header: list[str]) -> tuple[int, str, str | None] | None:

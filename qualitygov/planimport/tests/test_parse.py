@@ -289,6 +289,9 @@ def test_news_headline_gives_the_quoted_title_and_both_issuers() -> None:
             "一、总体要求\n坚持质量第一。\n二、主要任务\n1.提升质量。开展质量提升行动。（市市场监管局）\n")
     plan = parse_plan(text)
     assert (plan["title"], plan["issuer"]) == ("溪江市质量强市建设实施方案", "中共溪江市委 溪江市人民政府")
+    # The document's own heading under the headline keeps its period.
+    own = text.replace("来源：溪江日报\n", "来源：溪江日报\n溪江市质量强市建设实施方案\n（2024—2027年）\n")
+    assert parse_plan(own)["title"] == "溪江市质量强市建设实施方案（2024—2027年）"
 
 
 @pytest.mark.parametrize(("text", "expected"), [
