@@ -118,3 +118,39 @@ def test_home_cards_count_what_is_behind_for_the_leader_and_a_liaison(db, client
         for card in registry.home_cards():
             with django_assert_max_num_queries(card.query_budget):
                 card.build(request)
+
+
+def test_breakdown_table_task_page_and_work_items_agree_on_lead_and_co_units(db, client):
+    from django.urls import reverse
+
+    from qualitygov.accounts.models import User
+    from qualitygov.plans.io import breakdown_rows
+
+    load_accounts()
+    load_plans()
+    load(today=dt.date(2026, 5, 27))
+    tasks = list(Task.objects.select_related("plan", "group").prefetch_related("responsibilities__unit")
+                 .order_by("order"))
+    rows = {row.number: row for row in breakdown_rows(tasks)}
+    with_co = 0
+    for task in tasks:
+        resp = sorted(task.responsibilities.all(), key=lambda r: r.order)
+        leads = [r.unit for r in resp if r.role == "lead"]
+        cos = [r.unit for r in resp if r.role == "co"]
+        with_co += bool(cos)
+        row = rows[task.number]
+        assert row.co == "、".join(u.label for u in cos)
+        assert row.lead.split("、")[: len(leads)] == [u.label for u in leads]
+        item = WorkItem.objects.get(task=task, title=f"{task.title}年度重点工作")
+        assert item.lead_unit == leads[0]
+        assert sorted(c.unit_id for c in item.co_units.all()) == sorted(u.pk for u in leads[1:] + cos)
+    # The seed lists its units without roles: by the first-listed convention the first leads, the rest co-operate.
+    assert (with_co, len(tasks)) == (19, 20)
+    task = next(t for t in tasks if t.responsibilities.count() > 1)
+    client.force_login(User.objects.get(username="office"))
+    page = client.get(reverse("plans:task_detail", args=[task.pk])).content.decode()
+    lead_block = page.split('data-testid="lead-units"', 1)[1].split("</dd>", 1)[0]
+    co_block = page.split('data-testid="co-units"', 1)[1].split("</dd>", 1)[0]
+    first, *rest = sorted(task.responsibilities.all(), key=lambda r: r.order)
+    assert first.unit.label in lead_block and all(r.unit.label not in lead_block for r in rest)
+    assert all(r.unit.label in co_block for r in rest)

@@ -182,6 +182,9 @@ QUALITYGOV_MAX_UPLOAD_BYTES = int(os.environ.get("QUALITYGOV_MAX_UPLOAD_BYTES", 
 QUALITYGOV_MAX_UNPACKED_BYTES = int(os.environ.get("QUALITYGOV_MAX_UNPACKED_BYTES", str(100 * 1024 * 1024)))
 QUALITYGOV_MAX_UNPACKED_RATIO = int(os.environ.get("QUALITYGOV_MAX_UNPACKED_RATIO", "100"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Plan import: when a task lists its units with no roles (（A、B、C）, 责任单位：A、B), the first listed unit
+# leads and the others co-operate, as Chinese plans conventionally write them. "0" makes every listed unit lead.
+QUALITYGOV_PLAN_FIRST_LISTED_LEADS = env_bool("QUALITYGOV_PLAN_FIRST_LISTED_LEADS", True)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("QUALITYGOV_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

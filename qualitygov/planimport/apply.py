@@ -25,7 +25,7 @@ from qualitygov.plans.models import Plan, Task
 from qualitygov.plans.permissions import district_root
 from qualitygov.plans.services import PlanOutline, TaskOutline, plan_outline_create, plan_outline_revise
 
-from .diff import plan_diff, task_has_attached_work
+from .diff import kept_message, plan_diff, task_has_attached_work
 from .review import ImportReview, task_groups
 from .units import UnitResolution, import_task_units, member_units
 
@@ -98,7 +98,7 @@ def _outline(review: ImportReview, resolutions: dict[str, UnitResolution]) -> tu
             number=t["number"], title=t["title"], text=t["text"], all_towns=t["all_towns"],
             units=[(role, name, unit) for role, name, _res, unit in import_task_units(t, resolutions)],
             group=(t["group"]["number"], t["group"]["title"]) if t.get("group") else None,
-            deadline=_date(t.get("deadline")),
+            deadline=_date(t.get("deadline")), deadline_text=t.get("deadline_text"),
         )
         for t in new["tasks"]
     }
@@ -136,7 +136,7 @@ def plan_revise_from_review(*, actor, review: ImportReview) -> tuple[Plan, dict]
     diff = plan_diff(plan, review.plan, resolutions)
     if diff.empty:
         return plan, {"created": False, "revised": False, "counts": diff.counts, "warnings": []}
-    warnings: list[str] = []
+    warnings: list[str] = [kept_message(k) for k in (review.diff.kept if review.diff is not None else [])]
     keep = []
     for change in diff.of(diff.tasks, "removed"):
         if task_has_attached_work(change.old):

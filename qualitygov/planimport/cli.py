@@ -84,6 +84,9 @@ def summary(review: ImportReview) -> str:
                          f"修改 {c['indicators_changed']}、不变 {c['indicators_unchanged']}")
             if review.diff.header:
                 lines.append(f"  基本信息变化：{'、'.join(review.diff.header)}")
+        if review.diff.kept:
+            lines.append(f"  保留已审核的内容 {len(review.diff.kept)} 项：")
+            lines.extend(f"    - {line}" for line in review.diff.kept_messages)
     return "\n".join(lines) + "\n"
 
 

@@ -1,4 +1,10 @@
-"""A revision: what confirming an import over the stored plan it revises changes."""
+"""A revision: what confirming an import over the stored plan it revises changes.
+
+A revision never degrades a reviewed value: when the new copy has a worse version of a stored
+name (characters lost, a span cut as unreadable) or names a unit that no longer resolves where the
+stored task had a resolved unit, the stored value is kept in the effective plan and the difference
+is listed in `PlanDiff.kept` for the office.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,15 @@ from decimal import Decimal, InvalidOperation
 from difflib import SequenceMatcher
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from qualitygov.indicators.models import Indicator
 from qualitygov.indicators.selectors import indicators_of_plan
 from qualitygov.plans.models import Plan, Responsibility, Task
 
 from .units import UnitResolution, import_task_units
+
+_DAMAGE_MARKS = ("…", "\ufffd", "�")
 
 HEADER_FIELDS = ("title", "issuer", "doc_number", "issued_on", "period")
 MATCH_NUMBER_SIMILARITY = 0.5
@@ -88,12 +98,54 @@ class IndicatorChange(_Change):
     old: Any
 
 
+def is_degraded(stored: str | None, new: str | None) -> bool:
+    """True when `new` is a worse copy of the reviewed `stored`: empty, marked as cut or garbled, or
+    `stored` with characters lost (an in-order subsequence of it)."""
+    if not stored or stored == new:
+        return False
+    if not new:
+        return True
+    if any(mark in new and mark not in stored for mark in _DAMAGE_MARKS):
+        core = [part for part in new.replace("\ufffd", "…").split("…") if part]
+        return all(part in stored for part in core)
+    if len(new) < len(stored):
+        it = iter(stored)
+        return all(ch in it for ch in new)
+    return False
+
+
+@dataclass
+class KeptValue:
+    """A reviewed value a revision would have degraded: kept, and shown to the office."""
+
+    what: str  # "title", "issuer", "task" (its name), "text", "indicator", "unit"
+    where: str  # task number or indicator code; "" for the header
+    stored: str
+    new: str
+
+
+def kept_message(kept: KeptValue) -> str:
+    """One line for the office about a reviewed value the revision kept."""
+    values = {"where": kept.where, "stored": kept.stored, "new": kept.new or "—"}
+    if kept.what == "unit":
+        return _("Task %(where)s: “%(new)s” does not resolve to a unit; the reviewed unit %(stored)s is kept.") % values
+    if kept.what == "task":
+        return _("Task %(where)s: the new name “%(new)s” is worse than the reviewed “%(stored)s”, which is kept.") % values
+    if kept.what == "text":
+        return _("Task %(where)s: the new text has lost characters; the reviewed text is kept.") % values
+    if kept.what == "indicator":
+        return _("Indicator %(where)s: the new name “%(new)s” is worse than the reviewed “%(stored)s”, which is "
+                 "kept.") % values
+    return _("The new “%(new)s” is worse than the reviewed “%(stored)s”, which is kept.") % values
+
+
 @dataclass
 class PlanDiff:
     plan: Plan
     header: dict[str, tuple[Any, Any]]
     tasks: list[TaskChange]
     indicators: list[IndicatorChange]
+    kept: list[KeptValue] = field(default_factory=list)
 
     def of(self, items, kind: str) -> list:
         return [item for item in items if item.kind == kind]
@@ -105,6 +157,10 @@ class PlanDiff:
             for kind in ("added", "removed", "changed", "unchanged"):
                 out[f"{prefix}_{kind}"] = len(self.of(items, kind))
         return out
+
+    @property
+    def kept_messages(self) -> list[str]:
+        return [kept_message(k) for k in self.kept]
 
     @property
     def empty(self) -> bool:
@@ -177,6 +233,8 @@ def _task_changes(old: Task, new: dict, resolutions: dict[str, UnitResolution], 
         changes["group"] = (old_group, new_group)
     if new.get("deadline") and str(old.deadline or "") != new["deadline"]:
         changes["deadline"] = (old.deadline.isoformat() if old.deadline else None, new["deadline"])
+    if new.get("deadline_text") and old.deadline_text != new["deadline_text"]:
+        changes["deadline_text"] = (old.deadline_text or None, new["deadline_text"])
     before = olds_units.get(old.pk, {})
     after = {}
     for role, _name, res, unit in import_task_units(new, resolutions):
@@ -227,14 +285,25 @@ def _sections_text(sections: list[dict]) -> str:
     return "；".join(parts)
 
 
-def plan_diff(plan: Plan, new: dict, resolutions: dict[str, UnitResolution]) -> PlanDiff:
-    """What confirming `new` over the stored `plan` changes: header fields, tasks, indicators."""
+def plan_diff(plan: Plan, new: dict, resolutions: dict[str, UnitResolution], *,
+              chosen: frozenset[str] | set[str] = frozenset()) -> PlanDiff:
+    """What confirming `new` over the stored `plan` changes: header fields, tasks, indicators.
+
+    Reviewed values the new copy would degrade are kept (see the module docstring): `new` and
+    `resolutions` are updated in place; `chosen` are the names the office resolved itself, never
+    overridden.
+    """
     header: dict[str, tuple[Any, Any]] = {}
     stored = {
         "title": plan.title, "issuer": plan.issuer or None, "doc_number": plan.doc_number or None,
         "issued_on": plan.issued_on.isoformat() if plan.issued_on else None,
         "period": [plan.period_start, plan.period_end] if plan.period_start else None,
     }
+    kept: list[KeptValue] = []
+    for name in ("title", "issuer"):
+        if is_degraded(stored[name], new.get(name)):
+            kept.append(KeptValue(name, "", stored[name], new.get(name) or ""))
+            new[name] = stored[name]
     for name in HEADER_FIELDS:
         value = new.get(name)
         value = list(value) if isinstance(value, tuple | list) else value
@@ -250,14 +319,19 @@ def plan_diff(plan: Plan, new: dict, resolutions: dict[str, UnitResolution]) -> 
         header["sections"] = (stored_sections, new_sections)
     olds = list(plan.tasks.select_related("group").order_by("order", "pk"))
     olds_units: dict[int, dict[str, tuple[str, str]]] = {}
+    stored_rows: dict[int, list[Responsibility]] = {}
     for resp in Responsibility.objects.filter(task__plan=plan).select_related("unit"):
         olds_units.setdefault(resp.task_id, {})[f"unit:{resp.unit_id}"] = (resp.role, resp.unit.label)
+        stored_rows.setdefault(resp.task_id, []).append(resp)
     task_pairs = _match(
         olds, new["tasks"],
         key_number=lambda o, n: o.number == n["number"],
         key_exact=lambda o, n: o.title == n["title"],
         score=_task_score,
     )
+    for o, n in task_pairs:
+        if o is not None and n is not None:
+            kept += _keep_reviewed_task(o, n, resolutions, stored_rows.get(o.pk, []), chosen)
     tasks = [TaskChange(o, n, _task_changes(o, n, resolutions, olds_units) if o and n else {})
              for o, n in task_pairs]
     old_indicators = indicators_of_plan(plan=plan)
@@ -267,7 +341,51 @@ def plan_diff(plan: Plan, new: dict, resolutions: dict[str, UnitResolution]) -> 
         key_exact=lambda o, n: o.name == n["name"],
         score=lambda o, n: similarity(o.name, n["name"]),
     )
+    for o, n in ind_pairs:
+        if o is not None and n is not None and is_degraded(o.name, n["name"]):
+            kept.append(KeptValue("indicator", o.code, o.name, n["name"]))
+            n["name"] = o.name
     task_pk_of = {n["number"]: (o.pk if o else None) for o, n in task_pairs if n is not None}
     indicators = [IndicatorChange(o, n, _indicator_changes(o, n, task_pk_of) if o and n else {})
                   for o, n in ind_pairs]
-    return PlanDiff(plan=plan, header=header, tasks=tasks, indicators=indicators)
+    return PlanDiff(plan=plan, header=header, tasks=tasks, indicators=indicators, kept=kept)
+
+
+def _keep_reviewed_task(old: Task, new: dict, resolutions: dict[str, UnitResolution], stored: list[Responsibility],
+                        chosen) -> list[KeptValue]:
+    """Keep `old`'s title over a degraded one, and its unit for a name that no longer resolves.
+
+    A name resolves no longer when the office made no choice for it and it would create a unit; it
+    keeps the stored unit of this task whose written name it is closest to (similarity at least
+    MATCH_SIMILARITY, or the name is a damaged copy of it). Mutates `new` and `resolutions`.
+    """
+    kept: list[KeptValue] = []
+    if is_degraded(old.title, new["title"]):
+        kept.append(KeptValue("task", old.number, old.title, new["title"]))
+        new["title"] = old.title
+    if is_degraded(old.text, new["text"]):
+        kept.append(KeptValue("text", old.number, "", ""))
+        new["text"] = old.text
+    taken = {r.unit.pk for r in (resolutions.get(n) for n in new["lead_departments"] + new["co_departments"])
+             if r is not None and r.unit is not None}
+    for name in new["lead_departments"] + new["co_departments"]:
+        res = resolutions.get(name)
+        if res is None or res.resolved or res.outcome != "new" or name in chosen:
+            continue
+        best = None
+        for resp in stored:
+            if resp.unit_id in taken:
+                continue
+            as_written = resp.name_as_written or resp.unit.label
+            score = max(similarity(name, as_written), similarity(name, resp.unit.label))
+            if is_degraded(as_written, name) or score >= MATCH_SIMILARITY:
+                if best is None or score > best[0]:
+                    best = (score, resp)
+        if best is None:
+            continue
+        resp = best[1]
+        unit, as_written, label = resp.unit, resp.name_as_written or resp.unit.label, resp.unit.label
+        resolutions[name] = UnitResolution(name, "mapped", unit=unit, record_alias=False)
+        taken.add(unit.pk)
+        kept.append(KeptValue("unit", old.number, f"{as_written}（{label}）", name))
+    return kept

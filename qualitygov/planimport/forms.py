@@ -16,7 +16,7 @@ from .corrections import NEW_UNIT_KINDS, Corrections, IndicatorFix, TaskFix, Uni
 from .review import ImportReview
 from .units import unit_choices
 
-ACCEPT = ".txt,.html,.htm,.docx"
+ACCEPT = ".txt,.html,.htm,.docx,.pdf"
 ROLE_CHOICES = [("lead", _("Lead unit")), ("co", _("Co-operating unit")), ("remove", _("Remove"))]
 COMPARATOR_CHOICES = [(Comparator.AT_LEAST, _("at least (≥)")), (Comparator.AT_MOST, _("at most (≤)")),
                       (Comparator.ABOUT, _("about (≈)")), (Comparator.EQUAL, _("reach (=)")),
@@ -27,7 +27,8 @@ _NAME_SPLIT = re.compile(r"[、，,；;\s]+")
 class PlanUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Plan document"),
-        help_text=_("A .docx, .txt or saved web page (.html) of the policy text. Nothing is saved until you confirm."),
+        help_text=_("A .docx, text-layer .pdf, .txt or saved web page (.html) of the policy text. Nothing is saved until "
+                    "you confirm."),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT, "class": "form-control"}),
     )
 

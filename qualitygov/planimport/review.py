@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.db.models.fields.json import KT
 
@@ -49,9 +50,14 @@ def plan_import_get_visible(*, user, pk: int) -> PlanImport:
 def effective_plan(parsed: dict, corrections: Corrections) -> dict:
     """The parsed plan with `corrections` applied; tasks get unique numbers; a new dict.
 
-    Each task carries `deadline` (from corrections, else None) and `key` (its number, which
-    corrections use); each indicator carries `index` (its position in the parsed list).
+    Each task carries `deadline` and `deadline_text` (corrections over the parsed ones), `key` (its
+    number, which corrections use) and `lead_rule`, what decided its lead units: the parser's rule
+    (see `importer.departments.LEAD_RULES`), `first_listed` when a list without roles was split by
+    the office's convention (setting `QUALITYGOV_PLAN_FIRST_LISTED_LEADS`, default on: the first
+    unit leads, the others co-operate), or `corrected`. Each indicator carries `index` (its position
+    in the parsed list).
     """
+    first_listed_leads = getattr(settings, "QUALITYGOV_PLAN_FIRST_LISTED_LEADS", True)
     plan = copy.deepcopy(parsed)
     plan.setdefault("warnings", [])
     for name in ("title", "issuer", "doc_number"):
@@ -64,6 +70,12 @@ def effective_plan(parsed: dict, corrections: Corrections) -> dict:
     for task in plan["tasks"]:
         task["key"] = task["number"]
         task.setdefault("deadline", None)
+        task.setdefault("deadline_text", None)
+        task.setdefault("lead_rule", None)
+        if task["lead_rule"] == "listed" and first_listed_leads and len(task["lead_departments"]) > 1:
+            task["co_departments"] = task["lead_departments"][1:] + task["co_departments"]
+            task["lead_departments"] = task["lead_departments"][:1]
+            task["lead_rule"] = "first_listed"
         fix = task_fixes.get(task["number"], {})
         if fix.get("title"):
             task["title"] = fix["title"]
@@ -71,8 +83,12 @@ def effective_plan(parsed: dict, corrections: Corrections) -> dict:
             task["lead_departments"] = list(fix["lead"])
         if "co" in fix:
             task["co_departments"] = list(fix["co"])
+        if "lead" in fix or "co" in fix:
+            task["lead_rule"] = "corrected"
         if "deadline" in fix:
+            # A date typed in review replaces the limit as written.
             task["deadline"] = fix["deadline"] or None
+            task["deadline_text"] = None
         # One unit is lead or co on a task, never both; lead wins.
         task["lead_departments"] = list(dict.fromkeys(n for n in task["lead_departments"] if n))
         task["co_departments"] = [n for n in dict.fromkeys(task["co_departments"]) if n and n not in
@@ -164,6 +180,7 @@ def plan_import_review(plan_import: PlanImport) -> ImportReview:
     pairs = suggested_pairs(plan_import.parsed, names)
     resolutions = resolve_units(names, plan_import.corrections or {}, pairs)
     revises = plan_import.revises if plan_import.revises_id else None
-    diff = plan_diff(revises, plan, resolutions) if revises is not None else None
+    chosen = set((plan_import.corrections or {}).get("units", {}))
+    diff = plan_diff(revises, plan, resolutions, chosen=chosen) if revises is not None else None
     return ImportReview(plan_import=plan_import, plan=plan, names=names, resolutions=resolutions, pairs=pairs,
                         diff=diff, revises=revises)

@@ -42,7 +42,9 @@ from .importer.readers import read_plan_bytes
 from .models import PlanImport
 from .review import effective_plan, plan_import_review
 
-ALLOWED_EXTENSIONS = (".txt", ".html", ".htm", ".docx")
+ALLOWED_EXTENSIONS = (".txt", ".html", ".htm", ".docx", ".pdf")
+#: Old Word and WPS files are refused by name with a way out (save as .docx).
+OLD_WORD_EXTENSIONS = (".doc", ".wps")
 _BINARY_SIGNATURES = (b"PK\x03\x04", b"MZ", b"\x7fELF", b"%PDF", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8\xff",
                       b"GIF8", b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b")
 _SCHEMA_PATH = Path(__file__).parent / "importer" / "plan.schema.json"
@@ -65,10 +67,18 @@ def _file_error(message: str) -> ServiceError:
     return ServiceError(message, code="bad_file", fields={"file": [message]})
 
 
+def _old_word_message() -> str:
+    return _("Old Word (.doc) and WPS (.wps) files cannot be read: open the file in Word or WPS, save it as "
+             ".docx and import that (with LibreOffice installed: soffice --headless --convert-to docx FILE).")
+
+
 def check_name_and_size(filename: str, size: int) -> None:
     """Refuse a file by its extension and size alone (before reading it)."""
-    if os.path.splitext(filename)[1].lower() not in ALLOWED_EXTENSIONS:
-        raise _file_error(_("Only .txt, .html, .htm and .docx files can be imported."))
+    ext = os.path.splitext(filename)[1].lower()
+    if ext in OLD_WORD_EXTENSIONS:
+        raise _file_error(_old_word_message())
+    if ext not in ALLOWED_EXTENSIONS:
+        raise _file_error(_("Only .txt, .html, .htm, .docx and .pdf files can be imported."))
     limit = settings.QUALITYGOV_MAX_UPLOAD_BYTES
     if size > limit:
         raise _file_error(_("The file is too large: %(size)s; the limit is %(limit)s.")
@@ -76,9 +86,12 @@ def check_name_and_size(filename: str, size: int) -> None:
 
 
 def _looks_like_plan_source(ext: str, data: bytes) -> bool:
-    """A .docx is a zip; a text or web page is not binary (UTF-16 text has NULs but a byte-order mark)."""
+    """A .docx is a zip, a .pdf starts %PDF-; a text or web page is not binary (UTF-16 text has NULs but a
+    byte-order mark)."""
     if ext == ".docx":
         return data.startswith(b"PK\x03\x04")
+    if ext == ".pdf":
+        return data.startswith(b"%PDF-")
     return not (data.startswith(_BINARY_SIGNATURES) or (
         b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff"))))
 
@@ -90,12 +103,14 @@ def check_plan_source(filename: str, data: bytes) -> None:
     its refusals are reworded for plan documents; a Word file is bounded once unpacked there too.
     """
     ext = os.path.splitext(filename)[1].lower()
+    if ext in OLD_WORD_EXTENSIONS:
+        raise _file_error(_old_word_message())
     try:
         check_upload(ContentFile(data, name=filename), allowed=ALLOWED_EXTENSIONS,
                      max_bytes=settings.QUALITYGOV_MAX_UPLOAD_BYTES, sniff=_looks_like_plan_source)
     except ServiceError as exc:
         if exc.code == "bad_type":
-            raise _file_error(_("Only .txt, .html, .htm and .docx files can be imported.")) from None
+            raise _file_error(_("Only .txt, .html, .htm, .docx and .pdf files can be imported.")) from None
         if exc.code == "too_large":
             check_name_and_size(filename, len(data))
         if exc.code == "empty":
@@ -104,6 +119,8 @@ def check_plan_source(filename: str, data: bytes) -> None:
             raise _file_error(_("The Word document is too large once unpacked.")) from None
         if ext == ".docx":
             raise _file_error(_("The file is named .docx but is not a Word document.")) from None
+        if ext == ".pdf":
+            raise _file_error(_("The file is named .pdf but is not a PDF document.")) from None
         raise _file_error(_("The file is binary data, not a text or web page document.")) from None
     if not data.strip():
         raise _file_error(_("The file is empty."))

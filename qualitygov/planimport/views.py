@@ -122,6 +122,7 @@ FIELD_LABELS = {
     "doc_number": gettext_lazy("Document number"), "issued_on": gettext_lazy("Issued on"),
     "period": gettext_lazy("Period"), "number": gettext_lazy("Number"), "text": gettext_lazy("Main content"),
     "all_towns": gettext_lazy("All towns carry it out"), "deadline": gettext_lazy("Deadline"),
+    "deadline_text": gettext_lazy("Time limit as written"),
     "lead": gettext_lazy("Lead units"), "co": gettext_lazy("Co-operating units"), "name": gettext_lazy("Name"),
     "comparator": gettext_lazy("Comparator"), "value": gettext_lazy("Target value"),
     "unit": gettext_lazy("Unit of measure"), "year": gettext_lazy("Target year"), "task": gettext_lazy("Task"),
@@ -159,7 +160,7 @@ def _diff_rows(diff) -> dict | None:
     tasks.sort(key=lambda row: first[row["kind"]])
     indicators.sort(key=lambda row: first[row["kind"]])
     return {"header": _changes(diff.header), "tasks": tasks, "indicators": indicators, "counts": diff.counts,
-            "empty": diff.empty, "plan": diff.plan}
+            "empty": diff.empty, "plan": diff.plan, "kept": diff.kept_messages}
 
 
 def _render_review(request, plan_import, review, form):

@@ -26,7 +26,8 @@ from .models import Plan, Responsibility, Section, Task, TaskGroup
 class TaskOutline:
     """One task as a plan document states it. `units`: (role, name as written, unit), lead first, in order.
 
-    `deadline` None leaves a revised task's stored deadline as it is.
+    `deadline` None leaves a revised task's stored deadline as it is; so does `deadline_text` None
+    (the 完成时限 as written: 2025年底前, 长期坚持, 每年).
     """
 
     number: str
@@ -36,6 +37,7 @@ class TaskOutline:
     units: list[tuple[str, str, OrgUnit]]
     group: tuple[str, str] | None = None  # (number, title) of its task group
     deadline: dt.date | None = None
+    deadline_text: str | None = None
 
 
 @dataclass
@@ -89,6 +91,8 @@ def _task_values(item: TaskOutline, groups: dict[tuple[str, str], TaskGroup], or
               "title": item.title[:300], "text": item.text, "all_towns": item.all_towns, "order": order}
     if item.deadline is not None:
         values["deadline"] = item.deadline
+    if item.deadline_text is not None:
+        values["deadline_text"] = item.deadline_text[:60]
     return values
 
 

@@ -86,7 +86,7 @@ def load(today: dt.date | None = None) -> dict[str, int]:
         if leads:
             items.append(work_item_create(
                 actor=office, task=task, lead_unit=leads[0], title=f"{task.title}年度重点工作",
-                start_date=year_start, deadline=year_end, co_units=(leads[1:] + cos)[:3],
+                start_date=year_start, deadline=year_end, co_units=leads[1:] + cos,
                 milestones=[("制定年度工作方案", dt.date(today.year, 3, 31)),
                             ("完成年度目标任务", dt.date(today.year, 11, 30))]))
         if task.all_towns:

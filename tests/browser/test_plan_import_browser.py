@@ -76,7 +76,10 @@ def test_office_imports_seed_corrects_a_unit_and_exports_breakdown(new_page, sig
         "link", name=justice_task.title).click()
     page.wait_for_url(re.compile(re.escape(reverse("plans:task_detail", args=[justice_task.pk])) + "$"))
     expect(page.get_by_test_id("task-title")).to_have_text(f"{justice_task.number}. {justice_task.title}")
-    expect(page.get_by_test_id("lead-units")).to_contain_text("舟山市普陀区司法局")
+    # The note lists the bureau after the first unit, which leads by convention: a co unit, on the task
+    # page as in the breakdown table.
+    expect(page.get_by_test_id("co-units")).to_contain_text("舟山市普陀区司法局")
+    expect(page.get_by_test_id("lead-units")).not_to_contain_text("舟山市普陀区司法局")
     expect(page.get_by_test_id("time-limit")).to_have_text("2027年底前")
 
     page.goto(reverse("plans:plan_detail", args=[plan.pk]))
@@ -87,7 +90,7 @@ def test_office_imports_seed_corrects_a_unit_and_exports_breakdown(new_page, sig
     assert len(rows[2:]) == 20
     assert [row[0] for row in rows[2:]] == [str(n) for n in range(1, 21)]
     justice_row_xlsx = rows[2 + int(justice_task.number) - 1]
-    assert "舟山市普陀区司法局" in justice_row_xlsx[4]
+    assert "舟山市普陀区司法局" not in justice_row_xlsx[4] and "舟山市普陀区司法局" in justice_row_xlsx[5]
 
     name, content = _download(page, "export-docx")
     assert name == f"{TITLE}任务分解表.docx"
@@ -97,3 +100,24 @@ def test_office_imports_seed_corrects_a_unit_and_exports_breakdown(new_page, sig
     task_rows = [row for row in cells[1:] if len(set(row)) > 1]
     assert len(task_rows) == 20
     assert [row[0] for row in task_rows] == [str(n) for n in range(1, 21)]
+
+
+def test_office_imports_the_seed_as_a_text_layer_pdf(new_page, sign_in, cast, tmp_path):
+    from qualitygov.planimport.tests.pdfgen import text_pdf
+    from qualitygov.planimport.tests.test_pdf_input import paginate
+
+    pdf = tmp_path / "putuo-quality-plan.pdf"
+    pdf.write_bytes(text_pdf(paginate(SEED.read_text(encoding="utf-8"), header="普陀区人民政府办公室文件")))
+    page = new_page()
+    sign_in(page, "office")
+    page.goto(reverse("planimport:import_upload"))
+    page.get_by_test_id("import-upload-form").locator("input[type=file]").set_input_files(str(pdf))
+    page.get_by_test_id("import-upload-form").locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/plans/import/\d+/$"))
+    expect(page.get_by_test_id("import-counts")).to_contain_text("20")
+    page.get_by_test_id("confirm-import").click()
+    page.wait_for_url(re.compile(r"/plans/\d+/$"))
+    plan = Plan.objects.get()
+    assert (plan.title, plan.source_name, plan.tasks.count()) == (TITLE, "putuo-quality-plan.pdf", 20)
+    expect(page.get_by_test_id("plan-title")).to_have_text(TITLE)
+    expect(page.get_by_test_id("task-row")).to_have_count(20)

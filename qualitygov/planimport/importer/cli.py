@@ -67,7 +67,7 @@ def summarise(plan: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="qualitygov plan parse", description="解析实施方案文件")
-    parser.add_argument("file", help=".txt、.html 或 .docx 文件")
+    parser.add_argument("file", help=".txt、.html、.docx 或 .pdf 文件")
     parser.add_argument("--json", action="store_true", help="输出符合 plan.schema.json 的 JSON")
     args = parser.parse_args(argv)
     return run_parse(args.file, as_json=args.json, stdout=sys.stdout, stderr=sys.stderr)

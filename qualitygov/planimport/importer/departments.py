@@ -1,7 +1,7 @@
 """Responsibility notes (责任部门/牵头单位/配合单位) and department alias suggestions.
 
 Contract: ``parse_note(content)`` returns (lead, co, all_towns) or None when ``content`` is not a
-department note; ``suggest_aliases(names)`` maps each name to the other names judged to be the same
+department note; ``note_rule(content, lead, co)`` names what decided the roles (see ``LEAD_RULES``); ``suggest_aliases(names)`` maps each name to the other names judged to be the same
 body (an abbreviation and a full name), conservatively.
 """
 
@@ -59,6 +59,30 @@ def _units(segment: str) -> list[str]:
         if unit and unit not in units:
             units.append(unit)
     return units
+
+
+#: What decided a task's lead units. The parser gives labelled, verb, listed or none; the review turns
+#: listed into first_listed when the office follows the first-listed-unit-leads convention.
+LEAD_RULES = ("labelled", "verb", "listed", "first_listed", "none")
+_DISTINCT_LABELS = {"牵头", "牵头单位", "牵头部门", "配合", "配合单位", "配合部门", "参与单位", "参与部门", "协同单位", "协办单位"}
+
+
+def note_rule(content: str | None, lead: list[str], co: list[str]) -> str:
+    """How a note states its roles: labelled (牵头单位：…；配合单位：…), verb (A牵头，B配合), listed (a bare
+    list, 责任单位：A、B, A、B按职责分工负责: no unit named as lead), none."""
+    if not lead and not co:
+        return "none"
+    text = (content or "").strip()
+    labels = {m.group(1) for m in _LABEL_RE.finditer(text)}
+    if labels & _DISTINCT_LABELS:
+        return "labelled"
+    if not labels and _LEAD_VERB.match(text):
+        return "verb"
+    if co:
+        return "labelled" if labels else "verb"
+    if len(lead) == 1:
+        return "labelled" if labels else "listed"
+    return "listed"
 
 
 def parse_note(content: str) -> tuple[list[str], list[str], bool] | None:

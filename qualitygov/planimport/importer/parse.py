@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .cleanup import CleanupResult, clean_text
-from .departments import parse_note, suggest_aliases
+from .departments import note_rule, parse_note, suggest_aliases
 from .errors import PlanParseError
 from .indicators import extract_indicators, extract_table_indicators, strip_garble
 from .textutil import CN_DIGITS, HANZI, NOTE_LABELS, cn_to_int
@@ -43,6 +43,16 @@ _BARE_NOTE = re.compile(rf"(?:^|(?<=[。；\n]))\s*((?:{_NOTE_LABEL_ALT})[：:][
 _BOXED_NOTE = re.compile(rf"【((?:{_NOTE_LABEL_ALT})[：:][^【】]*)】\s*$")
 _JOINED_HEADINGS = re.compile(rf"^([{CN_DIGITS}]{{1,3}}、[^（。，]{{1,30}})(（一）.+)$")
 _SECTION_TOWNS = re.compile(r"(?:本部分|本节|本章|以下)[^。]{0,12}各(?:乡镇|镇|街道)[^。]{0,30}(?:落实|负责)")
+#: A news or portal headline: 中共XX省委 XX省人民政府印发《XX省质量强省建设纲要》.
+_NEWS_HEADLINE = re.compile(rf"^(?P<who>[{HANZI}][{HANZI}\s、，,和]{{1,80}}?)(?:联合)?印发(?:了)?《(?P<title>[^《》]{{4,120}})》(?:的通知)?$")
+#: An opening that names the document it opens: 提出如下实施意见。 / 制定本方案。
+_PREAMBLE = re.compile(r"(?:提出如下|提出以下|现提出|特制定|制定本|制定如下|制定以下)[^。]{0,12}"
+                       r"(?:方案|意见|纲要|规划|计划|要点|措施|举措|细则)")
+#: 完成时限 as the text states it: a label, a date with 前, standing work, or a recurring one.
+_DEADLINE_LABEL = re.compile(r"(?:完成时限|完成时间|时间节点|办结时限)[：:]\s*([^。；;，,（）()\n]{2,30})")
+_DEADLINE_BEFORE = re.compile(r"(\d{4})\s*年\s*(?:(\d{1,2})\s*月\s*)?(?:底|末|年底|年末)?(?:之)?前")
+_DEADLINE_STANDING = re.compile(r"长期坚持|长期推进|持续推进并长期坚持")
+_DEADLINE_RECURRING = re.compile(r"每(?:年|半年|季度|月)(?=[^。]{0,6}(?:开展|发布|组织|举办|评选|报送|通报|召开|更新|评估|监测|检查|一次))")
 _CN_DIGIT_VALUE = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
 
 
@@ -74,22 +84,33 @@ def parse_cleaned(cleaned: CleanupResult) -> dict:
     section_idx = _section_lines(lines)
     first_section = section_idx[0] if section_idx else len(lines)
     title_start, title = _find_title(lines, first_section)
+    headline = _news_headline(lines[:first_section])
+    if headline is not None:
+        title_start, title = headline[0], _own_heading(lines[headline[0] + 1:first_section], headline[1])
     title_end = title_start + 1
     while title_end < first_section and _heading_like(lines[title_end]):
         title_end += 1
     sections, blocks = _structure(lines, set(section_idx), warnings)
     task_blocks, goal_blocks = _classify(sections, blocks)
-    if not _looks_like_plan(title, sections, blocks, task_blocks):
+    preamble_names_plan = any(_PREAMBLE.search(line) for line in lines[:first_section])
+    if not _looks_like_plan(title, sections, blocks, task_blocks) and not (
+            title is None and preamble_names_plan and len(sections) >= 2 and task_blocks):
         raise PlanParseError("不是实施方案类文件：未找到方案标题及“一、二、三”章节结构")
 
     header = lines[:first_section]
     issuer, issued_on = _find_signature(lines, title_start, cleaned.metadata)
+    if issuer is None and headline is not None:
+        issuer = headline[2]
     doc_number = _find_doc_number(header, cleaned.metadata)
     period = _find_period(title)
 
     # An annual plan's year (2014年…行动计划) is the year of every target that states none.
     annual_year = period[0] if period and period[0] == period[1] else None
     tasks, task_indicators = _tasks(task_blocks, warnings, annual_year)
+    if not goal_blocks:
+        # Short plans state their targets in the 总体要求 part itself, without a 目标 heading.
+        general = {id(sec) for sec in sections if re.search(r"总体要求|总体目标|工作目标", sec.title)}
+        goal_blocks = [b for b in blocks if id(b if b.kind == "section" else b.section) in general and b.lines]
     if not goal_blocks:
         # Annual plans (工作要点) state their targets in the opening paragraph.
         preamble = [line for line in lines[title_end:first_section] if len(line) > 40]
@@ -112,7 +133,9 @@ def parse_cleaned(cleaned: CleanupResult) -> dict:
         if cut is not None:
             indicator["name"] = name
             warnings.append(f"指标“{name}”的名称含无法识别的乱码“{cut}”，已删去；原句：{indicator['source']}，请在导入审核时补全")
-    if title is None:
+    if title is None and preamble_names_plan:
+        warnings.append("未找到方案标题：文件从正文（开头语）开始，标题可能在复制时丢失，请在导入审核时填写标题")
+    elif title is None:
         warnings.append("未找到方案标题")
     if issuer is None:
         warnings.append("未找到发文单位（落款）")
@@ -311,6 +334,40 @@ def _find_title(lines: list[str], first_section: int) -> tuple[int, str | None]:
     return start, title
 
 
+_PERIOD_LINE = re.compile(r"^（\d{4}\s*[—\-－–~～至到]+\s*\d{4}\s*年）$")
+
+
+def _own_heading(lines: list[str], quoted: str) -> str:
+    """The document's own heading under a news headline when it repeats the quoted title (it may add its
+    period on the next line); else the quoted title."""
+    for k, line in enumerate(lines):
+        if line == quoted or (line.startswith(quoted) and _PERIOD.search(line[len(quoted):])):
+            if line == quoted and k + 1 < len(lines) and _PERIOD_LINE.match(lines[k + 1]):
+                return line + lines[k + 1]
+            return line
+    return quoted
+
+
+def _news_headline(header: list[str]) -> tuple[int, str, str | None] | None:
+    """(line index, quoted title, issuers) of a headline such as 中共XX省委 XX省人民政府印发《XX纲要》.
+
+    The issuers are returned one space apart when every part names a body; None otherwise.
+    """
+    for k, line in enumerate(header):
+        if len(line) > 160 or "关于印发" in line:
+            continue
+        m = _NEWS_HEADLINE.match(line.strip())
+        if m is None:
+            continue
+        title = m.group("title").replace("〈", "《").replace("〉", "》").replace("(", "（").replace(")", "）")
+        if not _PLAN_WORD.search(title):
+            continue
+        parts = [p for p in re.split(r"[\s、，,和]+", m.group("who")) if p]
+        issuer = " ".join(parts) if parts and all(_ORG.search(p) for p in parts) else None
+        return k, title, issuer
+    return None
+
+
 def _from_wrapper(line: str) -> str | None:
     m = _WRAPPER.search(line)
     if not m:
@@ -462,6 +519,25 @@ def _split_note(text: str) -> tuple[str, str | None]:
     return stripped, None
 
 
+_LIMIT_LINE = re.compile(r"^(?:完成时限|完成时间|时间节点|办结时限)[：:]")
+_LABEL_LINE = re.compile(rf"^(?:{_NOTE_LABEL_ALT})[：:]")
+
+
+def _trailing_columns(text: str) -> tuple[str, list[str]]:
+    """A task's text without its trailing 完成时限：… lines (returned apart), with trailing label lines
+    (牵头单位：A / 配合单位：B, one per line as a breakdown table prints them) joined into one note line."""
+    lines = text.split("\n")
+    limits: list[str] = []
+    while len(lines) > 1 and _LIMIT_LINE.match(lines[-1].strip()):
+        limits.insert(0, lines.pop().strip())
+    labelled: list[str] = []
+    while len(lines) > 1 and _LABEL_LINE.match(lines[-1].strip()):
+        labelled.insert(0, lines.pop().strip().rstrip("。；;"))
+    if labelled:
+        lines.append("；".join(labelled))
+    return "\n".join(lines), limits
+
+
 def _task_numbers(blocks: list[_Block], warnings: list[str]) -> list[str]:
     """Task numbers, unique: （一）（二）… headings that restart in every part are qualified by the
     part's numeral as the document cites them, 二（一）; items (1. 2.…) keep their own numbers."""
@@ -487,6 +563,7 @@ def _tasks(blocks: list[_Block], warnings: list[str], annual_year: int | None = 
     for b, number in zip(blocks, numbers, strict=True):
         scoped = b.section is not None and any(_SECTION_TOWNS.search(line) for line in b.section.lines)
         full = "\n".join(b.lines).strip() if b.kind == "item" else "\n".join([b.title + "。", *b.lines]).strip()
+        full, limit_lines = _trailing_columns(full)
         body, note = _split_note(full)
         lead: list[str] = []
         co: list[str] = []
@@ -508,6 +585,7 @@ def _tasks(blocks: list[_Block], warnings: list[str], annual_year: int | None = 
         # A （一） heading that is itself the task has no group of its own.
         if b.kind == "item" and b.subsection is not None:
             group = {"number": b.subsection.number, "title": b.subsection.title}
+        deadline, deadline_text = _deadline("\n".join([*limit_lines, body]))
         tasks.append({
             "number": number,
             "title": title,
@@ -516,10 +594,47 @@ def _tasks(blocks: list[_Block], warnings: list[str], annual_year: int | None = 
             "lead_departments": lead,
             "co_departments": co,
             "all_towns": all_towns or task_towns or scoped,
+            "deadline": deadline,
+            "deadline_text": deadline_text,
+            "lead_rule": note_rule(note, lead, co),
+            "note": note,
         })
         found, _ = extract_indicators(body, scope="task", task=number, default_year=annual_year)
         indicators.extend(found)
     return tasks, indicators
+
+
+def _month_end(year: int, month: int) -> str | None:
+    if not (1 <= month <= 12 and 1949 <= year <= 2100):
+        return None
+    days = 31 if month in (1, 3, 5, 7, 8, 10, 12) else 30 if month != 2 else (29 if year % 4 == 0 else 28)
+    return f"{year:04d}-{month:02d}-{days:02d}"
+
+
+def _deadline(text: str) -> tuple[str | None, str | None]:
+    """(deadline date or None, 完成时限 as written or None) of a task's text.
+
+    An explicit 完成时限：… wins; then the first 2025年底前 / 2025年6月底前 (the date is the end of that
+    year or month); then 长期坚持; then a recurring 每年 / 每季度 … 开展. Standing and recurring limits
+    have no date.
+    """
+    m = _DEADLINE_LABEL.search(text)
+    if m:
+        written = m.group(1).strip()
+        before = _DEADLINE_BEFORE.search(written)
+        if before:
+            return _month_end(int(before.group(1)), int(before.group(2) or 12)), written
+        return None, written
+    m = _DEADLINE_BEFORE.search(text)
+    if m:
+        return _month_end(int(m.group(1)), int(m.group(2) or 12)), re.sub(r"\s+", "", m.group(0))
+    m = _DEADLINE_STANDING.search(text)
+    if m:
+        return None, "长期坚持"
+    m = _DEADLINE_RECURRING.search(text)
+    if m:
+        return None, m.group(0)
+    return None, None
 
 
 def _goal_indicators(blocks: list[_Block], annual_year: int | None = None) -> list[dict]:

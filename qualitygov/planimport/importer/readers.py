@@ -1,7 +1,10 @@
-"""Read a plan file (.txt, .html, .docx) into text.
+"""Read a plan file (.txt, .html, .docx, text-layer .pdf) into text.
 
 Contract: ``read_plan_file(path) -> str`` returns decoded text or raises ``PlanReadError`` with one
-Chinese line; it never reads more than ``MAX_BYTES`` + 1 bytes of a file.
+Chinese line; it never reads more than ``MAX_BYTES`` + 1 bytes of a file. A PDF is read through
+pypdf (ADR 0007) page by page, at most ``MAX_PDF_PAGES`` pages and ``MAX_PDF_CHARS`` characters;
+its running headers, footers and page numbers are dropped and lines wrapped at the page width are
+rejoined. A PDF without a text layer (a scan) is refused with a message, never read as garbage.
 """
 
 from __future__ import annotations
@@ -16,6 +19,10 @@ from html.parser import HTMLParser
 from .errors import PlanReadError
 
 MAX_BYTES = 20 * 1024 * 1024
+#: A plan runs to tens of pages; more than this is not a plan (or a hostile file).
+MAX_PDF_PAGES = 300
+#: Extracted text beyond this is refused (a plan is well under 200 000 characters).
+MAX_PDF_CHARS = 2_000_000
 
 _HTML_SNIFF = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|div|p)\b", re.I | re.S)
 _META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_\-]+)", re.I)
@@ -51,10 +58,10 @@ def read_plan_bytes(data: bytes, *, filename: str = "") -> str:
         raise PlanReadError("文件为空")
     ext = os.path.splitext(filename)[1].lower()
     if data.startswith(b"%PDF"):
-        raise PlanReadError("不支持 PDF 文件，请提供 .txt、.html 或 .docx")
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise PlanReadError("不支持旧版 Word（.doc）文件，请另存为 .docx")
-    if data.startswith(b"PK\x03\x04") or ext == ".docx":
+        text = read_pdf(data)
+    elif data.startswith(b"\xd0\xcf\x11\xe0") or ext in {".doc", ".wps"}:
+        raise PlanReadError(OLD_WORD_MESSAGE)
+    elif data.startswith(b"PK\x03\x04") or ext == ".docx":
         text = _read_docx(data)
     elif ext in {".html", ".htm", ".shtml", ".xhtml"} or _HTML_SNIFF.match(data[:4096]):
         text = html_to_text(_decode(data, _meta_charset(data)))
@@ -63,6 +70,95 @@ def read_plan_bytes(data: bytes, *, filename: str = "") -> str:
     if not text.strip():
         raise PlanReadError("文件中没有可读的文字")
     return text
+
+
+OLD_WORD_MESSAGE = ("不支持旧版 Word（.doc）或 WPS（.wps）文件：请在 Word 或 WPS 中“另存为”.docx 后再导入"
+                    "（装有 LibreOffice 时也可运行 soffice --headless --convert-to docx 文件名）")
+SCANNED_PDF_MESSAGE = ("这个 PDF 没有文字层（可能是扫描件或图片），无法读取文字：请提供带文字的 PDF、"
+                       "Word（.docx）或网页版本，或先做文字识别（OCR）后再导入")
+_HANZI_RE = re.compile(r"[\u4e00-\u9fff]")
+_PAGE_NUMBER = re.compile(r"^\s*(?:[—\-－–]\s*\d{1,4}\s*[—\-－–]|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?"
+                          r"|\d{1,4}\s*/\s*\d{1,4}|\d{1,4})\s*$")
+_PDF_TERMINAL = "。；：！？…”）》】;:!?"
+_PDF_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）|\d{1,3}[.．、]|[（(]\d{1,3}[）)]|附件)")
+
+
+def read_pdf(data: bytes) -> str:
+    """The text of a text-layer PDF, page furniture removed and wrapped lines rejoined."""
+    try:
+        import pypdf
+        from pypdf.errors import PdfReadError
+
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise PlanReadError("PDF 文件已加密，无法读取：请提供未加密的版本")
+        count = len(reader.pages)
+    except PlanReadError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError, NotImplementedError) as exc:
+        raise PlanReadError(f"无法读取 PDF 文件：{type(exc).__name__}") from None
+    except Exception as exc:  # pypdf raises assorted errors on damaged files
+        raise PlanReadError(f"无法读取 PDF 文件：{type(exc).__name__}") from None
+    if count == 0:
+        raise PlanReadError("PDF 文件没有页面")
+    if count > MAX_PDF_PAGES:
+        raise PlanReadError(f"PDF 文件有 {count} 页，超过 {MAX_PDF_PAGES} 页上限，不像一份实施方案")
+    pages: list[list[str]] = []
+    total = 0
+    for page in reader.pages:
+        try:
+            text = page.extract_text() or ""
+        except Exception as exc:  # one damaged page stops the read with a message
+            raise PlanReadError(f"无法读取 PDF 第 {len(pages) + 1} 页：{type(exc).__name__}") from None
+        total += len(text)
+        if total > MAX_PDF_CHARS:
+            raise PlanReadError(f"PDF 文件的文字超过 {MAX_PDF_CHARS // 10000} 万字上限，不像一份实施方案")
+        pages.append([line.strip() for line in text.replace("\r", "\n").split("\n")])
+    if len(_HANZI_RE.findall("".join("".join(p) for p in pages))) < 20:
+        raise PlanReadError(SCANNED_PDF_MESSAGE)
+    return "\n".join(_unwrap_pdf_lines(_drop_page_furniture(pages)))
+
+
+def _drop_page_furniture(pages: list[list[str]]) -> list[str]:
+    """Page numbers anywhere at a page's edge, and a line repeated at the top or bottom of most pages."""
+    edges: dict[str, int] = {}
+    for page in pages:
+        body = [line for line in page if line]
+        for line in {*body[:2], *body[-2:]}:
+            edges[line] = edges.get(line, 0) + 1
+    running = {line for line, n in edges.items() if len(pages) >= 2 and n >= max(2, -(-len(pages) * 6 // 10))}
+    out: list[str] = []
+    for page in pages:
+        body = [line for line in page if line]
+        for k, line in enumerate(body):
+            at_edge = k < 2 or k >= len(body) - 2
+            if at_edge and (_PAGE_NUMBER.match(line) or line in running):
+                continue
+            out.append(line)
+    return out
+
+
+def _unwrap_pdf_lines(lines: list[str]) -> list[str]:
+    """Join a line that fills the text width and does not end a sentence with the line after it.
+
+    The width is the commonest length among the longest lines; a wrapped line is within two
+    characters of it. Headings (一、（一）1.) never continue the line before.
+    """
+    lengths = sorted((len(line) for line in lines if len(line) >= 12), reverse=True)
+    if len(lengths) < 3:
+        return lines
+    top = lengths[: max(3, len(lengths) // 3)]
+    width = max(set(top), key=top.count)
+    out: list[str] = []
+    joining = False
+    for line in lines:
+        if joining and not _PDF_NUMBERED.match(line):
+            out[-1] += line
+        else:
+            out.append(line)
+        last = out[-1]
+        joining = len(line) >= width - 2 and last[-1] not in _PDF_TERMINAL
+    return out
 
 
 def _meta_charset(data: bytes) -> str | None:

@@ -100,3 +100,13 @@ def test_unknown_or_unauthorised_actor_is_refused(cast):
 def test_management_command(demo_org):
     call_command("plan", "import", str(SEED), "--yes")
     assert Plan.objects.count() == 1
+
+
+def test_reimporting_the_reviewed_seed_lists_the_kept_name(demo_org):
+    from qualitygov.planimport.demo import load as load_seed
+
+    load_seed()
+    code, out, _err = run(SEED, yes=True)
+    assert code == 0
+    assert "  与已导入版本相同，没有变化\n  保留已审核的内容 1 项：\n    - 指标 I13：新文件中的名称“地表水省控…到或优于Ⅲ类水质比例”不如已审核的“地表水省控断面达到或优于Ⅲ类水质比例”，保留已审核的名称。\n" in out
+    assert Plan.objects.get().indicators.get(code="I13").name == "地表水省控断面达到或优于Ⅲ类水质比例"

@@ -96,6 +96,10 @@ def lead_names(task: Task) -> list[str]:
     return [r.unit.name for r in task.responsibilities.filter(role="lead").order_by("order")]
 
 
+def co_names(task: Task) -> list[str]:
+    return [r.unit.name for r in task.responsibilities.filter(role="co").order_by("order")]
+
+
 # --- the seed ------------------------------------------------------------------------------------------
 
 
@@ -121,17 +125,20 @@ def test_seed_import_creates_the_whole_plan(demo_org):
     task2 = plan.tasks.get(number="2")
     assert task2.title == "树立质量发展绿色导向"
     assert task2.group.title == "增强发展动能，推动经济质量效益型发展"
-    assert "舟山市自然资源和规划局普陀分局" in lead_names(task2)
+    assert "舟山市自然资源和规划局普陀分局" in co_names(task2)
     assert task2.responsibilities.get(unit__name="舟山市自然资源和规划局普陀分局").name_as_written == "区资规分局"
     task11 = plan.tasks.get(number="11")
     via_full = task11.responsibilities.get(name_as_written="区资源规划分局")
     assert via_full.unit == task2.responsibilities.get(name_as_written="区资规分局").unit
-    assert lead_names(plan.tasks.get(number="1")) == [
-        "舟山市普陀区发展和改革局", "舟山市普陀区经济和信息化局", "舟山市市场监督管理局普陀分局"]
+    # 责任部门：A、B、C按职责分工负责 names no lead: by the first-listed convention A leads, B and C co-operate.
+    assert lead_names(plan.tasks.get(number="1")) == ["舟山市普陀区发展和改革局"]
+    assert co_names(plan.tasks.get(number="1")) == ["舟山市普陀区经济和信息化局", "舟山市市场监督管理局普陀分局"]
     # 质量强区各成员单位: every member department.
     assert plan.tasks.get(number="20").responsibilities.count() == 23
     assert Responsibility.objects.filter(task__plan=plan).count() == 90
-    assert Responsibility.objects.filter(task__plan=plan, role="co").count() == 0
+    # One lead per task (the first listed), except task 20 whose one name stands for 23 member units.
+    assert Responsibility.objects.filter(task__plan=plan, role="lead").count() == 19 + 23
+    assert Responsibility.objects.filter(task__plan=plan, role="co").count() == 48
 
     first = Indicator.objects.get(plan=plan, code="I01")
     assert (first.name, first.comparator, first.target_value, first.unit, first.target_year, first.scope) == (
@@ -457,8 +464,9 @@ BAD_FILES = [
     ("exe as docx", "plan.docx", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 500, "文件名为 .docx，但内容不是 Word 文档。"),
     ("zip as docx", "plan.docx", _zip({"readme.txt": b"hello"}), "文件名为 .docx，但内容不是 Word 文档。"),
     ("zip as txt", "plan.txt", _zip({"word/document.xml": b"<w/>"}), "文件是二进制数据，不是文本或网页文档。"),
-    ("pdf", "plan.pdf", b"%PDF-1.7\n", "只能导入 .txt、.html、.htm 或 .docx 文件。"),
-    ("no extension", "plan", b"abc", "只能导入 .txt、.html、.htm 或 .docx 文件。"),
+    ("damaged pdf", "plan.pdf", b"%PDF-1.7\n", "无法读取 PDF 文件：PdfStreamError"),
+    ("pdf named txt", "plan.txt", b"%PDF-1.7\n", "文件是二进制数据，不是文本或网页文档。"),
+    ("no extension", "plan", b"abc", "只能导入 .txt、.html、.htm、.docx 或 .pdf 文件。"),
     ("news", "news.txt", NEWS.encode(), "不是实施方案类文件：未找到方案标题及“一、二、三”章节结构"),
 ]
 
@@ -507,7 +515,7 @@ def test_task_indicators_are_reported_by_their_tasks_units(demo_org):
     plan = import_file(demo_org.office, SEED_BYTES)
     rows = IndicatorResponsibility.objects.filter(indicator__plan=plan).order_by("indicator__code", "unit__short_name")
     assert [(r.indicator.code, r.unit.short_name, r.role) for r in rows if r.indicator.code == "I15"] == [
-        ("I15", "区市场监管分局", "lead"), ("I15", "区经信局", "lead")]
+        ("I15", "区市场监管分局", "co"), ("I15", "区经信局", "lead")]
     # Goal indicators name no unit: the office assigns them.
     assert not IndicatorResponsibility.objects.filter(indicator__plan=plan, indicator__scope="goals").exists()
     assert sorted({r.indicator.code for r in rows}) == ["I15", "I16", "I17", "I18"]
@@ -521,3 +529,58 @@ def test_a_zip_bomb_docx_is_refused_before_it_is_read(cast):
         plan_import_preview(actor=cast.office, filename="plan.docx", data=zip_bomb(".docx"))
     assert caught.value.message == "Word 文档解压后过大。"
     assert row_counts() == before
+
+
+# --- a revision never degrades a reviewed value -----------------------------------------------------------
+
+
+def test_reimporting_the_seed_keeps_the_reviewed_indicator_name(demo_org):
+    """The demo loader corrected I13's name in review; the web copy still cuts it. A re-import proposes no change."""
+    assert load_seed()["plans"] == 1
+    plan = Plan.objects.get()
+    assert Indicator.objects.get(plan=plan, code="I13").name == "地表水省控断面达到或优于Ⅲ类水质比例"
+    again = plan_import_preview(actor=demo_org.office, filename=SEED.name, data=SEED_BYTES)
+    review = plan_import_review(again)
+    assert review.diff.empty
+    assert [(k.what, k.where, k.stored, k.new) for k in review.diff.kept] == [
+        ("indicator", "I13", "地表水省控断面达到或优于Ⅲ类水质比例", "地表水省控…到或优于Ⅲ类水质比例")]
+    assert review.diff.kept_messages == [
+        "指标 I13：新文件中的名称“地表水省控…到或优于Ⅲ类水质比例”不如已审核的“地表水省控断面达到或优于Ⅲ类水质比例”，保留已审核的名称。"]
+    plan_import_confirm(actor=demo_org.office, plan_import=again)
+    assert Indicator.objects.get(plan=plan, code="I13").name == "地表水省控断面达到或优于Ⅲ类水质比例"
+    plan.refresh_from_db()
+    assert plan.revision == 1
+
+
+def test_a_revision_keeps_a_reviewed_task_name_and_unit_over_worse_copies(demo_org):
+    plan = import_file(demo_org.office, SEED_BYTES)
+    task2 = plan.tasks.get(number="2")
+    units_before = OrgUnit.objects.count()
+    stored = sorted(task2.responsibilities.values_list("unit_id", "role"))
+    # A worse copy: task 2's title lost two characters, 区资规分局 lost one (区资规局 names no unit).
+    text = clean_seed_text().replace("树立质量发展绿色导向", "树立质量绿色导向", 1).replace("区资规分局", "区资规局", 1)
+    worse = plan_import_preview(actor=demo_org.office, filename="copy.txt", data=text.encode())
+    review = plan_import_review(worse)
+    assert [(k.what, k.where, k.stored, k.new) for k in review.diff.kept] == [
+        ("task", "2", "树立质量发展绿色导向", "树立质量绿色导向"),
+        ("text", "2", "", ""),
+        ("unit", "2", "区资规分局（区资源规划分局）", "区资规局"),
+    ]
+    assert review.unresolved == []
+    assert review.diff.empty
+    plan_import_confirm(actor=demo_org.office, plan_import=worse)
+    task2.refresh_from_db()
+    assert task2.title == "树立质量发展绿色导向"
+    assert sorted(task2.responsibilities.values_list("unit_id", "role")) == stored
+    assert OrgUnit.objects.count() == units_before
+
+
+def test_an_office_choice_for_a_new_name_is_not_overridden(demo_org):
+    plan = import_file(demo_org.office, SEED_BYTES)
+    text = clean_seed_text().replace("区资规分局", "区资规局", 1)
+    copy = plan_import_preview(actor=demo_org.office, filename="copy.txt", data=text.encode())
+    plan_import_correct(actor=demo_org.office, plan_import=copy, corrections={"units": {"区资规局": {"new": "department"}}})
+    review = plan_import_review(PlanImport.objects.get(pk=copy.pk))
+    assert review.diff.kept == []
+    assert review.new_units == {"区资规局": []}
+    assert plan.tasks.get(number="2").title == "树立质量发展绿色导向"

@@ -42,7 +42,7 @@ def test_office_uploads_and_reviews_the_seed(client_for, demo_org):
     office = client_for("office")
     page = office.get(reverse("planimport:import_upload"))
     assert page.status_code == 200
-    assert 'accept=".txt,.html,.htm,.docx"' in page.content.decode()
+    assert 'accept=".txt,.html,.htm,.docx,.pdf"' in page.content.decode()
 
     response = upload(office)
     plan_import = PlanImport.objects.get()
@@ -114,7 +114,8 @@ def test_oversized_or_wrongly_named_upload_is_refused_before_reading(client_for,
     office = client_for("office")
     before = row_counts()
     assert "文件过大：35.2 KB，上限为 1 KB。" in upload(office).content.decode()
-    assert "只能导入 .txt、.html、.htm 或 .docx 文件。" in upload(office, b"%PDF-1.4", "plan.pdf").content.decode()
+    assert "只能导入 .txt、.html、.htm、.docx 或 .pdf 文件。" in upload(office, b"PK\x03\x04", "plan.xlsx").content.decode()
+    assert "“另存为” .docx 后再导入" in upload(office, b"\xd0\xcf\x11\xe0", "plan.doc").content.decode()
     assert row_counts() == before
 
 
@@ -226,3 +227,35 @@ def test_change_targets_carry_comparator_and_baseline_year_through_review_to_the
         ("农产品质量安全监测合格率", ">=", Decimal("98.0000"), "%", 2025, None),
         ("产品抽检不合格发现率", "decrease_pp", Decimal("2.0000"), "个百分点", 2025, 2022),
     ]
+
+
+def test_review_of_a_reimport_lists_the_reviewed_values_it_keeps(client_for, demo_org):
+    from qualitygov.planimport.demo import load as load_seed
+
+    load_seed()
+    office = client_for("office")
+    page = office.get(upload(office)["Location"]).content.decode()
+    kept = page.split('data-testid="diff-kept"', 1)[1].split("</div>", 1)[0]
+    assert "指标 I13：新文件中的名称“地表水省控…到或优于Ⅲ类水质比例”不如已审核的“地表水省控断面达到或优于Ⅲ类水质比例”，保留已审核的名称。" in kept
+    assert 'data-testid="diff-empty"' in page
+
+
+def test_review_shows_each_item_in_the_sentence_it_came_from(client_for, demo_org):
+    office = client_for("office")
+    page = office.get(upload(office)["Location"]).content.decode()
+    # Units: the note as written, and the rule that decided the lead.
+    assert ("原文： （<mark>责任部门：区发改局、区经信局、区市场监管分局按职责分工负责。以下均需各镇街道、管委会落实，"
+            "不再列出</mark>）") in page
+    assert page.count('data-testid="lead-rule">未写明牵头：按惯例由首列单位牵头</span>') == 19
+    # Indicators: the clause with the name and the value marked.
+    assert "<mark>规上工业企业研发活动覆盖率</mark>" in page
+    text = ("为贯彻落实《质量强国建设纲要》，加快推进质量强区建设，结合我区实际，提出如下实施意见。\n一、总体要求\n坚持质量第一。\n"
+            "二、重点任务\n（一）提升制造业质量竞争力。推动企业导入卓越绩效管理模式，2025年底前培育标杆企业10家。"
+            "（区经信局牵头，区市场监管局、区科技局配合）\n（二）提升工程质量。推进工程质量安全手册制度，长期坚持。"
+            "（牵头单位：区住建局；配合单位：区交通局）\n三、保障措施\n（一）加强组织领导。统筹推进。\n")
+    page = office.get(upload(office, text.encode(), "opening.txt")["Location"]).content.decode()
+    assert "未找到方案标题：文件从正文（开头语）开始，标题可能在复制时丢失，请在导入审核时填写标题" in page
+    assert '<div class="small text-muted" data-testid="deadline-source">推动企业导入卓越绩效管理模式，<mark>2025年底前</mark>培育标杆企业10家。</div>' in page
+    assert '<div class="small text-muted" data-testid="deadline-source">推进工程质量安全手册制度，<mark>长期坚持</mark>。</div>' in page
+    assert 'data-testid="lead-rule">注释写明了由谁牵头（…牵头）</span>' in page
+    assert 'data-testid="lead-rule">注释中标明了牵头和配合单位</span>' in page

@@ -270,3 +270,55 @@ def test_indicator_name_drops_unreadable_span(name: str, clean: str, cut: str | 
     from qualitygov.planimport.importer.indicators import strip_garble
 
     assert strip_garble(name) == (clean, cut)
+
+
+def test_an_opening_without_title_is_a_plan_with_a_warning() -> None:
+    """Sections without 总体要求/任务/保障 words were refused as "not a plan"; the preamble names the document."""
+    text = ("为加快建设质量强区，结合我区实际，提出如下实施意见。\n"
+            "一、提升产品质量\n1.开展质量攻关。组织企业开展技术攻关。（区经信局牵头，区科技局配合）\n"
+            "二、提升服务质量\n2.推进服务标准化。2025年底前建成标准化示范项目5个。（区商务局、区文旅局）\n")
+    plan = parse_plan(text)
+    assert (plan["title"], [t["number"] for t in plan["tasks"]]) == (None, ["1", "2"])
+    assert plan["warnings"][0] == "未找到方案标题：文件从正文（开头语）开始，标题可能在复制时丢失，请在导入审核时填写标题"
+    with pytest.raises(PlanParseError):
+        parse_plan("某区召开质量工作会议。\n一、会议情况\n会议强调，要提高认识。\n二、下一步\n继续抓好落实。\n")
+
+
+def test_news_headline_gives_the_quoted_title_and_both_issuers() -> None:
+    text = ("首页 > 政策文件\n中共溪江市委 溪江市人民政府印发《溪江市质量强市建设实施方案》\n来源：溪江日报\n"
+            "一、总体要求\n坚持质量第一。\n二、主要任务\n1.提升质量。开展质量提升行动。（市市场监管局）\n")
+    plan = parse_plan(text)
+    assert (plan["title"], plan["issuer"]) == ("溪江市质量强市建设实施方案", "中共溪江市委 溪江市人民政府")
+    # The document's own heading under the headline keeps its period.
+    own = text.replace("来源：溪江日报\n", "来源：溪江日报\n溪江市质量强市建设实施方案\n（2024—2027年）\n")
+    assert parse_plan(own)["title"] == "溪江市质量强市建设实施方案（2024—2027年）"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("完成时限：2025年6月底前。", ("2025-06-30", "2025年6月底前")),
+    ("2026年底前全面推行。", ("2026-12-31", "2026年底前")),
+    ("到2025年，合格率达到95%。", (None, None)),
+    ("此项工作长期坚持。", (None, "长期坚持")),
+    ("每年开展一次评价。", (None, "每年")),
+    ("每季度通报进展。", (None, "每季度")),
+    ("完成时限：持续推进", (None, "持续推进")),
+])
+def test_time_limits(text: str, expected: tuple) -> None:
+    from qualitygov.planimport.importer.parse import _deadline
+
+    assert _deadline(text) == expected
+
+
+@pytest.mark.parametrize(("note", "rule"), [
+    ("牵头单位：区市场监管局；配合单位：区经信局", "labelled"),
+    ("区发改局牵头，区经信局、区科技局按职责分工负责", "verb"),
+    ("区发改局、区经信局、区市场监管分局按职责分工负责", "listed"),
+    ("责任单位：区商务局、区文旅局", "listed"),
+    ("区商务局、区文旅局", "listed"),
+    ("责任单位：区商务局", "labelled"),
+])
+def test_lead_rule(note: str, rule: str) -> None:
+    from qualitygov.planimport.importer.departments import note_rule
+
+    lead, co, _towns = parse_note(note)
+    assert note_rule(note, lead, co) == rule

@@ -74,7 +74,7 @@ def test_gb18030_and_html_and_docx(tmp_path: Path) -> None:
         ("empty.txt", b"", "错误：文件为空\n"),
         ("blank.txt", b"  \n\n ", "错误：文件为空\n"),
         ("binary.bin", bytes(range(256)) * 20, "错误：文件是二进制数据，不是文本文档\n"),
-        ("doc.pdf", b"%PDF-1.7 ...", "错误：不支持 PDF 文件，请提供 .txt、.html 或 .docx\n"),
+        ("doc.pdf", b"%PDF-1.7 ...", "错误：无法读取 PDF 文件：PdfStreamError\n"),
         ("bad.docx", b"PK\x03\x04 broken", "错误：无法读取 Word 文档（.docx）：BadZipFile\n"),
         ("news.txt", "某区召开质量工作会议\n会议强调，要提高认识。".encode(), "错误：不是实施方案类文件：未找到方案标题及“一、二、三”章节结构\n"),
     ],

@@ -51,5 +51,7 @@ def test_fixture_facts(path: Path) -> None:
         got_task = by_number.get(task["number"])
         assert got_task is not None, task["number"]
         assert {k: got_task[k] for k in task} == task
+    for warning in expected.get("warnings_include", []):
+        assert warning in plan["warnings"]
     if expected.get("partial") and not plan["tasks"]:
         assert any("任务" in w for w in plan["warnings"])

@@ -169,10 +169,22 @@ def drop_toc(lines: list[str], acc: Acc) -> list[str]:
     return out
 
 
+_HEADING_END = re.compile(r"(?:通知|方案|意见|纲要|规划|计划|要点|办法|措施|细则|决定|规定|文件|）|》)$")
+
+
+def _lone_wrap(line: str, after: str, width: int) -> bool:
+    """A line at the width that ends no heading, followed by a shorter line that ends the sentence
+    (or the department note after it)."""
+    return (bool(after) and len(after) < len(line) and after[-1] in "。；;）" and not _NUMBERED.match(after)
+            and not _NOTE_LINE.match(after) and not _HEADING_END.search(line))
+
+
 def unwrap(lines: list[str], acc: Acc) -> list[str]:
     """Rejoin a paragraph that a PDF copy broke into fixed-width lines without punctuation at the
     breaks. Only when the text shows such a width: three or more near-equal lines that do not end
-    a sentence; only runs of two or more such lines in a row are joined."""
+    a sentence; runs of two or more such lines in a row are joined, and so is a lone line at the
+    width followed by a shorter line that ends a sentence and is neither a heading nor a note (a
+    two-line paragraph)."""
     def open_end(k: int) -> bool:
         line = lines[k]
         return (len(line) >= 16 and line[-1] not in _TERMINAL and not _SECTION.match(line) and not _GROUP.match(line)
@@ -183,8 +195,11 @@ def unwrap(lines: list[str], acc: Acc) -> list[str]:
         return lines
     widths = [len(lines[k]) for k in cands]
     width = max(set(widths), key=lambda w: sum(1 for x in widths if abs(x - w) <= 2))
-    wrapped = {k for k in cands if abs(len(lines[k]) - width) <= 2}
-    wrapped = {k for k in wrapped if k - 1 in wrapped or k + 1 in wrapped}
+    at_width = {k for k in cands if abs(len(lines[k]) - width) <= 2}
+    wrapped = {k for k in at_width if k - 1 in at_width or k + 1 in at_width}
+    # Once three lines show the width, a lone line at it may be the first of a two-line paragraph.
+    if len(at_width) >= 3:
+        wrapped |= {k for k in at_width - wrapped if _lone_wrap(lines[k], lines[k + 1], width)}
     if len(wrapped) < 2:
         return lines
     out: list[str] = []
