@@ -1,7 +1,8 @@
 """Test helpers: the fixed cast of users every permission test runs over, and query budgets.
 
-The cast: office admin, leader, liaison of department A (区经信局), liaison of department B
-(区住建局), town liaison (沈家门街道), and anonymous. Built through the real services.
+The cast: office admin, an office admin granted on department B only (区住建局, `office_dept`),
+leader, liaison of department A (区经信局), liaison of department B (区住建局), town liaison
+(沈家门街道), and anonymous. Built through the real services.
 """
 
 from __future__ import annotations
@@ -28,12 +29,14 @@ class Cast:
     liaison_a: User
     liaison_b: User
     town_liaison: User
+    office_dept: User
 
     @property
     def members(self) -> dict[str, User | None]:
         return {
             "office": self.office, "leader": self.leader, "liaison_a": self.liaison_a,
-            "liaison_b": self.liaison_b, "town_liaison": self.town_liaison, "anonymous": None,
+            "liaison_b": self.liaison_b, "town_liaison": self.town_liaison, "office_dept": self.office_dept,
+            "anonymous": None,
         }
 
 
@@ -60,4 +63,5 @@ def build_cast() -> Cast:
         liaison_a=person("liaison_a", dept_a, Role.DEPARTMENT_LIAISON, dept_a, False),
         liaison_b=person("liaison_b", dept_b, Role.DEPARTMENT_LIAISON, dept_b, False),
         town_liaison=person("town_liaison", town, Role.TOWN_LIAISON, town, False),
+        office_dept=person("office_dept", dept_b, Role.OFFICE_ADMIN, dept_b, False),
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from qualitygov.core.errors import NotFoundError, ServiceError
 from qualitygov.core.notifications import notification_send
-from qualitygov.core.scoping import can
+from qualitygov.core.scoping import can, scope_for
 from qualitygov.core.transitions import TransitionTable, apply_transition
 
 from ..selectors import unit_recipients
@@ -27,6 +27,22 @@ def _allowed(actor, action: str, unit_id: int | None) -> bool:
 def _require(actor, action: str, unit_id: int | None) -> None:
     """NotFoundError unless the system acts or `actor` may `action` at the unit."""
     if not _allowed(actor, action, unit_id):
+        raise NotFoundError(_("Not found."))
+
+
+def _require_all(actor, action: str, unit_ids) -> None:
+    """NotFoundError unless the system acts or `actor` may `action` at every one of `unit_ids`.
+
+    A write that creates or touches objects of several units (co units, towns, a whole plan) checks
+    each of them, not only the one named in the URL.
+    """
+    for unit_id in set(unit_ids):
+        _require(actor, action, unit_id)
+
+
+def _require_everywhere(actor, action: str) -> None:
+    """NotFoundError unless the system acts or `actor` may `action` district-wide (plan-wide writes)."""
+    if actor is not None and not scope_for(actor, action).everything:
         raise NotFoundError(_("Not found."))
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from qualitygov.accounts.choices import Action
 from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.audit import audit_record, snapshot
-from qualitygov.core.errors import ServiceError
+from qualitygov.core.errors import NotFoundError, ServiceError
 from qualitygov.plans.models import Task
 from qualitygov.progress import events
 
@@ -45,8 +45,11 @@ def finding_create(*, actor, source: str, title: str, unit: OrgUnit, deadline: d
     if deadline < found_on:
         message = _("The deadline cannot be before the day the problem was found.")
         raise ServiceError(message, fields={"deadline": [message]})
-    if work_item is not None and task is None:
-        task = work_item.task
+    if work_item is not None:
+        if actor is not None and not WorkItem.objects.visible_to(actor, Action.VIEW).filter(pk=work_item.pk).exists():
+            raise NotFoundError(_("Not found."))
+        if task is None:
+            task = work_item.task
     finding = Finding.objects.create(source=source, title=title, description=description, unit=unit, task=task,
                                      work_item=work_item, found_on=found_on, deadline=deadline,
                                      raised_by=actor if actor else None)
