@@ -437,6 +437,8 @@ class Finding(models.Model):
     raised_by = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                   verbose_name=_("raised by"))
     submitted_at = models.DateTimeField(_("submitted for verification at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("submitted for verification by"))
     verified_by = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("verified by"))
     closed_at = models.DateTimeField(_("closed out at"), null=True, blank=True)

@@ -23,7 +23,7 @@ from ..models import (
     Finding,
     WorkItem,
 )
-from ._common import _notify_unit, _require, _required_text, _today, _transition
+from ._common import _notify_unit, _require, _require_other_person, _required_text, _today, _transition
 
 # Findings (督查问题 → 整改 → 销号)
 
@@ -83,6 +83,7 @@ def finding_submit(*, actor, finding: Finding, rectification_result: str) -> Fin
     old = _transition(finding, FINDING_TRANSITIONS, "submit")
     finding.rectification_result = result
     finding.submitted_at = timezone.now()
+    finding.submitted_by = actor if actor else None
     finding.save()
     audit_record(actor=actor, action=events.FINDING_SUBMIT, obj=finding, unit=finding.unit,
                  changes={"status": [old, finding.status], "rectification_result": result})
@@ -94,6 +95,8 @@ def finding_verify(*, actor, finding: Finding, note: str = "") -> Finding:
     """The office verifies the fix and closes the finding out (销号)."""
     _require(actor, Action.REVIEW, finding.unit_id)
     finding = _lock_finding(finding)
+    _require_other_person(actor, finding.submitted_by_id, "finding_verification",
+                          _("You submitted this rectification yourself, so you cannot verify it."))
     old = _transition(finding, FINDING_TRANSITIONS, "verify")
     finding.verified_by = actor if actor else None
     finding.verification_note = note

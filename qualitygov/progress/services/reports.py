@@ -37,7 +37,7 @@ from ..models import (
     ReportPart,
     WorkItem,
 )
-from ._common import _notify_unit, _pct, _require, _required_text, _today, _transition
+from ._common import _notify_unit, _pct, _require, _require_other_person, _required_text, _today, _transition
 from .lighting import lights_recompute
 
 # Report parts (co units)
@@ -226,6 +226,8 @@ def report_approve(*, actor, report: ProgressReport, today: dt.date | None = Non
     `relight=False` leaves the lights to one `lights_recompute` at the end (bulk loaders)."""
     _require(actor, Action.REVIEW, report.unit_id)
     report = _lock_report(report)
+    _require_other_person(actor, report.submitted_by_id, "report_approval",
+                          _("You submitted this report yourself, so you cannot approve it."))
     old = _transition(report, REPORT_TRANSITIONS, "approve")
     report.decided_at = timezone.now()
     report.decided_by = actor if actor else None
@@ -315,6 +317,9 @@ def extension_request_create(*, actor, requested_due_date: dt.date, reason: str,
 def _extension_decide(actor, extension: ExtensionRequest, name: str, note: str) -> ExtensionRequest:
     _require(actor, Action.APPROVE, extension.unit_id)
     extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
+    if name == "approve":
+        _require_other_person(actor, extension.requested_by_id, "extension_approval",
+                              _("You requested this extension yourself, so you cannot approve it."))
     old = _transition(extension, EXTENSION_TRANSITIONS, name)
     extension.decided_by = actor if actor else None
     extension.decided_at = timezone.now()
