@@ -28,8 +28,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from qualitygov.core.audit import audit_record
 from qualitygov.accounts.choices import Action
+from qualitygov.core.audit import audit_record
 from qualitygov.core.notifications import notification_send
 from qualitygov.core.scoping import scope_for
 from qualitygov.progress import events as audit_events

@@ -12,6 +12,7 @@ from qualitygov.accounts.choices import Action
 from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.audit import audit_record, snapshot
 from qualitygov.core.errors import NotFoundError, ServiceError
+from qualitygov.core.versioning import version_check
 from qualitygov.plans.models import Task
 from qualitygov.progress import events
 
@@ -61,10 +62,11 @@ def finding_create(*, actor, source: str, title: str, unit: OrgUnit, deadline: d
 
 
 @transaction.atomic
-def finding_plan(*, actor, finding: Finding, rectification_plan: str) -> Finding:
-    """The responsible unit states how it will fix the problem (open → rectifying)."""
+def finding_plan(*, actor, finding: Finding, rectification_plan: str, version: int | None = None) -> Finding:
+    """The responsible unit states how it will fix the problem (open → rectifying); a stale `version` is refused."""
     _require(actor, Action.CHANGE, finding.unit_id)
     finding = _lock_finding(finding)
+    version_check(finding, version, submitted={"rectification_plan": rectification_plan}, what=_("This finding"))
     plan = _required_text(rectification_plan, "rectification_plan", _("Describe the rectification plan."))
     old = _transition(finding, FINDING_TRANSITIONS, "plan")
     finding.rectification_plan = plan
@@ -75,10 +77,11 @@ def finding_plan(*, actor, finding: Finding, rectification_plan: str) -> Finding
 
 
 @transaction.atomic
-def finding_submit(*, actor, finding: Finding, rectification_result: str) -> Finding:
-    """The unit reports the fix done (with evidence attached) and asks for verification."""
+def finding_submit(*, actor, finding: Finding, rectification_result: str, version: int | None = None) -> Finding:
+    """The unit reports the fix done (with evidence attached) and asks for verification; a stale `version` is refused."""
     _require(actor, Action.CHANGE, finding.unit_id)
     finding = _lock_finding(finding)
+    version_check(finding, version, submitted={"rectification_result": rectification_result}, what=_("This finding"))
     result = _required_text(rectification_result, "rectification_result", _("Describe what was rectified."))
     old = _transition(finding, FINDING_TRANSITIONS, "submit")
     finding.rectification_result = result

@@ -14,6 +14,7 @@ from qualitygov.accounts.choices import TOWN_KINDS, Action
 from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.audit import audit_record, snapshot
 from qualitygov.core.errors import ConflictError, ServiceError
+from qualitygov.core.versioning import version_check
 from qualitygov.plans.models import Plan, Task
 from qualitygov.progress import events
 
@@ -127,8 +128,11 @@ def work_items_create_for_towns(
 
 
 @transaction.atomic
-def work_item_update(*, actor, work_item: WorkItem, **values: Any) -> WorkItem:
-    """The office changes title, description, start date, deadline, lead unit or co units (`co_units`)."""
+def work_item_update(*, actor, work_item: WorkItem, version: int | None = None, **values: Any) -> WorkItem:
+    """The office changes title, description, start date, deadline, lead unit or co units (`co_units`).
+
+    `version` is the item's version the writer was shown: a save against an older one is refused
+    (ConflictError, code "stale") and changes nothing."""
     before_co = sorted(work_item.co_units.values_list("unit_id", flat=True))
     co_units = values.pop("co_units", None)
     co_units = list(co_units) if co_units is not None else None
@@ -136,6 +140,9 @@ def work_item_update(*, actor, work_item: WorkItem, **values: Any) -> WorkItem:
     _require_all(actor, Action.MANAGE, [work_item.lead_unit_id, *before_co, *([new_lead.pk] if new_lead else []),
                                         *(unit.pk for unit in co_units or ())])
     fields = ["title", "description", "start_date", "deadline", "lead_unit", "order"]
+    work_item = WorkItem.objects.select_for_update().get(pk=work_item.pk)
+    version_check(work_item, version, submitted={k: v for k, v in values.items() if k in fields},
+                  what=_("This work item"))
     before = snapshot(work_item, fields)
     unknown = set(values) - set(fields)
     if unknown:

@@ -8,7 +8,14 @@ import datetime as dt
 import pytest
 
 from qualitygov.core.errors import NotFoundError
-from qualitygov.progress.models import Finding, ProgressReport, ReportingCycle, ReportPart, WorkItem, WorkItemUnit
+from qualitygov.progress.models import (
+    Finding,
+    ProgressReport,
+    ReportingCycle,
+    ReportPart,
+    WorkItem,
+    WorkItemUnit,
+)
 from qualitygov.progress.services import (
     cycle_create,
     cycle_open,
