@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from .errors import ConflictError, ServiceError
 
-__all__ = ["VersionedModel", "bump", "parse_version", "version_check"]
+__all__ = ["VersionedModel", "bump", "parse_version", "request_version", "version_check"]
 
 
 class VersionedModel(models.Model):
@@ -57,6 +57,15 @@ def parse_version(value: Any) -> int | None:
         message = _("The version must be a whole number.")
         raise ServiceError(message, fields={"version": [message]})
     return int(text)
+
+
+def request_version(request, body_version: Any = None) -> int | None:
+    """The version an API client edits against: `version` in the body, else the `If-Match` header
+    (an ETag as answered, e.g. "3"; "*" or none: no check)."""
+    if body_version not in (None, ""):
+        return parse_version(body_version)
+    header = (request.headers.get("If-Match") or "").strip()
+    return None if header in ("", "*") else parse_version(header)
 
 
 def _same(stored: Any, sent: Any) -> bool:
@@ -101,4 +110,4 @@ def version_check(obj: VersionedModel, expected: int | None, *, submitted: Mappi
     for sentence in (differs, advice):
         if sentence:  # sentences joined as the language does (Chinese runs them together)
             message = _("%(first)s %(second)s") % {"first": message, "second": sentence}
-    raise ConflictError(message, code="stale", fields={"version": [message]})
+    raise ConflictError(message, code="stale")

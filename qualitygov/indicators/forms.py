@@ -53,6 +53,8 @@ class ObservationEntryForm(forms.Form):
                               widget=forms.Textarea(attrs={"rows": 3}))
     evidence = forms.FileField(label=gettext_lazy("Evidence file"), required=False,
                                help_text=gettext_lazy("PDF, image, Office document or text; at most 20 MB."))
+    #: The version of the value the form was shown with (0: none yet); a stale save is refused.
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args, indicator: Indicator, previous: Decimal | None, **kwargs):
         super().__init__(*args, **kwargs)

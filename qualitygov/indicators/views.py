@@ -224,7 +224,8 @@ def observation_entry(request, period: int, unit: int):
     if existing is not None and existing.status in (ObservationStatus.SUBMITTED, ObservationStatus.APPROVED):
         return redirect("indicators:observation_detail", pk=existing.pk)
     previous = selectors.previous_value(period=period_obj, unit=unit_obj, town=town)
-    initial = {"value": existing.value, "comment": existing.comment} if existing else None
+    initial = ({"value": existing.value, "comment": existing.comment, "version": existing.version} if existing
+               else {"version": 0})
     form = ObservationEntryForm(request.POST or None, request.FILES or None, initial=initial, indicator=indicator,
                                 previous=previous)
     if request.method == "POST" and form.is_valid():
@@ -232,7 +233,8 @@ def observation_entry(request, period: int, unit: int):
         try:
             with transaction.atomic():
                 observation = observation_save_draft(actor=request.user, period=period_obj, unit=unit_obj,
-                                                     value=data["value"], comment=data["comment"], town=town)
+                                                     value=data["value"], comment=data["comment"], town=town,
+                                                     version=data.get("version"))
                 if form.checked_evidence is not None:
                     attachment_create(actor=request.user, checked=form.checked_evidence, owner=observation,
                                       unit=unit_obj)

@@ -94,3 +94,40 @@ def test_without_a_version_the_save_goes_through(cast):
     s = make_setup(cast, co=[])
     report_save(actor=cast.liaison_a, report=s.report, done_text="一")
     assert report_save(actor=cast.liaison_a, report=s.report, done_text="二").version == 3
+
+
+def test_the_report_page_carries_the_version_and_refuses_a_stale_save(cast):
+    from django.test import Client
+    from django.urls import reverse
+
+    s = make_setup(cast, co=[])
+    client = Client()
+    client.force_login(cast.liaison_a)
+    url = reverse("progress:report_detail", kwargs={"pk": s.report.pk})
+    assert '<input type="hidden" name="version" value="1"' in client.get(url).content.decode()
+    assert client.post(url, {"done_text": "甲", "version": "1", "action": "save"}).status_code == 302
+    page = client.post(url, {"done_text": "乙", "version": "1", "action": "save"})
+    assert page.status_code == 200
+    assert "（您的版本 1，现为 2）。与您填写的不同之处：完成情况。" in page.content.decode()
+    assert ProgressReport.objects.get(pk=s.report.pk).done_text == "甲"
+
+
+def test_the_part_and_work_item_pages_refuse_a_stale_save(cast):
+    from django.test import Client
+    from django.urls import reverse
+
+    s = make_setup(cast, co=[cast.dept_b])
+    part = s.part(cast.dept_b)
+    client = Client()
+    client.force_login(cast.liaison_b)
+    url = reverse("progress:part_detail", kwargs={"pk": part.pk})
+    assert client.post(url, {"done_text": "甲", "version": "1", "action": "save"}).status_code == 302
+    assert "与您填写的不同之处" in client.post(url, {"done_text": "乙", "version": "1"}).content.decode()
+    assert ReportPart.objects.get(pk=part.pk).done_text == "甲"
+    office = Client()
+    office.force_login(cast.office)
+    url = reverse("progress:work_item_edit", kwargs={"pk": s.item.pk})
+    form = {"title": "改名", "deadline": "2026-12-31", "lead_unit": cast.dept_a.pk, "version": "1"}
+    assert office.post(url, form).status_code == 302
+    assert "与您填写的不同之处" in office.post(url, {**form, "title": "再改"}).content.decode()
+    assert WorkItem.objects.get(pk=s.item.pk).title == "改名"
