@@ -94,8 +94,10 @@ def version_check(obj: VersionedModel, expected: int | None, *, submitted: Mappi
         return
     from .models import AuditEvent
 
-    last = (AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
-            .order_by("-seq").only("actor_repr", "at").first())
+    trail = AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("-seq")
+    # Who last changed it: the latest person (a follow-up recomputation by the system is not the editor).
+    last = (trail.filter(actor__isnull=False).only("actor_repr", "at").first()
+            or trail.only("actor_repr", "at").first())
     fields = [str(obj._meta.get_field(name).verbose_name) for name, value in (submitted or {}).items()
               if value is not None and not _same(getattr(obj, name, None), value)]
     values = {"what": what or str(obj._meta.verbose_name), "yours": expected, "now": obj.version}

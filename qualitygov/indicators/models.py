@@ -33,7 +33,7 @@ class IndicatorQuerySet(ScopedQuerySet):
     scope_lookup = "responsibilities__unit"
 
 
-class Indicator(models.Model):
+class Indicator(VersionedModel):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
     task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="indicators")
     code = models.CharField(_("code"), max_length=20)

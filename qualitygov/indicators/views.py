@@ -158,16 +158,21 @@ def indicator_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["reason"].strip()
         changed, new_targets, new_roles = form.changed_fields(), form.new_targets(), form.new_roles()
+        version = form.cleaned_data["version"]  # checked by the first write; the row stays locked after it
         try:
             with transaction.atomic():
                 if changed:
-                    indicator_update(actor=request.user, indicator=indicator, reason=reason, **changed)
+                    indicator_update(actor=request.user, indicator=indicator, reason=reason, version=version,
+                                     **changed)
+                    version = None
                 if new_targets is not None:
                     kept = {y: v for y, v in targets.items() if y not in years}
                     indicator_set_targets(actor=request.user, indicator=indicator, targets={**kept, **new_targets},
-                                          reason=reason)
+                                          reason=reason, version=version)
+                    version = None
                 if new_roles is not None:
-                    indicator_set_responsibilities(actor=request.user, indicator=indicator, units=new_roles)
+                    indicator_set_responsibilities(actor=request.user, indicator=indicator, units=new_roles,
+                                                   version=version)
         except ServiceError as exc:
             apply_service_error(form, exc)
         else:

@@ -49,3 +49,38 @@ def test_a_stale_submit_is_refused(cast, period):
         observation_submit(actor=cast.liaison_a, observation=obs, version=1)
     assert Observation.objects.get(pk=obs.pk).status == "draft"
     assert observation_submit(actor=cast.liaison_a, observation=obs, version=2).status == "submitted"
+
+
+def test_a_stale_definition_edit_is_refused(cast):
+    from qualitygov.indicators.models import Indicator, IndicatorTarget
+    from qualitygov.indicators.services import indicator_set_targets, indicator_update
+
+    indicator = quarterly_indicator(cast)
+    shown = indicator.version
+    indicator_update(actor=cast.office, indicator=indicator, name="新名称", version=shown)
+    with pytest.raises(ConflictError) as refused:
+        indicator_update(actor=cast.office, indicator=indicator, name="旧表单", version=shown)
+    assert "该指标已被 office 于" in refused.value.message
+    with pytest.raises(ConflictError):
+        indicator_set_targets(actor=cast.office, indicator=indicator, targets={2024: "97"}, reason="调整",
+                              version=shown)
+    stored = Indicator.objects.get(pk=indicator.pk)
+    assert (stored.name, stored.version, IndicatorTarget.objects.filter(indicator=indicator).count()) == (
+        "新名称", shown + 1, 0)
+    indicator_set_targets(actor=cast.office, indicator=indicator, targets={2024: "97"}, reason="调整",
+                          version=shown + 1)
+    assert Indicator.objects.get(pk=indicator.pk).version == shown + 2
+
+
+def test_the_entry_page_carries_the_version_and_refuses_a_stale_save(cast, period):
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(cast.liaison_a)
+    url = reverse("indicators:observation_entry", kwargs={"period": period.pk, "unit": cast.dept_a.pk})
+    assert '<input type="hidden" name="version" value="0"' in client.get(url).content.decode()
+    assert client.post(url, {"value": "95", "version": "0", "action": "draft"}).status_code == 302
+    page = client.post(url, {"value": "96", "version": "0", "action": "draft"})
+    assert (page.status_code, "该指标数值已被 liaison_a 于" in page.content.decode()) == (200, True)
+    assert list(Observation.objects.values_list("value", "version")) == [(Decimal("95.0000"), 1)]
