@@ -42,7 +42,7 @@ def test_merge_flow_previews_then_moves_every_reference(client_for, cast, plan_r
     preview = client.post(url, {"target": cast.dept_a.pk})
     assert preview.status_code == 200
     assert [(r["key"], r["count"]) for r in preview.context["references"]] == [
-        ("accounts.orgunit.parent", 1), ("accounts.user.unit", 2), ("accounts.grant.unit", 2),
+        ("accounts.orgunit.parent", 1), ("accounts.user.unit", 1), ("accounts.grant.unit", 1),
         ("plans.responsibility.unit", 2),
     ]
     assert [(str(r["model"]), str(r["field"])) for r in preview.context["references"]][:3] == [
@@ -81,7 +81,7 @@ def test_merge_flow_previews_then_moves_every_reference(client_for, cast, plan_r
     assert lookup.context["found"] == cast.dept_a
     event = AuditEvent.objects.filter(action="org_unit.merge").get()
     assert event.changes["moved"] == {
-        "accounts.user.unit": 2, "accounts.grant.unit": 2, "plans.responsibility.unit": 1,
+        "accounts.user.unit": 1, "accounts.grant.unit": 1, "plans.responsibility.unit": 1,
         "plans.responsibility.unit.dropped_duplicate": 1, "accounts.orgunit.parent": 1,
     }
     assert audit_verify().ok

@@ -42,6 +42,7 @@ from django.urls import reverse
 
 from qualitygov.accounts.choices import ROLE_ACTIONS, Action
 from qualitygov.accounts.models import Grant, OrgUnit
+from qualitygov.accounts.testing import Cast, build_cast
 from qualitygov.core.access import PUBLIC
 from qualitygov.core.models import AuditEvent
 
@@ -54,6 +55,12 @@ REDIRECTS = {301, 302, 303, 307, 308}
 
 ROUTES = routes()
 SAMPLES = samples()
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    """The cast with `office_dept`, an office admin granted on 区住建局 only."""
+    return build_cast(scoped_office=True)
 
 
 def _route_id(route: Route) -> str:

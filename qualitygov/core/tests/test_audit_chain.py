@@ -10,7 +10,7 @@ from qualitygov.cli import main as qualitygov_main
 from qualitygov.core.audit import audit_verify
 from qualitygov.core.models import AuditEvent
 
-CAST_EVENTS = 18  # 6 units, 6 users, 6 grants
+CAST_EVENTS = 16  # 6 units, 5 users, 5 grants
 
 
 def _verify_fails_at(seq: int, problem: str) -> None:

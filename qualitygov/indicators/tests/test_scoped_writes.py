@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from qualitygov.accounts.testing import Cast, build_cast
 from qualitygov.core.errors import NotFoundError
 from qualitygov.indicators.models import IndicatorResponsibility, IndicatorTarget
 from qualitygov.indicators.services import (
@@ -18,6 +19,12 @@ from qualitygov.indicators.services import (
 )
 
 from .engine_helpers import quarterly_indicator
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    """The cast with `office_dept`, an office admin granted on 区住建局 only."""
+    return build_cast(scoped_office=True)
 
 
 def test_a_scoped_office_admin_cannot_change_district_wide_definitions(cast):

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from qualitygov.accounts.testing import Cast, build_cast
 from qualitygov.core.errors import NotFoundError
 from qualitygov.progress.models import (
     Finding,
@@ -29,6 +30,12 @@ from qualitygov.progress.services import (
 )
 
 from .factories import DEADLINE, make_cycle, make_item, make_task
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    """The cast with `office_dept`, an office admin granted on 区住建局 only."""
+    return build_cast(scoped_office=True)
 
 
 def test_a_scoped_office_admin_cannot_create_or_open_plan_wide_cycles(cast):
@@ -106,3 +113,17 @@ def test_a_finding_cannot_link_a_work_item_outside_the_actors_sight(cast):
                              deadline=DEADLINE)
     assert (finding.unit, finding.work_item) == (cast.dept_b, None)
 
+
+
+def test_the_supervised_notice_lists_a_scoped_office_admins_own_units_only(cast):
+    from qualitygov.core.models import Notification
+    from qualitygov.progress.escalation import escalation_run
+
+    from .factories import make_setup
+
+    make_setup(cast, co=[cast.dept_b])  # 区经信局 leads, 区住建局 co-operates
+    for day in (23, 26):
+        escalation_run(today=dt.date(2026, 5, day))
+    escalation_run(today=dt.date(2026, 6, 1))  # 7 days overdue: red and 督办 for both units
+    assert sorted(Notification.objects.filter(kind="progress.supervised").values_list(
+        "recipient__username", "subject")) == [("office", "督办清单新增2项"), ("office_dept", "督办清单新增1项")]

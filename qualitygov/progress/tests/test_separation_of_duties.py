@@ -9,7 +9,7 @@ import pytest
 
 from qualitygov.accounts.choices import Role
 from qualitygov.accounts.services import user_create
-from qualitygov.accounts.testing import PASSWORD
+from qualitygov.accounts.testing import PASSWORD, Cast, build_cast
 from qualitygov.core.errors import ServiceError
 from qualitygov.core.models import AuditEvent
 from qualitygov.progress.models import ExtensionRequest, Finding, ProgressReport, WorkItem
@@ -45,6 +45,12 @@ def _office_requests(cast):
     s = make_setup(cast, co=[])
     return extension_request_create(actor=cast.office, report=s.report, requested_due_date=dt.date(2026, 6, 10),
                                     reason="数据未到")
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    """The cast with `office_dept`, an office admin granted on 区住建局 only."""
+    return build_cast(scoped_office=True)
 
 
 def test_every_workflow_is_separated_by_default(settings):
