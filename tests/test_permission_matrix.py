@@ -1,7 +1,8 @@
 """The permission matrix: every URL × every member of the cast, expectations from the declared rule.
 
 For each URL pattern of `config.urls` (see tests/urlwalk.py) and each cast member (office, leader,
-liaison_a, liaison_b, town_liaison, anonymous):
+liaison_a, liaison_b, town_liaison, office_dept — an office admin granted on 区住建局 only — and
+anonymous):
 
 - GET answers what the view's access rule promises. PUBLIC: 200 (or the view's own redirect);
   LOGIN: anonymous → 302 to the login page (API: 401/403 with the `{code, message, fields}` body),
@@ -26,6 +27,8 @@ Besides URL kwargs a sample may return:
   "get_status":   what an allowed GET answers when it is not 200 (e.g. 302 for a redirecting view);
   "personal":     True when the object belongs to the owner personally (their own notification): only
                   the owner may use the URL, whatever anyone else's scope.
+  "district_wide": True for a page acting on the whole district (plan import): the scope must cover
+                  the district itself, so an office admin granted on one department gets 404.
 """
 
 from __future__ import annotations
@@ -39,18 +42,25 @@ from django.urls import reverse
 
 from qualitygov.accounts.choices import ROLE_ACTIONS, Action
 from qualitygov.accounts.models import Grant, OrgUnit
+from qualitygov.accounts.testing import Cast, build_cast
 from qualitygov.core.access import PUBLIC
 from qualitygov.core.models import AuditEvent
 
 from .dbstate import changed_tables, table_snapshot
 from .urlwalk import Route, missing_kwargs, routes, samples, url_kwargs
 
-MEMBERS = ("office", "leader", "liaison_a", "liaison_b", "town_liaison", "anonymous")
-SAMPLE_OPTIONS = {"owner", "owner_action", "post", "get_status", "personal"}
+MEMBERS = ("office", "leader", "liaison_a", "liaison_b", "town_liaison", "office_dept", "anonymous")
+SAMPLE_OPTIONS = {"owner", "owner_action", "post", "get_status", "personal", "district_wide"}
 REDIRECTS = {301, 302, 303, 307, 308}
 
 ROUTES = routes()
 SAMPLES = samples()
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    """The cast with `office_dept`, an office admin granted on 区住建局 only."""
+    return build_cast(scoped_office=True)
 
 
 def _route_id(route: Route) -> str:
@@ -207,6 +217,8 @@ def prepare(route: Route, cast) -> Case:
 def owner_of(case: Case, cast) -> tuple[OrgUnit | None, str | None, Any]:
     """The owner's unit, the action whose scope must cover it, and the owner when the object is personal."""
     owner = case.sample.get("owner")
+    if case.sample.get("district_wide"):
+        return cast.district, case.sample.get("owner_action"), None
     if owner is None:
         return None, None, None
     personal = cast.members[owner] if case.sample.get("personal") else None
@@ -251,16 +263,18 @@ def test_the_expectations_follow_role_actions_and_grants(cast):
         return [m for m in MEMBERS if may_use(rule, cast.members[m], owner_unit, owner_action)]
 
     assert allowed(PUBLIC) == list(MEMBERS)
-    assert allowed("login") == ["office", "leader", "liaison_a", "liaison_b", "town_liaison"]
-    assert allowed("action:manage") == ["office"]
-    assert allowed("action:approve") == ["office", "leader"]
-    assert allowed("action:change") == ["office", "liaison_a", "liaison_b", "town_liaison"]
+    assert allowed("login") == ["office", "leader", "liaison_a", "liaison_b", "town_liaison", "office_dept"]
+    assert allowed("action:manage") == ["office", "office_dept"]
+    assert allowed("action:approve") == ["office", "leader", "office_dept"]
+    assert allowed("action:change") == ["office", "liaison_a", "liaison_b", "town_liaison", "office_dept"]
     assert allowed("login", cast.dept_a) == ["office", "leader", "liaison_a"]
     assert allowed("login", cast.town) == ["office", "leader", "town_liaison"]
-    assert allowed("action:change", cast.dept_b) == ["office", "liaison_b"]
+    assert allowed("action:change", cast.dept_b) == ["office", "liaison_b", "office_dept"]
     assert allowed("login", cast.dept_a, "manage") == ["office"]
+    assert allowed("login", cast.dept_b, "manage") == ["office", "office_dept"]
     assert [m for m in MEMBERS if may_use("login", cast.members[m], cast.dept_a, None, cast.liaison_a)] == [
         "liaison_a"]
+    assert allowed("action:manage", cast.district) == ["office"]
 
 
 def test_the_snapshot_sees_inserts_updates_and_deletes(cast):

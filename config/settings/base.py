@@ -244,3 +244,12 @@ INSTALLED_APPS.insert(INSTALLED_APPS.index("drf_spectacular") + 1, "drf_spectacu
 # collectstatic has run, STATIC_ROOT does not exist, which is expected here.
 WHITENOISE_USE_FINDERS = True
 warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+
+# Separation of duties (职责分离), per progress workflow: when on, the user who did the step (submitted
+# the report, submitted the rectification, requested the extension) may not also approve it, whatever
+# roles they hold. A workflow missing here counts as on. Indicator approval is always separated.
+SEPARATION_OF_DUTIES = {
+    "report_approval": True,
+    "finding_verification": True,
+    "extension_approval": True,
+}

@@ -1,7 +1,9 @@
 """Test helpers: the fixed cast of users every permission test runs over, and query budgets.
 
 The cast: office admin, leader, liaison of department A (区经信局), liaison of department B
-(区住建局), town liaison (沈家门街道), and anonymous. Built through the real services.
+(区住建局), town liaison (沈家门街道), and anonymous; with `build_cast(scoped_office=True)` also an
+office admin granted on department B only (`office_dept`), who must not act outside it (the
+permission matrix and the scope tests use it). Built through the real services.
 """
 
 from __future__ import annotations
@@ -28,16 +30,18 @@ class Cast:
     liaison_a: User
     liaison_b: User
     town_liaison: User
+    office_dept: User | None = None
 
     @property
     def members(self) -> dict[str, User | None]:
+        scoped = {"office_dept": self.office_dept} if self.office_dept is not None else {}
         return {
             "office": self.office, "leader": self.leader, "liaison_a": self.liaison_a,
-            "liaison_b": self.liaison_b, "town_liaison": self.town_liaison, "anonymous": None,
+            "liaison_b": self.liaison_b, "town_liaison": self.town_liaison, **scoped, "anonymous": None,
         }
 
 
-def build_cast() -> Cast:
+def build_cast(*, scoped_office: bool = False) -> Cast:
     district = org_unit_create(actor=None, name="舟山市普陀区", kind=K.DISTRICT, short_name="普陀区")
     group = org_unit_create(actor=None, name="普陀区质量强区工作领导小组", kind=K.LEADING_GROUP, parent=district)
     office_unit = org_unit_create(actor=None, name="普陀区质量强区工作领导小组办公室", kind=K.OFFICE, parent=group,
@@ -53,7 +57,7 @@ def build_cast() -> Cast:
         return user_create(actor=None, username=username, password=PASSWORD, display_name=username, unit=unit,
                            grants=[(role, grant_unit, descendants)])
 
-    return Cast(
+    cast = Cast(
         district=district, office_unit=office_unit, dept_a=dept_a, dept_b=dept_b, town=town,
         office=person("office", office_unit, Role.OFFICE_ADMIN, district, True),
         leader=person("leader", district, Role.LEADER, district, True),
@@ -61,3 +65,6 @@ def build_cast() -> Cast:
         liaison_b=person("liaison_b", dept_b, Role.DEPARTMENT_LIAISON, dept_b, False),
         town_liaison=person("town_liaison", town, Role.TOWN_LIAISON, town, False),
     )
+    if scoped_office:
+        cast.office_dept = person("office_dept", dept_b, Role.OFFICE_ADMIN, dept_b, False)
+    return cast

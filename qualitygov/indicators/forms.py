@@ -53,6 +53,8 @@ class ObservationEntryForm(forms.Form):
                               widget=forms.Textarea(attrs={"rows": 3}))
     evidence = forms.FileField(label=gettext_lazy("Evidence file"), required=False,
                                help_text=gettext_lazy("PDF, image, Office document or text; at most 20 MB."))
+    #: The version of the value the form was shown with (0: none yet); a stale save is refused.
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args, indicator: Indicator, previous: Decimal | None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -169,6 +171,8 @@ class IndicatorForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason for the change"), required=False, max_length=1000,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=gettext_lazy("Required when a target changes."))
+    #: The version of the indicator the form was shown with; a stale save is refused.
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     FIELDS = ("code", "name", "unit", "comparator", "nature", "baseline_year", "baseline_value", "target_value",
               "target_year", "frequency", "aggregation", "data_source", "by_town")
@@ -179,6 +183,7 @@ class IndicatorForm(forms.Form):
         initial.update({f"target_{year}": targets.get(year) for year in years})
         initial["lead_units"] = [pk for pk, role in roles.items() if role == "lead"]
         initial["co_units"] = [pk for pk, role in roles.items() if role != "lead"]
+        initial["version"] = indicator.version
         super().__init__(*args, initial=initial, **kwargs)
         self.indicator, self.years, self.targets, self.roles = indicator, years, targets, roles
         for name in ("lead_units", "co_units"):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.models import VersionedRuleSet
 from qualitygov.core.scoping import ScopedQuerySet
+from qualitygov.core.versioning import VersionedModel
 from qualitygov.plans.choices import ResponsibilityRole
 from qualitygov.plans.models import Plan, Task
 
@@ -32,7 +33,7 @@ class IndicatorQuerySet(ScopedQuerySet):
     scope_lookup = "responsibilities__unit"
 
 
-class Indicator(models.Model):
+class Indicator(VersionedModel):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
     task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="indicators")
     code = models.CharField(_("code"), max_length=20)
@@ -131,7 +132,7 @@ class ObservationQuerySet(ScopedQuerySet):
     scope_lookup = "unit"
 
 
-class Observation(models.Model):
+class Observation(VersionedModel):
     """A value reported by `unit` for one period (and one town when the indicator is broken down)."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="observations")

@@ -159,16 +159,21 @@ def indicator_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["reason"].strip()
         changed, new_targets, new_roles = form.changed_fields(), form.new_targets(), form.new_roles()
+        version = form.cleaned_data["version"]  # checked by the first write; the row stays locked after it
         try:
             with transaction.atomic():
                 if changed:
-                    indicator_update(actor=request.user, indicator=indicator, reason=reason, **changed)
+                    indicator_update(actor=request.user, indicator=indicator, reason=reason, version=version,
+                                     **changed)
+                    version = None
                 if new_targets is not None:
                     kept = {y: v for y, v in targets.items() if y not in years}
                     indicator_set_targets(actor=request.user, indicator=indicator, targets={**kept, **new_targets},
-                                          reason=reason)
+                                          reason=reason, version=version)
+                    version = None
                 if new_roles is not None:
-                    indicator_set_responsibilities(actor=request.user, indicator=indicator, units=new_roles)
+                    indicator_set_responsibilities(actor=request.user, indicator=indicator, units=new_roles,
+                                                   version=version)
         except ServiceError as exc:
             apply_service_error(form, exc)
         else:
@@ -225,7 +230,8 @@ def observation_entry(request, period: int, unit: int):
     if existing is not None and existing.status in (ObservationStatus.SUBMITTED, ObservationStatus.APPROVED):
         return redirect("indicators:observation_detail", pk=existing.pk)
     previous = selectors.previous_value(period=period_obj, unit=unit_obj, town=town)
-    initial = {"value": existing.value, "comment": existing.comment} if existing else None
+    initial = ({"value": existing.value, "comment": existing.comment, "version": existing.version} if existing
+               else {"version": 0})
     form = ObservationEntryForm(request.POST or None, request.FILES or None, initial=initial, indicator=indicator,
                                 previous=previous)
     if request.method == "POST" and form.is_valid():
@@ -233,7 +239,8 @@ def observation_entry(request, period: int, unit: int):
         try:
             with transaction.atomic():
                 observation = observation_save_draft(actor=request.user, period=period_obj, unit=unit_obj,
-                                                     value=data["value"], comment=data["comment"], town=town)
+                                                     value=data["value"], comment=data["comment"], town=town,
+                                                     version=data.get("version"))
                 if form.checked_evidence is not None:
                     attachment_create(actor=request.user, checked=form.checked_evidence, owner=observation,
                                       unit=unit_obj)

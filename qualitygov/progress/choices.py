@@ -75,8 +75,9 @@ PART_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 }
 
 PART_PENDING = frozenset({PartStatus.OPEN, PartStatus.DRAFT, PartStatus.RETURNED})
-#: Part states whose text the lead unit may read (a draft belongs to its own unit only).
-PART_SHARED = frozenset({PartStatus.SUBMITTED, PartStatus.ACCEPTED, PartStatus.RETURNED})
+#: Part states whose text and evidence the lead unit may read. A draft belongs to its own unit only, and
+#: so does a returned part: the co unit is rewriting it, and its new draft stays its own until re-filed.
+PART_SHARED = frozenset({PartStatus.SUBMITTED, PartStatus.ACCEPTED})
 
 
 #: Severity order for "the worst light wins".

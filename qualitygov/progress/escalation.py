@@ -28,8 +28,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from qualitygov.accounts.choices import Action
 from qualitygov.core.audit import audit_record
 from qualitygov.core.notifications import notification_send
+from qualitygov.core.scoping import scope_for
 from qualitygov.progress import events as audit_events
 
 from .choices import REPORT_PENDING, EscalationLevel
@@ -196,12 +198,15 @@ def _send_notices(new: list[dict[str, Any]], today: dt.date) -> int:
                                  email=level != EscalationLevel.REMINDER):
                 sent += 1
     supervised = [c for c in new if c["level"] == EscalationLevel.SUPERVISED]
-    if supervised:
-        digest = hashlib.sha1("\n".join(sorted(c["key"] for c in supervised)).encode()).hexdigest()[:16]
-        for user in office_recipients():
-            if notification_send(recipient=user, kind="progress.supervised",
-                                 subject=_("%(n)d new entries on the supervised follow-up list") % {"n": len(supervised)},
-                                 body="\n".join(f"· {titles.get(c['work_item_id'], '')}" for c in supervised[:50]),
-                                 dedup_key=f"progress:supervised:{today.isoformat()}:{digest}:u{user.pk}"):
-                sent += 1
+    for user in office_recipients() if supervised else ():
+        scope = scope_for(user, Action.MANAGE)  # an office admin granted on some units hears of those only
+        mine = [c for c in supervised if c["unit_id"] in scope]
+        if not mine:
+            continue
+        digest = hashlib.sha1("\n".join(sorted(c["key"] for c in mine)).encode()).hexdigest()[:16]
+        if notification_send(recipient=user, kind="progress.supervised",
+                             subject=_("%(n)d new entries on the supervised follow-up list") % {"n": len(mine)},
+                             body="\n".join(f"· {titles.get(c['work_item_id'], '')}" for c in mine[:50]),
+                             dedup_key=f"progress:supervised:{today.isoformat()}:{digest}:u{user.pk}"):
+            sent += 1
     return sent

@@ -46,6 +46,15 @@ def parse_milestones(text: str) -> list[tuple[str, dt.date]]:
     return out
 
 
+class VersionField(forms.IntegerField):
+    """The version of the record the form was shown with (hidden); the service refuses a stale save."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, min_value=0, **kwargs)
+
+
 class WorkItemForm(forms.Form):
     """A work item: task, lead and co units, deliverable, dates and milestones."""
 
@@ -66,6 +75,7 @@ class WorkItemForm(forms.Form):
         label=_("Milestones"), required=False, widget=forms.Textarea(attrs=TEXTAREA),
         help_text=_("One a line: a date and a title, e.g. “2026-06-30 Plan drafted”."),
     )
+    version = VersionField()
 
     def __init__(self, *args, tasks, lead_units, co_units, allow_all_towns: bool = False,
                  editing: bool = False, **kwargs):
@@ -78,6 +88,8 @@ class WorkItemForm(forms.Form):
         if editing:
             del self.fields["task"]
             del self.fields["milestones"]
+        else:
+            del self.fields["version"]
 
     def clean_milestones(self) -> list[tuple[str, dt.date]]:
         return parse_milestones(self.cleaned_data.get("milestones", ""))
@@ -124,6 +136,7 @@ class PartForm(EvidenceMixin):
     done_text = forms.CharField(label=_("Work done"), required=False, widget=forms.Textarea(attrs={**TEXTAREA, "rows": 5}))
     problems = forms.CharField(label=_("Problems"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
     next_steps = forms.CharField(label=_("Next steps"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
+    version = VersionField()
     field_order = ["done_text", "problems", "next_steps", "evidence"]
 
 
@@ -167,6 +180,7 @@ class FindingForm(forms.Form):
 
 class RectificationForm(EvidenceMixin):
     text = forms.CharField(widget=forms.Textarea(attrs={**TEXTAREA, "rows": 4}))
+    version = VersionField()
     field_order = ["text", "evidence"]
 
     def __init__(self, *args, label, **kwargs):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.models import VersionedRuleSet
 from qualitygov.core.scoping import Scope, ScopedQuerySet
+from qualitygov.core.versioning import VersionedModel
 from qualitygov.plans.models import Plan, Task
 
 from .choices import (
@@ -49,7 +50,7 @@ class WorkItemQuerySet(ScopedQuerySet):
         return work_item_scope(scope)
 
 
-class WorkItem(models.Model):
+class WorkItem(VersionedModel):
     """A concrete deliverable (工作事项) under a plan task, carried out by a lead unit with co units.
 
     `progress_pct` is the latest approved progress; `start_date`–`deadline` is the span of the
@@ -164,7 +165,7 @@ class ProgressReportQuerySet(ScopedQuerySet):
         return Q(unit__in=scope.unit_ids) | Q(pk__in=with_parts)
 
 
-class ProgressReport(models.Model):
+class ProgressReport(VersionedModel):
     """The lead unit's consolidated report (进展报告) on one work item for one cycle."""
 
     cycle = models.ForeignKey(ReportingCycle, on_delete=models.CASCADE, related_name="reports",
@@ -213,7 +214,7 @@ class ReportPartQuerySet(ScopedQuerySet):
         return Q(unit__in=scope.unit_ids) | Q(report__unit__in=scope.unit_ids)
 
 
-class ReportPart(models.Model):
+class ReportPart(VersionedModel):
     """A co unit's contribution to a report; the lead unit accepts it or returns it with a reason."""
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="parts",
@@ -415,7 +416,7 @@ class FindingQuerySet(ScopedQuerySet):
     scope_lookup = "unit"
 
 
-class Finding(models.Model):
+class Finding(VersionedModel):
     """A problem found in supervision (督查问题) with its rectification (整改) and close-out (销号)."""
 
     source = models.CharField(_("source"), max_length=20, choices=FindingSource.choices)
@@ -437,6 +438,8 @@ class Finding(models.Model):
     raised_by = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                   verbose_name=_("raised by"))
     submitted_at = models.DateTimeField(_("submitted for verification at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("submitted for verification by"))
     verified_by = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("verified by"))
     closed_at = models.DateTimeField(_("closed out at"), null=True, blank=True)

@@ -445,9 +445,10 @@ def task_timeline(*, user, task) -> list[TimelineEntry]:
     for report in reports:
         label = f"{report.cycle.label} · {report.work_item.title}"
         if report.submitted_at:
+            # The figure only for who may read the report's content (a co unit not while it is returned).
+            shown = report.progress_pct is not None and report_content_readable(user=user, report=report)
             entries.append(TimelineEntry(report.submitted_at, "report_submitted", label,
-                                         _("Progress %(pct)s%%") % {"pct": report.progress_pct}
-                                         if report.progress_pct is not None else "",
+                                         _("Progress %(pct)s%%") % {"pct": report.progress_pct} if shown else "",
                                          "progress:report_detail", report.pk, report.unit.label))
         if report.decided_at and report.status in {ReportStatus.APPROVED, ReportStatus.RETURNED}:
             kind = "report_approved" if report.status == ReportStatus.APPROVED else "report_returned"

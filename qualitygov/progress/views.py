@@ -194,6 +194,7 @@ def _item_form(request, *, propose: bool, item=None):
         initial["task"] = int(request.GET["task"])
     if item is not None:
         initial = {"lead_unit": item.lead_unit_id, "co_units": [c.unit_id for c in item.co_units.all()],
+                   "version": item.version,
                    "title": item.title, "description": item.description, "start_date": item.start_date,
                    "deadline": item.deadline}
     return WorkItemForm(
@@ -254,6 +255,7 @@ def work_item_edit(request, pk: int):
                 actor=request.user, work_item=item, title=data["title"], description=data["description"],
                 start_date=data["start_date"] or item.start_date, deadline=data["deadline"],
                 lead_unit=data["lead_unit"] or item.lead_unit, co_units=list(data["co_units"]),
+                version=data.get("version"),
             )
         except ServiceError as exc:
             apply_service_error(form, exc)

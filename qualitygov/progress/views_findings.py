@@ -90,9 +90,11 @@ def finding_detail(request, pk: int):
     may_rectify = can(request.user, Action.CHANGE, finding.unit_id)
     rectify_form = None
     if may_rectify and finding.status == FindingStatus.OPEN:
-        rectify_form = RectificationForm(label=_("Rectification plan"), initial={"text": finding.rectification_plan})
+        rectify_form = RectificationForm(label=_("Rectification plan"), initial={"text": finding.rectification_plan,
+                                                                                   "version": finding.version})
     elif may_rectify and finding.status == FindingStatus.RECTIFYING:
-        rectify_form = RectificationForm(label=_("What was rectified"), initial={"text": finding.rectification_result})
+        rectify_form = RectificationForm(label=_("What was rectified"), initial={"text": finding.rectification_result,
+                                                                                    "version": finding.version})
     may_review = can(request.user, Action.REVIEW, finding.unit_id)
     today = timezone.localdate()
     return render(request, "progress/finding_detail.html", {
@@ -117,13 +119,14 @@ def finding_rectify(request, pk: int):
     if not form.is_valid():
         _form_errors_to_messages(request, form)
         return redirect("progress:finding_detail", pk=finding.pk)
-    text = form.cleaned_data["text"]
+    text, version = form.cleaned_data["text"], form.cleaned_data["version"]
     if planning:
         def write():
-            return services.finding_plan(actor=request.user, finding=finding, rectification_plan=text)
+            return services.finding_plan(actor=request.user, finding=finding, rectification_plan=text, version=version)
     else:
         def write():
-            return services.finding_submit(actor=request.user, finding=finding, rectification_result=text)
+            return services.finding_submit(actor=request.user, finding=finding, rectification_result=text,
+                                           version=version)
     if _with_evidence(request, form, finding, write):
         messages.success(request, _("Rectification plan saved.") if planning
                          else _("Rectification submitted for verification."))

@@ -174,14 +174,14 @@ def report_detail(request, pk: int):
     """
     report = visible_or_404(selectors.report_get_visible, user=request.user, pk=pk)
     initial = {"progress_pct": report.progress_pct, "done_text": report.done_text, "problems": report.problems,
-               "next_steps": report.next_steps}
+               "next_steps": report.next_steps, "version": report.version}
     form = ReportForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST":
         if not can(request.user, Action.CHANGE, report.unit_id):
             raise Http404
         if form.is_valid():
             data = form.cleaned_data
-            texts = {name: data[name] for name in ("progress_pct", "done_text", "problems", "next_steps")}
+            texts = {name: data[name] for name in ("progress_pct", "done_text", "problems", "next_steps", "version")}
             submit = request.POST.get("action") == "submit"
             service = services.report_submit if submit else services.report_save
             if _with_evidence(request, form, report, lambda: service(actor=request.user, report=report, **texts)):
@@ -221,14 +221,15 @@ def part_detail(request, pk: int):
     """A co unit's part: its own unit edits and files it (with evidence); the lead unit reads it once filed."""
     part = visible_or_404(selectors.report_part_get_visible, user=request.user, pk=pk)
     report = part.report
-    initial = {"done_text": part.done_text, "problems": part.problems, "next_steps": part.next_steps}
+    initial = {"done_text": part.done_text, "problems": part.problems, "next_steps": part.next_steps,
+               "version": part.version}
     form = PartForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST":
         if not can(request.user, Action.CHANGE, part.unit_id):
             raise Http404
         if form.is_valid():
             data = form.cleaned_data
-            texts = {name: data[name] for name in ("done_text", "problems", "next_steps")}
+            texts = {name: data[name] for name in ("done_text", "problems", "next_steps", "version")}
             submit = request.POST.get("action") == "submit"
             service = services.report_part_submit if submit else services.report_part_save
             if _with_evidence(request, form, part, lambda: service(actor=request.user, part=part, **texts)):

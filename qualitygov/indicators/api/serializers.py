@@ -114,7 +114,7 @@ class ObservationSerializer(serializers.ModelSerializer):
                   "period_end", "due_date", "unit", "unit_name", "town", "town_name", "value", "comment", "status",
                   "status_label", "return_reason", "first_submitted_value", "submitted_by", "submitted_by_name",
                   "submitted_at", "first_submitted_at", "approved_by", "approved_by_name", "approved_at",
-                  "updated_at"]
+                  "updated_at", "version"]
         read_only_fields = fields
 
     def get_submitted_by_name(self, observation: Observation) -> str | None:
@@ -160,3 +160,6 @@ class ObservationDraftSerializer(serializers.Serializer):
     value = serializers.CharField(max_length=40, help_text="a number with at most 4 decimal places")
     comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
                                     help_text="needed when the value changes a lot from the previous period")
+    version = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None,
+                                       help_text="the value's version the edit is based on (0: none yet; or send "
+                                                 "If-Match); a stale one answers 409")

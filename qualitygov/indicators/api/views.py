@@ -14,6 +14,7 @@ from qualitygov.core.access import LOGIN, action_rule
 from qualitygov.core.api.base import ApiView, ScopedReadOnlyViewSet
 from qualitygov.core.api.schema import ErrorSerializer, read_only_docs
 from qualitygov.core.errors import ServiceError
+from qualitygov.core.versioning import request_version
 
 from .. import selectors
 from ..services import observation_save_draft, observation_submit
@@ -30,7 +31,8 @@ from .serializers import (
 
 TAG = pgettext_lazy("API tag", "Indicators")
 CHANGE = action_rule(Action.CHANGE)
-CONFLICT = OpenApiResponse(ErrorSerializer, description="conflict: the value is submitted or approved")
+CONFLICT = OpenApiResponse(ErrorSerializer, description="conflict: the value is submitted or approved, or it changed "
+                                                        "since `version` / If-Match (code stale)")
 
 
 @read_only_docs(
@@ -140,9 +142,11 @@ class ObservationDraftView(ApiView):
         existed = (selectors.observation_list_visible(user=request.user, action=Action.CHANGE)
                    .filter(period=period, unit=unit, town=town).exists())
         observation = observation_save_draft(actor=request.user, period=period, unit=unit, value=data["value"],
-                                             comment=data["comment"], town=town)
+                                             comment=data["comment"], town=town,
+                                             version=request_version(request, data.get("version")))
         return Response(_observation_body(request.user, observation.pk),
-                        status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+                        status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
+                        headers={"ETag": f'"{observation.version}"'})
 
 
 class ObservationSubmitView(ApiView):
@@ -161,5 +165,6 @@ class ObservationSubmitView(ApiView):
         # No body is needed; one that is sent must be a JSON object (a malformed one answers 400).
         serializers.Serializer(data=request.data).is_valid(raise_exception=True)
         observation = selectors.observation_get_visible(user=request.user, pk=pk, action=Action.CHANGE)
-        observation_submit(actor=request.user, observation=observation)
-        return Response(_observation_body(request.user, observation.pk))
+        observation = observation_submit(actor=request.user, observation=observation,
+                                         version=request_version(request))
+        return Response(_observation_body(request.user, observation.pk), headers={"ETag": f'"{observation.version}"'})

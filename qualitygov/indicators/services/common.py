@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from qualitygov.accounts.choices import Action
 from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.errors import NotFoundError, ServiceError
-from qualitygov.core.scoping import can
+from qualitygov.core.scoping import can, scope_for
 from qualitygov.core.transitions import apply_transition
 from qualitygov.utilities.numbers import decimal_text
 
@@ -39,8 +39,9 @@ MAX_ABS_VALUE = Decimal("1e14")
 # Permissions
 
 def _require_manager(actor) -> None:
-    """Indicator definitions are the office's (manage); the system (None) may too."""
-    if actor is not None and not can(actor, Action.MANAGE):
+    """Indicator definitions are district-wide: they need manage over the whole district (the office
+    granted at the root); an office admin granted on some units only may not. The system (None) may."""
+    if actor is not None and not scope_for(actor, Action.MANAGE).everything:
         raise NotFoundError("not found")
 
 

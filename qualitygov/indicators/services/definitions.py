@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.audit import audit_record, diff, snapshot
 from qualitygov.core.errors import ConflictError, ServiceError
+from qualitygov.core.versioning import bump, version_check
 from qualitygov.indicators import events
 from qualitygov.plans.choices import ResponsibilityRole
 
@@ -42,17 +43,20 @@ def _choice(value: Any, choices, field: str) -> None:
 
 
 @transaction.atomic
-def indicator_update(*, actor, indicator: Indicator, reason: str = "", **fields: Any) -> Indicator:
+def indicator_update(*, actor, indicator: Indicator, reason: str = "", version: int | None = None,
+                     **fields: Any) -> Indicator:
     """Change the definition of an indicator. Changing the target or target year needs a `reason`.
 
     A new frequency replaces the calendar's periods that hold no values (refused when values exist); new
-    due or grace days move the due dates of existing periods.
+    due or grace days move the due dates of existing periods. A stale `version` (the indicator changed
+    since the writer saw it) is refused (ConflictError, code "stale").
     """
     _require_manager(actor)
     unknown = set(fields) - set(INDICATOR_FIELDS)
     if unknown:
         raise ValueError(f"unknown fields {sorted(unknown)}")
     indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    version_check(indicator, version, submitted=fields, what=_("This indicator"))
     before = snapshot(indicator, INDICATOR_FIELDS)
     for name in ("target_value", "baseline_value", "physical_max"):
         if fields.get(name) is not None:
@@ -99,7 +103,8 @@ def indicator_update(*, actor, indicator: Indicator, reason: str = "", **fields:
 
 
 @transaction.atomic
-def indicator_set_targets(*, actor, indicator: Indicator, targets: dict[int, Decimal], reason: str) -> None:
+def indicator_set_targets(*, actor, indicator: Indicator, targets: dict[int, Decimal], reason: str,
+                          version: int | None = None) -> None:
     """Replace the interim targets (year → value, strictly between baseline and target year) with a reason.
 
     Years without an interim target follow the straight line from the baseline to the final target.
@@ -109,6 +114,8 @@ def indicator_set_targets(*, actor, indicator: Indicator, targets: dict[int, Dec
         message = _("Give a reason for changing the target.")
         raise ServiceError(message, code="reason_required", fields={"reason": [message]})
     indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    version_check(indicator, version, what=_("This indicator"))
+    Indicator.objects.filter(pk=indicator.pk).update(**bump())
     clean: dict[int, Decimal] = {}
     for year, value in targets.items():
         year = int(year)
@@ -131,9 +138,13 @@ def indicator_set_targets(*, actor, indicator: Indicator, targets: dict[int, Dec
 
 
 @transaction.atomic
-def indicator_set_responsibilities(*, actor, indicator: Indicator, units: list[tuple[OrgUnit, str]]) -> None:
-    """Replace the responsible units: (unit, "lead" | "co"); each unit once."""
+def indicator_set_responsibilities(*, actor, indicator: Indicator, units: list[tuple[OrgUnit, str]],
+                                   version: int | None = None) -> None:
+    """Replace the responsible units: (unit, "lead" | "co"); each unit once. A stale `version` is refused."""
     _require_manager(actor)
+    locked = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    version_check(locked, version, what=_("This indicator"))
+    Indicator.objects.filter(pk=indicator.pk).update(**bump())
     seen: set[int] = set()
     for unit, role in units:
         _choice(role, ResponsibilityRole, "units")

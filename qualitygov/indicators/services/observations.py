@@ -14,6 +14,7 @@ from qualitygov.core.audit import audit_record, diff, snapshot
 from qualitygov.core.errors import ConflictError, ServiceError
 from qualitygov.core.notifications import notification_send
 from qualitygov.core.transitions import apply_transition
+from qualitygov.core.versioning import version_check
 from qualitygov.indicators import events
 
 from ..choices import (
@@ -50,11 +51,12 @@ def _lock(observation: Observation) -> Observation:
 
 @transaction.atomic
 def observation_save_draft(*, actor, period: ReportingPeriod, unit: OrgUnit, value: Any, comment: str = "",
-                           town: OrgUnit | None = None) -> Observation:
+                           town: OrgUnit | None = None, version: int | None = None) -> Observation:
     """Save `unit`'s value for `period` (and `town` when the indicator is broken down by town) as a draft.
 
     A draft or returned value may be changed; a submitted one waits for review and an approved one is
-    locked (ConflictError: ask for a correction instead).
+    locked (ConflictError: ask for a correction instead). `version` is the version the writer was shown
+    (0: there was no value yet); a save against another one is refused (ConflictError, code "stale").
     """
     indicator = Indicator.objects.get(pk=period.indicator_id)  # the stored definition counts
     _require_change(actor, unit)
@@ -76,9 +78,14 @@ def observation_save_draft(*, actor, period: ReportingPeriod, unit: OrgUnit, val
                                      previous=_previous_value(period, unit, town))
     observation = (Observation.objects.select_for_update().filter(period=period, unit=unit, town=town).first())
     if observation is None:
+        if version:  # the writer saw a value that is gone
+            raise ConflictError(_("This value was removed after you opened it; reload the page."), code="stale")
         observation = Observation(indicator=indicator, period=period, unit=unit, town=town)
         before: dict[str, Any] = {}
     else:
+        if version is not None:
+            version_check(observation, version or 0, submitted={"value": number, "comment": comment},
+                          what=_("This value"))
         if observation.status == ObservationStatus.APPROVED:
             raise ConflictError(_("This value is approved and locked; ask for a correction instead."))
         if observation.status == ObservationStatus.SUBMITTED:
@@ -93,9 +100,12 @@ def observation_save_draft(*, actor, period: ReportingPeriod, unit: OrgUnit, val
 
 
 @transaction.atomic
-def observation_submit(*, actor, observation: Observation) -> Observation:
-    """Send a draft (or returned) value for review; the first submitted value and time are kept for good."""
+def observation_submit(*, actor, observation: Observation, version: int | None = None) -> Observation:
+    """Send a draft (or returned) value for review; the first submitted value and time are kept for good.
+
+    A stale `version` (the value changed since the writer saw it) is refused (ConflictError, code "stale")."""
     observation = _lock(observation)
+    version_check(observation, version, what=_("This value"))
     _require_change(actor, observation.unit)
     if observation.value is None:
         raise ServiceError(_("Enter a value before submitting."), fields={"value": [_("Enter a number.")]})

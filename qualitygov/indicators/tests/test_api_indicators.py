@@ -117,7 +117,7 @@ def test_observation_reads_exactly(client_for, cast, w):
         "return_reason": "", "first_submitted_value": "25.0000", "submitted_by": cast.liaison_a.pk,
         "submitted_by_name": "liaison_a", "submitted_at": body["submitted_at"],
         "first_submitted_at": body["submitted_at"], "approved_by": None, "approved_by_name": None,
-        "approved_at": None, "updated_at": body["updated_at"],
+        "approved_at": None, "updated_at": body["updated_at"], "version": 2,
     }
 
 
@@ -284,3 +284,22 @@ def test_submit_refuses_a_body_that_is_not_an_object(client_for, cast, w):
     assert (response.status_code, response.json()["code"]) == (400, "invalid")
     malformed = _unchanged(lambda: client.post(_submit_url(draft), "{", content_type="application/json"))
     assert malformed.json()["code"] == "malformed"
+
+
+def test_a_stale_value_is_a_409_and_changes_nothing(client_for, cast, w):
+    client = client_for("liaison_a")
+    period = w.period(w.a1, "2026")
+    body = {"period": period.pk, "unit": cast.dept_a.pk}
+    created = client.post(DRAFT, {**body, "value": 27, "version": 0}, content_type="application/json")
+    assert (created.status_code, created.json()["version"], created["ETag"]) == (201, 1, '"1"')
+    assert client.post(DRAFT, {**body, "value": 28, "version": 1}, content_type="application/json").status_code == 200
+    stale = client.post(DRAFT, {**body, "value": 29, "version": 1}, content_type="application/json")
+    assert (stale.status_code, stale.json()["code"]) == (409, "stale")
+    assert "与您填写的不同之处：数值。" in stale.json()["message"]
+    again = client.post(DRAFT, {**body, "value": 30, "version": 0}, content_type="application/json")
+    assert again.status_code == 409  # someone entered it first
+    obs = Observation.objects.get(period=period, unit=cast.dept_a)
+    assert (obs.value, obs.version) == (Decimal("28"), 2)
+    assert client.post(_submit_url(obs), content_type="application/json", HTTP_IF_MATCH='"1"').status_code == 409
+    submitted = client.post(_submit_url(obs), content_type="application/json", HTTP_IF_MATCH='"2"')
+    assert (submitted.status_code, submitted.json()["status"], submitted["ETag"]) == (200, "submitted", '"3"')

@@ -130,7 +130,7 @@ def _target(cast):
 SAMPLES = {
     "indicators:indicator_detail": lambda cast: {"pk": world(cast).a1.pk, "owner": "liaison_a"},
     "indicators:indicator_xlsx": lambda cast: {"pk": world(cast).a1.pk, "owner": "liaison_a"},
-    "indicators:indicator_edit": lambda cast: {"pk": world(cast).a1.pk,
+    "indicators:indicator_edit": lambda cast: {"pk": world(cast).a1.pk, "owner": "liaison_a", "owner_action": "manage",
                                                "post": {"code": "A1", "name": "改名", "reason": "调整"}},
     "indicators:unit_page": lambda cast: {"pk": cast.dept_a.pk, "owner": "liaison_a"},
     "indicators:unit_xlsx": lambda cast: {"pk": cast.dept_a.pk, "owner": "liaison_a"},

@@ -13,8 +13,14 @@ def _import_preview(cast):
     return found or plan_import_preview(actor=cast.office, filename=SEED.name, data=SEED.read_bytes())
 
 
+#: Importing replaces the district's plan: only an office admin over the whole district may.
 SAMPLES = {
-    "planimport:import_review": lambda cast: {"pk": _import_preview(cast).pk},
-    "planimport:import_confirm": lambda cast: {"pk": _import_preview(cast).pk, "get_status": 405},
-    "planimport:import_cancel": lambda cast: {"pk": _import_preview(cast).pk, "get_status": 405},
+    "planimport:import_list": lambda cast: {"district_wide": True},
+    "planimport:import_export": lambda cast: {"district_wide": True},
+    "planimport:import_upload": lambda cast: {"district_wide": True},
+    "planimport:import_review": lambda cast: {"pk": _import_preview(cast).pk, "district_wide": True},
+    "planimport:import_confirm": lambda cast: {"pk": _import_preview(cast).pk, "get_status": 405,
+                                               "district_wide": True},
+    "planimport:import_cancel": lambda cast: {"pk": _import_preview(cast).pk, "get_status": 405,
+                                              "district_wide": True},
 }

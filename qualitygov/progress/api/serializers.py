@@ -37,7 +37,7 @@ class WorkItemSerializer(serializers.ModelSerializer):
         model = WorkItem
         fields = ["id", "plan", "task", "task_number", "task_title", "lead_unit", "lead_unit_name", "co_units",
                   "title", "description", "start_date", "deadline", "status", "status_label", "progress_pct",
-                  "progress_on", "completed_on", "light", "light_label", "order", "created_at", "updated_at"]
+                  "progress_on", "completed_on", "light", "light_label", "order", "created_at", "updated_at", "version"]
         read_only_fields = fields
 
     def _light(self, item: WorkItem) -> str:
@@ -84,7 +84,7 @@ class ProgressReportSerializer(serializers.ModelSerializer):
         model = ProgressReport
         fields = ["id", "cycle", "cycle_label", "plan", "work_item", "work_item_title", "task", "unit", "unit_name",
                   "status", "status_label", "due_date", *REPORT_CONTENT, "submitted_at", "submitted_by",
-                  "submitted_by_name", "submitted_late", "decided_at", "updated_at", "content_readable"]
+                  "submitted_by_name", "submitted_late", "decided_at", "updated_at", "content_readable", "version"]
         read_only_fields = fields
         extra_kwargs = {name: {"allow_null": True} for name in REPORT_CONTENT}
 
@@ -120,7 +120,7 @@ class FindingSerializer(serializers.ModelSerializer):
                   "work_item", "work_item_title", "found_on", "deadline", "rectification_plan",
                   "rectification_result", "status", "status_label", "verification_note", "raised_by",
                   "raised_by_name", "submitted_at", "verified_by", "verified_by_name", "closed_at", "reopened_count",
-                  "created_at", "updated_at"]
+                  "created_at", "updated_at", "version"]
         read_only_fields = fields
 
     def get_raised_by_name(self, finding: Finding) -> str | None:
@@ -141,3 +141,6 @@ class ReportWriteSerializer(serializers.Serializer):
                                      trim_whitespace=False)
     next_steps = serializers.CharField(max_length=20000, required=False, allow_null=True, allow_blank=True,
                                        trim_whitespace=False)
+    version = serializers.IntegerField(min_value=0, required=False, allow_null=True,
+                                       help_text="the report's version the edit is based on (or send If-Match); "
+                                                 "a stale one answers 409")

@@ -11,6 +11,7 @@ from qualitygov.accounts.choices import Action
 from qualitygov.core.access import LOGIN, action_rule
 from qualitygov.core.api.base import ApiView, ScopedReadOnlyViewSet
 from qualitygov.core.api.schema import ErrorSerializer, read_only_docs
+from qualitygov.core.versioning import request_version
 
 from .. import selectors, services
 from .filters import FindingFilter, ProgressReportFilter, ReportingCycleFilter, WorkItemFilter
@@ -89,8 +90,9 @@ class FindingViewSet(ScopedReadOnlyViewSet):
         return selectors.finding_list_visible(user=user)
 
 
-CONFLICT = OpenApiResponse(ErrorSerializer, description="conflict: the report's status does not allow it, or "
-                                                        "co-operating units have not filed their parts")
+CONFLICT = OpenApiResponse(ErrorSerializer, description="conflict: the report's status does not allow it, "
+                                                        "co-operating units have not filed their parts, or the "
+                                                        "report changed since `version` / If-Match (code stale)")
 
 
 class _ReportWriteView(ApiView):
@@ -103,10 +105,13 @@ class _ReportWriteView(ApiView):
     def post(self, request, pk: int):
         form = ReportWriteSerializer(data=request.data)
         form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        version = request_version(request, data.pop("version", None))
         report = selectors.report_get_visible(user=request.user, pk=pk)
-        self.service(actor=request.user, report=report, **form.validated_data)
+        self.service(actor=request.user, report=report, version=version, **data)
         report = selectors.report_get_visible(user=request.user, pk=pk)
-        return Response(ProgressReportSerializer(report, context={"request": request}).data)
+        return Response(ProgressReportSerializer(report, context={"request": request}).data,
+                        headers={"ETag": f'"{report.version}"'})
 
 
 class ReportDraftView(_ReportWriteView):

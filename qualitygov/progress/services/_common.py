@@ -6,13 +6,14 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qualitygov.core.errors import NotFoundError, ServiceError
 from qualitygov.core.notifications import notification_send
-from qualitygov.core.scoping import can
+from qualitygov.core.scoping import can, scope_for
 from qualitygov.core.transitions import TransitionTable, apply_transition
 
 from ..selectors import unit_recipients
@@ -28,6 +29,39 @@ def _require(actor, action: str, unit_id: int | None) -> None:
     """NotFoundError unless the system acts or `actor` may `action` at the unit."""
     if not _allowed(actor, action, unit_id):
         raise NotFoundError(_("Not found."))
+
+
+def _require_all(actor, action: str, unit_ids) -> None:
+    """NotFoundError unless the system acts or `actor` may `action` at every one of `unit_ids`.
+
+    A write that creates or touches objects of several units (co units, towns, a whole plan) checks
+    each of them, not only the one named in the URL.
+    """
+    for unit_id in set(unit_ids):
+        _require(actor, action, unit_id)
+
+
+def _require_everywhere(actor, action: str) -> None:
+    """NotFoundError unless the system acts or `actor` may `action` district-wide (plan-wide writes)."""
+    if actor is not None and not scope_for(actor, action).everything:
+        raise NotFoundError(_("Not found."))
+
+
+#: The workflows whose separation of duties `settings.SEPARATION_OF_DUTIES` switches (default on).
+SEPARATED_WORKFLOWS = ("report_approval", "finding_verification", "extension_approval")
+
+
+def separation_of_duties(workflow: str) -> bool:
+    """True when `workflow` keeps its doer from approving (settings.SEPARATION_OF_DUTIES, default on)."""
+    if workflow not in SEPARATED_WORKFLOWS:
+        raise ValueError(f"unknown workflow {workflow!r}")
+    return bool(getattr(settings, "SEPARATION_OF_DUTIES", {}).get(workflow, True))
+
+
+def _require_other_person(actor, doer_id: int | None, workflow: str, message: str) -> None:
+    """ServiceError (code self_approval) when the separation of `workflow` is on and `actor` did the step."""
+    if actor is not None and doer_id is not None and doer_id == actor.pk and separation_of_duties(workflow):
+        raise ServiceError(message, code="self_approval")
 
 
 def _transition(obj: models.Model, table: TransitionTable, name: str) -> str:

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from qualitygov.accounts.choices import Action
 from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.audit import audit_record, snapshot
-from qualitygov.core.errors import ServiceError
+from qualitygov.core.errors import NotFoundError, ServiceError
+from qualitygov.core.versioning import version_check
 from qualitygov.plans.models import Task
 from qualitygov.progress import events
 
@@ -23,7 +24,7 @@ from ..models import (
     Finding,
     WorkItem,
 )
-from ._common import _notify_unit, _require, _required_text, _today, _transition
+from ._common import _notify_unit, _require, _require_other_person, _required_text, _today, _transition
 
 # Findings (督查问题 → 整改 → 销号)
 
@@ -45,8 +46,11 @@ def finding_create(*, actor, source: str, title: str, unit: OrgUnit, deadline: d
     if deadline < found_on:
         message = _("The deadline cannot be before the day the problem was found.")
         raise ServiceError(message, fields={"deadline": [message]})
-    if work_item is not None and task is None:
-        task = work_item.task
+    if work_item is not None:
+        if actor is not None and not WorkItem.objects.visible_to(actor, Action.VIEW).filter(pk=work_item.pk).exists():
+            raise NotFoundError(_("Not found."))
+        if task is None:
+            task = work_item.task
     finding = Finding.objects.create(source=source, title=title, description=description, unit=unit, task=task,
                                      work_item=work_item, found_on=found_on, deadline=deadline,
                                      raised_by=actor if actor else None)
@@ -58,10 +62,11 @@ def finding_create(*, actor, source: str, title: str, unit: OrgUnit, deadline: d
 
 
 @transaction.atomic
-def finding_plan(*, actor, finding: Finding, rectification_plan: str) -> Finding:
-    """The responsible unit states how it will fix the problem (open → rectifying)."""
+def finding_plan(*, actor, finding: Finding, rectification_plan: str, version: int | None = None) -> Finding:
+    """The responsible unit states how it will fix the problem (open → rectifying); a stale `version` is refused."""
     _require(actor, Action.CHANGE, finding.unit_id)
     finding = _lock_finding(finding)
+    version_check(finding, version, submitted={"rectification_plan": rectification_plan}, what=_("This finding"))
     plan = _required_text(rectification_plan, "rectification_plan", _("Describe the rectification plan."))
     old = _transition(finding, FINDING_TRANSITIONS, "plan")
     finding.rectification_plan = plan
@@ -72,14 +77,16 @@ def finding_plan(*, actor, finding: Finding, rectification_plan: str) -> Finding
 
 
 @transaction.atomic
-def finding_submit(*, actor, finding: Finding, rectification_result: str) -> Finding:
-    """The unit reports the fix done (with evidence attached) and asks for verification."""
+def finding_submit(*, actor, finding: Finding, rectification_result: str, version: int | None = None) -> Finding:
+    """The unit reports the fix done (with evidence attached) and asks for verification; a stale `version` is refused."""
     _require(actor, Action.CHANGE, finding.unit_id)
     finding = _lock_finding(finding)
+    version_check(finding, version, submitted={"rectification_result": rectification_result}, what=_("This finding"))
     result = _required_text(rectification_result, "rectification_result", _("Describe what was rectified."))
     old = _transition(finding, FINDING_TRANSITIONS, "submit")
     finding.rectification_result = result
     finding.submitted_at = timezone.now()
+    finding.submitted_by = actor if actor else None
     finding.save()
     audit_record(actor=actor, action=events.FINDING_SUBMIT, obj=finding, unit=finding.unit,
                  changes={"status": [old, finding.status], "rectification_result": result})
@@ -91,6 +98,8 @@ def finding_verify(*, actor, finding: Finding, note: str = "") -> Finding:
     """The office verifies the fix and closes the finding out (销号)."""
     _require(actor, Action.REVIEW, finding.unit_id)
     finding = _lock_finding(finding)
+    _require_other_person(actor, finding.submitted_by_id, "finding_verification",
+                          _("You submitted this rectification yourself, so you cannot verify it."))
     old = _transition(finding, FINDING_TRANSITIONS, "verify")
     finding.verified_by = actor if actor else None
     finding.verification_note = note

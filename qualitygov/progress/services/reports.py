@@ -15,6 +15,7 @@ from qualitygov.core.audit import audit_record
 from qualitygov.core.errors import ConflictError, ServiceError
 from qualitygov.core.models import Attachment
 from qualitygov.core.uploads import attachment_create, check_upload
+from qualitygov.core.versioning import bump, version_check
 from qualitygov.progress import events
 
 from ..choices import (
@@ -37,7 +38,7 @@ from ..models import (
     ReportPart,
     WorkItem,
 )
-from ._common import _notify_unit, _pct, _require, _required_text, _today, _transition
+from ._common import _notify_unit, _pct, _require, _require_other_person, _required_text, _today, _transition
 from .lighting import lights_recompute
 
 # Report parts (co units)
@@ -60,10 +61,15 @@ def _part_texts(part: ReportPart, texts: dict[str, str]) -> None:
 
 @transaction.atomic
 def report_part_save(*, actor, part: ReportPart, done_text: str | None = None, problems: str | None = None,
-                     next_steps: str | None = None) -> ReportPart:
-    """The co unit saves its part as a draft (only its own unit can read a draft)."""
+                     next_steps: str | None = None, version: int | None = None) -> ReportPart:
+    """The co unit saves its part as a draft (only its own unit can read a draft).
+
+    `version` is the part's version the writer was shown: a save against an older one is refused
+    (ConflictError, code "stale") and changes nothing."""
     _require(actor, Action.CHANGE, part.unit_id)
     part = _lock_part(part)
+    version_check(part, version, submitted={"done_text": done_text, "problems": problems, "next_steps": next_steps},
+                  what=_("This part"))
     _check_report_editable(part.report)
     old = part.status
     if part.status != PartStatus.RETURNED:  # a returned part stays visibly returned until re-filed
@@ -76,10 +82,12 @@ def report_part_save(*, actor, part: ReportPart, done_text: str | None = None, p
 
 @transaction.atomic
 def report_part_submit(*, actor, part: ReportPart, done_text: str | None = None, problems: str | None = None,
-                       next_steps: str | None = None) -> ReportPart:
-    """The co unit files its part to the lead unit."""
+                       next_steps: str | None = None, version: int | None = None) -> ReportPart:
+    """The co unit files its part to the lead unit (`version` as in `report_part_save`)."""
     _require(actor, Action.CHANGE, part.unit_id)
     part = _lock_part(part)
+    version_check(part, version, submitted={"done_text": done_text, "problems": problems, "next_steps": next_steps},
+                  what=_("This part"))
     _check_report_editable(part.report)
     _part_texts(part, {"done_text": done_text, "problems": problems, "next_steps": next_steps})
     _required_text(part.done_text, "done_text", _("Describe the work done."))
@@ -134,6 +142,13 @@ def _lock_report(report: ProgressReport) -> ProgressReport:
     return ProgressReport.objects.select_for_update(of=("self",)).select_related("work_item", "cycle", "unit").get(pk=report.pk)
 
 
+def _check_version(report: ProgressReport, version: int | None, progress_pct, done_text, problems,
+                   next_steps) -> None:
+    version_check(report, version, submitted={"progress_pct": progress_pct if progress_pct not in ("", None) else None,
+                                              "done_text": done_text, "problems": problems, "next_steps": next_steps},
+                  what=_("This report"))
+
+
 def _report_fields(report: ProgressReport, values: dict[str, Any]) -> None:
     if values.get("progress_pct") not in (None, ""):
         report.progress_pct = _pct(values["progress_pct"])
@@ -144,10 +159,15 @@ def _report_fields(report: ProgressReport, values: dict[str, Any]) -> None:
 
 @transaction.atomic
 def report_save(*, actor, report: ProgressReport, progress_pct: Any = None, done_text: str | None = None,
-                problems: str | None = None, next_steps: str | None = None) -> ProgressReport:
-    """The lead unit saves the consolidated report as a draft."""
+                problems: str | None = None, next_steps: str | None = None,
+                version: int | None = None) -> ProgressReport:
+    """The lead unit saves the consolidated report as a draft.
+
+    `version` is the report's version the writer was shown: a save against an older one is refused
+    (ConflictError, code "stale", naming what changed) and changes nothing."""
     _require(actor, Action.CHANGE, report.unit_id)
     report = _lock_report(report)
+    _check_version(report, version, progress_pct, done_text, problems, next_steps)
     old = report.status
     if report.status != ReportStatus.RETURNED:  # a returned report stays visibly returned until re-submitted
         _transition(report, REPORT_TRANSITIONS, "save")
@@ -162,14 +182,15 @@ def report_save(*, actor, report: ProgressReport, progress_pct: Any = None, done
 @transaction.atomic
 def report_submit(*, actor, report: ProgressReport, progress_pct: Any = None, done_text: str | None = None,
                   problems: str | None = None, next_steps: str | None = None,
-                  today: dt.date | None = None) -> ProgressReport:
+                  today: dt.date | None = None, version: int | None = None) -> ProgressReport:
     """The lead unit submits the consolidated report to the office.
 
     Every co unit's part must have been filed (submitted or accepted); filed parts are accepted
-    with the report. A first submission after the due date is marked late.
+    with the report. A first submission after the due date is marked late. `version` as in `report_save`.
     """
     _require(actor, Action.CHANGE, report.unit_id)
     report = _lock_report(report)
+    _check_version(report, version, progress_pct, done_text, problems, next_steps)
     _report_fields(report, {"progress_pct": progress_pct, "done_text": done_text, "problems": problems,
                             "next_steps": next_steps})
     if report.progress_pct is None:
@@ -190,7 +211,7 @@ def report_submit(*, actor, report: ProgressReport, progress_pct: Any = None, do
     report.submitted_by = actor if actor else None
     report.save()
     accepted = report.parts.filter(status=PartStatus.SUBMITTED).update(
-        status=PartStatus.ACCEPTED, decided_at=now, decided_by=actor if actor else None
+        status=PartStatus.ACCEPTED, decided_at=now, decided_by=actor if actor else None, **bump()
     )
     _resolve_escalations(report=report)
     audit_record(actor=actor, action=events.REPORT_SUBMIT, obj=report, unit=report.unit,
@@ -226,6 +247,8 @@ def report_approve(*, actor, report: ProgressReport, today: dt.date | None = Non
     `relight=False` leaves the lights to one `lights_recompute` at the end (bulk loaders)."""
     _require(actor, Action.REVIEW, report.unit_id)
     report = _lock_report(report)
+    _require_other_person(actor, report.submitted_by_id, "report_approval",
+                          _("You submitted this report yourself, so you cannot approve it."))
     old = _transition(report, REPORT_TRANSITIONS, "approve")
     report.decided_at = timezone.now()
     report.decided_by = actor if actor else None
@@ -235,7 +258,7 @@ def report_approve(*, actor, report: ProgressReport, today: dt.date | None = Non
     newer = ProgressReport.objects.filter(work_item=item, status=ReportStatus.APPROVED,
                                           cycle__period_start__gt=report.cycle.period_start).exists()
     if not newer:  # approving a late report of an earlier cycle does not overwrite newer progress
-        WorkItem.objects.filter(pk=item.pk).update(progress_pct=report.progress_pct, progress_on=on)
+        WorkItem.objects.filter(pk=item.pk).update(progress_pct=report.progress_pct, progress_on=on, **bump())
         item.progress_pct, item.progress_on = report.progress_pct, on
     audit_record(actor=actor, action=events.REPORT_APPROVE, obj=report, unit=report.unit,
                  changes={"status": [old, report.status], "progress_pct": report.progress_pct})
@@ -315,6 +338,9 @@ def extension_request_create(*, actor, requested_due_date: dt.date, reason: str,
 def _extension_decide(actor, extension: ExtensionRequest, name: str, note: str) -> ExtensionRequest:
     _require(actor, Action.APPROVE, extension.unit_id)
     extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
+    if name == "approve":
+        _require_other_person(actor, extension.requested_by_id, "extension_approval",
+                              _("You requested this extension yourself, so you cannot approve it."))
     old = _transition(extension, EXTENSION_TRANSITIONS, name)
     extension.decided_by = actor if actor else None
     extension.decided_at = timezone.now()
@@ -323,10 +349,11 @@ def _extension_decide(actor, extension: ExtensionRequest, name: str, note: str) 
     changes: dict[str, Any] = {"status": [old, extension.status]}
     if name == "approve":
         if extension.report_id:
-            ProgressReport.objects.filter(pk=extension.report_id).update(due_date=extension.requested_due_date)
+            ProgressReport.objects.filter(pk=extension.report_id).update(due_date=extension.requested_due_date,
+                                                                          **bump())
             _resolve_escalations(report=extension.report)
         else:
-            WorkItem.objects.filter(pk=extension.work_item_id).update(deadline=extension.requested_due_date)
+            WorkItem.objects.filter(pk=extension.work_item_id).update(deadline=extension.requested_due_date, **bump())
         changes["due_date"] = [extension.current_due_date, extension.requested_due_date]
     audit_record(actor=actor, action=events.EXTENSION_TRANSITION_EVENTS[name], obj=extension, unit=extension.unit, changes=changes)
     return extension

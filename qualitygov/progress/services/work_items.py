@@ -14,6 +14,7 @@ from qualitygov.accounts.choices import TOWN_KINDS, Action
 from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.audit import audit_record, snapshot
 from qualitygov.core.errors import ConflictError, ServiceError
+from qualitygov.core.versioning import version_check
 from qualitygov.plans.models import Plan, Task
 from qualitygov.progress import events
 
@@ -30,7 +31,7 @@ from ..models import (
     WorkItem,
     WorkItemUnit,
 )
-from ._common import _require, _required_text, _today, _transition
+from ._common import _require, _require_all, _require_everywhere, _required_text, _today, _transition
 from .lighting import lights_recompute
 
 # Work items
@@ -66,8 +67,9 @@ def work_item_create(
     description: str = "", co_units: Iterable[OrgUnit] = (), milestones: Sequence[tuple[str, dt.date]] = (),
     order: int | None = None,
 ) -> WorkItem:
-    """The office sets up an active work item under `task`."""
-    _require(actor, Action.MANAGE, lead_unit.pk)
+    """The office sets up an active work item under `task`; it must manage the lead and every co unit."""
+    co_units = list(co_units)
+    _require_all(actor, Action.MANAGE, [lead_unit.pk, *(unit.pk for unit in co_units)])
     return _work_item_new(actor, task, lead_unit, title, deadline, start_date, description, co_units, milestones,
                           order, WorkItemStatus.ACTIVE)
 
@@ -116,7 +118,8 @@ def work_items_create_for_towns(
     """
     _require(actor, Action.MANAGE, None)
     have = set(WorkItem.objects.filter(task=task, title=title.strip()).values_list("lead_unit_id", flat=True))
-    towns = OrgUnit.objects.filter(kind__in=TOWN_KINDS, is_active=True).exclude(pk__in=have).order_by("path")
+    towns = list(OrgUnit.objects.filter(kind__in=TOWN_KINDS, is_active=True).exclude(pk__in=have).order_by("path"))
+    _require_all(actor, Action.MANAGE, [town.pk for town in towns])  # all towns or none
     return [
         _work_item_new(actor, task, town, title, deadline, start_date, description, (), milestones, None,
                        WorkItemStatus.ACTIVE)
@@ -125,13 +128,22 @@ def work_items_create_for_towns(
 
 
 @transaction.atomic
-def work_item_update(*, actor, work_item: WorkItem, **values: Any) -> WorkItem:
-    """The office changes title, description, start date, deadline, lead unit or co units (`co_units`)."""
-    _require(actor, Action.MANAGE, work_item.lead_unit_id)
-    fields = ["title", "description", "start_date", "deadline", "lead_unit", "order"]
-    before = snapshot(work_item, fields)
+def work_item_update(*, actor, work_item: WorkItem, version: int | None = None, **values: Any) -> WorkItem:
+    """The office changes title, description, start date, deadline, lead unit or co units (`co_units`).
+
+    `version` is the item's version the writer was shown: a save against an older one is refused
+    (ConflictError, code "stale") and changes nothing."""
     before_co = sorted(work_item.co_units.values_list("unit_id", flat=True))
     co_units = values.pop("co_units", None)
+    co_units = list(co_units) if co_units is not None else None
+    new_lead = values.get("lead_unit")
+    _require_all(actor, Action.MANAGE, [work_item.lead_unit_id, *before_co, *([new_lead.pk] if new_lead else []),
+                                        *(unit.pk for unit in co_units or ())])
+    fields = ["title", "description", "start_date", "deadline", "lead_unit", "order"]
+    work_item = WorkItem.objects.select_for_update().get(pk=work_item.pk)
+    version_check(work_item, version, submitted={k: v for k, v in values.items() if k in fields},
+                  what=_("This work item"))
+    before = snapshot(work_item, fields)
     unknown = set(values) - set(fields)
     if unknown:
         raise ValueError(f"work_item_update: unknown fields {sorted(unknown)}")
@@ -154,6 +166,8 @@ def _work_item_transition(actor, work_item: WorkItem, name: str, note: str = "",
                           action: str = Action.MANAGE) -> WorkItem:
     _require(actor, action, work_item.lead_unit_id)
     work_item = WorkItem.objects.select_for_update().get(pk=work_item.pk)
+    if name == "approve":  # the proposal's co units become the item's: the office must cover them too
+        _require_all(actor, action, work_item.co_units.values_list("unit_id", flat=True))
     old = _transition(work_item, WORK_ITEM_TRANSITIONS, name)
     work_item.decision_note = note or work_item.decision_note
     if name == "complete":
@@ -231,7 +245,8 @@ def cycle_label(frequency: str, start: dt.date) -> str:
 @transaction.atomic
 def cycle_create(*, actor, plan: Plan, frequency: str, period_start: dt.date, period_end: dt.date,
                  due_date: dt.date, label: str = "") -> ReportingCycle:
-    _require(actor, Action.MANAGE, None)
+    """A reporting round of the whole plan: only the district-wide office (or the system) sets one up."""
+    _require_everywhere(actor, Action.MANAGE)
     if period_end < period_start:
         message = _("The period cannot end before it starts.")
         raise ServiceError(message, fields={"period_end": [message]})
@@ -249,7 +264,7 @@ def cycle_create(*, actor, plan: Plan, frequency: str, period_start: dt.date, pe
 @transaction.atomic
 def cycles_schedule(*, actor, plan: Plan, frequency: str, year: int, due_day: int = 25) -> list[ReportingCycle]:
     """Create the year's missing cycles; each is due on `due_day` of its period's last month."""
-    _require(actor, Action.MANAGE, None)
+    _require_everywhere(actor, Action.MANAGE)
     step = _MONTHS_PER[frequency]
     created = []
     for month in range(1, 13, step):
@@ -269,9 +284,10 @@ def cycle_open(*, actor, cycle: ReportingCycle) -> int:
 
     The lead unit gets the report, each co unit a part. Work items that already have a report in
     this cycle are left alone, so opening again (or after new items were approved) only adds the
-    missing requests. Returns how many reports were created.
+    missing requests. Returns how many reports were created. It touches every unit of the plan, so
+    only the district-wide office (or the system) may open it.
     """
-    _require(actor, Action.MANAGE, None)
+    _require_everywhere(actor, Action.MANAGE)
     cycle = ReportingCycle.objects.select_for_update().get(pk=cycle.pk)
     items = list(
         WorkItem.objects.filter(task__plan_id=cycle.plan_id, status=WorkItemStatus.ACTIVE,

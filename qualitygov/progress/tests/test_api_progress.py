@@ -75,7 +75,7 @@ def test_work_item_reads_exactly(client_for, cast, w):
         "co_units": [{"unit": cast.town.pk, "unit_name": "舟山市普陀区沈家门街道"}], "title": "建成数字化车间10个",
         "description": "", "start_date": "2026-01-01", "deadline": "2026-12-31", "status": "active",
         "status_label": "推进中", "progress_pct": None, "progress_on": None, "completed_on": None, "light": "grey",
-        "light_label": "无数据", "order": item.order, "created_at": body["created_at"], "updated_at": body["updated_at"],
+        "light_label": "无数据", "order": item.order, "created_at": body["created_at"], "updated_at": body["updated_at"], "version": 1,
     }
 
 
@@ -132,7 +132,7 @@ def test_report_reads_exactly_and_a_co_unit_waits_for_the_filed_report(client_fo
         "unit": cast.dept_a.pk, "unit_name": "舟山市普陀区经济和信息化局", "status": "draft", "status_label": "草稿",
         "due_date": "2026-05-25", "progress_pct": "40.00", "done_text": "完成3个车间。", "problems": "",
         "next_steps": "", "return_reason": "", "submitted_at": None, "submitted_by": None, "submitted_by_name": None,
-        "submitted_late": False, "decided_at": None, "updated_at": body["updated_at"], "content_readable": True,
+        "submitted_late": False, "decided_at": None, "updated_at": body["updated_at"], "content_readable": True, "version": 2,
     }
     co = client_for("town_liaison").get(f"{REPORTS}{w.shared_report.pk}/").json()
     assert co == {**body, "progress_pct": None, "done_text": None, "problems": None, "next_steps": None,
@@ -158,7 +158,7 @@ def test_findings(client_for, cast, w):
         "deadline": "2026-07-31", "rectification_plan": "", "rectification_result": "", "status": "open",
         "status_label": "待整改", "verification_note": "", "raised_by": cast.office.pk, "raised_by_name": "office",
         "submitted_at": None, "verified_by": None, "verified_by_name": None, "closed_at": None, "reopened_count": 0,
-        "created_at": body["created_at"], "updated_at": body["updated_at"],
+        "created_at": body["created_at"], "updated_at": body["updated_at"], "version": 1,
     }
     assert _ids(client_for("liaison_b").get(FINDINGS)) == []
     office = client_for("office")
@@ -276,3 +276,29 @@ def test_list_queries_do_not_grow_with_rows(client_for, cast, w, member, django_
     for url in urls:
         with django_assert_max_num_queries(10):
             client.get(url)
+
+
+def test_a_stale_version_is_a_409_and_changes_nothing(client_for, cast, w):
+    client = client_for("liaison_b")
+    report = w.solo_report
+    first = client.post(_draft(report), {"done_text": "甲", "version": 1}, content_type="application/json")
+    assert (first.status_code, first.json()["version"], first["ETag"]) == (200, 2, '"2"')
+    stale = _unchanged(lambda: client.post(_draft(report), {"done_text": "乙", "version": 1},
+                                           content_type="application/json"))
+    assert stale.status_code == 409
+    body = stale.json()
+    assert (body["code"], body["fields"]) == ("stale", {})
+    assert body["message"].startswith("您打开之后，该进展报告已被 liaison_b 于 ")
+    assert "（您的版本 1，现为 2）。与您填写的不同之处：完成情况。" in body["message"]
+    # The same through If-Match, on draft and submit.
+    assert _unchanged(lambda: client.post(_submit(report), {"progress_pct": 10}, content_type="application/json",
+                                          HTTP_IF_MATCH='"1"')).status_code == 409
+    ok = client.post(_submit(report), {"progress_pct": 10}, content_type="application/json", HTTP_IF_MATCH='"2"')
+    assert (ok.status_code, ok.json()["status"], ok.json()["version"]) == (200, "submitted", 3)
+    assert ProgressReport.objects.get(pk=report.pk).done_text == "甲"
+
+
+def test_a_malformed_version_is_a_400(client_for, w):
+    response = client_for("liaison_b").post(_draft(w.solo_report), {"done_text": "甲"},
+                                            content_type="application/json", HTTP_IF_MATCH="abc")
+    assert (response.status_code, response.json()["fields"]) == (400, {"version": ["版本号必须是整数。"]})

@@ -109,7 +109,7 @@ SAMPLES = {
     "progress:lights_refresh": lambda cast: {"get_status": 405},
     "progress:work_item_detail": lambda cast: {"pk": solo_item(cast).pk, "owner": "liaison_a"},
     "progress:work_item_edit": lambda cast: {
-        "pk": solo_item(cast).pk, "post": {"title": "改", "deadline": "2026-12-31", "lead_unit": cast.dept_a.pk}},
+        "pk": solo_item(cast).pk, "owner": "liaison_a", "owner_action": "manage", "post": {"title": "改", "deadline": "2026-12-31", "lead_unit": cast.dept_a.pk}},
     "progress:work_item_decide": lambda cast: {"pk": solo_item(cast).pk, "get_status": 405,
                                                "post": {"decision": "reject", "note": "不需要"}},
     "progress:work_item_transition": lambda cast: {"pk": solo_item(cast).pk, "get_status": 405,
