@@ -66,6 +66,9 @@ class Corrections(TypedDict, total=False):
     units: dict[str, UnitChoice]
     merges: dict[str, bool]  # pair_key("name A", "name B") → treated as one unit or not
     indicators: dict[str, IndicatorFix]
+    #: The office's convention for a list of units with no roles: the first unit leads, the others
+    #: co-operate (absent: the deployment's default, `QUALITYGOV_PLAN_FIRST_LISTED_LEADS`).
+    first_listed_leads: bool
 
 
 class CorrectionsError(ServiceError):
@@ -224,6 +227,10 @@ def parse_corrections(data: Any, *, task_numbers: set[str], indicator_count: int
         if not str(key).isdigit() or int(key) >= indicator_count:
             raise _refuse(_("Unknown indicator %(n)s.") % {"n": key})
         out.setdefault("indicators", {})[str(key)] = _indicator(fix, f"indicators.{key}")
+    if "first_listed_leads" in data:
+        if not isinstance(data["first_listed_leads"], bool):
+            raise _refuse(_("The corrections are not in the expected form."), "first_listed_leads")
+        out["first_listed_leads"] = data["first_listed_leads"]
     return out
 
 

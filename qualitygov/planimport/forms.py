@@ -13,7 +13,7 @@ from qualitygov.core.errors import ServiceError
 from qualitygov.indicators.choices import Comparator
 
 from .corrections import NEW_UNIT_KINDS, Corrections, IndicatorFix, TaskFix, UnitChoice, pair_key
-from .review import ImportReview
+from .review import ImportReview, first_listed_leads_in
 from .units import unit_choices
 
 ACCEPT = ".txt,.html,.htm,.docx,.pdf"
@@ -77,6 +77,10 @@ class ImportReviewForm(forms.Form):
                                                    max_value=2100, widget=forms.NumberInput(attrs={"class": "form-control"}))
         self.header_fields = [self[n] for n in ("title", "issuer", "doc_number", "period_start", "period_end")]
 
+        self.fields["first_listed_leads"] = forms.BooleanField(
+            label=_("Where a list of units says nothing about roles, the first unit leads and the others co-operate"),
+            initial=first_listed_leads_in(review.plan_import.corrections), required=False,
+            widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
         self.task_rows = []
         for task in plan["tasks"]:
             key = f"t{task['number']}"
@@ -170,6 +174,8 @@ class ImportReviewForm(forms.Form):
         current = plan.get("period") or [None, None]
         if period != list(current):
             out["period"] = None if period == [None, None] else period
+        if data["first_listed_leads"] != first_listed_leads_in(self.review.plan_import.corrections):
+            out["first_listed_leads"] = data["first_listed_leads"]
         for row in self.task_rows:
             task = row["task"]
             key = f"t{task['number']}"

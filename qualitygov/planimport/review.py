@@ -47,17 +47,23 @@ def plan_import_get_visible(*, user, pk: int) -> PlanImport:
     return found
 
 
+def first_listed_leads_in(corrections: Corrections | None) -> bool:
+    """Whether the first-listed-unit-leads convention applies to an import with these corrections."""
+    default = getattr(settings, "QUALITYGOV_PLAN_FIRST_LISTED_LEADS", True)
+    return (corrections or {}).get("first_listed_leads", default)
+
+
 def effective_plan(parsed: dict, corrections: Corrections) -> dict:
     """The parsed plan with `corrections` applied; tasks get unique numbers; a new dict.
 
     Each task carries `deadline` and `deadline_text` (corrections over the parsed ones), `key` (its
     number, which corrections use) and `lead_rule`, what decided its lead units: the parser's rule
     (see `importer.departments.LEAD_RULES`), `first_listed` when a list without roles was split by
-    the office's convention (setting `QUALITYGOV_PLAN_FIRST_LISTED_LEADS`, default on: the first
-    unit leads, the others co-operate), or `corrected`. Each indicator carries `index` (its position
+    the office's convention (chosen on the review page, `first_listed_leads`; default from the setting
+    `QUALITYGOV_PLAN_FIRST_LISTED_LEADS`, on: the first unit leads, the others co-operate), or `corrected`. Each indicator carries `index` (its position
     in the parsed list).
     """
-    first_listed_leads = getattr(settings, "QUALITYGOV_PLAN_FIRST_LISTED_LEADS", True)
+    first_listed_leads = first_listed_leads_in(corrections)
     plan = copy.deepcopy(parsed)
     plan.setdefault("warnings", [])
     for name in ("title", "issuer", "doc_number"):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from qualitygov.accounts.models import OrgUnit
 from qualitygov.indicators.models import Indicator
 from qualitygov.planimport.choices import ImportStatus
+from qualitygov.planimport.corrections import CorrectionsError, parse_corrections
 from qualitygov.planimport.models import PlanImport
 from qualitygov.planimport.services import plan_import_confirm, plan_import_preview
 from qualitygov.plans.demo import SEED
@@ -259,3 +260,30 @@ def test_review_shows_each_item_in_the_sentence_it_came_from(client_for, demo_or
     assert '<div class="small text-muted" data-testid="deadline-source">推进工程质量安全手册制度，<mark>长期坚持</mark>。</div>' in page
     assert 'data-testid="lead-rule">注释写明了由谁牵头（…牵头）</span>' in page
     assert 'data-testid="lead-rule">注释中标明了牵头和配合单位</span>' in page
+
+
+def test_the_office_turns_the_first_listed_lead_convention_off_for_one_import(client_for, demo_org):
+    """The convention is the office's choice on the review page: off, a list without roles stays all lead."""
+    office = client_for("office")
+    upload(office)
+    plan_import = PlanImport.objects.get()
+    url = reverse("planimport:import_review", args=[plan_import.pk])
+    form = office.get(url).context["form"]
+    assert form["first_listed_leads"].value() is True
+    task1 = form.task_rows[0]["task"]
+    assert (task1["lead_departments"], task1["co_departments"], task1["lead_rule"]) == (
+        ["区发改局"], ["区经信局", "区市场监管分局"], "first_listed")
+
+    data = form_data(form)
+    del data["first_listed_leads"]  # the box unticked
+    assert office.post(url, data).status_code == 302
+    plan_import.refresh_from_db()
+    assert plan_import.corrections == {"first_listed_leads": False}
+    form = office.get(url).context["form"]
+    assert form["first_listed_leads"].value() is False
+    task1 = form.task_rows[0]["task"]
+    assert (task1["lead_departments"], task1["co_departments"], task1["lead_rule"]) == (
+        ["区发改局", "区经信局", "区市场监管分局"], [], "listed")
+
+    with pytest.raises(CorrectionsError):
+        parse_corrections({"first_listed_leads": "no"}, task_numbers=set(), indicator_count=0)
