@@ -1,5 +1,5 @@
 """Where the shared exchange-format files live: `../shared` beside the clone (CI), or one level further
-up for a worktree kept under a sub-folder. None when neither exists (then the packaged copies are used)."""
+up for a checkout kept in a sub-folder. None when neither exists (then the packaged copies are used)."""
 
 from __future__ import annotations
 
