@@ -51,17 +51,35 @@ def _token(username: str) -> str:
     return response.json()["token"]
 
 
+class _InTransactionWSGI:
+    """Django's WSGI app inside the test's transaction, the test client's way: while a request runs
+    (until its response is closed) the signals that close database connections are disconnected.
+    Per call, because the test client reconnects them after each of its own requests."""
+
+    def __init__(self) -> None:
+        self.handler = WSGIHandler()
+
+    def __call__(self, environ, start_response):
+        started = request_started.disconnect(close_old_connections)
+        finished = request_finished.disconnect(close_old_connections)
+        try:
+            response = self.handler(environ, start_response)
+            try:
+                body = b"".join(response)
+            finally:
+                response.close()
+            return [body]
+        finally:
+            if started:
+                request_started.connect(close_old_connections)
+            if finished:
+                request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def wsgi_app(settings):
-    """Django's WSGI app inside the test's transaction (the test client's way: no connection closing)."""
     settings.ALLOWED_HOSTS = ["*"]
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield WSGIHandler()
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
+    return _InTransactionWSGI()
 
 
 def _first_lines(exc: BaseException) -> str:
