@@ -227,10 +227,20 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Logs go to stderr (the host's journald or log collector keeps them; README "Log retention").
+# QUALITYGOV_LOG_FORMAT=json writes one JSON object per line; every record carries the request id
+# (the same id as the audit trail's and the X-Request-ID header), the user id and the path.
+LOG_FORMAT = os.environ.get("QUALITYGOV_LOG_FORMAT", "text").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "qualitygov.core.logs.RequestContextFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "qualitygov.core.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_context"],
+                             "formatter": "json" if LOG_FORMAT == "json" else "text"}},
     "root": {"handlers": ["console"], "level": os.environ.get("QUALITYGOV_LOG_LEVEL", "WARNING")},
 }
 

@@ -1,4 +1,4 @@
-"""Per-request context (request id, client address) read by the audit trail."""
+"""Per-request context (request id, the request itself) read by the audit trail and the logs."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import contextvars
 import uuid
 
 _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("qualitygov_request_id", default=None)
+_request: contextvars.ContextVar[object | None] = contextvars.ContextVar("qualitygov_request", default=None)
 
 
 def current_request_id() -> str:
@@ -23,3 +24,21 @@ def set_request_id(value: str | None) -> contextvars.Token:
 
 def reset_request_id(token: contextvars.Token) -> None:
     _request_id.reset(token)
+
+
+def peek_request_id() -> str | None:
+    """The id of the request being served, or None outside a request (never makes one up)."""
+    return _request_id.get()
+
+
+def set_request(request) -> contextvars.Token:
+    return _request.set(request)
+
+
+def reset_request(token: contextvars.Token) -> None:
+    _request.reset(token)
+
+
+def current_request():
+    """The request being served, or None."""
+    return _request.get()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from .context import reset_request_id, set_request_id
+from .context import reset_request, reset_request_id, set_request, set_request_id
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -19,9 +19,11 @@ class RequestContextMiddleware:
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
         token = set_request_id(request_id)
+        request_token = set_request(request)
         try:
             response = self.get_response(request)
         finally:
+            reset_request(request_token)
             reset_request_id(token)
         response["X-Request-ID"] = request_id
         return response

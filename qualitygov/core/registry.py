@@ -91,11 +91,26 @@ class PageLink:
         return not self.allowed or bool(import_string(self.allowed)(user))
 
 
+@dataclass(frozen=True)
+class DailyJob:
+    """A scheduled job that should run every day; each run writes one audit event `event`.
+
+    `/healthz` reports the age of the newest such event ("job lag") and calls the platform
+    degraded when it is older than `max_age_hours` or when the job never ran.
+    """
+
+    key: str
+    event: str
+    max_age_hours: int = 26
+    order: int = 100
+
+
 _nav: dict[str, NavEntry] = {}
 _links: dict[str, PageLink] = {}
 _cards: dict[str, HomeCard] = {}
 _demo: dict[str, DemoLoader] = {}
 _hooks: dict[str, str] = {}
+_daily_jobs: dict[str, DailyJob] = {}
 
 
 def _sorted(entries: dict) -> list:
@@ -132,6 +147,14 @@ def home_cards() -> list[HomeCard]:
 
 def demo_loaders() -> list[DemoLoader]:
     return _sorted(_demo)
+
+
+def register_daily_job(job: DailyJob) -> None:
+    _daily_jobs[job.key] = job
+
+
+def daily_jobs() -> list[DailyJob]:
+    return _sorted(_daily_jobs)
 
 
 #: Hooks a lower layer calls without importing the app that provides them.

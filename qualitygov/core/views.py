@@ -1,11 +1,15 @@
-"""Home page: the cards the installed apps register (see `core.registry.HomeCard`)."""
+"""Home page: the cards the installed apps register (see `core.registry.HomeCard`); `/healthz`."""
 
 from __future__ import annotations
 
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_GET
 
-from .access import LOGIN, access
+from . import health
+from .access import LOGIN, PUBLIC, access
 from .registry import home_cards
 
 
@@ -19,3 +23,14 @@ def home(request):
             continue
         cards.append(render_to_string(card.template, {**context, "user": request.user}, request=request))
     return render(request, "core/home.html", {"cards": cards})
+
+
+@require_GET
+@access(PUBLIC)
+def healthz(request):
+    """The platform's health for load balancers and monitors (see `core.health`): 200 when ok or
+    degraded, 503 when the database is down."""
+    result = health.health()
+    response = JsonResponse(result, status=503 if result["checks"]["database"]["status"] == health.DOWN else 200)
+    add_never_cache_headers(response)
+    return response
