@@ -23,8 +23,7 @@ class IndicatorsConfig(AppConfig):
         registry.register_demo_loader(
             registry.DemoLoader("indicators", "qualitygov.indicators.demo.load", order=30)
         )
-        # `qualitygov indicators nightly` writes both events once a day; /healthz watches their age.
-        registry.register_daily_job(registry.DailyJob("indicators.recompute", events.INDICATORS_RECOMPUTE, order=20))
-        registry.register_daily_job(registry.DailyJob("indicators.remind", events.INDICATORS_REMIND, order=21))
+        # `qualitygov indicators remind` runs once a day (README); /healthz watches its age.
+        registry.register_daily_job(registry.DailyJob("indicators.remind", events.INDICATORS_REMIND, order=20))
         register_events(self.label, events_of(events), object_types=events.OBJECT_TYPES, keys=events.KEYS, values={**events.VALUES, "rule": RULE_LABELS},
                         pairs=events.PAIRS)
