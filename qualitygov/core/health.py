@@ -5,7 +5,7 @@ Three checks, each a dict with its `status` ("ok", "degraded" or "down"):
 - `cache`: a key set and read back;
 - `jobs`: for each registered daily job (`core.registry.DailyJob`), the age in hours of its newest
   run event; older than the job's limit, or never run, is degraded.
-The overall status is the worst of the three. Nothing here reveals settings, secrets or counts of
+The overall status is the worst of the three; only a database that does not answer makes it "down". Nothing here reveals settings, secrets or counts of
 business data.
 """
 
@@ -58,8 +58,8 @@ def check_jobs(*, now=None) -> dict[str, Any]:
         # Job events carry no unit; this reads the time of the newest run only, no business data.
         latest = dict(AuditEvent.objects.filter(action__in=[job.event for job in jobs])
                       .order_by().values("action").annotate(at=Max("at")).values_list("action", "at"))
-    except DatabaseError as error:
-        return {"status": DOWN, "error": type(error).__name__}
+    except DatabaseError as error:  # the database answers (checked first) but not this read
+        return {"status": DEGRADED, "error": type(error).__name__}
     out: dict[str, Any] = {}
     for job in jobs:
         at = latest.get(str(job.event))

@@ -81,6 +81,13 @@ def test_degraded_when_the_last_run_is_30_hours_old(client):
 
 
 @pytest.mark.django_db
+@pytest.mark.django_db
+def test_jobs_degraded_when_their_read_fails():
+    with mock.patch.object(health.AuditEvent.objects, "filter", side_effect=OperationalError("no such table")):
+        assert health.check_jobs() == {"status": "degraded", "error": "OperationalError"}
+
+
+@pytest.mark.django_db
 def test_a_job_older_than_its_limit_degrades_only_that_job():
     now = timezone.now()
     _run_jobs(now - dt.timedelta(hours=3))
