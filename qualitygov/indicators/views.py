@@ -414,7 +414,7 @@ def review(request):
 @access(APPROVE)
 def review_xlsx(request):
     rows = [[o.indicator.code, o.indicator.name, o.period.label, o.unit.label, o.town.label if o.town else "",
-             decimal_text(o.value), o.indicator.unit, o.comment, o.submitted_by, o.submitted_at]
+             decimal_text(o.value), o.indicator.unit, o.comment, str(o.submitted_by or _("System")), o.submitted_at]
             for o in selectors.review_queue(user=request.user)]
     header = ["编号", "指标名称", "填报期", "报送单位", "镇街", "数值", "计量单位", "说明", "报送人", "报送时间"]
     return xlsx_response(f"待审核指标数据{timezone.localdate():%Y%m%d}.xlsx", [("待审核", header, rows)],

@@ -349,3 +349,15 @@ def test_a_name_change_needs_no_reason_and_only_the_office_edits(cast, client_fo
     assert w.a1.name == "规上工业亩均税收（万元）"
     assert sorted(w.a1.responsibilities.values_list("unit__short_name", "role")) == [("区住建局", "lead"),
                                                                                       ("区经信局", "lead")]
+
+
+def test_a_value_submitted_by_no_signed_in_person_shows_system_not_none(cast, client_for):
+    world(cast)
+    observation = Observation.objects.get(indicator__code="A1", period__label="2024", status="submitted")
+    Observation.objects.filter(pk=observation.pk).update(submitted_by=None)
+    client = client_for("office")
+    for url in (reverse("indicators:review"), reverse("indicators:observation_detail", args=[observation.pk])):
+        body = re.sub(r"<script.*?</script>", "", client.get(url).content.decode(), flags=re.S)
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+        assert "None" not in text
+        assert "系统 · " in text

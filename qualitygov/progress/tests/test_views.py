@@ -453,3 +453,17 @@ def test_the_task_timeline_lists_reports_and_findings(client_for, cast, flow):
     assert sorted(kinds) == ["finding_raised", "report_approved", "report_submitted"]
     assert "报告审核通过" in text_of(page)
     assert client_for("town_liaison").get(reverse("progress:task_timeline", args=[flow.task.pk])).status_code == 404
+
+
+def test_a_report_filed_by_no_signed_in_person_shows_system_not_none(client_for, flow):
+    for member, part in (("liaison_b", flow.part_b), ("town_liaison", flow.part_town)):
+        client_for(member).post(_part_url(part), {"action": "submit", "done_text": "完成。"})
+    client_for("liaison_a").post(_report_url(flow.report), {"action": "submit", "progress_pct": "20",
+                                                            "done_text": "推进中。"})
+    ProgressReport.objects.filter(pk=flow.report.pk).update(submitted_by=None)
+    ReportPart.objects.filter(pk=flow.part_b.pk).update(submitted_by=None)
+    office = client_for("office")
+    for url in (_report_url(flow.report), _part_url(flow.part_b)):
+        text = text_of(office.get(url))
+        assert "None" not in text
+        assert "· 系统" in text
