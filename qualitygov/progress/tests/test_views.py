@@ -109,11 +109,12 @@ def test_co_units_file_the_lead_returns_one_then_submits_and_the_office_approves
     assert flow.part_b.status == "submitted"
 
     response = lead.post(_report_url(flow.report), {"action": "submit", "progress_pct": "55",
-                                                    "done_text": "已建成6个车间。"})
-    assert response.status_code == 200
-    assert "尚待以下单位报送分报：沈家门街道。" in text_of(response)
+                                                    "done_text": "已建成6个车间。"}, follow=True)
+    assert messages_of(response) == ["已保存为草稿，但尚未提交：尚待以下单位报送分报：沈家门街道。"]
+    assert "已建成6个车间。" in text_of(response)
     flow.refresh()
-    assert flow.report.status == "open"
+    assert (flow.report.status, flow.report.progress_pct, flow.report.done_text, flow.report.submitted_at) == (
+        "draft", Decimal("55.00"), "已建成6个车间。", None)
 
     assert "请补充摸排数据。" in text_of(town.get(_part_url(flow.part_town)))
     town.post(_part_url(flow.part_town), {"action": "submit", "done_text": "街道完成摸排，涉及企业30家。"})
