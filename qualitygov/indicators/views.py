@@ -346,7 +346,6 @@ def observation_return(request, pk: int):
     observation = visible_or_404(selectors.observation_get_visible, user=request.user, pk=pk, action=Action.APPROVE)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give the reason for returning the value."))
         return render(request, "indicators/observation_detail.html",
                       _observation_context(request, observation, return_form=form), status=400)
     try:

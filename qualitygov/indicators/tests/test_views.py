@@ -155,6 +155,10 @@ def test_office_returns_with_reason_then_approves_after_resubmission(cast, clien
     response = office.post(reverse("indicators:observation_return", args=[obs.pk]), {"reason": ""})
     obs.refresh_from_db()
     assert response.status_code == 400 and obs.status == "submitted"
+    body = re.sub(r"<script.*?</script>", "", response.content.decode(), flags=re.S)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+    assert (text.count("请填写退回理由。"), text.count("请填写理由。")) == (1, 0)
+    assert [str(m) for m in response.context["messages"]] == []
 
     office.post(reverse("indicators:observation_return", args=[obs.pk]), {"reason": "请核对统计口径"})
     obs.refresh_from_db()
