@@ -67,7 +67,10 @@ def _with_evidence(request, form: forms.Form, owner, write: Callable[[], object]
     except ServiceError as exc:
         if stored is not None:
             stored.file.storage.delete(stored.file.name)
-        apply_service_error(form, exc, {"file": "evidence"})
+        if set(exc.fields) == {"file"}:  # the upload gate's refusal: its full message, once, under the field
+            form.add_error("evidence", exc.message)
+        else:
+            apply_service_error(form, exc)
         return False
     return True
 

@@ -90,6 +90,8 @@ def test_evidence_of_the_wrong_type_is_refused(cast, client_for):
     response = client.post(_entry_url(w, w.a1, "2026", cast.dept_a),
                                             {"value": "27", "action": "draft", "evidence": fake})
     assert response.context["form"].errors["evidence"] == ["“报告.pdf”实际上不是 .pdf 文件。"]
+    body = re.sub(r"<script.*?</script>", "", response.content.decode(), flags=re.S)
+    assert re.sub(r"<[^>]+>", " ", body).count("实际上不是 .pdf 文件") == 1
     assert changed_tables(before, table_snapshot()) == []
 
 

@@ -244,7 +244,10 @@ def test_disguised_or_wrong_files_are_refused_and_nothing_is_stored(client_for, 
     response = client_for("liaison_b").post(_part_url(flow.part_b), {
         "action": "submit", "done_text": "配合完成。", "evidence": upload})
     assert response.status_code == 200
-    assert message in text_of(response)
+    form = response.context["form"]
+    assert list(form.errors) == ["evidence"]
+    assert len(form.errors["evidence"]) == 1 and message in form.errors["evidence"][0]
+    assert "文件内容与文件类型不符" not in text_of(response)
     flow.refresh()
     assert (flow.part_b.status, flow.part_b.done_text) == ("open", "")
     assert (Attachment.objects.count(), _stored_files()) == (before_rows, before_files)
@@ -258,7 +261,7 @@ def test_an_oversized_file_is_refused_and_nothing_is_stored(client_for, flow):
         "action": "save", "progress_pct": "30", "done_text": "推进中。", "evidence": big})
     assert response.status_code == 200
     assert "“汇报.pdf”大小为 2 KB，超过上限 1 KB。" in text_of(response)
-    assert "文件过大。" in text_of(response)
+    assert response.context["form"].errors == {"evidence": ["“汇报.pdf”大小为 2 KB，超过上限 1 KB。"]}
     flow.refresh()
     assert (flow.report.status, flow.report.progress_pct, flow.report.done_text) == ("open", None, "")
     assert (Attachment.objects.count(), _stored_files()) == (0, before_files)
