@@ -102,6 +102,9 @@ def test_co_units_file_the_lead_returns_one_then_submits_and_the_office_approves
     assert "配合完成企业走访12家。" in page and "街道完成摸排。" in page
 
     response = lead.post(reverse("progress:part_decide", args=[flow.part_town.pk]),
+                         {"decision": "return", "return-reason": " "}, follow=True)
+    assert messages_of(response) == ["请填写理由。"]
+    response = lead.post(reverse("progress:part_decide", args=[flow.part_town.pk]),
                          {"decision": "return", "return-reason": "请补充摸排数据。"}, follow=True)
     assert messages_of(response) == ["分报已退回沈家门街道。"]
     flow.refresh()
