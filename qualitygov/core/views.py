@@ -1,11 +1,12 @@
-"""Home page: the cards the installed apps register (see `core.registry.HomeCard`)."""
+"""Home page: the cards the installed apps register (see `core.registry.HomeCard`); the favicon."""
 
 from __future__ import annotations
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 
-from .access import LOGIN, access
+from .access import LOGIN, PUBLIC, access
 from .registry import home_cards
 
 
@@ -19,3 +20,9 @@ def home(request):
             continue
         cards.append(render_to_string(card.template, {**context, "user": request.user}, request=request))
     return render(request, "core/home.html", {"cards": cards})
+
+
+@access(PUBLIC)
+def favicon(request):
+    """`/favicon.ico`, which browsers ask for on their own: a redirect to the bundled icon."""
+    return redirect(static("core/favicon.svg"))
