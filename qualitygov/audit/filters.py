@@ -16,6 +16,7 @@ from qualitygov.core import events
 from qualitygov.core.api.filters import DateFilter, DateTimeFilter, IdFilter
 from qualitygov.core.models import AuditEvent
 from qualitygov.core.permissions import Action
+from qualitygov.core.widgets import DateInput
 
 from .selectors import audit_event_known_values
 
@@ -82,11 +83,11 @@ class AuditEventFilter(django_filters.FilterSet):
     request_id = django_filters.CharFilter(field_name="request_id", widget=forms.HiddenInput)
     date_from = DateFilter(
         label=_("From date"), method="filter_date_from",
-        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}),
+        widget=DateInput(),
     )
     date_to = DateFilter(
         label=_("To date"), method="filter_date_to",
-        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}),
+        widget=DateInput(),
     )
     unit = django_filters.ModelChoiceFilter(
         label=_("Unit (with subordinate units)"), queryset=_audit_units, method="filter_unit",

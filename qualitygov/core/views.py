@@ -1,10 +1,11 @@
-"""Home page: the cards the installed apps register (see `core.registry.HomeCard`); `/healthz`."""
+"""Home page: the cards the installed apps register (see `core.registry.HomeCard`); `/healthz`; the favicon."""
 
 from __future__ import annotations
 
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 
@@ -34,3 +35,9 @@ def healthz(request):
     response = JsonResponse(result, status=503 if result["status"] == health.DOWN else 200)
     add_never_cache_headers(response)
     return response
+
+
+@access(PUBLIC)
+def favicon(request):
+    """`/favicon.ico`, which browsers ask for on their own: a redirect to the bundled icon."""
+    return redirect(static("core/favicon.svg"))

@@ -97,9 +97,11 @@ class ObservationEntryForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
+    """The reason for returning a submitted value (its one error shows under the field)."""
+
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
-                             error_messages={"required": gettext_lazy("Give a reason.")})
+                             error_messages={"required": gettext_lazy("Give the reason for returning the value.")})
 
 
 class ChangeRequestForm(forms.Form):

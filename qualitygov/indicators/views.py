@@ -346,7 +346,6 @@ def observation_return(request, pk: int):
     observation = visible_or_404(selectors.observation_get_visible, user=request.user, pk=pk, action=Action.APPROVE)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give the reason for returning the value."))
         return render(request, "indicators/observation_detail.html",
                       _observation_context(request, observation, return_form=form), status=400)
     try:
@@ -414,7 +413,7 @@ def review(request):
 @access(APPROVE)
 def review_xlsx(request):
     rows = [[o.indicator.code, o.indicator.name, o.period.label, o.unit.label, o.town.label if o.town else "",
-             decimal_text(o.value), o.indicator.unit, o.comment, o.submitted_by, o.submitted_at]
+             decimal_text(o.value), o.indicator.unit, o.comment, str(o.submitted_by or _("System")), o.submitted_at]
             for o in selectors.review_queue(user=request.user)]
     header = ["编号", "指标名称", "填报期", "报送单位", "镇街", "数值", "计量单位", "说明", "报送人", "报送时间"]
     return xlsx_response(f"待审核指标数据{timezone.localdate():%Y%m%d}.xlsx", [("待审核", header, rows)],

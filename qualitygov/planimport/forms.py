@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qualitygov.accounts.choices import OrgUnitKind
 from qualitygov.core.errors import ServiceError
+from qualitygov.core.widgets import DateInput
 from qualitygov.indicators.choices import Comparator
 
 from .corrections import NEW_UNIT_KINDS, Corrections, IndicatorFix, TaskFix, UnitChoice, pair_key
@@ -88,7 +89,7 @@ class ImportReviewForm(forms.Form):
                                                 css="form-control form-control-sm")
             self.fields[f"{key}-deadline"] = forms.DateField(
                 label=_("Deadline"), initial=task.get("deadline"), required=False,
-                widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}))
+                widget=DateInput(attrs={"class": "form-control form-control-sm"}))
             units = []
             for j, (role, name) in enumerate([("lead", n) for n in task["lead_departments"]]
                                              + [("co", n) for n in task["co_departments"]]):

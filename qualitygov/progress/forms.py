@@ -9,11 +9,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qualitygov.accounts.models import OrgUnit
+from qualitygov.core.widgets import DateInput
 
 from .choices import FindingSource, FindingStatus, WorkItemStatus
 
 TEXTAREA = {"class": "form-control", "rows": 3}
-DATE = {"class": "form-control", "type": "date"}
 MILESTONE_LINE = re.compile(r"^\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?\s*[,，、:：\s]\s*(.+?)\s*$")
 
 
@@ -69,8 +69,8 @@ class WorkItemForm(forms.Form):
                           widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}))
     title = forms.CharField(label=_("Deliverable"), max_length=300, widget=forms.TextInput(attrs={"class": "form-control"}))
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
-    start_date = forms.DateField(label=_("Start date"), required=False, widget=forms.DateInput(attrs=DATE))
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs=DATE))
+    start_date = forms.DateField(label=_("Start date"), required=False, widget=DateInput())
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
     milestones = forms.CharField(
         label=_("Milestones"), required=False, widget=forms.Textarea(attrs=TEXTAREA),
         help_text=_("One a line: a date and a title, e.g. “2026-06-30 Plan drafted”."),
@@ -156,7 +156,7 @@ class ReasonForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    requested_due_date = forms.DateField(label=_("Requested new due date"), widget=forms.DateInput(attrs=DATE))
+    requested_due_date = forms.DateField(label=_("Requested new due date"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs=TEXTAREA),
                              error_messages={"required": _("Give the reason for the extension.")})
 
@@ -169,8 +169,8 @@ class FindingForm(forms.Form):
     unit = UnitField(label=_("Responsible unit"), queryset=None, widget=forms.Select(attrs={"class": "form-select"}))
     task = forms.ModelChoiceField(label=_("Task"), queryset=None, required=False,
                                   widget=forms.Select(attrs={"class": "form-select"}))
-    found_on = forms.DateField(label=_("Found on"), required=False, widget=forms.DateInput(attrs=DATE))
-    deadline = forms.DateField(label=_("Rectification deadline"), widget=forms.DateInput(attrs=DATE))
+    found_on = forms.DateField(label=_("Found on"), required=False, widget=DateInput())
+    deadline = forms.DateField(label=_("Rectification deadline"), widget=DateInput())
 
     def __init__(self, *args, units, tasks, **kwargs):
         super().__init__(*args, **kwargs)
@@ -203,7 +203,7 @@ class VerifyForm(forms.Form):
 class ReopenForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs=TEXTAREA),
                              error_messages={"required": _("Give a reason.")})
-    deadline = forms.DateField(label=_("New rectification deadline"), required=False, widget=forms.DateInput(attrs=DATE))
+    deadline = forms.DateField(label=_("New rectification deadline"), required=False, widget=DateInput())
 
 
 class _UnitFilterForm(forms.Form):

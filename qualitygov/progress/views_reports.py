@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from qualitygov.accounts.choices import Action
 from qualitygov.core.access import LOGIN, access, action_rule
-from qualitygov.core.errors import NotFoundError, ServiceError
+from qualitygov.core.errors import ConflictError, NotFoundError, ServiceError
 from qualitygov.core.io import xlsx_response
 from qualitygov.core.scoping import can
 from qualitygov.core.views_helpers import apply_service_error, visible_or_404
@@ -67,7 +67,10 @@ def _with_evidence(request, form: forms.Form, owner, write: Callable[[], object]
     except ServiceError as exc:
         if stored is not None:
             stored.file.storage.delete(stored.file.name)
-        apply_service_error(form, exc, {"file": "evidence"})
+        if set(exc.fields) == {"file"}:  # the upload gate's refusal: its full message, once, under the field
+            form.add_error("evidence", exc.message)
+        else:
+            apply_service_error(form, exc)
         return False
     return True
 
@@ -183,9 +186,27 @@ def report_detail(request, pk: int):
             data = form.cleaned_data
             texts = {name: data[name] for name in ("progress_pct", "done_text", "problems", "next_steps", "version")}
             submit = request.POST.get("action") == "submit"
-            service = services.report_submit if submit else services.report_save
-            if _with_evidence(request, form, report, lambda: service(actor=request.user, report=report, **texts)):
-                messages.success(request, _("Report submitted to the office.") if submit else _("Draft saved."))
+            waiting: list[str] = []
+
+            def write() -> None:
+                if not submit:
+                    services.report_save(actor=request.user, report=report, **texts)
+                    return
+                try:
+                    services.report_submit(actor=request.user, report=report, **texts)
+                except ConflictError as exc:
+                    if "parts" not in exc.fields:
+                        raise
+                    # Parts still pending: keep what was typed as the draft rather than lose it.
+                    services.report_save(actor=request.user, report=report, **texts)
+                    waiting.extend(exc.fields["parts"])
+
+            if _with_evidence(request, form, report, write):
+                if waiting:
+                    messages.warning(request, _("Draft saved but not submitted: still waiting for the parts of: "
+                                                "%(units)s.") % {"units": "、".join(waiting)})
+                else:
+                    messages.success(request, _("Report submitted to the office.") if submit else _("Draft saved."))
                 return redirect("progress:report_detail", pk=report.pk)
     return render(request, "progress/report_detail.html", _report_context(request, report, form))
 

@@ -90,6 +90,8 @@ def test_evidence_of_the_wrong_type_is_refused(cast, client_for):
     response = client.post(_entry_url(w, w.a1, "2026", cast.dept_a),
                                             {"value": "27", "action": "draft", "evidence": fake})
     assert response.context["form"].errors["evidence"] == ["“报告.pdf”实际上不是 .pdf 文件。"]
+    body = re.sub(r"<script.*?</script>", "", response.content.decode(), flags=re.S)
+    assert re.sub(r"<[^>]+>", " ", body).count("实际上不是 .pdf 文件") == 1
     assert changed_tables(before, table_snapshot()) == []
 
 
@@ -155,6 +157,10 @@ def test_office_returns_with_reason_then_approves_after_resubmission(cast, clien
     response = office.post(reverse("indicators:observation_return", args=[obs.pk]), {"reason": ""})
     obs.refresh_from_db()
     assert response.status_code == 400 and obs.status == "submitted"
+    body = re.sub(r"<script.*?</script>", "", response.content.decode(), flags=re.S)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+    assert (text.count("请填写退回理由。"), text.count("请填写理由。")) == (1, 0)
+    assert [str(m) for m in response.context["messages"]] == []
 
     office.post(reverse("indicators:observation_return", args=[obs.pk]), {"reason": "请核对统计口径"})
     obs.refresh_from_db()
@@ -349,3 +355,15 @@ def test_a_name_change_needs_no_reason_and_only_the_office_edits(cast, client_fo
     assert w.a1.name == "规上工业亩均税收（万元）"
     assert sorted(w.a1.responsibilities.values_list("unit__short_name", "role")) == [("区住建局", "lead"),
                                                                                       ("区经信局", "lead")]
+
+
+def test_a_value_submitted_by_no_signed_in_person_shows_system_not_none(cast, client_for):
+    world(cast)
+    observation = Observation.objects.get(indicator__code="A1", period__label="2024", status="submitted")
+    Observation.objects.filter(pk=observation.pk).update(submitted_by=None)
+    client = client_for("office")
+    for url in (reverse("indicators:review"), reverse("indicators:observation_detail", args=[observation.pk])):
+        body = re.sub(r"<script.*?</script>", "", client.get(url).content.decode(), flags=re.S)
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+        assert "None" not in text
+        assert "系统 · " in text

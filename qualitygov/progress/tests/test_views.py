@@ -102,6 +102,9 @@ def test_co_units_file_the_lead_returns_one_then_submits_and_the_office_approves
     assert "配合完成企业走访12家。" in page and "街道完成摸排。" in page
 
     response = lead.post(reverse("progress:part_decide", args=[flow.part_town.pk]),
+                         {"decision": "return", "return-reason": " "}, follow=True)
+    assert messages_of(response) == ["请填写理由。"]
+    response = lead.post(reverse("progress:part_decide", args=[flow.part_town.pk]),
                          {"decision": "return", "return-reason": "请补充摸排数据。"}, follow=True)
     assert messages_of(response) == ["分报已退回沈家门街道。"]
     flow.refresh()
@@ -109,11 +112,12 @@ def test_co_units_file_the_lead_returns_one_then_submits_and_the_office_approves
     assert flow.part_b.status == "submitted"
 
     response = lead.post(_report_url(flow.report), {"action": "submit", "progress_pct": "55",
-                                                    "done_text": "已建成6个车间。"})
-    assert response.status_code == 200
-    assert "尚待以下单位报送分报：沈家门街道。" in text_of(response)
+                                                    "done_text": "已建成6个车间。"}, follow=True)
+    assert messages_of(response) == ["已保存为草稿，但尚未提交：尚待以下单位报送分报：沈家门街道。"]
+    assert "已建成6个车间。" in text_of(response)
     flow.refresh()
-    assert flow.report.status == "open"
+    assert (flow.report.status, flow.report.progress_pct, flow.report.done_text, flow.report.submitted_at) == (
+        "draft", Decimal("55.00"), "已建成6个车间。", None)
 
     assert "请补充摸排数据。" in text_of(town.get(_part_url(flow.part_town)))
     town.post(_part_url(flow.part_town), {"action": "submit", "done_text": "街道完成摸排，涉及企业30家。"})
@@ -243,7 +247,10 @@ def test_disguised_or_wrong_files_are_refused_and_nothing_is_stored(client_for, 
     response = client_for("liaison_b").post(_part_url(flow.part_b), {
         "action": "submit", "done_text": "配合完成。", "evidence": upload})
     assert response.status_code == 200
-    assert message in text_of(response)
+    form = response.context["form"]
+    assert list(form.errors) == ["evidence"]
+    assert len(form.errors["evidence"]) == 1 and message in form.errors["evidence"][0]
+    assert "文件内容与文件类型不符" not in text_of(response)
     flow.refresh()
     assert (flow.part_b.status, flow.part_b.done_text) == ("open", "")
     assert (Attachment.objects.count(), _stored_files()) == (before_rows, before_files)
@@ -257,7 +264,7 @@ def test_an_oversized_file_is_refused_and_nothing_is_stored(client_for, flow):
         "action": "save", "progress_pct": "30", "done_text": "推进中。", "evidence": big})
     assert response.status_code == 200
     assert "“汇报.pdf”大小为 2 KB，超过上限 1 KB。" in text_of(response)
-    assert "文件过大。" in text_of(response)
+    assert response.context["form"].errors == {"evidence": ["“汇报.pdf”大小为 2 KB，超过上限 1 KB。"]}
     flow.refresh()
     assert (flow.report.status, flow.report.progress_pct, flow.report.done_text) == ("open", None, "")
     assert (Attachment.objects.count(), _stored_files()) == (0, before_files)
@@ -453,3 +460,17 @@ def test_the_task_timeline_lists_reports_and_findings(client_for, cast, flow):
     assert sorted(kinds) == ["finding_raised", "report_approved", "report_submitted"]
     assert "报告审核通过" in text_of(page)
     assert client_for("town_liaison").get(reverse("progress:task_timeline", args=[flow.task.pk])).status_code == 404
+
+
+def test_a_report_filed_by_no_signed_in_person_shows_system_not_none(client_for, flow):
+    for member, part in (("liaison_b", flow.part_b), ("town_liaison", flow.part_town)):
+        client_for(member).post(_part_url(part), {"action": "submit", "done_text": "完成。"})
+    client_for("liaison_a").post(_report_url(flow.report), {"action": "submit", "progress_pct": "20",
+                                                            "done_text": "推进中。"})
+    ProgressReport.objects.filter(pk=flow.report.pk).update(submitted_by=None)
+    ReportPart.objects.filter(pk=flow.part_b.pk).update(submitted_by=None)
+    office = client_for("office")
+    for url in (_report_url(flow.report), _part_url(flow.part_b)):
+        text = text_of(office.get(url))
+        assert "None" not in text
+        assert "· 系统" in text

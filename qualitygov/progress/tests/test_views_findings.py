@@ -102,7 +102,7 @@ def test_a_disguised_evidence_file_is_refused_and_nothing_changes(client_for, fi
     response = client_for("liaison_a").post(reverse("progress:finding_rectify", args=[late.pk]), {
         "text": "整改措施。", "evidence": SimpleUploadedFile("照片.png", b"GIF89a not a png", "image/png")},
         follow=True)
-    assert "“照片.png”实际上不是 .png 文件。" in messages_of(response)
+    assert messages_of(response) == ["“照片.png”实际上不是 .png 文件。"]
     late.refresh_from_db()
     assert (late.status, late.rectification_plan) == ("open", "")
     assert (Attachment.objects.count(), AuditEvent.objects.count()) == (0, before)
