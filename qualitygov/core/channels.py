@@ -32,7 +32,8 @@ def dingtalk_sign(*, secret: str, timestamp: int) -> str:
     return base64.b64encode(digest).decode()
 
 
-def _check_url(url: str) -> urllib.parse.SplitResult:
+def check_url(url: str) -> urllib.parse.SplitResult:
+    """The parts of `url`; ChannelError unless it is http(s) with a host."""
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ChannelError(f"refused webhook URL scheme {parts.scheme!r}")
@@ -50,7 +51,7 @@ _opener = urllib.request.build_opener(_NoRedirect)
 
 
 def _post_json(url: str, payload: dict) -> None:
-    _check_url(url)
+    check_url(url)
     request = urllib.request.Request(url, data=json.dumps(payload, ensure_ascii=False).encode(),
                                      headers={"Content-Type": "application/json; charset=utf-8"}, method="POST")
     with _opener.open(request, timeout=ROBOT_TIMEOUT) as response:

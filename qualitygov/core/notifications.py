@@ -29,9 +29,12 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import channels
-from .errors import NotFoundError
+from .audit import audit_record
+from .errors import NotFoundError, ServiceError
+from .events import UNIT_ROBOT_CREATE, UNIT_ROBOT_UPDATE
 from .models import Notification, NotificationDelivery, NotificationPreference, UnitRobot
 
 log = logging.getLogger(__name__)
@@ -84,6 +87,31 @@ def notification_preference_set(*, user, email: bool) -> NotificationPreference:
     """Record whether `user` wants notices by e-mail too (a user's own choice; no audit event)."""
     pref, _ = NotificationPreference.objects.update_or_create(user=user, defaults={"email": email})
     return pref
+
+
+@transaction.atomic
+def unit_robot_save(*, actor, unit, kind: str, webhook_url: str, secret: str = "", enabled: bool = True,
+                    robot: UnitRobot | None = None) -> UnitRobot:
+    """Add a group robot to `unit` (any object with a `pk`), or change `robot`; one audit event.
+
+    The caller decides who may (core knows no roles). ServiceError for an unknown kind or a URL that
+    is not http(s), and nothing changes. The audit event names the URL's host only: the URL and the
+    secret are credentials.
+    """
+    if kind not in dict(UnitRobot.KIND_CHOICES):
+        raise ServiceError(_("Unknown robot kind."), fields={"kind": [_("Unknown robot kind.")]})
+    try:
+        host = channels.check_url(webhook_url).hostname or ""
+    except channels.ChannelError:
+        message = _("Enter an http(s) webhook URL.")
+        raise ServiceError(message, fields={"webhook_url": [message]}) from None
+    created = robot is None
+    robot = robot or UnitRobot(unit_ref=unit.pk)
+    robot.kind, robot.webhook_url, robot.secret, robot.enabled = kind, webhook_url[:500], secret[:200], enabled
+    robot.save()
+    audit_record(actor=actor, action=UNIT_ROBOT_CREATE if created else UNIT_ROBOT_UPDATE, obj=robot, unit=unit,
+                 changes={"kind": kind, "host": host, "signed": bool(secret), "enabled": enabled})
+    return robot
 
 
 def _message_text(notice: Notification) -> str:

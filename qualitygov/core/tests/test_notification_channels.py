@@ -24,8 +24,9 @@ from django.core.management import call_command
 from django.db import transaction
 
 from qualitygov.core import channels
-from qualitygov.core.models import Notification, NotificationDelivery, UnitRobot
-from qualitygov.core.notifications import notification_preference_set, notification_send
+from qualitygov.core.errors import ServiceError
+from qualitygov.core.models import AuditEvent, Notification, NotificationDelivery, UnitRobot
+from qualitygov.core.notifications import notification_preference_set, notification_send, unit_robot_save
 
 UNIT = 7
 SECRET = "SEC0123456789abcdef"
@@ -282,3 +283,36 @@ def test_a_user_who_switched_email_off_gets_the_in_app_notice_only(cast, smtp, d
     with django_capture_on_commit_callbacks(execute=True):
         _send(cast.liaison_a, 2, email=True)
     assert len(smtp.messages) == 1
+
+
+# --- adding a unit's robot -----------------------------------------------------------------------
+
+
+def test_adding_and_changing_a_robot_is_audited_without_its_credentials(cast):
+    robot = unit_robot_save(actor=cast.office, unit=cast.dept_a, kind="dingtalk", secret=SECRET,
+                            webhook_url="https://oapi.dingtalk.com/robot/send?access_token=tok1")
+    assert (robot.unit_ref, robot.kind, robot.secret, robot.enabled) == (cast.dept_a.pk, "dingtalk", SECRET, True)
+    unit_robot_save(actor=cast.office, unit=cast.dept_a, kind="dingtalk", robot=robot, enabled=False,
+                    webhook_url="https://oapi.dingtalk.com/robot/send?access_token=tok2")
+    events = list(AuditEvent.objects.filter(object_type="core.unitrobot").order_by("seq")
+                  .values_list("action", "unit_ref", "object_id", "changes"))
+    assert events == [
+        ("unit_robot.create", cast.dept_a.pk, str(robot.pk),
+         {"kind": "dingtalk", "host": "oapi.dingtalk.com", "signed": True, "enabled": True}),
+        ("unit_robot.update", cast.dept_a.pk, str(robot.pk),
+         {"kind": "dingtalk", "host": "oapi.dingtalk.com", "signed": False, "enabled": False}),
+    ]
+    assert UnitRobot.objects.get(pk=robot.pk).webhook_url.endswith("tok2")
+
+
+@pytest.mark.parametrize(("kind", "url", "field"), [
+    ("wecom", "ftp://qyapi.weixin.qq.com/x", "webhook_url"),
+    ("wecom", "javascript:alert(1)", "webhook_url"),
+    ("sms", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", "kind"),
+])
+def test_a_bad_robot_is_refused_and_nothing_changes(cast, kind, url, field):
+    before = AuditEvent.objects.count()
+    with pytest.raises(ServiceError) as refused:
+        unit_robot_save(actor=cast.office, unit=cast.dept_a, kind=kind, webhook_url=url)
+    assert list(refused.value.fields) == [field]
+    assert (UnitRobot.objects.count(), AuditEvent.objects.count()) == (0, before)
