@@ -34,11 +34,12 @@ TEXT = "通知1\n\n正文1\n\n/plans/?n=1"
 
 
 class _Receiver:
-    """Records each POST (path, query, JSON body) and answers with the next queued status (200 when none)."""
+    """Records each POST (path, query, JSON body) and answers with the next queued (status, JSON) or status
+    (200 and errcode 0 when none are queued)."""
 
     def __init__(self) -> None:
         self.posts: list[tuple[str, dict, str, dict]] = []
-        self.statuses: list[int] = []
+        self.statuses: list[int | tuple[int, dict]] = []
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -49,7 +50,8 @@ class _Receiver:
                 receiver.posts.append((parts.path, urllib.parse.parse_qs(parts.query), parts.query,
                                        json.loads(raw.decode())))
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
-                body = json.dumps({"errcode": 0, "errmsg": "ok"}).encode()
+                status, answer = status if isinstance(status, tuple) else (status, {"errcode": 0, "errmsg": "ok"})
+                body = json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
@@ -210,18 +212,23 @@ def test_a_failed_post_is_recorded_and_the_retry_command_delivers_it(cast, recei
     assert len(receiver.posts) == 2
 
 
-def test_a_robot_error_code_counts_as_a_failure_and_the_retry_gives_up_after_the_last_try(cast, receiver):
+def test_a_robot_error_code_counts_as_a_failure_and_the_retry_gives_up_after_the_last_try(
+        cast, receiver, django_capture_on_commit_callbacks):
     robot = UnitRobot.objects.create(unit_ref=UNIT, kind=UnitRobot.DINGTALK, secret="",
                                      webhook_url=f"{receiver.url}/robot/send?access_token=tok1")
-    notice = _send(cast.liaison_a, unit_ref=UNIT)  # the test's transaction never commits: the retry sends
+    receiver.statuses = [(200, {"errcode": 310000, "errmsg": "sign not match"})]
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = _send(cast.liaison_a, unit_ref=UNIT)
     delivery = notice.deliveries.get()
-    NotificationDelivery.objects.filter(pk=delivery.pk).update(attempts=5, last_error="x")
+    assert NotificationDelivery.objects.filter(pk=delivery.pk).values_list("status", "attempts", "last_error").get() \
+        == ("pending", 1, "ChannelError: robot answered errcode 310000: sign not match")
+    NotificationDelivery.objects.filter(pk=delivery.pk).update(attempts=5)
     call_command("notifications", "retry")
-    assert receiver.posts == []
+    assert len(receiver.posts) == 1
     NotificationDelivery.objects.filter(pk=delivery.pk).update(attempts=4)
     call_command("notifications", "retry")
     # Without a secret DingTalk's post is unsigned.
-    assert [(path, query) for path, query, *_ in receiver.posts] == [("/robot/send", {"access_token": ["tok1"]})]
+    assert [(path, query) for path, query, *_ in receiver.posts] == [("/robot/send", {"access_token": ["tok1"]})] * 2
     assert NotificationDelivery.objects.get(pk=delivery.pk).status == "sent"
     assert robot.deliveries.count() == 1
 
