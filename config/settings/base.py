@@ -6,7 +6,9 @@ Environment variables:
   QUALITYGOV_ALLOWED_HOSTS comma-separated host names
   QUALITYGOV_VAR_DIR      where the SQLite database, uploads and logs live (default ./var)
   DATABASE_URL            e.g. postgres://user:pass@127.0.0.1:5432/qualitygov; SQLite under var/ when unset
-  QUALITYGOV_EMAIL_URL    not used yet; e-mail goes to the console backend unless EMAIL_HOST is set
+  QUALITYGOV_EMAIL_BACKEND  e-mail backend (default console; django.core.mail.backends.smtp.EmailBackend to send)
+  QUALITYGOV_EMAIL_HOST / _PORT / _USER / _PASSWORD / _USE_TLS / _USE_SSL / _TIMEOUT  the SMTP server
+  QUALITYGOV_FROM_EMAIL   sender address of notices
   QUALITYGOV_AUDIT_KEY    key(s) that MAC every audit event (ADR 0010), or QUALITYGOV_AUDIT_KEY_FILE naming
                           a file holding them, one a line, the current key first; keep it out of the database
   QUALITYGOV_AUDIT_CHECKPOINT_DIR  where `qualitygov audit checkpoint` writes the chain's checkpoints
@@ -189,6 +191,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("QUALITYGOV_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("QUALITYGOV_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("QUALITYGOV_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("QUALITYGOV_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("QUALITYGOV_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("QUALITYGOV_EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("QUALITYGOV_EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("QUALITYGOV_EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("QUALITYGOV_FROM_EMAIL", "qualitygov@localhost")
 
 REST_FRAMEWORK = {

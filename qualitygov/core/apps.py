@@ -12,7 +12,8 @@ class CoreConfig(AppConfig):
         from .access import LOGIN
         from .registry import NavEntry, register_nav
 
-        events.register_events(self.label, [events.ATTACHMENT_CREATE], keys=events.KEYS)
+        events.register_events(self.label, [events.ATTACHMENT_CREATE, events.UNIT_ROBOT_CREATE, events.UNIT_ROBOT_UPDATE],
+                               keys=events.KEYS)
 
         register_nav(NavEntry("home", _("Home"), "core:home", LOGIN, order=0))
         register_nav(NavEntry("notifications", _("Notifications"), "core:notification_list", LOGIN, order=95,

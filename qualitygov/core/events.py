@@ -265,7 +265,10 @@ def actor_label(event) -> str:
 
 # Core's own events.
 ATTACHMENT_CREATE = EventType("attachment.create", gettext_lazy("Evidence file uploaded"))
+UNIT_ROBOT_CREATE = EventType("unit_robot.create", gettext_lazy("Group robot added"))
+UNIT_ROBOT_UPDATE = EventType("unit_robot.update", gettext_lazy("Group robot changed"))
 
 #: Labels of the `changes` keys core's events write.
 KEYS = {"owner": gettext_lazy("belongs to"), "name": gettext_lazy("file name"), "size": gettext_lazy("size (bytes)"),
-        "sha256": gettext_lazy("SHA-256")}
+        "sha256": gettext_lazy("SHA-256"), "host": gettext_lazy("webhook host"),
+        "signed": gettext_lazy("signed")}

@@ -94,6 +94,7 @@ class Notification(models.Model):
     email_pending = models.BooleanField(_("e-mail pending"), default=False)
     email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
     email_error = models.CharField(_("last e-mail error"), max_length=300, blank=True)
+    unit_ref = models.BigIntegerField(_("unit id"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -103,6 +104,73 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class NotificationPreference(models.Model):
+    """One user's choice of channels: in-app notices always, e-mail unless switched off."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="notification_preference", verbose_name=_("user"))
+    email = models.BooleanField(_("send e-mail"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{'email' if self.email else 'in-app'}"
+
+
+class UnitRobot(models.Model):
+    """A unit's group robot (DingTalk or WeCom) that receives the unit's notices after commit.
+
+    `unit_ref` is the unit's id as a plain value (core knows no unit model); `secret` signs
+    DingTalk posts (WeCom carries its key in the URL)."""
+
+    DINGTALK = "dingtalk"
+    WECOM = "wecom"
+    KIND_CHOICES = [(DINGTALK, _("DingTalk group robot")), (WECOM, _("WeCom group robot"))]
+
+    unit_ref = models.BigIntegerField(_("unit id"), db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=KIND_CHOICES)
+    webhook_url = models.URLField(_("webhook URL"), max_length=500)
+    secret = models.CharField(_("signing secret"), max_length=200, blank=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["unit_ref", "pk"]
+        verbose_name = _("unit group robot")
+        verbose_name_plural = _("unit group robots")
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.unit_ref}"
+
+
+class NotificationDelivery(models.Model):
+    """One notice posted to one group robot: pending until sent, `attempts` and `last_error`
+    record failed tries (retried by `qualitygov notifications retry`)."""
+
+    PENDING, SENT = "pending", "sent"
+    STATUS_CHOICES = [(PENDING, _("pending")), (SENT, _("sent"))]
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries",
+                                     verbose_name=_("notification"))
+    robot = models.ForeignKey(UnitRobot, on_delete=models.CASCADE, related_name="deliveries",
+                              verbose_name=_("robot"))
+    status = models.CharField(_("status"), max_length=10, choices=STATUS_CHOICES, default=PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["notification", "robot"], name="core_delivery_once")]
+        verbose_name = _("robot delivery")
+        verbose_name_plural = _("robot deliveries")
+
+    def __str__(self) -> str:
+        return f"{self.notification_id}->{self.robot_id}:{self.status}"
 
 
 class Attachment(models.Model):

@@ -8,7 +8,12 @@ Side effects wait for the commit: the e-mail is queued with `transaction.on_comm
 that rolls back sends nothing, and a mail server that fails never rolls back the change. A failed
 e-mail is logged, counted on the notice (`email_attempts`, `email_error`) and tried again by
 `notification_email_retry` (`qualitygov notifications retry`, run daily) up to
-`MAX_EMAIL_ATTEMPTS` times.
+`MAX_EMAIL_ATTEMPTS` times. A user who switched e-mail off (`NotificationPreference.email`)
+gets the in-app notice only.
+
+A notice given a `unit_ref` is also posted to that unit's enabled group robots (`UnitRobot`,
+DingTalk or WeCom, see `core.channels`) after the commit; each post is a `NotificationDelivery`
+recording its status, attempts and last error, retried alongside the e-mails.
 
 Reading a notice and marking it read only touch the recipient's own rows; marking read writes no
 audit event (it changes nothing anyone else sees).
@@ -24,9 +29,13 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .errors import NotFoundError
-from .models import Notification
+from . import channels
+from .audit import audit_record
+from .errors import NotFoundError, ServiceError
+from .events import UNIT_ROBOT_CREATE, UNIT_ROBOT_UPDATE
+from .models import Notification, NotificationDelivery, NotificationPreference, UnitRobot
 
 log = logging.getLogger(__name__)
 
@@ -38,27 +47,110 @@ RETRY_GRACE = dt.timedelta(minutes=10)
 
 
 def notification_send(
-    *, recipient, kind: str, subject: str, body: str = "", url: str = "", dedup_key: str, email: bool = True
+    *, recipient, kind: str, subject: str, body: str = "", url: str = "", dedup_key: str, email: bool = True,
+    unit_ref: int | None = None,
 ) -> Notification | None:
     """Create the notice; None when one with `dedup_key` exists already.
 
-    When `email` is set and the recipient has an address, the e-mail goes out after the caller's
-    transaction commits (at once outside a transaction).
+    When `email` is set, the recipient has an address and has not switched e-mail off, the e-mail
+    goes out after the caller's transaction commits (at once outside a transaction). With
+    `unit_ref`, the unit's enabled group robots get the notice after the commit too.
     """
     if Notification.objects.filter(dedup_key=dedup_key).exists():
         return None
-    wants_email = bool(email and recipient.email)
+    wants_email = bool(email and recipient.email) and notification_email_wanted(user=recipient)
     try:
         with transaction.atomic():
             notice = Notification.objects.create(
                 recipient=recipient, kind=kind[:40], subject=subject[:200], body=body, url=url[:300],
-                dedup_key=dedup_key[:200], email_pending=wants_email,
+                dedup_key=dedup_key[:200], email_pending=wants_email, unit_ref=unit_ref,
             )
+            robots = list(UnitRobot.objects.filter(unit_ref=unit_ref, enabled=True).order_by("pk")) \
+                if unit_ref is not None else []
+            deliveries = NotificationDelivery.objects.bulk_create(
+                [NotificationDelivery(notification=notice, robot=robot) for robot in robots])
     except IntegrityError:  # a concurrent run sent it first
         return None
     if wants_email:
         transaction.on_commit(functools.partial(notification_email, pk=notice.pk))
+    for delivery in deliveries:
+        transaction.on_commit(functools.partial(notification_robot_post, pk=delivery.pk))
     return notice
+
+
+def notification_email_wanted(*, user) -> bool:
+    """False only when `user` switched e-mail off; in-app notices are always kept."""
+    return not NotificationPreference.objects.filter(user=user, email=False).exists()
+
+
+def notification_preference_set(*, user, email: bool) -> NotificationPreference:
+    """Record whether `user` wants notices by e-mail too (a user's own choice; no audit event)."""
+    pref, _ = NotificationPreference.objects.update_or_create(user=user, defaults={"email": email})
+    return pref
+
+
+@transaction.atomic
+def unit_robot_save(*, actor, unit, kind: str, webhook_url: str, secret: str = "", enabled: bool = True,
+                    robot: UnitRobot | None = None) -> UnitRobot:
+    """Add a group robot to `unit` (any object with a `pk`), or change `robot`; one audit event.
+
+    The caller decides who may (core knows no roles). ServiceError for an unknown kind or a URL that
+    is not http(s), and nothing changes. The audit event names the URL's host only: the URL and the
+    secret are credentials.
+    """
+    if kind not in dict(UnitRobot.KIND_CHOICES):
+        raise ServiceError(_("Unknown robot kind."), fields={"kind": [_("Unknown robot kind.")]})
+    try:
+        host = channels.check_url(webhook_url).hostname or ""
+    except channels.ChannelError:
+        message = _("Enter an http(s) webhook URL.")
+        raise ServiceError(message, fields={"webhook_url": [message]}) from None
+    created = robot is None
+    robot = robot or UnitRobot(unit_ref=unit.pk)
+    robot.kind, robot.webhook_url, robot.secret, robot.enabled = kind, webhook_url[:500], secret[:200], enabled
+    robot.save()
+    audit_record(actor=actor, action=UNIT_ROBOT_CREATE if created else UNIT_ROBOT_UPDATE, obj=robot, unit=unit,
+                 changes={"kind": kind, "host": host, "signed": bool(secret), "enabled": enabled})
+    return robot
+
+
+def _message_text(notice: Notification) -> str:
+    return "\n\n".join(part for part in (notice.subject, notice.body, notice.url) if part)
+
+
+def notification_robot_post(*, pk: int) -> bool:
+    """Post delivery `pk` to its robot if still pending; True when it went out.
+
+    Never raises: a failure is logged and recorded on the delivery for the retry.
+    """
+    delivery = NotificationDelivery.objects.select_related("notification", "robot").filter(
+        pk=pk, status=NotificationDelivery.PENDING).first()
+    if delivery is None:
+        return False
+    robot = delivery.robot
+    try:
+        channels.robot_send(kind=robot.kind, url=robot.webhook_url, secret=robot.secret,
+                            text=_message_text(delivery.notification))
+    except Exception as exc:  # the notice stands; the robot may be unreachable
+        log.exception("robot post %s for notification %s failed", pk, delivery.notification_id)
+        NotificationDelivery.objects.filter(pk=pk).update(
+            attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:300])
+        return False
+    NotificationDelivery.objects.filter(pk=pk).update(
+        status=NotificationDelivery.SENT, attempts=F("attempts") + 1, last_error="", sent_at=timezone.now())
+    return True
+
+
+def notification_robot_retry(*, max_attempts: int = MAX_EMAIL_ATTEMPTS, now: dt.datetime | None = None) -> dict:
+    """Like `notification_email_retry`, for pending robot deliveries. Returns `{"sent": n, "failed": m}`."""
+    now = now or timezone.now()
+    pending = NotificationDelivery.objects.filter(
+        status=NotificationDelivery.PENDING, attempts__lt=max_attempts, robot__enabled=True,
+    ).exclude(attempts=0, created_at__gt=now - RETRY_GRACE)
+    counts = {"sent": 0, "failed": 0}
+    for pk in pending.order_by("pk").values_list("pk", flat=True):
+        counts["sent" if notification_robot_post(pk=pk) else "failed"] += 1
+    return counts
 
 
 def notification_email(*, pk: int) -> bool:

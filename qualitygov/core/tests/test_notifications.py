@@ -87,7 +87,7 @@ def test_the_retry_sends_failed_mails_and_gives_up_after_the_last_try(cast, monk
     assert Notification.objects.get(pk=failing.pk).email_attempts == 2
     monkeypatch.undo()
     call_command("notifications", "retry")
-    assert capsys.readouterr().out == "E-mails sent: 1, failed again: 0.\n"
+    assert capsys.readouterr().out == "E-mails sent: 1, failed again: 0.\nRobot posts sent: 0, failed again: 0.\n"
     assert [m.subject for m in mail.outbox] == ["通知1"]
     assert Notification.objects.filter(pk=quiet.pk, email_attempts=0, emailed=False).exists()
     assert notification_email_retry() == {"sent": 0, "failed": 0}
