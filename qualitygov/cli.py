@@ -13,6 +13,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("indicators", "indicators: `indicators status --json`, `indicators remind`, `indicators recompute`"),
     ("progress", "task tracking: `progress remind`, `progress bulletin --period YYYY-MM --out FILE.docx`"),
     ("assessment", "annual assessment: `assessment score [--json] SCHEME.json UNITS.json` (no database)"),
+    ("calendar", "working-day calendar: `calendar workdays FROM TO` prints the working days, both days included"),
     ("audit", "audit trail: `audit verify [--checkpoints DIR]` checks the chain and names the first bad event; "
               "`audit checkpoint` exports its hashes outside the database"),
     ("backup", "`backup --out FILE.tar.gz`: the database and uploaded files, with a manifest of checksums"),

@@ -9,13 +9,17 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import events
-        from .access import LOGIN
+        from .access import LOGIN, action_rule
+        from .permissions import Action
         from .registry import NavEntry, register_nav
 
-        events.register_events(self.label, [events.ATTACHMENT_CREATE, events.UNIT_ROBOT_CREATE, events.UNIT_ROBOT_UPDATE],
+        events.register_events(self.label, [events.ATTACHMENT_CREATE, events.UNIT_ROBOT_CREATE, events.UNIT_ROBOT_UPDATE,
+                                                events.CALENDAR_DAY_SET, events.CALENDAR_DAY_DELETE],
                                keys=events.KEYS)
 
         register_nav(NavEntry("home", _("Home"), "core:home", LOGIN, order=0))
         register_nav(NavEntry("notifications", _("Notifications"), "core:notification_list", LOGIN, order=95,
                               badge="qualitygov.core.views_notifications.unread_badge"))
+        # Everyone may read the calendar (linked where deadlines are shown); the office keeps it.
+        register_nav(NavEntry("calendar", _("Calendar"), "core:calendar", action_rule(Action.MANAGE), order=85))
         register_nav(NavEntry("api", _("API"), "api-docs", LOGIN, order=100))

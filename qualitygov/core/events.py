@@ -267,6 +267,8 @@ def actor_label(event) -> str:
 ATTACHMENT_CREATE = EventType("attachment.create", gettext_lazy("Evidence file uploaded"))
 UNIT_ROBOT_CREATE = EventType("unit_robot.create", gettext_lazy("Group robot added"))
 UNIT_ROBOT_UPDATE = EventType("unit_robot.update", gettext_lazy("Group robot changed"))
+CALENDAR_DAY_SET = EventType("calendar_day.set", gettext_lazy("Calendar day set"))
+CALENDAR_DAY_DELETE = EventType("calendar_day.delete", gettext_lazy("Calendar day removed"))
 
 #: Labels of the `changes` keys core's events write.
 KEYS = {"owner": gettext_lazy("belongs to"), "name": gettext_lazy("file name"), "size": gettext_lazy("size (bytes)"),

@@ -225,3 +225,29 @@ class VersionedRuleSet(models.Model):
     def in_force(cls, on):
         """The rule set in force on date `on`, or None before the first one."""
         return cls.objects.filter(effective_from__lte=on).order_by("-effective_from", "-pk").first()
+
+
+class CalendarDay(models.Model):
+    """An exception to "Monday to Friday are working days": a public holiday or a make-up working day.
+
+    Rows come from the State Council's yearly notice (shipped under `core/data/holidays/`, loaded by
+    a migration) or from the office; `core.workdays` counts working days on them.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday")
+        WORKDAY = "workday", _("Make-up working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=60)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"

@@ -27,4 +27,7 @@ SAMPLES = {
     "core:notification_read_all": lambda cast: {"get_status": 405},
     "api-notification-detail": _personal(),
     "api-notification-mark-read": _personal(get_status=405),
+    # The calendar is the district's: only an office holding the whole district changes it (POST only).
+    "core:calendar_day_save": lambda cast: {"get_status": 405, "district_wide": True},
+    "core:calendar_day_delete": lambda cast: {"date": "2026-10-01", "get_status": 405, "district_wide": True},
 }
