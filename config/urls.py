@@ -15,6 +15,7 @@ urlpatterns = [
     path("progress/", include("qualitygov.progress.urls")),
     path("indicators/", include("qualitygov.indicators.urls")),
     path("audit/", include("qualitygov.audit.urls")),
+    path("leadership/", include("qualitygov.leadership.urls")),
     path("api/", include("config.api_urls")),
     path("", include("qualitygov.core.urls")),
 ]

@@ -32,6 +32,7 @@ class World:
     plan: object
     units: list
     indicators: list
+    meeting: object = None
 
 
 def _world(cast) -> World:
@@ -85,6 +86,12 @@ def _world(cast) -> World:
         EscalationEvent.objects.create(work_item=item, report=report, unit=units[i], level="supervised", at=now,
                                        on_date=dt.date(2026, 4, 1), due_date=report.due_date, reason=PAYLOADS[i],
                                        dedup_key=f"formula-{i}")
+    from qualitygov.leadership.services import decision_create, meeting_save
+
+    meeting = meeting_save(actor=cast.office, title=PAYLOADS[0], held_on=dt.date(2026, 3, 1))
+    for i, task in enumerate(tasks):
+        decision_create(actor=cast.office, meeting=meeting, task=task, lead_unit=units[i], text=PAYLOADS[i],
+                        deadline=dt.date(2026, 6, 30))
     for text in PAYLOADS:
         PlanImport.objects.create(source_name=text, source_sha256="0" * 64,
                                   created_by=cast.office)
@@ -109,7 +116,7 @@ def _world(cast) -> World:
     period = indicators[1].periods.get(label="2025")
     observation_submit(actor=cast.liaison_a, observation=observation_save_draft(
         actor=cast.liaison_a, period=period, unit=cast.dept_a, value=Decimal(86), comment=PAYLOADS[3]))
-    return World(plan=plan, units=units, indicators=indicators)
+    return World(plan=plan, units=units, indicators=indicators, meeting=meeting)
 
 
 NO_ARGS = lambda world, cast: []  # noqa: E731
@@ -134,6 +141,7 @@ EXPORTS = [
     ("extension requests", "progress:extension_list_xlsx", NO_ARGS, "office", {}),
     ("督办 list", "progress:supervised_xlsx", NO_ARGS, "office", {}),
     ("rectification ledger", "progress:finding_list_xlsx", NO_ARGS, "office", {}),
+    ("a meeting's decisions", "leadership:meeting_xlsx", lambda w, c: [w.meeting.pk], "office", {}),
 ]
 
 

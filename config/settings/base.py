@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "qualitygov.planimport",
     "qualitygov.assessments",
     "qualitygov.audit",
+    "qualitygov.leadership",
 ]
 
 MIDDLEWARE = [
