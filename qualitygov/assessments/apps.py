@@ -6,3 +6,14 @@ class AssessmentsConfig(AppConfig):
     name = "qualitygov.assessments"
     label = "assessments"
     verbose_name = _("Assessment")
+
+    def ready(self) -> None:
+        from qualitygov.core import registry
+        from qualitygov.core.access import LOGIN
+        from qualitygov.core.events import events_of, register_events
+
+        from . import events
+
+        register_events(self.label, events_of(events), keys=events.KEYS)
+        registry.register_nav(registry.NavEntry("assessments", _("Assessment"), "assessments:schemes", LOGIN, order=65))
+        registry.register_demo_loader(registry.DemoLoader("assessments", "qualitygov.assessments.demo.load", order=60))

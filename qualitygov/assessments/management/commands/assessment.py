@@ -1,4 +1,5 @@
-"""`qualitygov assessment score [--json] SCHEME.json UNITS.json` (no database)."""
+"""`qualitygov assessment score [--json] SCHEME.json UNITS.json` (no database) and
+`qualitygov assessment scheme export --year 2026 [--id ID] --out SCHEME.json` (the published scheme)."""
 
 from __future__ import annotations
 
@@ -20,10 +21,43 @@ class Command(BaseCommand):
         score.add_argument("--json", action="store_true", dest="as_json",
                            help="print the result document instead of a table per group")
 
+        scheme = sub.add_parser("scheme", help="schemes kept in the platform")
+        scheme_sub = scheme.add_subparsers(dest="scheme_action", required=True)
+        export = scheme_sub.add_parser("export", help="write the year's published scheme (its newest version)")
+        export.add_argument("--year", type=int, required=True)
+        export.add_argument("--id", dest="key", default="", help="the scheme id when the year has several")
+        export.add_argument("--out", required=True, metavar="SCHEME.json")
+
     def handle(self, *args, action: str, **options):
+        if action == "scheme":
+            code = self._scheme_export(year=options["year"], key=options["key"], out=options["out"])
+            if code:
+                sys.exit(code)
+            return
         from qualitygov.assessments.score_cli import run_score
 
         code = run_score(options["scheme"], options["units"], as_json=options["as_json"],
                          stdout=sys.stdout, stderr=sys.stderr)
         if code:
             sys.exit(code)
+
+    def _scheme_export(self, *, year: int, key: str, out: str) -> int:
+        """Write the newest published version; exit 2 with one Chinese line when there is none or several."""
+        from qualitygov.assessments.choices import SchemeStatus
+        from qualitygov.assessments.models import AssessmentScheme
+
+        published = AssessmentScheme.objects.filter(year=year, status=SchemeStatus.PUBLISHED)
+        if key:
+            published = published.filter(key=key)
+        keys = sorted(set(published.values_list("key", flat=True)))
+        if not keys:
+            self.stderr.write(f"{year} 年没有已发布的考核评分细则{f'“{key}”' if key else ''}。")
+            return 2
+        if len(keys) > 1:
+            self.stderr.write(f"{year} 年有多个已发布的评分细则（{'、'.join(keys)}），请用 --id 指定。")
+            return 2
+        scheme = published.order_by("-version").first()
+        with open(out, "w", encoding="utf-8") as handle:
+            handle.write(scheme.document)
+        self.stdout.write(f"{scheme.title}（v{scheme.version}）→ {out}")
+        return 0
