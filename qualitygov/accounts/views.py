@@ -7,6 +7,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from qualitygov.core.access import LOGIN, PUBLIC, access
 from qualitygov.core.errors import ServiceError
 
+from . import oidc
 from .auth import login_success_record, logout_record
 from .forms import ThrottledAuthenticationForm, client_ip
 from .services import user_set_password
@@ -26,6 +28,9 @@ class LoginView(auth_views.LoginView):
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "oidc_enabled": oidc.oidc_enabled()}
+
     def form_valid(self, form):
         response = super().form_valid(form)
         login_success_record(user=form.get_user(), ip_address=client_ip(self.request))
@@ -36,9 +41,15 @@ class LogoutView(auth_views.LogoutView):
     access_rule = LOGIN
 
     def post(self, request, *args, **kwargs):
+        provider_logout = ""
         if request.user.is_authenticated:
-            logout_record(user=request.user, ip_address=client_ip(request))
-        return super().post(request, *args, **kwargs)
+            method = request.session.get(oidc.SESSION_METHOD, "")
+            provider_logout = oidc.end_session_url(request)
+            logout_record(user=request.user, ip_address=client_ip(request), method=method)
+        response = super().post(request, *args, **kwargs)
+        # A session from the government identity provider also ends there, which then sends the
+        # person back to the sign-in page.
+        return HttpResponseRedirect(provider_logout) if provider_logout else response
 
 
 @access(LOGIN)
