@@ -32,7 +32,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
@@ -327,6 +327,27 @@ class OIDCCallbackView(OIDCAuthenticationCallbackView):
             _refuse(request, Refused(reason))
         messages.error(request, REFUSAL_MESSAGES[reason])
         return redirect("accounts:login")
+
+
+#: Session key (of the new, signed-out session) holding where sign-out continues at the provider.
+END_SESSION = "qualitygov_oidc_end_session"
+
+
+@method_decorator(login_not_required, name="dispatch")
+@_not_configured_404
+class OIDCSignedOutView(View):
+    """After sign-out of a session from the provider: a page that moves on to the provider's
+    end-session endpoint. A page, not a redirect, because the sign-out form's redirects must stay on
+    this site (CSP `form-action 'self'`); a meta refresh is a new navigation, and runs no script."""
+
+    access_rule = PUBLIC
+    http_method_names = ["get"]
+
+    def get(self, request):
+        url = request.session.pop(END_SESSION, "")
+        if not url:
+            return redirect("accounts:login")
+        return render(request, "accounts/oidc_signed_out.html", {"url": url})
 
 
 def end_session_url(request) -> str:

@@ -7,7 +7,6 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -47,9 +46,12 @@ class LogoutView(auth_views.LogoutView):
             provider_logout = oidc.end_session_url(request)
             logout_record(user=request.user, ip_address=client_ip(request), method=method)
         response = super().post(request, *args, **kwargs)
-        # A session from the government identity provider also ends there, which then sends the
-        # person back to the sign-in page.
-        return HttpResponseRedirect(provider_logout) if provider_logout else response
+        if provider_logout:
+            # A session from the government identity provider also ends there (through a page of
+            # ours: see OIDCSignedOutView), which then sends the person back to the sign-in page.
+            request.session[oidc.END_SESSION] = provider_logout
+            return redirect("accounts:oidc_signed_out")
+        return response
 
 
 @access(LOGIN)

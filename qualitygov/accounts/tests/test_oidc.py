@@ -8,6 +8,8 @@ changes no account and is audited with its reason.
 
 from __future__ import annotations
 
+import html
+import re
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -279,11 +281,16 @@ def test_signing_out_is_audited_and_continues_at_the_provider(oidc_on, cast):
     _sign_in(client, oidc_on)
     id_token = client.session["oidc_id_token"]
     response = client.post("/accounts/logout/")
+    assert response["Location"] == "/accounts/oidc/signed-out/"
     assert "_auth_user_id" not in client.session
-    location = urlsplit(response["Location"])
+    page = client.get("/accounts/oidc/signed-out/")
+    url = re.search(r'data-testid="oidc-end-session" href="([^"]+)"', page.content.decode()).group(1)
+    location = urlsplit(html.unescape(url))
     assert f"{location.scheme}://{location.netloc}{location.path}" == f"{oidc_on.issuer}/logout"
     assert parse_qs(location.query) == {"client_id": [CLIENT_ID], "id_token_hint": [id_token],
                                         "post_logout_redirect_uri": ["http://testserver/accounts/login/"]}
+    assert f'<meta http-equiv="refresh" content="0;url={url}">' in page.content.decode()
+    assert client.get("/accounts/oidc/signed-out/")["Location"] == LOGIN  # shown once
     event = AuditEvent.objects.get(action="auth.logout")
     assert (event.actor_id, event.changes) == (cast.liaison_a.pk, {"ip": IP, "method": "oidc"})
 
