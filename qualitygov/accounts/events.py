@@ -47,7 +47,8 @@ VALUES = {
     "reason": {"office": _("unlocked by the office"), "password": _("password set"),
                "deactivated": _("user deactivated"), "owner": _("revoked by its owner"),
                # refusals of a sign-in through the government identity provider
-               "unknown": _("no matching account"), "inactive": _("account deactivated"),
+               "unknown": _("no matching account"),
+               "subject_mismatch": _("another identity is recorded for the account"), "inactive": _("account deactivated"),
                "invalid_token": _("token not verified"), "provider_error": _("identity provider failed"),
                "state": _("sign-in request unknown or expired"), "denied": _("cancelled at the identity provider")},
     "method": {"oidc": _("government identity provider")},

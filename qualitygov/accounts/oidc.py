@@ -8,9 +8,10 @@ the issuer, client id and client secret are not all set, `oidc_enabled()` is Fal
 - The id_token must be RS256-signed by a key of the provider's JWKS and carry `iss` equal to the
   configured issuer, `aud` containing the client id (and `azp` it when several), `exp`, `iat`, `sub`
   and the nonce of this request. Anything else is refused (`invalid_token`, with the failed check).
-- Account mapping: the claim `OIDC_USERNAME_CLAIM` (from the id_token, else from the userinfo answer
-  whose `sub` must equal the id_token's) must equal the user name of an existing account; the account
-  must be active. No account is ever created and no role comes from the provider: scope comes only
+- Account mapping: a user whose stored `oidc_subject` is the token's `sub`; else the claim
+  `OIDC_USERNAME_CLAIM` (from the id_token, else from the userinfo answer whose `sub` must equal the
+  id_token's) must equal the user name of an existing account with no other subject stored. The
+  account must be active. No account is ever created and no role comes from the provider: scope comes only
   from grants in QualityGov.
 - Every sign-in and every refusal is audited (`auth.oidc_login`, `auth.oidc_refused`); sign-out is
   audited by the sign-out view and, when the provider names an end-session endpoint, continues there.
@@ -54,6 +55,7 @@ OIDC = "oidc"
 
 # Refusal reasons (audited as `reason`, shown to the person as REFUSAL_MESSAGES).
 UNKNOWN = "unknown"
+SUBJECT_MISMATCH = "subject_mismatch"
 INACTIVE = "inactive"
 INVALID_TOKEN = "invalid_token"
 PROVIDER_ERROR = "provider_error"
@@ -63,6 +65,9 @@ DENIED = "denied"
 REFUSAL_MESSAGES = {
     UNKNOWN: _("The government identity provider confirmed who you are, but no account on this platform "
                "matches. Ask the office to set up your account."),
+    # Not told apart from UNKNOWN to the person: the audit trail says which.
+    SUBJECT_MISMATCH: _("The government identity provider confirmed who you are, but no account on this "
+                        "platform matches. Ask the office to set up your account."),
     INACTIVE: _("Your account on this platform is deactivated. Ask the office."),
     INVALID_TOKEN: _("The answer of the government identity provider could not be verified; you are not "
                      "signed in. Try again."),
@@ -219,19 +224,29 @@ class OIDCBackend(OIDCAuthenticationBackend):
         return payload
 
     def get_or_create_user(self, access_token, id_token, payload):
-        """The existing active user the verified claim names; never creates one."""
+        """The existing active user this identity names; never creates one.
+
+        A user whose stored `oidc_subject` is the token's `sub` is that user. Otherwise the claim
+        `OIDC_USERNAME_CLAIM` ("" turns this way off) names the user by exact user name, unless that
+        user has another identity stored.
+        """
         subject = str(payload["sub"])
+        user = self.UserModel.objects.filter(oidc_subject=subject).first()
+        who = user.username if user is not None else ""
         claim = settings.OIDC_USERNAME_CLAIM
-        claims = dict(payload)
-        if claim not in claims and self.OIDC_OP_USER_ENDPOINT and access_token:
-            info = self._userinfo(access_token)
-            # OpenID Connect Core §5.3.2: the userinfo answer is about the id_token's subject or ignored.
-            if str(info.get("sub", "")) != subject:
-                raise Refused(INVALID_TOKEN, check="userinfo", subject=subject)
-            claims = {**info, **payload}
-        value = claims.get(claim)
-        who = value.strip() if isinstance(value, str) else ""
-        user = self.UserModel.objects.filter(username=who).first() if who else None
+        if user is None and claim:
+            claims = dict(payload)
+            if claim not in claims and self.OIDC_OP_USER_ENDPOINT and access_token:
+                info = self._userinfo(access_token)
+                # OpenID Connect Core §5.3.2: the userinfo answer is about the id_token's subject or ignored.
+                if str(info.get("sub", "")) != subject:
+                    raise Refused(INVALID_TOKEN, check="userinfo", subject=subject)
+                claims = {**info, **payload}
+            value = claims.get(claim)
+            who = value.strip() if isinstance(value, str) else ""
+            user = self.UserModel.objects.filter(username=who).first() if who else None
+            if user is not None and user.oidc_subject:  # bound to another identity at the provider
+                raise Refused(SUBJECT_MISMATCH, who=who, subject=subject)
         if user is None:
             raise Refused(UNKNOWN, who=who, subject=subject)
         if not user.is_active:

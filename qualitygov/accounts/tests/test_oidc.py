@@ -149,6 +149,53 @@ def test_the_claim_to_map_is_configurable(oidc_on, cast, settings):
     assert client.session["_auth_user_id"] == str(cast.town_liaison.pk)
 
 
+def test_a_stored_subject_maps_to_its_account_whatever_the_claim_says(oidc_on, cast):
+    user_update(actor=cast.office, user=cast.liaison_b, oidc_subject="gov-0001")
+    client = Client()
+    _sign_in(client, oidc_on)  # the provider's preferred_username is liaison_a
+    assert client.session["_auth_user_id"] == str(cast.liaison_b.pk)
+    assert "GET /userinfo" not in oidc_on.seen
+
+
+def test_an_account_bound_to_another_subject_is_refused(oidc_on, cast):
+    user_update(actor=cast.office, user=cast.liaison_a, oidc_subject="gov-7777")
+    client = Client()
+    _assert_refused(client, _sign_in(client, oidc_on), "本平台没有与之对应的账号")
+    event = _refusal()
+    assert (event.object_repr, event.changes) == (
+        "liaison_a", {"ip": IP, "reason": "subject_mismatch", "subject": "gov-0001"})
+
+
+def test_without_a_claim_only_stored_subjects_map(oidc_on, cast, settings):
+    settings.OIDC_USERNAME_CLAIM = ""
+    client = Client()
+    _assert_refused(client, _sign_in(client, oidc_on), "本平台没有与之对应的账号")
+    assert _refusal().changes == {"ip": IP, "reason": "unknown", "subject": "gov-0001"}
+    user_update(actor=cast.office, user=cast.town_liaison, oidc_subject="gov-0001")
+    _sign_in(client, oidc_on)
+    assert client.session["_auth_user_id"] == str(cast.town_liaison.pk)
+
+
+def test_the_office_records_the_identity_on_the_user_page(client_for, cast):
+    office = client_for("office")
+    url = f"/accounts/users/{cast.liaison_a.pk}/edit/"
+    user = cast.liaison_a
+    form = {"username": "liaison_a", "display_name": user.display_name, "email": user.email, "phone": user.phone,
+            "unit": cast.dept_a.pk, "oidc_subject": " gov-0001 "}
+    assert office.post(url, form).status_code == 302
+    cast.liaison_a.refresh_from_db()
+    assert cast.liaison_a.oidc_subject == "gov-0001"
+    event = AuditEvent.objects.get(action="user.update")
+    assert event.changes == {"oidc_subject": ["", "gov-0001"]}
+    assert 'data-testid="oidc-subject">gov-0001<' in office.get(f"/accounts/users/{cast.liaison_a.pk}/").content.decode()
+    before = table_snapshot()
+    taken = office.post(f"/accounts/users/{cast.liaison_b.pk}/edit/", {**form, "username": "liaison_b",
+                                                                        "unit": cast.dept_b.pk})
+    assert taken.status_code == 200
+    assert "该统一身份认证标识已属于其他用户。" in taken.content.decode()
+    assert changed_tables(before, table_snapshot()) == []
+
+
 # Checks made after the signature is verified name the (then trusted) subject.
 SIGNED = {"subject": "gov-0001"}
 
