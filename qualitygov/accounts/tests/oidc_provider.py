@@ -47,6 +47,7 @@ class LocalProvider:
         self.userinfo_claims: dict = {"preferred_username": "liaison_a", "name": "部门联络员甲"}
         self.id_token_overrides: dict = {}
         self.signing_key: rsa.RSAPrivateKey | None = None  # another key than the one published
+        self.algorithm = "RS256"  # "HS256" signs with the client secret, "none" not at all
         self.codes: dict[str, dict] = {}
         self.access_tokens: dict[str, str] = {}
         self.seen: list[str] = []  # "METHOD /path" of every request, in order
@@ -87,7 +88,8 @@ class LocalProvider:
                   "nonce": grant["nonce"], "auth_time": now}
         claims.update(self.id_token_overrides)
         claims = {k: v for k, v in claims.items() if v is not None}
-        return jwt.encode(claims, self.signing_key or self.key, algorithm="RS256", headers={"kid": KID})
+        key = {"HS256": CLIENT_SECRET, "none": None}.get(self.algorithm, self.signing_key or self.key)
+        return jwt.encode(claims, key, algorithm=self.algorithm, headers={"kid": KID})
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -227,6 +227,14 @@ def test_a_token_signed_with_another_key_is_refused(oidc_on, cast):
     assert _refusal().changes == {"ip": IP, "reason": "invalid_token", "check": "signature"}
 
 
+@pytest.mark.parametrize("algorithm", ["HS256", "none"])
+def test_a_token_not_signed_with_rs256_is_refused(oidc_on, cast, algorithm):
+    oidc_on.algorithm = algorithm  # HS256 with the client secret: the classic algorithm confusion
+    client = Client()
+    _assert_refused(client, _sign_in(client, oidc_on), "无法核验政务统一身份认证的应答")
+    assert _refusal().changes == {"ip": IP, "reason": "invalid_token", "check": "signature"}
+
+
 def test_an_unknown_person_is_refused_with_a_clear_message_and_no_account_is_made(oidc_on, cast):
     oidc_on.userinfo_claims = {"preferred_username": "zhang.san"}
     client = Client()
