@@ -13,6 +13,12 @@ Environment variables:
                           a file holding them, one a line, the current key first; keep it out of the database
   QUALITYGOV_AUDIT_CHECKPOINT_DIR  where `qualitygov audit checkpoint` writes the chain's checkpoints
                           (default var/audit-checkpoints; in production a folder on another machine)
+  QUALITYGOV_OIDC_ISSUER / _CLIENT_ID / _CLIENT_SECRET  sign-in through the government identity provider
+                          (OpenID Connect, docs/oidc.md); off unless all three are set. Optional:
+                          QUALITYGOV_OIDC_AUTHORIZATION_ENDPOINT / _TOKEN_ENDPOINT / _USERINFO_ENDPOINT /
+                          _JWKS_ENDPOINT / _END_SESSION_ENDPOINT (instead of the discovery document),
+                          QUALITYGOV_OIDC_USERNAME_CLAIM (preferred_username), QUALITYGOV_OIDC_SCOPES,
+                          QUALITYGOV_OIDC_TOKEN_AUTH (basic|post), QUALITYGOV_OIDC_TIMEOUT
 """
 
 from __future__ import annotations
@@ -146,6 +152,38 @@ LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("QUALITYGOV_LOGIN_FAILURE_WIND
 # address, so sign-in throttling reads the client's address from X-Forwarded-For instead (see
 # qualitygov.accounts.forms.client_ip). Leave 0 when clients connect directly.
 TRUSTED_PROXY_COUNT = int(os.environ.get("QUALITYGOV_TRUSTED_PROXIES", "0"))
+# Sign-in through the government identity provider (政务统一身份认证; OpenID Connect through
+# mozilla-django-oidc, ADR 0013, docs/oidc.md). Off unless issuer, client id and secret are all set
+# (qualitygov.accounts.oidc.oidc_enabled). The endpoints come from the issuer's discovery document
+# unless given here. Authorization code flow with state, nonce and PKCE (S256); the id_token must be
+# RS256-signed by a key of the provider's JWKS, for this client, from this issuer, unexpired. The claim
+# named by OIDC_USERNAME_CLAIM must equal the user name of an existing active account: nobody is
+# created, and what a person may do still comes only from grants.
+OIDC_ISSUER = os.environ.get("QUALITYGOV_OIDC_ISSUER", "").strip()
+OIDC_RP_CLIENT_ID = os.environ.get("QUALITYGOV_OIDC_CLIENT_ID", "").strip()
+OIDC_RP_CLIENT_SECRET = os.environ.get("QUALITYGOV_OIDC_CLIENT_SECRET", "").strip()
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("QUALITYGOV_OIDC_AUTHORIZATION_ENDPOINT", "").strip()
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("QUALITYGOV_OIDC_TOKEN_ENDPOINT", "").strip()
+OIDC_OP_USER_ENDPOINT = os.environ.get("QUALITYGOV_OIDC_USERINFO_ENDPOINT", "").strip()
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("QUALITYGOV_OIDC_JWKS_ENDPOINT", "").strip()
+OIDC_OP_END_SESSION_ENDPOINT = os.environ.get("QUALITYGOV_OIDC_END_SESSION_ENDPOINT", "").strip()
+OIDC_USERNAME_CLAIM = os.environ.get("QUALITYGOV_OIDC_USERNAME_CLAIM", "preferred_username").strip()
+OIDC_RP_SCOPES = os.environ.get("QUALITYGOV_OIDC_SCOPES", "openid profile").strip()
+OIDC_TOKEN_USE_BASIC_AUTH = os.environ.get("QUALITYGOV_OIDC_TOKEN_AUTH", "basic").strip().lower() != "post"
+OIDC_TIMEOUT = int(os.environ.get("QUALITYGOV_OIDC_TIMEOUT", "10"))
+OIDC_CLOCK_SKEW_SECONDS = 60
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_STORE_ID_TOKEN = True  # only as id_token_hint when signing out at the provider
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    # Answers only the OIDC callback (it needs the nonce kept in the session), and only when configured.
+    "qualitygov.accounts.oidc.OIDCBackend",
+]
+
 # API tokens expire this many days after they are made (the longest a user may choose, too).
 API_TOKEN_DAYS = int(os.environ.get("QUALITYGOV_API_TOKEN_DAYS", "90"))
 

@@ -12,7 +12,7 @@ class AccountsConfig(AppConfig):
         from qualitygov.core.access import LOGIN, action_rule
         from qualitygov.core.events import events_of, register_events
 
-        from . import events
+        from . import checks, events  # noqa: F401 - checks registers the deploy checks
 
         registry.register_hook(registry.SCOPE_RESOLVER, "qualitygov.accounts.scoping.grant_scope")
         registry.register_hook(registry.DEMO_LOGINS, "qualitygov.accounts.demo.logins")

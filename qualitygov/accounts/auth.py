@@ -132,8 +132,39 @@ def sign_in_check(*, request, username: str, password: str, code: str = "", ip_a
 
 
 @transaction.atomic
-def logout_record(*, user, ip_address: str | None) -> None:
-    audit_record(actor=user, action=events.AUTH_LOGOUT, obj=user, unit=user.unit, changes={"ip": ip_address})
+def logout_record(*, user, ip_address: str | None, method: str = "") -> None:
+    """Sign-out is audited; `method` "oidc" when the session came from the government identity provider."""
+    changes = {"ip": ip_address}
+    if method:
+        changes["method"] = method
+    audit_record(actor=user, action=events.AUTH_LOGOUT, obj=user, unit=user.unit, changes=changes)
+
+
+@transaction.atomic
+def oidc_login_record(*, user, ip_address: str | None, subject: str) -> None:
+    """A sign-in through the identity provider is audited with the provider's subject.
+
+    Like a password sign-in it clears the failures of the account from this address: the provider has
+    proved who the person is, as an authenticator code does. The password throttle does not refuse it
+    (it counts password guesses; the provider refuses its own).
+    """
+    _recent(account_key(user.username)).filter(ip_address=ip_address).delete()
+    audit_record(actor=user, action=events.AUTH_OIDC_LOGIN, obj=user, unit=user.unit,
+                 changes={"ip": ip_address, "subject": subject})
+
+
+@transaction.atomic
+def oidc_refusal_record(*, who: str, ip_address: str | None, reason: str, check: str = "",
+                        subject: str = "") -> None:
+    """A refused sign-in through the identity provider is audited; `who` is the mapped claim's value
+    when the token was verified, else empty. Not counted as a password failure."""
+    changes = {"ip": ip_address, "reason": reason}
+    if check:
+        changes["check"] = check
+    if subject:
+        changes["subject"] = subject
+    audit_record(actor=None, action=events.AUTH_OIDC_REFUSED, object_type="accounts.user",
+                 object_repr=who[:200], changes=changes)
 
 
 @transaction.atomic

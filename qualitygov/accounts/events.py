@@ -6,6 +6,8 @@ from qualitygov.core.events import EventType
 
 AUTH_LOGIN = EventType("auth.login", _("Signed in"))
 AUTH_LOGOUT = EventType("auth.logout", _("Signed out"))
+AUTH_OIDC_LOGIN = EventType("auth.oidc_login", _("Signed in through the government identity provider"))
+AUTH_OIDC_REFUSED = EventType("auth.oidc_refused", _("Sign-in through the government identity provider refused"))
 AUTH_LOCKED = EventType("auth.locked", _("Sign-in locked after failed attempts"))
 AUTH_SLOWED = EventType("auth.slowed", _("Sign-in slowed after failed attempts from many addresses"))
 AUTH_UNLOCK = EventType("auth.unlock", _("Sign-in unlocked"))
@@ -36,9 +38,21 @@ KEYS = {
     "second_factor": _("with authenticator code"),
     "token": _("token"),
     "tokens": _("tokens"),
+    "method": _("sign-in method"),
+    "subject": _("identity at the provider"),
+    "check": _("failed check"),
 }
 VALUES = {
     "password": {"changed": _("changed")},
     "reason": {"office": _("unlocked by the office"), "password": _("password set"),
-               "deactivated": _("user deactivated"), "owner": _("revoked by its owner")},
+               "deactivated": _("user deactivated"), "owner": _("revoked by its owner"),
+               # refusals of a sign-in through the government identity provider
+               "unknown": _("no matching account"),
+               "subject_mismatch": _("another identity is recorded for the account"), "inactive": _("account deactivated"),
+               "invalid_token": _("token not verified"), "provider_error": _("identity provider failed"),
+               "state": _("sign-in request unknown or expired"), "denied": _("cancelled at the identity provider")},
+    "method": {"oidc": _("government identity provider")},
+    "check": {"signature": _("token signature"), "nonce": _("token nonce"), "expired": _("token expiry"),
+              "audience": _("token audience"), "issuer": _("token issuer"), "claims": _("token claims"),
+              "userinfo": _("subject of the user info")},
 }

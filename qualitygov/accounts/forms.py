@@ -206,10 +206,15 @@ class UserEditForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     unit = forms.Field(label=_("Unit"))
+    oidc_subject = forms.CharField(
+        label=_("Identity at the government identity provider"), max_length=255, required=False,
+        help_text=_("Optional. The subject identifier (sub) the government identity provider gives this "
+                    "person: when set, only that identity signs in as this user there."))
 
     def __init__(self, *args, units: list[OrgUnit], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"] = UnitChoiceField(units, label=_("Unit"))
+        self.order_fields(["username", "display_name", "email", "phone", "unit", "oidc_subject"])
         _style(self)
 
 

@@ -88,10 +88,15 @@ class User(AbstractUser):
         OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="members", verbose_name=_("unit")
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # The `sub` the government identity provider gives this person (accounts/oidc.py): when set, that
+    # identity signs in as this user whatever its other claims say, and no other identity does.
+    oidc_subject = models.CharField(_("identity at the provider"), max_length=255, blank=True, default="")
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [models.UniqueConstraint(fields=["oidc_subject"], condition=~Q(oidc_subject=""),
+                                               name="user_oidc_subject_unique")]
 
     def __str__(self) -> str:
         return self.display_name or self.username

@@ -25,6 +25,8 @@ from .tokens import api_tokens_revoke_all
 
 UNIT_FIELDS = ["parent", "kind", "name", "short_name", "sort_order", "is_active"]
 USER_FIELDS = ["username", "display_name", "email", "phone", "unit", "is_active"]
+#: What user_update may change: the profile and the identity at the government identity provider.
+USER_UPDATE_FIELDS = [*USER_FIELDS, "oidc_subject"]
 
 
 def _set_path(unit: OrgUnit) -> None:
@@ -274,22 +276,28 @@ def user_create(
 
 @transaction.atomic
 def user_update(*, actor, user: User, **values: Any) -> User:
-    """Change profile fields of a user (not the password)."""
-    unknown = set(values) - set(USER_FIELDS)
+    """Change profile fields of a user (not the password), or the identity at the provider
+    (`oidc_subject`, unique among users when set)."""
+    unknown = set(values) - set(USER_UPDATE_FIELDS)
     if unknown:
         raise ValueError(f"unknown fields {sorted(unknown)}")
     user = User.objects.select_for_update().get(pk=user.pk)
     if "username" in values and User.objects.filter(username__iexact=values["username"]).exclude(pk=user.pk).exists():
         raise ServiceError(_("The user name “%(name)s” is taken.") % {"name": values["username"]}, code="duplicate",
                            fields={"username": [_("Already used.")]})
+    if values.get("oidc_subject") and User.objects.filter(oidc_subject=values["oidc_subject"]).exclude(
+        pk=user.pk
+    ).exists():
+        raise ServiceError(_("This identity at the provider belongs to another user."), code="duplicate",
+                           fields={"oidc_subject": [_("Already used.")]})
     if values.get("is_active") is False and user.pk == getattr(actor, "pk", None):
         raise ConflictError(_("You cannot deactivate your own account."))
-    before = snapshot(user, USER_FIELDS)
+    before = snapshot(user, USER_UPDATE_FIELDS)
     for key, value in values.items():
         setattr(user, key, value)
     user.save()
     audit_record(actor=actor, action=events.USER_UPDATE, obj=user, unit=user.unit,
-                 changes=diff(before, snapshot(user, USER_FIELDS)))
+                 changes=diff(before, snapshot(user, USER_UPDATE_FIELDS)))
     if before["is_active"] and not user.is_active:
         api_tokens_revoke_all(actor=actor, user=user, reason="deactivated")
     return user

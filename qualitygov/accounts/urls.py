@@ -1,12 +1,16 @@
 from django.urls import path
 
-from . import views, views_org, views_security, views_users
+from . import oidc, views, views_org, views_security, views_users
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    # Government identity provider (OpenID Connect): 404 unless configured.
+    path("oidc/login/", oidc.OIDCLoginView.as_view(), name="oidc_login"),
+    path("oidc/callback/", oidc.OIDCCallbackView.as_view(), name="oidc_callback"),
+    path("oidc/signed-out/", oidc.OIDCSignedOutView.as_view(), name="oidc_signed_out"),
     path("password/", views.password_change, name="password_change"),
     path("two-step/", views_security.two_step, name="two_step"),
     path("tokens/", views_security.token_list, name="token_list"),

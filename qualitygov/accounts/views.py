@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from qualitygov.core.access import LOGIN, PUBLIC, access
 from qualitygov.core.errors import ServiceError
 
+from . import oidc
 from .auth import login_success_record, logout_record
 from .forms import ThrottledAuthenticationForm, client_ip
 from .services import user_set_password
@@ -26,6 +27,9 @@ class LoginView(auth_views.LoginView):
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "oidc_enabled": oidc.oidc_enabled()}
+
     def form_valid(self, form):
         response = super().form_valid(form)
         login_success_record(user=form.get_user(), ip_address=client_ip(self.request))
@@ -36,9 +40,18 @@ class LogoutView(auth_views.LogoutView):
     access_rule = LOGIN
 
     def post(self, request, *args, **kwargs):
+        provider_logout = ""
         if request.user.is_authenticated:
-            logout_record(user=request.user, ip_address=client_ip(request))
-        return super().post(request, *args, **kwargs)
+            method = request.session.get(oidc.SESSION_METHOD, "")
+            provider_logout = oidc.end_session_url(request)
+            logout_record(user=request.user, ip_address=client_ip(request), method=method)
+        response = super().post(request, *args, **kwargs)
+        if provider_logout:
+            # A session from the government identity provider also ends there (through a page of
+            # ours: see OIDCSignedOutView), which then sends the person back to the sign-in page.
+            request.session[oidc.END_SESSION] = provider_logout
+            return redirect("accounts:oidc_signed_out")
+        return response
 
 
 @access(LOGIN)

@@ -109,7 +109,7 @@ def user_edit(request, pk: int):
     """Change a user's profile (user name, display name, contact details, home unit)."""
     subject = _get_user(request, pk)
     initial = {"username": subject.username, "display_name": subject.display_name, "email": subject.email,
-               "phone": subject.phone, "unit": subject.unit_id or ""}
+               "phone": subject.phone, "unit": subject.unit_id or "", "oidc_subject": subject.oidc_subject}
     form = UserEditForm(request.POST or None, units=_manage_units(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
