@@ -15,6 +15,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("assessment", "annual assessment: `assessment score [--json] SCHEME.json UNITS.json` (no database)"),
     ("audit", "audit trail: `audit verify [--checkpoints DIR]` checks the chain and names the first bad event; "
               "`audit checkpoint` exports its hashes outside the database"),
+    ("worker", "run background jobs (daily reminders, recomputation, imports, large exports) until stopped; "
+               "`worker --burst` runs what is due, then exits"),
     ("backup", "`backup --out FILE.tar.gz`: the database and uploaded files, with a manifest of checksums"),
     ("restore", "`restore FILE`: a backup into an empty database and upload folder, then `audit verify`"),
     ("migrate", "create or update the database tables"),

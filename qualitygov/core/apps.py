@@ -9,13 +9,23 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import events
-        from .access import LOGIN
+        from .access import LOGIN, action_rule
+        from .permissions import Action
         from .registry import NavEntry, register_nav
 
-        events.register_events(self.label, [events.ATTACHMENT_CREATE, events.UNIT_ROBOT_CREATE, events.UNIT_ROBOT_UPDATE],
+        events.register_events(self.label, [events.ATTACHMENT_CREATE, events.UNIT_ROBOT_CREATE, events.UNIT_ROBOT_UPDATE,
+                                            events.JOB_ENQUEUE, events.JOB_SUCCEED, events.JOB_RETRY_SCHEDULE,
+                                            events.JOB_FAIL, events.JOB_RETRY],
                                keys=events.KEYS)
+
+        from django_q.signals import post_execute
+
+        from .worker import task_finished
+
+        post_execute.connect(task_finished, dispatch_uid="qualitygov.core.worker.task_finished")
 
         register_nav(NavEntry("home", _("Home"), "core:home", LOGIN, order=0))
         register_nav(NavEntry("notifications", _("Notifications"), "core:notification_list", LOGIN, order=95,
                               badge="qualitygov.core.views_notifications.unread_badge"))
         register_nav(NavEntry("api", _("API"), "api-docs", LOGIN, order=100))
+        register_nav(NavEntry("jobs", _("Background jobs"), "core:job_list", action_rule(Action.MANAGE), order=92))
