@@ -7,6 +7,8 @@ jobs are polled by htmx through the `rows` and `progress` fragments (no script o
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -90,4 +92,7 @@ def job_download(request, pk: int):
     except (FileNotFoundError, OSError) as exc:
         raise Http404 from exc
     content_type = XLSX_MIME if job.result_name.endswith(".xlsx") else "application/octet-stream"
-    return FileResponse(handle, as_attachment=True, filename=job.result_name, content_type=content_type)
+    response = FileResponse(handle, content_type=content_type)
+    # The same header as a direct export's (core.io.download): the Chinese name survives (RFC 5987).
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(job.result_name)}"
+    return response
