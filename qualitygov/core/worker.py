@@ -129,7 +129,8 @@ def job_execute(job_id: int) -> str:
     from .jobs import JobFile
 
     with transaction.atomic():
-        job = JobRun.objects.select_for_update().select_related("actor").filter(pk=job_id).first()
+        # `of=("self",)`: PostgreSQL locks no row of the nullable `actor` join.
+        job = JobRun.objects.select_for_update(of=("self",)).select_related("actor").filter(pk=job_id).first()
         if job is None or job.finished:
             return "skipped"
         job.status, job.attempts, job.started_at = JobStatus.RUNNING, job.attempts + 1, timezone.now()
@@ -182,14 +183,15 @@ def _failed(job_id: int, error: str) -> str:
 
 
 def task_finished(sender, task: dict, **kwargs) -> None:
-    """django-q2's `post_execute`: a job task that did not return (timed out, worker killed) fails its job.
+    """django-q2's `post_execute`: a job task that did not return (timed out, or `job_execute` itself
+    broke, e.g. the database refused) records a failed attempt of its job.
 
-    `job_execute` records every ordinary failure itself; only a task the worker had to abandon
-    reaches here unsuccessful with its job still running.
+    `job_execute` records every failure of the job's function itself; only a task the worker had to
+    abandon reaches here unsuccessful with its job unfinished.
     """
     if task.get("success") or task.get("func") != EXECUTE or not task.get("args"):
         return
-    job = JobRun.objects.filter(pk=task["args"][0], status=JobStatus.RUNNING).first()
+    job = JobRun.objects.filter(pk=task["args"][0], status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).first()
     if job is not None:
         _failed(job.pk, str(task.get("result") or "")[:2000] or "stopped")
 
