@@ -6,7 +6,7 @@
 - `job_execute(job_id)`: the one task function the queue runs. It marks the `JobRun` running, calls
   its function, stores the outcome; a failure is tried again after QUALITYGOV_JOBS_BACKOFF_SECONDS ×
   2^(attempt-1) through a one-off django-q2 schedule until `max_attempts`, then the job fails and
-  keeps the last error. Each outcome is one audit event.
+  keeps the last error; a `ServiceError` (a refusal) fails it at once. Each outcome is one audit event.
 - `run_burst()`: `qualitygov worker --burst` — run what is due in this process until the queue is
   empty, then return (tests and cron-style deployments).
 - `schedules_sync()`: one daily django-q2 schedule per `core.registry.DailyJob` with a `run`.
@@ -35,6 +35,7 @@ from django_q.brokers.redis_broker import Redis
 from . import events
 from .audit import audit_record
 from .choices import JobKind, JobStatus
+from .errors import ServiceError
 from .models import JobRun
 from .registry import daily_jobs
 
@@ -138,6 +139,9 @@ def job_execute(job_id: int) -> str:
     try:
         with translation.override(settings.LANGUAGE_CODE):
             outcome = import_string(job.func_path)(JobContext(job), **job.kwargs)
+    except ServiceError as exc:  # a refusal (out of scope, wrong state) will not change by trying again
+        logger.warning("background job %s (%s) refused: %s", job.pk, job.func_path, exc.message)
+        return _failed(job.pk, str(exc.message)[:2000], retry=False)
     except Exception as exc:  # a job's failure of any kind is recorded, never lost
         logger.exception("background job %s (%s) failed on attempt %s", job.pk, job.func_path, job.attempts)
         return _failed(job.pk, _error_text(exc))
@@ -162,12 +166,12 @@ def job_execute(job_id: int) -> str:
     return JobStatus.SUCCEEDED
 
 
-def _failed(job_id: int, error: str) -> str:
-    """Record a failed attempt: try again later while attempts remain, else the job has failed."""
+def _failed(job_id: int, error: str, *, retry: bool = True) -> str:
+    """Record a failed attempt: try again later while attempts remain (and `retry`), else the job has failed."""
     with transaction.atomic():
         job = JobRun.objects.select_for_update().get(pk=job_id)
         job.error = error
-        if job.attempts < job.max_attempts:
+        if retry and job.attempts < job.max_attempts:
             delay = settings.QUALITYGOV_JOBS_BACKOFF_SECONDS * 2 ** (job.attempts - 1)
             job.status, job.run_after = JobStatus.QUEUED, timezone.now() + dt.timedelta(seconds=delay)
             job.save()
