@@ -150,3 +150,9 @@ def test_the_daily_jobs_run_from_the_worker_schedule(cast, client):
     assert "指标重算与填报提醒" in client.get("/jobs/").content.decode()
     client.force_login(cast.liaison_a)
     assert "指标重算与填报提醒" not in client.get("/jobs/").content.decode()
+
+
+def test_the_worker_is_an_operator_command():
+    from qualitygov.cli import _help
+
+    assert "  worker " in _help()

@@ -30,6 +30,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from django_q.brokers.redis_broker import Redis
 
 from . import events
@@ -197,7 +198,10 @@ def task_finished(sender, task: dict, **kwargs) -> None:
         return
     job = JobRun.objects.filter(pk=task["args"][0], status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).first()
     if job is not None:
-        _failed(job.pk, str(task.get("result") or "")[:2000] or "stopped")
+        # django-q2's result is "<reason> : <traceback>"; the traceback is in the worker's log.
+        reason = str(task.get("result") or "").split(" : ", 1)[0][:500]
+        with translation.override(settings.LANGUAGE_CODE):
+            _failed(job.pk, _("The job was stopped before it finished (%(reason)s).") % {"reason": reason})
 
 
 # --- burst mode ---------------------------------------------------------------------------------

@@ -27,3 +27,11 @@ def works_once_file_exists(job, *, path: str) -> dict:
     if not Path(path).exists():
         raise FileNotFoundError(f"缺少数据文件：{Path(path).name}")
     return {"ok": True}
+
+
+def sleeps(job, *, seconds: float) -> dict:
+    import time
+
+    job.progress(0, 1)
+    time.sleep(seconds)
+    return {"slept": seconds}

@@ -18,13 +18,14 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_q.models import OrmQ, Schedule, Success
+from django_q.tasks import async_task
 
 from qualitygov.core import events, health
 from qualitygov.core.choices import JobKind, JobStatus
 from qualitygov.core.errors import ConflictError
 from qualitygov.core.jobs import job_enqueue, job_retry
 from qualitygov.core.models import AuditEvent, JobRun
-from qualitygov.core.worker import queue_lag_seconds, run_burst
+from qualitygov.core.worker import EXECUTE, broker, queue_lag_seconds, run_burst
 
 pytestmark = pytest.mark.django_db(transaction=True)
 FUNCS = "qualitygov.core.tests.jobfuncs"
@@ -225,3 +226,17 @@ def test_burst_returns_how_many_tasks_ran_and_unknown_functions_are_refused(cast
     with pytest.raises(ImportError):
         job_enqueue(actor=cast.office, kind=JobKind.OTHER, func_path=f"{FUNCS}.no_such_function", label="错")
     assert JobRun.objects.count() == 0
+
+
+def test_a_task_the_worker_abandons_on_timeout_counts_as_a_failed_attempt(cast, settings):
+    settings.QUALITYGOV_JOBS_MAX_ATTEMPTS = 1
+    job = job_enqueue(actor=cast.office, kind=JobKind.OTHER, func_path=f"{FUNCS}.sleeps", kwargs={"seconds": 30},
+                      label="超时的任务")
+    # The queued task of the job replaced by one with a one-second limit (django-q2's per-task timeout).
+    OrmQ.objects.all().delete()
+    async_task(EXECUTE, job.pk, broker=broker(), timeout=1)
+    assert "Tasks run: 1." in _burst()
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (JobStatus.FAILED, 1)
+    assert job.error == "任务未能完成即被停止（Task exceeded maximum timeout value (1 seconds)）。"
+    assert _events(job) == [events.JOB_ENQUEUE, events.JOB_FAIL]
