@@ -17,6 +17,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("calendar", "working-day calendar: `calendar workdays FROM TO` prints the working days, both days included"),
     ("audit", "audit trail: `audit verify [--checkpoints DIR]` checks the chain and names the first bad event; "
               "`audit checkpoint` exports its hashes outside the database"),
+    ("worker", "run background jobs (daily reminders, recomputation, imports, large exports) until stopped; "
+               "`worker --burst` runs what is due, then exits"),
     ("backup", "`backup --out FILE.tar.gz`: the database and uploaded files, with a manifest of checksums"),
     ("restore", "`restore FILE`: a backup into an empty database and upload folder, then `audit verify`"),
     ("migrate", "create or update the database tables"),

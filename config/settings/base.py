@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",  # only for migration accounts.0003, which hashes its old plaintext tokens
     "drf_spectacular",
     "django_filters",
+    "django_q",
     "qualitygov.core",
     "qualitygov.accounts",
     "qualitygov.plans",
@@ -227,6 +228,34 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # leads and the others co-operate, as Chinese plans conventionally write them. "0" makes every listed unit lead.
 QUALITYGOV_PLAN_FIRST_LISTED_LEADS = env_bool("QUALITYGOV_PLAN_FIRST_LISTED_LEADS", True)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Background jobs (ADR 0011): django-q2 on the database by default, so the embedded setup needs no other
+# server; QUALITYGOV_JOBS_REDIS_URL (redis://127.0.0.1:6379/0) makes Redis the broker. `qualitygov worker`
+# runs them. A failed job is tried again after BACKOFF, 2×BACKOFF, … seconds, at most MAX_ATTEMPTS times.
+QUALITYGOV_JOBS_REDIS_URL = os.environ.get("QUALITYGOV_JOBS_REDIS_URL", "")
+QUALITYGOV_JOBS_QUEUE = os.environ.get("QUALITYGOV_JOBS_QUEUE", "qualitygov")
+QUALITYGOV_JOBS_MAX_ATTEMPTS = int(os.environ.get("QUALITYGOV_JOBS_MAX_ATTEMPTS", "3"))
+QUALITYGOV_JOBS_BACKOFF_SECONDS = int(os.environ.get("QUALITYGOV_JOBS_BACKOFF_SECONDS", "60"))
+# /healthz calls the queue degraded when a job due to run has waited longer than this.
+QUALITYGOV_JOBS_MAX_LAG_SECONDS = int(os.environ.get("QUALITYGOV_JOBS_MAX_LAG_SECONDS", "600"))
+# The daily jobs (core.registry.DailyJob) run on the worker's schedule at this local time.
+QUALITYGOV_DAILY_JOBS_AT = os.environ.get("QUALITYGOV_DAILY_JOBS_AT", "02:00")
+Q_CLUSTER = {
+    "name": "qualitygov",
+    "workers": int(os.environ.get("QUALITYGOV_JOBS_WORKERS", "2")),
+    "timeout": int(os.environ.get("QUALITYGOV_JOBS_TIMEOUT_SECONDS", "1800")),
+    # A task a dead worker never acknowledged is delivered again after `retry` seconds (> timeout).
+    "retry": int(os.environ.get("QUALITYGOV_JOBS_TIMEOUT_SECONDS", "1800")) + 60,
+    "max_attempts": 2,
+    # Failures are handled by the job layer (qualitygov.core.worker): acknowledge them, keep a few.
+    "ack_failures": True,
+    "save_limit": 500,
+    "catch_up": False,
+    "orm": "default",
+    # One factory picks the ORM or the Redis broker from the settings above, for the cluster and the web.
+    "broker_class": "qualitygov.core.worker.broker",
+    "label": "后台任务队列",
+}
 
 EMAIL_BACKEND = os.environ.get("QUALITYGOV_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("QUALITYGOV_EMAIL_HOST", "localhost")

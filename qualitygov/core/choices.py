@@ -11,3 +11,21 @@ class Light(models.TextChoices):
     YELLOW = "yellow", _("Yellow")
     RED = "red", _("Red")
     GREY = "grey", _("No data")
+
+
+class JobStatus(models.TextChoices):
+    """Where a background job (`core.models.JobRun`) stands."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class JobKind(models.TextChoices):
+    """What a background job does, for the jobs page."""
+
+    EXPORT = "export", _("Export")
+    IMPORT = "import", _("Import")
+    DAILY = "daily", _("Daily job")
+    OTHER = "other", _("Other")

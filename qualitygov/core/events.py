@@ -273,4 +273,10 @@ CALENDAR_DAY_DELETE = EventType("calendar_day.delete", gettext_lazy("Calendar da
 #: Labels of the `changes` keys core's events write.
 KEYS = {"owner": gettext_lazy("belongs to"), "name": gettext_lazy("file name"), "size": gettext_lazy("size (bytes)"),
         "sha256": gettext_lazy("SHA-256"), "host": gettext_lazy("webhook host"),
-        "signed": gettext_lazy("signed")}
+        "signed": gettext_lazy("signed"), "attempt": gettext_lazy("attempt"), "error": gettext_lazy("error"),
+        "due": gettext_lazy("next try at"), "summary": gettext_lazy("result")}
+JOB_ENQUEUE = EventType("job.enqueue", gettext_lazy("Background job started"))
+JOB_SUCCEED = EventType("job.succeed", gettext_lazy("Background job finished"))
+JOB_RETRY_SCHEDULE = EventType("job.retry_schedule", gettext_lazy("Background job failed, tried again later"))
+JOB_FAIL = EventType("job.fail", gettext_lazy("Background job failed"))
+JOB_RETRY = EventType("job.retry", gettext_lazy("Background job started again"))

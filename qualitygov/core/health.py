@@ -4,7 +4,9 @@ Three checks, each a dict with its `status` ("ok", "degraded" or "down"):
 - `database`: one trivial query, with its latency in milliseconds;
 - `cache`: a key set and read back;
 - `jobs`: for each registered daily job (`core.registry.DailyJob`), the age in hours of its newest
-  run event; older than the job's limit, or never run, is degraded.
+  run event; older than the job's limit, or never run, is degraded. Under `queue`, the queue lag:
+  how long the oldest background job that is due has waited for a worker (`core.worker`), degraded
+  past QUALITYGOV_JOBS_MAX_LAG_SECONDS (no worker running, or too few).
 The overall status is the worst of the three; only a database that does not answer makes it "down". Nothing here reveals settings, secrets or counts of
 business data.
 """
@@ -15,6 +17,7 @@ import time
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.models import Max
@@ -22,6 +25,7 @@ from django.utils import timezone
 
 from .models import AuditEvent
 from .registry import daily_jobs
+from .worker import queue_lag_seconds
 
 OK, DEGRADED, DOWN = "ok", "degraded", "down"
 _RANK = {OK: 0, DEGRADED: 1, DOWN: 2}
@@ -69,7 +73,20 @@ def check_jobs(*, now=None) -> dict[str, Any]:
         age = round((now - at).total_seconds() / 3600, 1)
         out[job.key] = {"status": OK if age <= job.max_age_hours else DEGRADED, "last_run": at.isoformat(),
                         "age_hours": age, "max_age_hours": job.max_age_hours}
-    return {"status": worst(entry["status"] for entry in out.values()), "jobs": out}
+    queue = check_queue(now=now)
+    return {"status": worst([*(entry["status"] for entry in out.values()), queue["status"]]), "jobs": out,
+            "queue": queue}
+
+
+def check_queue(*, now=None) -> dict[str, Any]:
+    """The oldest due job's wait in seconds (None: nothing waits); degraded past the limit. No counts."""
+    limit = settings.QUALITYGOV_JOBS_MAX_LAG_SECONDS
+    try:
+        lag = queue_lag_seconds(now=now)
+    except DatabaseError as error:
+        return {"status": DEGRADED, "error": type(error).__name__}
+    return {"status": OK if lag is None or lag <= limit else DEGRADED, "oldest_wait_seconds": lag,
+            "max_wait_seconds": limit}
 
 
 def worst(statuses) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.http import HttpResponse
@@ -112,3 +112,13 @@ def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 
 def xlsx_response(filename: str, sheets, widths=None) -> HttpResponse:
     return download(xlsx_bytes(sheets, widths), filename, XLSX_MIME)
+
+
+def counted(items: Iterable[Any], progress: Callable[[int, int], None] | None, total: int) -> Iterator[Any]:
+    """`items` unchanged, calling `progress(done, total)` as each is consumed (for export jobs)."""
+    done = 0
+    for item in items:
+        yield item
+        done += 1
+        if progress is not None:
+            progress(done, total)

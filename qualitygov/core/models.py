@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .scoping import Scope, ScopedQuerySet
+from .choices import JobKind, JobStatus
+from .permissions import Action
+from .scoping import Scope, ScopedQuerySet, scope_for
 
 
 class AuditEventQuerySet(ScopedQuerySet):
@@ -251,3 +255,68 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
+class JobRunQuerySet(ScopedQuerySet):
+    """Jobs are the requester's own: the office (a district-wide manager) sees every job, anyone
+    else only the jobs they started; a job nobody started (a daily job) is the office's."""
+
+    def visible_to(self, user, action: str = "view") -> ScopedQuerySet:
+        if scope_for(user, Action.MANAGE).everything:
+            return self
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self.filter(actor=user)
+
+
+class JobRun(models.Model):
+    """One background job: what runs (`func_path` with `kwargs`), for whom, how far it got, how it ended.
+
+    The worker calls `func_path(job, **kwargs)` (see `core.worker`); `attempts` counts the tries,
+    `run_after` is when the next one is due (the queue lag of `/healthz` is measured from it);
+    `error` keeps the last failure. An export's file is `result_file` under MEDIA_ROOT, offered
+    for download as `result_name`.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=JobKind.choices, default=JobKind.OTHER)
+    label = models.CharField(_("job"), max_length=200)
+    func_path = models.CharField(max_length=200)
+    kwargs = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+", verbose_name=_("requested by"))
+    status = models.CharField(_("status"), max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED,
+                              db_index=True)
+    progress_done = models.PositiveIntegerField(_("done"), default=0)
+    progress_total = models.PositiveIntegerField(_("total"), default=0)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    max_attempts = models.PositiveSmallIntegerField(_("most attempts"), default=3)
+    error = models.TextField(_("error"), blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    result_file = models.CharField(max_length=255, blank=True)
+    result_name = models.CharField(_("file name"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    run_after = models.DateTimeField(_("due at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = JobRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "run_after"])]
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def percent(self) -> int:
+        """Progress in whole percent: 100 once succeeded, else done/total (0 while the total is unknown)."""
+        if self.status == JobStatus.SUCCEEDED:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, self.progress_done * 100 // self.progress_total)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)

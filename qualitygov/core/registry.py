@@ -96,13 +96,17 @@ class DailyJob:
     """A scheduled job that should run every day; each run writes one audit event `event`.
 
     `/healthz` reports the age of the newest such event ("job lag") and calls the platform
-    degraded when it is older than `max_age_hours` or when the job never ran.
+    degraded when it is older than `max_age_hours` or when the job never ran. `run` is the dotted
+    path of the job function `f(job) -> dict` that `qualitygov worker` runs once a day as a
+    background job titled `label` (core.worker).
     """
 
     key: str
     event: str
     max_age_hours: int = 26
     order: int = 100
+    run: str = ""
+    label: Any = ""
 
 
 _nav: dict[str, NavEntry] = {}

@@ -23,7 +23,10 @@ class IndicatorsConfig(AppConfig):
         registry.register_demo_loader(
             registry.DemoLoader("indicators", "qualitygov.indicators.demo.load", order=30)
         )
-        # `qualitygov indicators remind` runs once a day (README); /healthz watches its age.
-        registry.register_daily_job(registry.DailyJob("indicators.remind", events.INDICATORS_REMIND, order=20))
+        # Once a day on `qualitygov worker`'s schedule (or `qualitygov indicators remind` from cron);
+        # /healthz watches its age.
+        registry.register_daily_job(registry.DailyJob(
+            "indicators.remind", events.INDICATORS_REMIND, order=20, run="qualitygov.indicators.jobs.nightly_job",
+            label=_("Indicator recomputation and reminders")))
         register_events(self.label, events_of(events), object_types=events.OBJECT_TYPES, keys=events.KEYS, values={**events.VALUES, "rule": RULE_LABELS},
                         pairs=events.PAIRS)

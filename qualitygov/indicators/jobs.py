@@ -4,7 +4,7 @@
   deadline (due date + grace days) has passed, in-app and by e-mail, to the liaisons of the unit that
   owes the value. Every notice has a key naming its reason, so a second run sends nothing twice.
 - `nightly`: calendar, computed values, statuses and reminders in one go (`qualitygov indicators
-  recompute` and `remind` run the parts).
+  recompute` and `remind` run the parts); `nightly_job` is the same as the worker's daily job.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from qualitygov.core.audit import audit_record
@@ -88,3 +88,14 @@ def recompute(*, as_of: dt.date) -> dict[str, object]:
 
 def nightly(*, as_of: dt.date) -> dict[str, object]:
     return {**recompute(as_of=as_of), "notices": reminders_send(as_of=as_of)}
+
+
+def nightly_job(job) -> dict[str, object]:
+    """The daily background job (`qualitygov worker`'s schedule): `nightly` as of today, in two steps."""
+    as_of = timezone.localdate()
+    job.progress(0, 2)
+    result = recompute(as_of=as_of)
+    job.progress(1, 2)
+    result["notices"] = reminders_send(as_of=as_of)
+    job.progress(2, 2)
+    return result

@@ -15,8 +15,10 @@ from django.views.decorators.http import require_POST
 
 from qualitygov.accounts.choices import Action
 from qualitygov.core.access import access, action_rule
+from qualitygov.core.choices import JobKind
 from qualitygov.core.errors import NotFoundError, ServiceError
 from qualitygov.core.io import xlsx_response
+from qualitygov.core.jobs import job_enqueue
 from qualitygov.plans.permissions import can_import_plans
 from qualitygov.plans.services import has_attached_rows
 
@@ -87,7 +89,8 @@ def import_review(request, pk: int):
 @access(MANAGE)
 @require_POST
 def import_confirm(request, pk: int):
-    """Save any pending corrections from the review form, then write the plan."""
+    """Save any pending corrections from the review form, then write the plan (with `background`: as a
+    background job, whose page shows its progress and links to the plan)."""
     plan_import = _get(request, pk)
     if plan_import.status != ImportStatus.PREVIEW:
         messages.error(request, _("This import is already %(status)s.") % {"status": plan_import.get_status_display()})
@@ -100,6 +103,11 @@ def import_confirm(request, pk: int):
         corrections = form.corrections()
         if corrections:
             plan_import = plan_import_correct(actor=request.user, plan_import=plan_import, corrections=corrections)
+        if request.POST.get("background"):
+            job = job_enqueue(actor=request.user, kind=JobKind.IMPORT, func_path="qualitygov.planimport.jobs.confirm_job",
+                              kwargs={"import_id": plan_import.pk},
+                              label=_("Plan import: %(name)s") % {"name": plan_import.source_name})
+            return redirect("core:job_detail", pk=job.pk)
         plan = plan_import_confirm(actor=request.user, plan_import=plan_import)
     except ServiceError as exc:
         messages.error(request, exc.message)

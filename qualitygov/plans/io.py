@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.http import HttpResponse
@@ -23,7 +23,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 
 from qualitygov.core import io_docx
-from qualitygov.core.io import CJK_FONT, write_cell, xlsx_response
+from qualitygov.core.io import CJK_FONT, counted, write_cell, xlsx_response
 
 from .models import Plan, Task
 from .selectors import task_co_text, task_lead_text, task_time_limit
@@ -66,8 +66,10 @@ def breakdown_rows(tasks: Sequence[Task]) -> list[BreakdownRow]:
     ]
 
 
-def breakdown_xlsx(plan: Plan, tasks: Sequence[Task]) -> bytes:
-    """The breakdown table as a workbook: title row, fixed header, one row per task, printable on A4 landscape."""
+def breakdown_xlsx(plan: Plan, tasks: Sequence[Task], progress: Callable[[int, int], None] | None = None) -> bytes:
+    """The breakdown table as a workbook: title row, fixed header, one row per task, printable on A4 landscape.
+
+    `progress(done, total)` hears of each row written (the export job's progress bar)."""
     wb = Workbook()
     ws = wb.active
     ws.title = "任务分解表"
@@ -97,7 +99,7 @@ def breakdown_xlsx(plan: Plan, tasks: Sequence[Task]) -> bytes:
             alignment=Alignment(horizontal=horizontal, vertical="center", wrap_text=True),
         ))
     styles = ["breakdown_centre", *["breakdown_left"] * 5, "breakdown_centre"]
-    for r, row in enumerate(breakdown_rows(tasks), start=3):
+    for r, row in enumerate(counted(breakdown_rows(tasks), progress, len(tasks)), start=3):
         values = (row.number, row.group, row.title, row.text, row.lead, row.co, row.time_limit)
         for c, (value, style) in enumerate(zip(values, styles, strict=True), start=1):
             cell = ws.cell(row=r, column=c)

@@ -9,6 +9,7 @@ urlpatterns: list = [
     path("export.xlsx", views.plan_list_xlsx, name="list_xlsx"),
     path("<int:pk>/", views.plan_detail, name="plan_detail"),
     path("<int:pk>/breakdown.xlsx", views.export_xlsx, name="export_xlsx"),
+    path("<int:pk>/breakdown-job/", views.export_xlsx_job, name="export_xlsx_job"),
     path("<int:pk>/breakdown.docx", views.export_docx, name="export_docx"),
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("units/<int:pk>/", views.unit_tasks, name="unit_tasks"),

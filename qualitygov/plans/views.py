@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from qualitygov.core.access import LOGIN, access
+from qualitygov.core.choices import JobKind
 from qualitygov.core.io import DOCX_MIME, XLSX_MIME, download
+from qualitygov.core.jobs import job_enqueue
 from qualitygov.core.scoping import scope_for
 from qualitygov.core.views_helpers import visible_or_404
 from qualitygov.utilities.numbers import decimal_text
@@ -81,6 +85,16 @@ def export_xlsx(request, pk: int):
     plan = visible_or_404(selectors.plan_get_visible, user=request.user, pk=pk)
     tasks = list(selectors.task_list_visible(user=request.user, plan=plan))
     return download(plan_io.breakdown_xlsx(plan, tasks), plan_io.breakdown_filename(plan, "xlsx"), XLSX_MIME)
+
+
+@access(LOGIN)
+@require_POST
+def export_xlsx_job(request, pk: int):
+    """Build the breakdown table in the background (后台生成): queue the job, then show its progress."""
+    plan = visible_or_404(selectors.plan_get_visible, user=request.user, pk=pk)
+    job = job_enqueue(actor=request.user, kind=JobKind.EXPORT, func_path="qualitygov.plans.jobs.breakdown_export",
+                      kwargs={"plan_id": plan.pk}, label=_("Task breakdown table: %(plan)s") % {"plan": plan.title})
+    return redirect("core:job_detail", pk=job.pk)
 
 
 @access(LOGIN)

@@ -25,6 +25,8 @@ class ProgressConfig(AppConfig):
         registry.register_home_card(registry.HomeCard(
             "progress", "progress/home_card.html", "qualitygov.progress.cards.home_card", order=20, query_budget=6))
         registry.register_demo_loader(registry.DemoLoader("progress", "qualitygov.progress.demo.load", order=40))
-        registry.register_daily_job(registry.DailyJob("progress.daily", events.PROGRESS_DAILY, order=30))
+        registry.register_daily_job(registry.DailyJob(
+            "progress.daily", events.PROGRESS_DAILY, order=30, run="qualitygov.progress.jobs.progress_daily_job",
+            label=_("Task progress: cycles, escalation and lights")))
         register_events(self.label, events_of(events), keys=events.KEYS, values=getattr(events, "VALUES", None),
                         pairs=events.PAIRS, object_types=events.OBJECT_TYPES)

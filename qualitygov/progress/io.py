@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from qualitygov.core.io import xlsx_bytes
+from qualitygov.core.io import counted, xlsx_bytes
 
 from .models import Finding
 
@@ -23,6 +23,10 @@ def ledger_rows(findings: Iterable[Finding], *, today: dt.date) -> Iterable[list
                "是" if overdue else "否", f.reopened_count, f.closed_at, f.verification_note]
 
 
-def ledger_xlsx(findings: Iterable[Finding], *, today: dt.date) -> bytes:
+def ledger_xlsx(findings: Iterable[Finding], *, today: dt.date, progress: Callable[[int, int], None] | None = None,
+                total: int = 0) -> bytes:
+    """The ledger workbook; `progress(done, total)` hears of each finding written (the export job)."""
+    if progress is not None:
+        findings = counted(findings, progress, total)
     return xlsx_bytes([("整改台账", LEDGER_HEADER, ledger_rows(findings, today=today))],
                       widths={"整改台账": LEDGER_WIDTHS})

@@ -41,6 +41,7 @@ urlpatterns: list = [
     # Findings (整改台账)
     path("findings/", views_findings.finding_list, name="finding_list"),
     path("findings/export.xlsx", views_findings.finding_list_xlsx, name="finding_list_xlsx"),
+    path("findings/export-job/", views_findings.finding_list_xlsx_job, name="finding_list_xlsx_job"),
     path("findings/new/", views_findings.finding_create, name="finding_create"),
     path("findings/<int:pk>/", views_findings.finding_detail, name="finding_detail"),
     path("findings/<int:pk>/rectify/", views_findings.finding_rectify, name="finding_rectify"),

@@ -13,8 +13,10 @@ from django.views.decorators.http import require_POST
 
 from qualitygov.accounts.choices import Action
 from qualitygov.core.access import LOGIN, access, action_rule
+from qualitygov.core.choices import JobKind
 from qualitygov.core.errors import ServiceError
 from qualitygov.core.io import XLSX_MIME, download
+from qualitygov.core.jobs import job_enqueue
 from qualitygov.core.scoping import can
 from qualitygov.core.views_helpers import apply_service_error, visible_or_404
 from qualitygov.plans import selectors as plan_selectors
@@ -30,15 +32,21 @@ CHANGE = action_rule(Action.CHANGE)
 REVIEW = action_rule(Action.REVIEW)
 
 
-def _ledger(request):
-    form = FindingFilterForm(request.GET or None, units=visible_units(request.user))
-    filters = form.filters() if request.GET else {}
+def ledger_query(user, data):
+    """The ledger's filter form over `data` (the page's query), the findings it selects for `user`, and
+    today; the page, its .xlsx and the background export (progress.jobs) all read through it."""
+    form = FindingFilterForm(data or None, units=visible_units(user))
+    filters = form.filters() if data else {}
     today = timezone.localdate()
     findings = selectors.finding_list_visible(
-        user=request.user, status=filters.get("status"), source=filters.get("source"), unit=filters.get("unit"),
+        user=user, status=filters.get("status"), source=filters.get("source"), unit=filters.get("unit"),
         overdue_on=today if filters.get("overdue") else None,
     )
     return form, findings, today
+
+
+def _ledger(request):
+    return ledger_query(request.user, request.GET)
 
 
 @access(LOGIN)
@@ -59,6 +67,15 @@ def finding_list_xlsx(request):
     """The ledger with the page's filters, in the office's ledger layout (io.ledger_xlsx)."""
     _, findings, today = _ledger(request)
     return download(ledger_xlsx(findings, today=today), f"整改台账{today:%Y%m%d}.xlsx", XLSX_MIME)
+
+
+@access(LOGIN)
+@require_POST
+def finding_list_xlsx_job(request):
+    """Build the ledger (.xlsx, the page's filters) in the background (后台生成), then show the job."""
+    job = job_enqueue(actor=request.user, kind=JobKind.EXPORT, func_path="qualitygov.progress.jobs.ledger_export",
+                      kwargs={"query": dict(request.GET.lists())}, label=_("Rectification ledger"))
+    return redirect("core:job_detail", pk=job.pk)
 
 
 @access(REVIEW)

@@ -65,7 +65,8 @@ def test_degraded_when_a_job_never_ran(client):
     assert body["status"] == "degraded"
     assert body["checks"]["database"]["status"] == "ok"
     assert body["checks"]["jobs"] == {"status": "degraded", "jobs": {
-        key: {"status": "degraded", "last_run": None, "age_hours": None, "note": "never run"} for key in JOB_KEYS}}
+        key: {"status": "degraded", "last_run": None, "age_hours": None, "note": "never run"} for key in JOB_KEYS},
+        "queue": {"status": "ok", "oldest_wait_seconds": None, "max_wait_seconds": 600}}
 
 
 @pytest.mark.django_db

@@ -1,4 +1,5 @@
-"""URL kwargs for the permission matrix: the notification pages and `/api/v1/notifications/`."""
+"""URL kwargs for the permission matrix: the notification pages, `/api/v1/notifications/` and the
+background jobs pages (a finished export of the office's: only the office may open it)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,32 @@ def _personal(**extra):
     return lambda cast: {"pk": _notice_of_liaison_a(cast), "owner": "liaison_a", "personal": True, **extra}
 
 
+def _office_export(cast) -> int:
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from qualitygov.core.choices import JobKind, JobStatus
+    from qualitygov.core.models import JobRun
+
+    job = JobRun.objects.filter(label="matrix-sample").first()
+    if job is None:
+        name = default_storage.save("jobs/matrix-sample.xlsx", ContentFile(b"PK matrix sample"))
+        job = JobRun.objects.create(kind=JobKind.EXPORT, label="matrix-sample", func_path="builtins.dict",
+                                    actor=cast.office, status=JobStatus.SUCCEEDED, result_file=name,
+                                    result_name="样例.xlsx", progress_done=1, progress_total=1)
+    return job.pk
+
+
+def _office_job(**extra):
+    return lambda cast: {"pk": _office_export(cast), "owner": "office", "personal": True, **extra}
+
+
 SAMPLES = {
+    "core:job_detail": _office_job(),
+    "core:job_progress": _office_job(),
+    "core:job_download": _office_job(),
+    # Starting a job again happens only on a POST; a GET is refused with 405.
+    "core:job_retry": _office_job(get_status=405),
     # Marking read happens only on a POST; a GET is refused with 405.
     "core:notification_read": _personal(get_status=405),
     "core:notification_read_all": lambda cast: {"get_status": 405},

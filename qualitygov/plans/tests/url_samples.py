@@ -24,6 +24,8 @@ def _workspace_responsibility(cast):
 SAMPLES = {
     "plans:plan_detail": lambda cast: {"pk": _workspace_plan(cast).pk},
     "plans:export_xlsx": lambda cast: {"pk": _workspace_plan(cast).pk},
+    # Queuing the export happens only on a POST; a GET is refused with 405.
+    "plans:export_xlsx_job": lambda cast: {"pk": _workspace_plan(cast).pk, "get_status": 405},
     "plans:export_docx": lambda cast: {"pk": _workspace_plan(cast).pk},
     "plans:task_detail": lambda cast: {"pk": _workspace_task(cast).pk, "owner": "liaison_b"},
     "plans:unit_tasks": lambda cast: {"pk": cast.dept_a.pk, "owner": "liaison_a"},

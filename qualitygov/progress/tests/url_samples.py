@@ -139,6 +139,8 @@ SAMPLES = {
     "progress:attachment_download": lambda cast: {"pk": attachment(cast).pk, "owner": "liaison_a"},
     "progress:extension_decide": lambda cast: {"pk": extension(cast).pk, "get_status": 405,
                                                "post": {"decision": "approve"}},
+    # Queuing the ledger export happens only on a POST; a GET is refused with 405.
+    "progress:finding_list_xlsx_job": lambda cast: {"get_status": 405},
     "progress:finding_detail": lambda cast: {"pk": finding(cast).pk, "owner": "liaison_a"},
     "progress:finding_rectify": lambda cast: {
         "pk": finding(cast).pk, "owner": "liaison_a", "owner_action": "change", "get_status": 405,
