@@ -192,9 +192,11 @@ def export_response(request, queryset: QuerySet, spec: ListSpec) -> HttpResponse
                                   "Narrow it with the filters and export again.") % {"total": total, "limit": limit})
         return redirect(f"{request.path}?{_query(request.GET, ('format',))}")
     export = spec.export
+    sheet = str(export.sheet)
     return xlsx_response(f"{export.filename}{timezone.localdate():%Y%m%d}.xlsx",
-                         [(export.sheet, list(export.header), export.rows(queryset.iterator(chunk_size=2000)))],
-                         widths={export.sheet: list(export.widths)} if export.widths else None)
+                         [(sheet, [str(name) for name in export.header],
+                           export.rows(queryset.iterator(chunk_size=2000)))],
+                         widths={sheet: list(export.widths)} if export.widths else None)
 
 
 def list_export(request, queryset: QuerySet, spec: ListSpec, **filterset_kwargs) -> HttpResponse:
