@@ -174,10 +174,10 @@ def filtered(request, queryset: QuerySet, spec: ListSpec, **filterset_kwargs) ->
         queryset = filterset.qs  # invalid fields are left out of cleaned_data, so they filter nothing
     keys = spec.sort_keys()
     sort = request.GET.get("sort", "")
-    if sort.lstrip("-") not in keys:
+    if sort.removeprefix("-") not in keys:
         sort = spec.default_sort
-    column = keys[sort.lstrip("-")]
     descending = sort.startswith("-")
+    column = keys[sort.removeprefix("-")]
     queryset = queryset.order_by(*column.order_by(descending), "-pk" if descending else "pk")
     return filterset, queryset, sort
 
@@ -221,7 +221,7 @@ def list_page(request, queryset: QuerySet, spec: ListSpec, **filterset_kwargs) -
         if not column.key:
             headers.append(Header(column.label))
             continue
-        current = sort.lstrip("-") == column.key
+        current = sort.removeprefix("-") == column.key
         descending = current and sort.startswith("-")
         next_sort = column.key if not current or descending else f"-{column.key}"
         headers.append(Header(
