@@ -12,7 +12,7 @@ from qualitygov.accounts.selectors import org_unit_list_visible
 from qualitygov.core.lists import ListFilterSet
 from qualitygov.plans.selectors import plan_list_visible
 
-from .choices import FINDING_OPEN_STATES, FindingSource, FindingStatus, Light, WorkItemStatus
+from .choices import FINDING_OPEN_STATES, ExtensionStatus, FindingSource, FindingStatus, Light, WorkItemStatus
 
 
 def _units(request):
@@ -62,3 +62,22 @@ class FindingFilter(ListFilterSet):
         value = value.strip()
         return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value)) if value else queryset
 
+
+
+class ExtensionFilter(ListFilterSet):
+    """Extension requests: status and unit."""
+
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ExtensionStatus.choices, empty_label=_("All"))
+    unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=_units, empty_label=_("All"))
+
+
+class SupervisedFilter(ListFilterSet):
+    """The 督办 list: unit, words of the work item."""
+
+    unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=_units, empty_label=_("All"))
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=100)
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(work_item__title__icontains=value) | Q(work_item__task__title__icontains=value)) \
+            if value else queryset
