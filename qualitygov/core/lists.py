@@ -1,7 +1,8 @@
 """One mechanism for every list page: filter, sort, page and export to .xlsx.
 
 A view builds the scoped queryset through its app's selector (`visible_to` applied there), describes
-the list once in a `ListSpec` and calls `list_page(request, queryset, spec)`:
+the list once in a `ListSpec` and calls `list_page(request, queryset, spec)` (a page whose rows are
+computed in memory, like the indicator dashboard, passes a list instead):
 
 - **filters**: an optional django-filter `FilterSet`; an invalid value drops that filter only, so a
   hand-edited URL never fails the page;
@@ -50,11 +51,14 @@ def export_max_rows() -> int:
 @dataclass(frozen=True)
 class Column:
     """A column of a list table. With `key` it is sortable by `?sort=key`; `order` names the model
-    fields (or expressions) it sorts by, ascending (default: the key itself)."""
+    fields (or expressions) it sorts by, ascending (default: the key itself). A list computed in
+    memory (a Python list rather than a queryset) sorts by `value(row)` instead (default: the
+    attribute named `key`); empty values go last either way."""
 
     label: Any
     key: str = ""
     order: tuple = ()
+    value: Callable[[Any], Any] | None = None  # for a list built in memory: the value it sorts by
 
     def order_by(self, descending: bool) -> list:
         fields = self.order or (self.key,)
@@ -163,7 +167,7 @@ def _query(params: QueryDict, drop: Iterable[str], **extra: Any) -> str:
     return out.urlencode()
 
 
-def filtered(request, queryset: QuerySet, spec: ListSpec, **filterset_kwargs) -> tuple[Any, QuerySet, str]:
+def filtered(request, queryset: QuerySet | list, spec: ListSpec, **filterset_kwargs) -> tuple[Any, QuerySet, str]:
     """The filterset, the filtered and sorted queryset, and the sort key in force."""
     filterset = None
     if spec.filterset is not None:
@@ -178,14 +182,25 @@ def filtered(request, queryset: QuerySet, spec: ListSpec, **filterset_kwargs) ->
         sort = spec.default_sort
     descending = sort.startswith("-")
     column = keys[sort.removeprefix("-")]
-    queryset = queryset.order_by(*column.order_by(descending), "-pk" if descending else "pk")
+    if isinstance(queryset, QuerySet):
+        queryset = queryset.order_by(*column.order_by(descending), "-pk" if descending else "pk")
+    else:
+        queryset = _sorted_rows(queryset, column, descending)
     return filterset, queryset, sort
+
+
+def _sorted_rows(rows: Sequence, column: Column, descending: bool) -> list:
+    getter = column.value or (lambda row: getattr(row, column.key))
+    keyed = [(getter(row), row) for row in rows]
+    present = sorted(((value, row) for value, row in keyed if value not in (None, "")),
+                     key=lambda pair: (pair[0], pair[1].pk), reverse=descending)
+    return [row for _value, row in present] + [row for value, row in keyed if value in (None, "")]
 
 
 def export_response(request, queryset: QuerySet, spec: ListSpec) -> HttpResponse:
     """The whole filtered, sorted list as .xlsx, or back to the list with a message above the cap."""
     assert spec.export is not None
-    total = queryset.count()
+    total = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
     limit = export_max_rows()
     if total > limit:
         messages.error(request, _("The list has %(total)d rows, more than the %(limit)d an export may hold. "
@@ -195,7 +210,8 @@ def export_response(request, queryset: QuerySet, spec: ListSpec) -> HttpResponse
     sheet = str(export.sheet)
     return xlsx_response(f"{export.filename}{timezone.localdate():%Y%m%d}.xlsx",
                          [(sheet, [str(name) for name in export.header],
-                           export.rows(queryset.iterator(chunk_size=2000)))],
+                           export.rows(queryset.iterator(chunk_size=2000)
+                                       if isinstance(queryset, QuerySet) else queryset))],
                          widths={sheet: list(export.widths)} if export.widths else None)
 
 
