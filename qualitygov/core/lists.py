@@ -119,6 +119,7 @@ class ListPage:
     export_query: str = ""
     has_export: bool = False
     sizes: list[tuple[int, str]] = field(default_factory=list)
+    carry: list[tuple[str, str]] = field(default_factory=list)  # parameters the filter form must pass on
 
     @cached_property
     def rows(self) -> list:
@@ -246,7 +247,11 @@ def list_page(request, queryset: QuerySet, spec: ListSpec, **filterset_kwargs) -
             arrow=("▼" if descending else "▲") if current else "",
             aria_sort=("descending" if descending else "ascending") if current else "",
         ))
+    fields = set(filterset.form.fields) if filterset is not None else set()
+    carry = [(key, value) for key, values in request.GET.lists() if key not in fields and key not in OWN_PARAMS
+             for value in values]
     return ListPage(
+        carry=carry,
         page=page, sort=sort, per_page=per_page, headers=headers, filterset=filterset,
         query=_query(request.GET, OWN_PARAMS, sort=sort if sort != spec.default_sort else None,
                      per_page=size_param),

@@ -12,7 +12,15 @@ from qualitygov.accounts.selectors import org_unit_list_visible
 from qualitygov.core.lists import ListFilterSet
 from qualitygov.plans.selectors import plan_list_visible
 
-from .choices import FINDING_OPEN_STATES, ExtensionStatus, FindingSource, FindingStatus, Light, WorkItemStatus
+from .choices import (
+    FINDING_OPEN_STATES,
+    ExtensionStatus,
+    FindingSource,
+    FindingStatus,
+    Frequency,
+    Light,
+    WorkItemStatus,
+)
 
 
 def _units(request):
@@ -81,3 +89,9 @@ class SupervisedFilter(ListFilterSet):
         value = value.strip()
         return queryset.filter(Q(work_item__title__icontains=value) | Q(work_item__task__title__icontains=value)) \
             if value else queryset
+
+
+class CycleFilter(ListFilterSet):
+    """A plan's reporting cycles: frequency."""
+
+    frequency = django_filters.ChoiceFilter(label=_("Frequency"), choices=Frequency.choices, empty_label=_("All"))

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 from qualitygov.accounts.choices import Action
 from qualitygov.core.access import LOGIN, access, action_rule
 from qualitygov.core.errors import ConflictError, NotFoundError, ServiceError
-from qualitygov.core.io import xlsx_response
 from qualitygov.core.lists import Column, Export, ListSpec, list_export, list_page
 from qualitygov.core.scoping import can
 from qualitygov.core.views_helpers import apply_service_error, visible_or_404
@@ -36,7 +35,7 @@ from .choices import (
     PartStatus,
     ReportStatus,
 )
-from .filters import ExtensionFilter, SupervisedFilter
+from .filters import CycleFilter, ExtensionFilter, SupervisedFilter
 from .forms import DecisionForm, ExtensionForm, PartForm, ReasonForm, ReportForm
 from .models import ReportingCycle
 from .views import _chosen_plan, _plans
@@ -104,25 +103,45 @@ def cycle_list(request):
         else:
             messages.success(request, _("%(n)d reporting cycles added.") % {"n": len(created)})
             return redirect(f"{reverse('progress:cycle_list')}?plan={plan.pk}")
-    cycles = _cycles(plan)
+    lst = list_page(request, _cycles(plan), CYCLE_LIST)
+    if isinstance(lst, HttpResponse):
+        return lst
     return render(request, "progress/cycle_list.html", {
-        "plans": plans, "plan": plan, "cycles": cycles, "form": form, "today": timezone.localdate(),
+        "plans": plans, "plan": plan, "lst": lst, "form": form, "today": timezone.localdate(),
     })
 
 
-def _cycles(plan) -> list[ReportingCycle]:
-    return list(ReportingCycle.objects.filter(plan=plan).order_by("-period_start", "frequency")) if plan else []
+def _cycle_rows(cycles):
+    for c in cycles:
+        yield [c.label, c.get_frequency_display(), c.period_start, c.period_end, c.due_date, c.opened_at]
+
+
+CYCLE_LIST = ListSpec(
+    columns=[
+        Column(gettext_lazy("Cycle"), "period", ("period_start", "frequency")),
+        Column(gettext_lazy("Frequency"), "frequency"),
+        Column(gettext_lazy("Period")),
+        Column(gettext_lazy("Due date"), "due", ("due_date",)),
+        Column(gettext_lazy("Opened at"), "opened", ("opened_at",)),
+        Column(""),
+    ],
+    default_sort="-period",
+    filterset=CycleFilter,
+    export=Export(filename="报送周期", sheet="报送周期",
+                  header=["报送周期", "频次", "起始日期", "截止日期", "报送截止日", "开启时间"],
+                  rows=_cycle_rows, widths=[14, 10, 12, 12, 12, 18]),
+)
+
+
+def _cycles(plan):
+    """The plan's cycles (the plan is one the user may see: `_chosen_plan` picks among visible plans)."""
+    return ReportingCycle.objects.filter(plan=plan) if plan else ReportingCycle.objects.none()
 
 
 @access(MANAGE)
 def cycle_list_xlsx(request):
-    """The chosen plan's reporting cycles as .xlsx."""
-    plan = _chosen_plan(request, _plans(request.user))
-    header = ["报送周期", "频次", "起始日期", "截止日期", "报送截止日", "开启时间"]
-    rows = ([c.label, c.get_frequency_display(), c.period_start, c.period_end, c.due_date, c.opened_at]
-            for c in _cycles(plan))
-    return xlsx_response(f"报送周期{timezone.localdate():%Y%m%d}.xlsx", [("报送周期", header, rows)],
-                         widths={"报送周期": [14, 10, 12, 12, 12, 18]})
+    """The chosen plan's reporting cycles (same filters and sort) as .xlsx."""
+    return list_export(request, _cycles(_chosen_plan(request, _plans(request.user))), CYCLE_LIST)
 
 
 @require_POST
