@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .access import LOGIN, access
@@ -39,8 +39,8 @@ def _notice_rows(notices):
 
 NOTIFICATION_LIST = ListSpec(
     columns=[
-        Column(_lazy("Unread first"), "unread", ("read", "-created_at")),
-        Column(_lazy("Time"), "created", ("created_at",)),
+        Column(gettext_lazy("Unread first"), "unread", ("read", "-created_at")),
+        Column(gettext_lazy("Time"), "created", ("created_at",)),
     ],
     default_sort="unread",
     page_size=PAGE_SIZE,
