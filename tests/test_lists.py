@@ -101,7 +101,7 @@ def test_work_items_sort_by_column_both_ways(client_for, items):
 
 def test_sortable_headers_link_to_the_other_direction_and_mark_the_current_one(client_for, items):
     html = client_for("office").get(reverse(WORK_ITEMS), {"sort": "deadline", "q": "事项"}).content.decode()
-    assert '<th scope="col" aria-sort="ascending"><a class="link-dark text-decoration-none" ' \
+    assert '<th scope="col" aria-sort="ascending"><a class="link-dark text-decoration-none text-nowrap" ' \
            'href="?q=%E4%BA%8B%E9%A1%B9&amp;sort=-deadline" data-testid="sort-link">完成时限 ' \
            '<span aria-hidden="true">▲</span></a></th>' in html
     assert 'href="?q=%E4%BA%8B%E9%A1%B9&amp;sort=title"' in html
