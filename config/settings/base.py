@@ -183,6 +183,8 @@ QUALITYGOV_MAX_UPLOAD_BYTES = int(os.environ.get("QUALITYGOV_MAX_UPLOAD_BYTES", 
 # Zip-based uploads (.xlsx, .docx, .pptx, .zip): sum of unpacked member sizes, and one member's compression ratio.
 QUALITYGOV_MAX_UNPACKED_BYTES = int(os.environ.get("QUALITYGOV_MAX_UNPACKED_BYTES", str(100 * 1024 * 1024)))
 QUALITYGOV_MAX_UNPACKED_RATIO = int(os.environ.get("QUALITYGOV_MAX_UNPACKED_RATIO", "100"))
+#: Most rows one list export (`?format=xlsx`) may hold; above it the user is asked to narrow the filters.
+QUALITYGOV_LIST_EXPORT_MAX_ROWS = int(os.environ.get("QUALITYGOV_LIST_EXPORT_MAX_ROWS", "10000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Plan import: when a task lists its units with no roles (（A、B、C）, 责任单位：A、B), the first listed unit
 # leads and the others co-operate, as Chinese plans conventionally write them. "0" makes every listed unit lead.
