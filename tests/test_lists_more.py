@@ -95,3 +95,14 @@ def test_every_list_survives_bad_values(client_for, cast, url_name):
         "sort": "-nope", "page": "99999999999999999999", "per_page": "-3", "unit": "x", "status": "?", "q": "x" * 500})
     assert response.status_code == 200
     assert re.search(r'data-testid="(pager-text|empty|plans-empty|indicators-empty|imports-empty)"', response.content.decode())
+
+
+def test_the_organisation_tree_sorts_pages_and_exports(cast, client_for):
+    office, url = client_for("office"), reverse("accounts:org_tree")
+    tree = [row.name for row in office.get(url).context["lst"].rows]
+    assert tree[0] == "舟山市普陀区" and len(tree) == 6
+    assert [row.name for row in office.get(url, {"sort": "-tree"}).context["lst"].rows] == tree[::-1]
+    rows = _sheet(office.get(url, {"format": "xlsx", "kind": "department", "sort": "-tree"}))
+    assert [row[1].strip("\u3000") for row in rows[1:]] == [name for name in tree[::-1] if name.endswith("局")]
+    liaison = _sheet(client_for("liaison_b").get(url, {"format": "xlsx"}))
+    assert [row[1].strip("\u3000") for row in liaison[1:]] == ["舟山市普陀区住房和城乡建设局"]
