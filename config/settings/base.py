@@ -60,7 +60,6 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",  # only for migration accounts.0003, which hashes its old plaintext tokens
     "drf_spectacular",
     "django_filters",
-    "django_q",
     "qualitygov.core",
     "qualitygov.accounts",
     "qualitygov.plans",
@@ -70,6 +69,9 @@ INSTALLED_APPS = [
     "qualitygov.assessments",
     "qualitygov.audit",
     "qualitygov.leadership",
+    # After the project's apps: for a msgid both translate, the app listed first wins, and django_q's
+    # catalogue would otherwise rename ours (its "Quarterly" is 每季度, ours 按季度).
+    "django_q",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +225,8 @@ QUALITYGOV_MAX_UPLOAD_BYTES = int(os.environ.get("QUALITYGOV_MAX_UPLOAD_BYTES", 
 # Zip-based uploads (.xlsx, .docx, .pptx, .zip): sum of unpacked member sizes, and one member's compression ratio.
 QUALITYGOV_MAX_UNPACKED_BYTES = int(os.environ.get("QUALITYGOV_MAX_UNPACKED_BYTES", str(100 * 1024 * 1024)))
 QUALITYGOV_MAX_UNPACKED_RATIO = int(os.environ.get("QUALITYGOV_MAX_UNPACKED_RATIO", "100"))
+#: Most rows one list export (`?format=xlsx`) may hold; above it the user is asked to narrow the filters.
+QUALITYGOV_LIST_EXPORT_MAX_ROWS = int(os.environ.get("QUALITYGOV_LIST_EXPORT_MAX_ROWS", "10000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Plan import: when a task lists its units with no roles (（A、B、C）, 责任单位：A、B), the first listed unit
 # leads and the others co-operate, as Chinese plans conventionally write them. "0" makes every listed unit lead.

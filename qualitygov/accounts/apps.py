@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AccountsConfig(AppConfig):
@@ -16,6 +17,8 @@ class AccountsConfig(AppConfig):
 
         registry.register_hook(registry.SCOPE_RESOLVER, "qualitygov.accounts.scoping.grant_scope")
         registry.register_hook(registry.DEMO_LOGINS, "qualitygov.accounts.demo.logins")
+        registry.register_search_source(registry.SearchSource(
+            "units", pgettext_lazy("search group", "Units"), "qualitygov.accounts.search.search_units", order=50))
         registry.register_nav(registry.NavEntry("org", _("Organisation"), "accounts:org_tree", LOGIN, order=80))
         registry.register_nav(
             registry.NavEntry("users", _("Users"), "accounts:user_list", action_rule("manage"), order=81)

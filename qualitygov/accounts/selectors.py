@@ -146,6 +146,7 @@ class OrgUnitRow:
     aliases: list[str] = dataclass_field(default_factory=list)
     parent_name: str = ""
     tree_depth: int = 0
+    tree_index: int = 0  # position in the whole visible tree (a list sorted otherwise can go back to it)
 
 
 def org_unit_tree_rows(
@@ -170,6 +171,8 @@ def org_unit_tree_rows(
     ):
         by_pk[unit_id].aliases.append(name)
     rows = _tree_order(rows)
+    for index, row in enumerate(rows):
+        row.tree_index = index
     search = search.strip().lower()
     if kind or search:
         rows = [

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qualitygov.core.access import LOGIN, access, action_rule
 from qualitygov.core.errors import ServiceError
+from qualitygov.core.lists import Column, Export, ListSpec, list_export, list_page
 from qualitygov.core.scoping import can
 from qualitygov.core.views_helpers import apply_service_error, visible_or_404
 
@@ -46,29 +49,50 @@ def _rows(rows: list[selectors.OrgUnitRow]) -> list[dict]:
     ]
 
 
+ORG_LIST = ListSpec(
+    columns=[
+        Column(gettext_lazy("Full name"), "tree", value=lambda row: row.tree_index),
+        Column(gettext_lazy("Short name"), "short_name"),
+        Column(gettext_lazy("Kind"), "kind"),
+        Column(gettext_lazy("Aliases")),
+        Column(gettext_lazy("Active"), "active", value=lambda row: not row.is_active),
+    ],
+    default_sort="tree",
+    export=Export(filename=gettext_lazy("Organisation"), sheet=gettext_lazy("Organisation"), header=io.ORG_HEADER,
+                  rows=io.org_unit_rows, widths=io.ORG_WIDTHS),
+)
+
+
+def _tree(request) -> list[selectors.OrgUnitRow]:
+    return selectors.org_unit_tree_rows(user=request.user, **_filters(request))
+
+
 @access(LOGIN)
 def org_tree(request):
-    """The units the user may see, indented; filter by kind and name; look a unit up by any of its names."""
+    """The units the user may see, indented; filter by kind and name; sort; pages; look a unit up by any name."""
     filters = _filters(request)
-    units = _rows(selectors.org_unit_tree_rows(user=request.user, **filters))
+    lst = list_page(request, _tree(request), ORG_LIST)
+    if isinstance(lst, HttpResponse):
+        return lst
     lookup = request.GET.get("lookup", "").strip()[:120]
     found = selectors.org_unit_lookup_visible(user=request.user, name=lookup) if lookup else None
     return render(request, "accounts/org_tree.html", {
-        "units": units,
+        "lst": lst,
+        "units": _rows(lst.rows),
         "kinds": OrgUnitKind.choices,
         "filters": filters,
         "filtered": bool(filters["kind"] or filters["search"]),
         "lookup": lookup,
         "found": found,
         "can_manage": can(request.user, Action.MANAGE),
-        "query": request.GET.urlencode(),
+        "query": lst.export_query,
     })
 
 
 @access(LOGIN)
 def org_export(request):
-    """The tree page's rows (same filters) as .xlsx."""
-    return io.org_units_xlsx(selectors.org_unit_tree_rows(user=request.user, **_filters(request)))
+    """The tree page's rows (same filters and sort) as .xlsx."""
+    return list_export(request, _tree(request), ORG_LIST)
 
 
 @access(LOGIN)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qualitygov.core.access import access, action_rule
 from qualitygov.core.api.filters import MAX_ID
 from qualitygov.core.errors import ServiceError
+from qualitygov.core.lists import Column, Export, ListSpec, list_export, list_page
 from qualitygov.core.views_helpers import apply_service_error, visible_or_404
 
 from . import io, selectors, services
@@ -44,28 +45,41 @@ def _filters(request) -> dict:
     }
 
 
+USER_LIST = ListSpec(
+    columns=[
+        Column(gettext_lazy("User name"), "username"),
+        Column(gettext_lazy("Display name"), "display_name"),
+        Column(gettext_lazy("Unit"), "unit", ("unit__sort_order", "unit__path")),
+        Column(gettext_lazy("Roles")),
+        Column(gettext_lazy("Active"), "active", ("-is_active",)),
+    ],
+    default_sort="username",
+    page_size=PAGE_SIZE,
+    export=Export(filename=gettext_lazy("Users"), sheet=gettext_lazy("Users"), header=io.USERS_HEADER,
+                  rows=io.user_rows, widths=io.USERS_WIDTHS),
+)
+
+
 @access(MANAGE)
 def user_list(request):
-    """Users of the units the admin manages, with their unit and roles; filter and export."""
+    """Users of the units the admin manages, with their unit and roles; filter, sort and export."""
     filters = _filters(request)
-    users = selectors.user_list_filtered(user=request.user, **filters)
-    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    lst = list_page(request, selectors.user_list_filtered(user=request.user, **filters), USER_LIST)
+    if isinstance(lst, HttpResponse):
+        return lst
     return render(request, "accounts/user_list.html", {
-        "page": page,
+        "lst": lst,
         "filters": filters,
         "units": _manage_units(request),
         "roles": Role.choices,
-        "query": query.urlencode(),
         "locked": selectors.locked_users_visible(user=request.user),
     })
 
 
 @access(MANAGE)
 def user_export(request):
-    """The user list (same filters, every page) as .xlsx."""
-    return io.users_xlsx(selectors.user_list_filtered(user=request.user, **_filters(request)))
+    """The user list (same filters and sort, every page) as .xlsx."""
+    return list_export(request, selectors.user_list_filtered(user=request.user, **_filters(request)), USER_LIST)
 
 
 @access(MANAGE)

@@ -7,7 +7,6 @@ import time
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from qualitygov.core.audit import audit_verify
 from qualitygov.core.errors import NotFoundError
 from qualitygov.core.events import ChangeLine
 from qualitygov.core.io import xlsx_response
+from qualitygov.core.lists import Column, ListSpec, list_page
 from qualitygov.core.models import AuditEvent
 from qualitygov.core.permissions import Action
 
@@ -53,19 +53,34 @@ def _filtered(request) -> tuple[AuditEventFilter, Any]:
     return filterset, qs
 
 
+AUDIT_LIST = ListSpec(
+    columns=[
+        Column(gettext_lazy("No."), "seq"),
+        Column(gettext_lazy("Time"), "at", ("at", "seq")),
+        Column(gettext_lazy("Actor"), "actor", ("actor_repr",)),
+        Column(gettext_lazy("Unit"), "unit", ("unit_repr",)),
+        Column(gettext_lazy("Action"), "action"),
+        Column(gettext_lazy("Object")),
+        Column(gettext_lazy("Changes")),
+        Column(gettext_lazy("Request id")),
+    ],
+    default_sort="-seq",
+    page_size=PAGE_SIZE,
+)
+
+
 @access(AUDIT)
 def audit_list(request):
-    """Events in the caller's audit scope, newest first, filtered by who, what, when and unit."""
+    """Events in the caller's audit scope, newest first, filtered by who, what, when and unit; sortable."""
     filterset, qs = _filtered(request)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    for event in page.object_list:
+    lst = list_page(request, qs, AUDIT_LIST)
+    for event in lst.rows:
         event.change_lines = change_lines(event)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "audit/list.html", {
         "filter": filterset,
-        "page": page,
-        "query": query.urlencode(),
+        "lst": lst,
+        "page": lst.page,
+        "query": lst.filter_query,
         "export_limit": EXPORT_LIMIT,
     })
 

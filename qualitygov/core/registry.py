@@ -1,5 +1,5 @@
-"""What the apps contribute to the shell: navigation entries, home-page cards, demo loaders, and the
-resolver that turns a user's grants into scopes.
+"""What the apps contribute to the shell: navigation entries, home-page cards, demo loaders, the
+global search's result groups, and the resolver that turns a user's grants into scopes.
 
 `core` names no app. Each app registers its contributions in its `AppConfig.ready()`; registering
 the same key twice replaces the entry (so a second `ready()` is harmless). Readers get the entries
@@ -109,12 +109,41 @@ class DailyJob:
     label: Any = ""
 
 
+@dataclass(frozen=True)
+class SearchHit:
+    """One result of the global search: what it is called, where it is, a line of context."""
+
+    title: str
+    url: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class SearchSource:
+    """A result group of the global search (`/search/?q=`), provided by the app that owns the rows.
+
+    `search` is a dotted path to `f(*, user, q: str, limit: int) -> (hits, total)`: at most `limit`
+    `SearchHit`s of what `user` may see (through the app's `visible_to` selector) and how many match
+    in all. `list_url_name` is the app's list page, opened with `?q=` for "all results".
+    """
+
+    key: str
+    label: Any
+    search: str
+    order: int = 100
+    list_url_name: str = ""
+
+    def run(self, *, user, q: str, limit: int) -> tuple[list[SearchHit], int]:
+        return import_string(self.search)(user=user, q=q, limit=limit)
+
+
 _nav: dict[str, NavEntry] = {}
 _links: dict[str, PageLink] = {}
 _cards: dict[str, HomeCard] = {}
 _demo: dict[str, DemoLoader] = {}
 _hooks: dict[str, str] = {}
 _daily_jobs: dict[str, DailyJob] = {}
+_search: dict[str, SearchSource] = {}
 
 
 def _sorted(entries: dict) -> list:
@@ -159,6 +188,14 @@ def register_daily_job(job: DailyJob) -> None:
 
 def daily_jobs() -> list[DailyJob]:
     return _sorted(_daily_jobs)
+
+
+def register_search_source(source: SearchSource) -> None:
+    _search[source.key] = source
+
+
+def search_sources() -> list[SearchSource]:
+    return _sorted(_search)
 
 
 #: Hooks a lower layer calls without importing the app that provides them.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_calendar, views_jobs, views_notifications
+from . import views, views_calendar, views_jobs, views_notifications, views_search
 
 app_name = "core"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("calendar/", views_calendar.calendar_year, name="calendar"),
     path("calendar/days/", views_calendar.calendar_day_save, name="calendar_day_save"),
     path("calendar/days/<str:date>/delete/", views_calendar.calendar_day_delete, name="calendar_day_delete"),
+    path("search/", views_search.search, name="search"),
     path("notifications/", views_notifications.notification_list, name="notification_list"),
     path("notifications/read-all/", views_notifications.notification_read_all, name="notification_read_all"),
     path("jobs/", views_jobs.job_list, name="job_list"),

@@ -6,16 +6,17 @@ Only the user's own rows are ever read or changed; another user's notice answers
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .access import LOGIN, access
 from .errors import NotFoundError
+from .lists import Column, Export, ListSpec, list_page
 from .notifications import (
     notification_list_own,
     notification_mark_all_read,
@@ -23,7 +24,7 @@ from .notifications import (
     notification_unread_count,
 )
 
-PAGE_SIZE = 30
+PAGE_SIZE = 50
 
 
 def unread_badge(request) -> int:
@@ -31,17 +32,36 @@ def unread_badge(request) -> int:
     return notification_unread_count(user=request.user)
 
 
+def _notice_rows(notices):
+    for notice in notices:
+        yield [notice.subject, notice.body, notice.created_at, notice.read, notice.read_at]
+
+
+NOTIFICATION_LIST = ListSpec(
+    columns=[
+        Column(gettext_lazy("Unread first"), "unread", ("read", "-created_at")),
+        Column(gettext_lazy("Time"), "created", ("created_at",)),
+    ],
+    default_sort="unread",
+    page_size=PAGE_SIZE,
+    export=Export(filename="通知", sheet="通知", header=["标题", "内容", "时间", "已读", "阅读时间"],
+                  rows=_notice_rows, widths=[40, 60, 18, 6, 18]),
+)
+
+
 @access(LOGIN)
 def notification_list(request):
-    """The user's notices, unread first then newest first; `?unread=1` shows only the unread."""
+    """The user's notices, unread first then newest first; `?unread=1` shows only the unread; pages; export."""
     unread_only = request.GET.get("unread") in {"1", "true"}
     qs = notification_list_own(user=request.user, unread=True if unread_only else None)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    lst = list_page(request, qs, NOTIFICATION_LIST)
+    if isinstance(lst, HttpResponse):
+        return lst
     return render(request, "core/notifications.html", {
-        "page": page,
+        "lst": lst,
+        "page": lst.page,
         "unread_only": unread_only,
         "unread_count": notification_unread_count(user=request.user),
-        "query": "unread=1" if unread_only else "",
     })
 
 

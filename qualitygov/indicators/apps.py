@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class IndicatorsConfig(AppConfig):
@@ -15,6 +16,8 @@ class IndicatorsConfig(AppConfig):
         from . import events
         from .selectors import RULE_LABELS
 
+        registry.register_search_source(registry.SearchSource(
+            "indicators", pgettext_lazy("search group", "Indicators"), "qualitygov.indicators.search.search_indicators", order=30))
         registry.register_nav(
             registry.NavEntry("indicators", _("Indicators"), "indicators:dashboard", LOGIN, order=20)
         )

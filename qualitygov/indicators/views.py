@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qualitygov.accounts.choices import Action
@@ -19,6 +20,7 @@ from qualitygov.core.access import LOGIN, access, action_rule
 from qualitygov.core.errors import ServiceError
 from qualitygov.core.files import attachment_response
 from qualitygov.core.io import XLSX_MIME, download, xlsx_response
+from qualitygov.core.lists import Column, Export, ListSpec, list_export, list_page
 from qualitygov.core.models import Attachment
 from qualitygov.core.scoping import can, scope_for
 from qualitygov.core.uploads import attachment_create
@@ -71,34 +73,14 @@ def _dashboard(request):
     return form, selectors.dashboard_indicators(user=request.user, filters=filters)
 
 
-@access(LOGIN)
-def dashboard(request):
-    """Every indicator the user may see: latest value, target, light, forecast, trend; filters; export."""
-    form, indicators = _dashboard(request)
-    counts = {light: 0 for light in Light.values}
-    for indicator in indicators:
-        counts[indicator.light] += 1
-    unit = request.user.unit
-    return render(request, "indicators/dashboard.html", {
-        "form": form, "indicators": indicators, "counts": counts,
-        "row_labels": {"why": _("Why?"), "trend": _("Trend"), "binding": Nature.BINDING.label},
-        "my_unit": unit if unit is not None and unit.pk in scope_for(request.user, Action.VIEW) else None,
-        "can_enter": can(request.user, Action.CHANGE), "can_review": can(request.user, Action.APPROVE),
-        "export_query": request.GET.urlencode(),
-    })
-
-
 DASHBOARD_HEADER = ["编号", "指标名称", "实施方案", "计量单位", "目标", "目标年份", "最新值", "最新填报期", "序时目标值",
                     "差距", "灯色", "判定规则", "预测值", "预测", "责任单位"]
 
 
-@access(LOGIN)
-def dashboard_xlsx(request):
-    _form, indicators = _dashboard(request)
-    rows = []
+def _dashboard_rows(indicators):
     for i in indicators:
         status = selectors.indicator_status(i)
-        rows.append([
+        yield [
             i.code, i.name, i.plan.title, i.unit, f"{i.get_comparator_display()} {decimal_text(i.target_value)}",
             i.target_year, decimal_text(status.latest_value) if status else "",
             status.latest_period if status else "", decimal_text(status.expected_value) if status else "",
@@ -106,9 +88,61 @@ def dashboard_xlsx(request):
             status.rule if status else "", decimal_text(status.forecast_value) if status else "",
             str(ForecastStatus(status.forecast_status).label) if status else "",
             i.row["units"],
-        ])
-    return xlsx_response(f"指标监测{timezone.localdate():%Y%m%d}.xlsx", [("指标监测", DASHBOARD_HEADER, rows)],
-                         widths={"指标监测": [8, 40, 30, 8, 14, 8, 10, 14, 10, 10, 6, 20, 10, 12, 30]})
+        ]
+
+
+def _status_value(field: str):
+    def value(indicator):
+        status = selectors.indicator_status(indicator)
+        return getattr(status, field) if status else None
+    return value
+
+
+DASHBOARD_LIST = ListSpec(
+    columns=[
+        Column(gettext_lazy("Code"), "code", value=lambda i: (i.plan_id, i.order)),
+        Column(gettext_lazy("Indicator"), "name"),
+        Column(gettext_lazy("Latest value"), "latest", value=_status_value("latest_value")),
+        Column(gettext_lazy("Target"), "target", value=lambda i: i.target_value),
+        Column(gettext_lazy("Light"), "light", value=lambda i: LIGHT_RANK.get(i.light, 0)),
+        Column(gettext_lazy("Forecast"), "forecast", value=_status_value("forecast_status")),
+        Column(gettext_lazy("Trend")),
+        Column(gettext_lazy("Responsible units")),
+    ],
+    default_sort="code",
+    export=Export(filename="指标监测", sheet="指标监测", header=DASHBOARD_HEADER, rows=_dashboard_rows,
+                  widths=[8, 40, 30, 8, 14, 8, 10, 14, 10, 10, 6, 20, 10, 12, 30]),
+)
+#: Lights by severity, so that sorting by light puts red at one end and grey (no data) at the other.
+LIGHT_RANK = {Light.GREY: 0, Light.GREEN: 1, Light.YELLOW: 2, Light.RED: 3}
+
+
+@access(LOGIN)
+def dashboard(request):
+    """Every indicator the user may see: latest value, target, light, forecast, trend; filters; sort; pages;
+    `?format=xlsx` exports the filtered, sorted list."""
+    form, indicators = _dashboard(request)
+    lst = list_page(request, indicators, DASHBOARD_LIST)
+    if isinstance(lst, HttpResponse):
+        return lst
+    counts = {light: 0 for light in Light.values}
+    for indicator in indicators:
+        counts[indicator.light] += 1
+    unit = request.user.unit
+    return render(request, "indicators/dashboard.html", {
+        "form": form, "lst": lst, "indicators": lst.rows, "counts": counts,
+        "row_labels": {"why": _("Why?"), "trend": _("Trend"), "binding": Nature.BINDING.label},
+        "my_unit": unit if unit is not None and unit.pk in scope_for(request.user, Action.VIEW) else None,
+        "can_enter": can(request.user, Action.CHANGE), "can_review": can(request.user, Action.APPROVE),
+        "export_query": lst.export_query,
+    })
+
+
+@access(LOGIN)
+def dashboard_xlsx(request):
+    """The dashboard's export under its older address (same filters and sort)."""
+    _form, indicators = _dashboard(request)
+    return list_export(request, indicators, DASHBOARD_LIST)
 
 
 # Indicator page

@@ -6,7 +6,7 @@ Only users who may manage plans (the office) reach these pages; anyone else gets
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,13 +17,14 @@ from qualitygov.accounts.choices import Action
 from qualitygov.core.access import access, action_rule
 from qualitygov.core.choices import JobKind
 from qualitygov.core.errors import NotFoundError, ServiceError
-from qualitygov.core.io import xlsx_response
 from qualitygov.core.jobs import job_enqueue
+from qualitygov.core.lists import Column, Export, ListSpec, list_export, list_page
 from qualitygov.plans.permissions import can_import_plans
 from qualitygov.plans.services import has_attached_rows
 
 from .choices import ImportStatus
 from .diff import task_has_attached_work
+from .filters import PlanImportFilter
 from .forms import ACCEPT, ImportReviewForm, PlanUploadForm
 from .review import plan_import_get_visible, plan_import_list_visible, plan_import_review
 from .services import plan_import_cancel, plan_import_confirm, plan_import_correct, plan_import_preview
@@ -193,25 +194,44 @@ def import_cancel(request, pk: int):
     return redirect("planimport:import_list")
 
 
+def _import_rows(imports):
+    for pi in imports:
+        yield [pi.pk, pi.source_name, pi.get_status_display(), pi.title_as_read or "", pi.created_by or "",
+               timezone.localtime(pi.created_at), timezone.localtime(pi.decided_at) if pi.decided_at else "",
+               pi.plan.title if pi.plan_id else "", pi.plan.revision if pi.plan_id else ""]
+
+
+IMPORT_LIST = ListSpec(
+    columns=[
+        Column(gettext_lazy("File name"), "file", ("source_name",)),
+        Column(gettext_lazy("Title as read"), "title", ("title_as_read",)),
+        Column(gettext_lazy("Status"), "status"),
+        Column(gettext_lazy("Uploaded by"), "by", ("created_by__username",)),
+        Column(gettext_lazy("Uploaded at"), "at", ("created_at",)),
+        Column(gettext_lazy("Plan")),
+    ],
+    default_sort="-at",
+    filterset=PlanImportFilter,
+    export=Export(filename=gettext_lazy("Plan imports"), sheet=gettext_lazy("Plan imports"),
+                  header=[gettext_lazy("No."), gettext_lazy("File name"), gettext_lazy("Status"),
+                          gettext_lazy("Title as read"), gettext_lazy("Uploaded by"), gettext_lazy("Uploaded at"),
+                          gettext_lazy("Decided at"), gettext_lazy("Plan"), gettext_lazy("Revision")],
+                  rows=_import_rows, widths=[6, 30, 10, 50, 14, 18, 18, 50, 8]),
+)
+
+
 @access(MANAGE)
 def import_list(request):
-    """Every import, newest first."""
+    """Every import, newest first; filter, sort, pages, export."""
     _require_importer(request)
-    imports = list(plan_import_list_visible(user=request.user)[:500])
-    return render(request, "planimport/import_list.html", {"imports": imports})
+    lst = list_page(request, plan_import_list_visible(user=request.user), IMPORT_LIST)
+    if isinstance(lst, HttpResponse):
+        return lst
+    return render(request, "planimport/import_list.html", {"lst": lst, "imports": lst.rows})
 
 
 @access(MANAGE)
 def import_export(request):
-    """The import history as .xlsx."""
+    """The import history (same filters and sort) as .xlsx."""
     _require_importer(request)
-    rows = (
-        [pi.pk, pi.source_name, pi.get_status_display(), pi.title_as_read or "", pi.created_by or "",
-         timezone.localtime(pi.created_at), timezone.localtime(pi.decided_at) if pi.decided_at else "",
-         pi.plan.title if pi.plan_id else "", pi.plan.revision if pi.plan_id else ""]
-        for pi in plan_import_list_visible(user=request.user).iterator(chunk_size=500)
-    )
-    header = [_("No."), _("File name"), _("Status"), _("Title as read"), _("Uploaded by"), _("Uploaded at"),
-              _("Decided at"), _("Plan"), _("Revision")]
-    return xlsx_response(f"{_('Plan imports')}.xlsx", [(_("Plan imports"), header, rows)],
-                         widths={_("Plan imports"): [6, 30, 10, 50, 14, 18, 18, 50, 8]})
+    return list_export(request, plan_import_list_visible(user=request.user), IMPORT_LIST)

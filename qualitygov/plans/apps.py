@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PlansConfig(AppConfig):
@@ -14,6 +15,8 @@ class PlansConfig(AppConfig):
 
         from . import events
 
+        registry.register_search_source(registry.SearchSource(
+            "tasks", pgettext_lazy("search group", "Tasks"), "qualitygov.plans.search.search_tasks", order=10))
         registry.register_nav(registry.NavEntry("plans", _("Plans"), "plans:list", LOGIN, order=10))
         register_events(self.label, events_of(events), keys=events.KEYS, values=getattr(events, "VALUES", None),
                         pairs=getattr(events, "PAIRS", ()))

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import copy
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.http import HttpResponse
-from django.utils import timezone
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext_lazy
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm
@@ -204,14 +203,27 @@ def unit_tasks_xlsx(unit, tasks: Sequence[Task]) -> HttpResponse:
 # --- The plan list --------------------------------------------------------------------------
 
 
-def plan_list_xlsx(plans) -> HttpResponse:
-    """The plan list (plans from `plan_list_visible`, with their counts) as .xlsx, one row per plan."""
-    header = [pgettext("plan list export", "Plan name"), pgettext("plan list export", "Issued by"),
-              pgettext("plan list export", "Document number"), pgettext("plan list export", "Period"),
-              pgettext("plan list export", "Revision"), pgettext("plan list export", "Tasks"),
-              pgettext("plan list export", "Indicators")]
-    rows = ([p.title, p.issuer, p.doc_number, p.period_label, p.revision, p.task_count, p.indicator_count]
-            for p in plans)
-    title = pgettext("plan list export", "Plans")
-    filename = pgettext("plan list export", "Plan list") + f"{timezone.localdate():%Y%m%d}.xlsx"
-    return xlsx_response(filename, [(title, header, rows)], widths={title: [60, 30, 24, 14, 8, 8, 8]})
+PLAN_LIST_HEADER = [pgettext_lazy("plan list export", "Plan name"), pgettext_lazy("plan list export", "Issued by"),
+                    pgettext_lazy("plan list export", "Document number"), pgettext_lazy("plan list export", "Period"),
+                    pgettext_lazy("plan list export", "Revision"), pgettext_lazy("plan list export", "Tasks"),
+                    pgettext_lazy("plan list export", "Indicators")]
+PLAN_LIST_WIDTHS = [60, 30, 24, 14, 8, 8, 8]
+
+
+def plan_list_rows(plans) -> Iterable[list]:
+    """One row per plan (plans from `plan_list_visible`, with their counts)."""
+    for p in plans:
+        yield [p.title, p.issuer, p.doc_number, p.period_label, p.revision, p.task_count, p.indicator_count]
+
+
+# --- The task list ---------------------------------------------------------------------------
+
+TASK_LIST_HEADER = ["方案", "序号", "任务名称", "牵头单位", "配合单位", "完成时限"]
+TASK_LIST_WIDTHS = [40, 7, 40, 30, 30, 14]
+
+
+def task_list_rows(tasks) -> Iterable[list]:
+    """One row per task (tasks from `task_list_visible`, responsibilities prefetched)."""
+    for task in tasks:
+        yield [task.plan.title, task.number, task.title, task_lead_text(task), task_co_text(task),
+               task_time_limit(task)]

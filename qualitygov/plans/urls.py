@@ -11,6 +11,7 @@ urlpatterns: list = [
     path("<int:pk>/breakdown.xlsx", views.export_xlsx, name="export_xlsx"),
     path("<int:pk>/breakdown-job/", views.export_xlsx_job, name="export_xlsx_job"),
     path("<int:pk>/breakdown.docx", views.export_docx, name="export_docx"),
+    path("tasks/", views.task_list, name="task_list"),
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("units/<int:pk>/", views.unit_tasks, name="unit_tasks"),
     path("units/<int:pk>/tasks.xlsx", views.unit_tasks_xlsx, name="unit_tasks_xlsx"),

@@ -2,30 +2,67 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from qualitygov.core.access import LOGIN, access
 from qualitygov.core.choices import JobKind
 from qualitygov.core.io import DOCX_MIME, XLSX_MIME, download
 from qualitygov.core.jobs import job_enqueue
+from qualitygov.core.lists import Column, Export, ListSpec, list_export, list_page
 from qualitygov.core.scoping import scope_for
 from qualitygov.core.views_helpers import visible_or_404
 from qualitygov.utilities.numbers import decimal_text
 
 from . import io as plan_io
 from . import selectors
+from .filters import PlanFilter, TaskFilter
 from .permissions import can_import_plans
+
+PLAN_LIST = ListSpec(
+    columns=[
+        Column(gettext_lazy("Plan"), "title"),
+        Column(gettext_lazy("Period"), "period", ("period_start", "period_end")),
+        Column(gettext_lazy("Document number"), "doc_number"),
+        Column(gettext_lazy("Revision"), "revision"),
+        Column(gettext_lazy("Task count"), "tasks", ("task_count",)),
+        Column(gettext_lazy("Indicator count"), "indicators", ("indicator_count",)),
+    ],
+    default_sort="-period",
+    filterset=PlanFilter,
+    export=Export(filename=pgettext_lazy("plan list export", "Plan list"),
+                  sheet=pgettext_lazy("plan list export", "Plans"), header=plan_io.PLAN_LIST_HEADER,
+                  rows=plan_io.plan_list_rows, widths=plan_io.PLAN_LIST_WIDTHS),
+)
+
+TASK_LIST = ListSpec(
+    columns=[
+        Column(gettext_lazy("No."), "number", ("plan_id", "order")),
+        Column(gettext_lazy("Task")),
+        Column(gettext_lazy("Plan"), "plan", ("plan__title",)),
+        Column(gettext_lazy("Lead units")),
+        Column(gettext_lazy("Co-operating units")),
+        Column(gettext_lazy("Deadline"), "deadline"),
+    ],
+    default_sort="number",
+    filterset=TaskFilter,
+    export=Export(filename="任务清单", sheet="任务清单", header=plan_io.TASK_LIST_HEADER,
+                  rows=plan_io.task_list_rows, widths=plan_io.TASK_LIST_WIDTHS),
+)
 
 
 @access(LOGIN)
 def plan_list(request):
     """Plans the user may see, with counts; office admins are pointed to the import page when there are none."""
-    plans = list(selectors.plan_list_visible(user=request.user))
+    lst = list_page(request, selectors.plan_list_visible(user=request.user), PLAN_LIST)
+    if isinstance(lst, HttpResponse):
+        return lst
     unit = request.user.unit
     return render(request, "plans/plan_list.html", {
-        "plans": plans,
+        "lst": lst, "plans": lst.rows,
         "can_import": can_import_plans(request.user),
         "my_unit": unit if unit is not None and unit.pk in scope_for(request.user, "view") else None,
     })
@@ -33,8 +70,21 @@ def plan_list(request):
 
 @access(LOGIN)
 def plan_list_xlsx(request):
-    """The plan list as .xlsx."""
-    return plan_io.plan_list_xlsx(selectors.plan_list_visible(user=request.user))
+    """The plan list as .xlsx (the list's filters and sort)."""
+    return list_export(request, selectors.plan_list_visible(user=request.user), PLAN_LIST)
+
+
+@access(LOGIN)
+def task_list(request):
+    """Every task the user may see across plans, with its lead and co-operating units: filter, sort, export."""
+    lst = list_page(request, selectors.task_list_visible(user=request.user), TASK_LIST)
+    if isinstance(lst, HttpResponse):
+        return lst
+    for task in lst.rows:
+        selectors.task_units(task)
+        task.time_limit = selectors.task_time_limit(task)
+    return render(request, "plans/task_list.html", {"lst": lst, "all_towns_label": selectors.ALL_TOWNS_LABEL,
+                                                     "view_scope": scope_for(request.user, "view")})
 
 
 @access(LOGIN)

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProgressConfig(AppConfig):
@@ -14,6 +15,12 @@ class ProgressConfig(AppConfig):
 
         from . import events
 
+        registry.register_search_source(registry.SearchSource(
+            "work_items", pgettext_lazy("search group", "Work items"), "qualitygov.progress.search.search_work_items", order=20,
+            list_url_name="progress:work_item_list"))
+        registry.register_search_source(registry.SearchSource(
+            "findings", pgettext_lazy("search group", "Findings"), "qualitygov.progress.search.search_findings", order=40,
+            list_url_name="progress:finding_list"))
         registry.register_nav(registry.NavEntry("inbox", _("Inbox"), "progress:inbox", LOGIN, order=30))
         registry.register_nav(registry.NavEntry("board", _("Board"), "progress:board", LOGIN, order=31))
         registry.register_nav(

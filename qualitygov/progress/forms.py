@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.widgets import DateInput
 
-from .choices import FindingSource, FindingStatus, WorkItemStatus
+from .choices import FindingSource
 
 TEXTAREA = {"class": "form-control", "rows": 3}
 MILESTONE_LINE = re.compile(r"^\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?\s*[,，、:：\s]\s*(.+?)\s*$")
@@ -204,39 +204,3 @@ class ReopenForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs=TEXTAREA),
                              error_messages={"required": _("Give a reason.")})
     deadline = forms.DateField(label=_("New rectification deadline"), required=False, widget=DateInput())
-
-
-class _UnitFilterForm(forms.Form):
-    """A list's filters with a unit choice limited to `units`; invalid values are ignored rather than refused."""
-
-    unit = UnitField(label=_("Unit"), queryset=None, required=False, empty_label=_("All"),
-                     widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
-
-    def __init__(self, *args, units, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {key: value for key, value in self.cleaned_data.items() if value}
-
-
-class FindingFilterForm(_UnitFilterForm):
-    """The ledger's filters."""
-
-    field_order = ["status", "source", "unit", "overdue"]
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *FindingStatus.choices],
-                               widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
-    source = forms.ChoiceField(label=_("Source"), required=False, choices=[("", _("All")), *FindingSource.choices],
-                               widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False,
-                                 widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
-
-
-class WorkItemFilterForm(_UnitFilterForm):
-    field_order = ["status", "unit", "q"]
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *WorkItemStatus.choices],
-                               widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
-    q = forms.CharField(label=_("Search"), required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))

@@ -5,8 +5,8 @@ findings in views_findings.py."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import QuerySet
-from django.http import Http404
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,14 +23,16 @@ from qualitygov.core.access import LOGIN, access, action_rule
 from qualitygov.core.errors import NotFoundError, ServiceError
 from qualitygov.core.files import attachment_response
 from qualitygov.core.io import xlsx_response
+from qualitygov.core.lists import Column, Export, ListSpec, list_export, list_page
 from qualitygov.core.scoping import can, scope_for
 from qualitygov.core.views_helpers import apply_service_error, visible_or_404
 from qualitygov.plans import selectors as plan_selectors
 from qualitygov.plans.models import Plan
 
 from . import selectors, services
-from .choices import Light, WorkItemStatus
-from .forms import DecisionForm, WorkItemFilterForm, WorkItemForm
+from .choices import LIGHT_SEVERITY, Light, WorkItemStatus
+from .filters import WorkItemFilter
+from .forms import DecisionForm, WorkItemForm
 from .models import Milestone, TaskLight
 
 MANAGE = action_rule(Action.MANAGE)
@@ -149,41 +151,62 @@ def board_xlsx(request):
 # Work items
 
 
-def _item_filters(request):
-    form = WorkItemFilterForm(request.GET or None, units=visible_units(request.user))
-    plans = _plans(request.user)
-    plan = _chosen_plan(request, plans)
-    filters = form.filters() if request.GET else {}
-    items = selectors.work_item_list_visible(user=request.user, plan=plan, unit=filters.get("unit"),
-                                             status=filters.get("status"))
-    if filters.get("q"):
-        items = items.filter(title__icontains=filters["q"])
-    return form, plans, plan, items.prefetch_related("co_units__unit")
+def light_order():
+    """Sort lights by severity (grey, green, yellow, red) rather than by their codes."""
+    return Case(*[When(light__light=light, then=Value(rank)) for light, rank in LIGHT_SEVERITY.items()],
+                default=Value(0), output_field=IntegerField())
+
+
+def _item_rows(items):
+    for item in items:
+        yield [f"{item.task.number}. {item.task.title}", item.title, item.lead_unit.label,
+               "、".join(co.unit.label for co in item.co_units.all()), item.start_date, item.deadline,
+               item.get_status_display(), item.progress_pct,
+               str(LIGHT_LABELS[getattr(getattr(item, "light", None), "light", Light.GREY)])]
+
+
+WORK_ITEM_LIST = ListSpec(
+    columns=[
+        Column(gettext_lazy("Task"), "task", ("task__order", "order")),
+        Column(gettext_lazy("Deliverable"), "title"),
+        Column(gettext_lazy("Lead unit"), "lead", ("lead_unit__sort_order", "lead_unit__path")),
+        Column(gettext_lazy("Co-operating units")),
+        Column(gettext_lazy("Deadline"), "deadline"),
+        Column(gettext_lazy("Status"), "status"),
+        Column(gettext_lazy("Progress (%)"), "progress", ("progress_pct",)),
+        Column(gettext_lazy("Light"), "light", (light_order(),)),
+    ],
+    default_sort="task",
+    filterset=WorkItemFilter,
+    export=Export(
+        filename="工作事项清单", sheet="工作事项",
+        header=["任务", "工作事项", "牵头单位", "配合单位", "开始日期", "完成时限", "状态", "进度(%)", "红黄绿灯"],
+        rows=_item_rows, widths=[40, 40, 16, 24, 12, 12, 10, 10, 10],
+    ),
+)
+
+
+def _item_list(request):
+    items = selectors.work_item_list_visible(user=request.user).prefetch_related("co_units__unit")
+    return list_page(request, items, WORK_ITEM_LIST)
 
 
 @access(LOGIN)
 def work_item_list(request):
-    form, plans, plan, items = _item_filters(request)
+    """Work items in scope: filtered, sorted by column, 50 a page; `?format=xlsx` exports them all."""
+    lst = _item_list(request)
+    if isinstance(lst, HttpResponse):
+        return lst
     return render(request, "progress/work_item_list.html", {
-        "form": form, "plans": plans, "plan": plan, "items": list(items[:500]), "query": request.GET.urlencode(),
-        "can_manage": can(request.user, Action.MANAGE), "can_propose": can(request.user, Action.CHANGE),
-        "light_labels": LIGHT_LABELS,
+        "lst": lst, "can_manage": can(request.user, Action.MANAGE), "can_propose": can(request.user, Action.CHANGE),
     })
 
 
 @access(LOGIN)
 def work_item_list_xlsx(request):
-    _, _, _, items = _item_filters(request)
-    header = ["任务", "工作事项", "牵头单位", "配合单位", "开始日期", "完成时限", "状态", "进度(%)", "红黄绿灯"]
-    rows = (
-        [f"{item.task.number}. {item.task.title}", item.title, item.lead_unit.label,
-         "、".join(co.unit.label for co in item.co_units.all()), item.start_date, item.deadline,
-         item.get_status_display(), item.progress_pct,
-         str(LIGHT_LABELS[getattr(getattr(item, "light", None), "light", Light.GREY)])]
-        for item in items
-    )
-    return xlsx_response(f"工作事项清单{timezone.localdate():%Y%m%d}.xlsx", [("工作事项", header, rows)],
-                         widths={"工作事项": [40, 40, 16, 24, 12, 12, 10, 10, 10]})
+    """The work item list's export under its older address (same filters and sort)."""
+    items = selectors.work_item_list_visible(user=request.user).prefetch_related("co_units__unit")
+    return list_export(request, items, WORK_ITEM_LIST)
 
 
 def _item_form(request, *, propose: bool, item=None):

@@ -3,28 +3,32 @@ rectification plan and result with evidence, the office's verification, close-ou
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qualitygov.accounts.choices import Action
 from qualitygov.core.access import LOGIN, access, action_rule
 from qualitygov.core.choices import JobKind
 from qualitygov.core.errors import ServiceError
-from qualitygov.core.io import XLSX_MIME, download
 from qualitygov.core.jobs import job_enqueue
+from qualitygov.core.lists import Column, Export, ListSpec, filtered, list_export, list_page
 from qualitygov.core.scoping import can
 from qualitygov.core.views_helpers import apply_service_error, visible_or_404
 from qualitygov.plans import selectors as plan_selectors
 
 from . import selectors, services
 from .choices import FINDING_OPEN_STATES, FindingStatus
-from .forms import FindingFilterForm, FindingForm, RectificationForm, ReopenForm, VerifyForm
-from .io import ledger_xlsx
+from .filters import FindingFilter
+from .forms import FindingForm, RectificationForm, ReopenForm, VerifyForm
+from .io import LEDGER_HEADER, LEDGER_WIDTHS, ledger_rows
 from .views import visible_units
 from .views_reports import _form_errors_to_messages, _with_evidence
 
@@ -32,41 +36,54 @@ CHANGE = action_rule(Action.CHANGE)
 REVIEW = action_rule(Action.REVIEW)
 
 
+FINDING_LIST = ListSpec(
+    columns=[
+        Column(gettext_lazy("Problem"), "title"),
+        Column(gettext_lazy("Source"), "source"),
+        Column(gettext_lazy("Responsible unit"), "unit", ("unit__sort_order", "unit__path")),
+        Column(gettext_lazy("Found on"), "found", ("found_on",)),
+        Column(gettext_lazy("Rectification deadline"), "deadline"),
+        Column(gettext_lazy("Status"), "status"),
+    ],
+    default_sort="-found",
+    filterset=FindingFilter,
+    export=Export(filename="整改台账", sheet="整改台账", header=LEDGER_HEADER, widths=LEDGER_WIDTHS,
+                  rows=lambda findings: ledger_rows(findings, today=timezone.localdate())),
+)
+
+
 def ledger_query(user, data):
-    """The ledger's filter form over `data` (the page's query), the findings it selects for `user`, and
-    today; the page, its .xlsx and the background export (progress.jobs) all read through it."""
-    form = FindingFilterForm(data or None, units=visible_units(user))
-    filters = form.filters() if data else {}
-    today = timezone.localdate()
-    findings = selectors.finding_list_visible(
-        user=user, status=filters.get("status"), source=filters.get("source"), unit=filters.get("unit"),
-        overdue_on=today if filters.get("overdue") else None,
-    )
-    return form, findings, today
+    """The findings the ledger page would list for `user` with the query `data` (its filters and sort),
+    and today: the background export (progress.jobs) reads through it, so its workbook holds what the
+    page shows."""
+    request = SimpleNamespace(GET=data if isinstance(data, QueryDict) else _query_dict(data), user=user)
+    _filterset, findings, _sort = filtered(request, selectors.finding_list_visible(user=user), FINDING_LIST)
+    return None, findings, timezone.localdate()
 
 
-def _ledger(request):
-    return ledger_query(request.user, request.GET)
+def _query_dict(data) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for key, values in (data.lists() if hasattr(data, "lists") else data.items()):
+        query.setlist(key, list(values) if isinstance(values, list | tuple) else [values])
+    return query
 
 
 @access(LOGIN)
 def finding_list(request):
     """The rectification ledger: findings in scope, filtered by status, unit, source and overdue."""
-    form, findings, today = _ledger(request)
-    rows = list(findings[:500])
-    for finding in rows:
+    lst = list_page(request, selectors.finding_list_visible(user=request.user), FINDING_LIST)
+    if isinstance(lst, HttpResponse):
+        return lst
+    today = timezone.localdate()
+    for finding in lst.rows:
         finding.overdue = finding.status in FINDING_OPEN_STATES and finding.deadline < today
-    return render(request, "progress/finding_list.html", {
-        "form": form, "findings": rows, "total": findings.count() if len(rows) == 500 else len(rows),
-        "query": request.GET.urlencode(), "can_raise": can(request.user, Action.REVIEW),
-    })
+    return render(request, "progress/finding_list.html", {"lst": lst, "can_raise": can(request.user, Action.REVIEW)})
 
 
 @access(LOGIN)
 def finding_list_xlsx(request):
-    """The ledger with the page's filters, in the office's ledger layout (io.ledger_xlsx)."""
-    _, findings, today = _ledger(request)
-    return download(ledger_xlsx(findings, today=today), f"整改台账{today:%Y%m%d}.xlsx", XLSX_MIME)
+    """The ledger with the page's filters, in the office's ledger layout (io.ledger_rows)."""
+    return list_export(request, selectors.finding_list_visible(user=request.user), FINDING_LIST)
 
 
 @access(LOGIN)

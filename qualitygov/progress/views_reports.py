@@ -8,7 +8,8 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404
+from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 from qualitygov.accounts.choices import Action
 from qualitygov.core.access import LOGIN, access, action_rule
 from qualitygov.core.errors import ConflictError, NotFoundError, ServiceError
-from qualitygov.core.io import xlsx_response
+from qualitygov.core.lists import Column, Export, ListSpec, list_export, list_page
 from qualitygov.core.scoping import can
 from qualitygov.core.views_helpers import apply_service_error, visible_or_404
 from qualitygov.plans.models import Plan
@@ -34,6 +35,7 @@ from .choices import (
     PartStatus,
     ReportStatus,
 )
+from .filters import CycleFilter, ExtensionFilter, SupervisedFilter
 from .forms import DecisionForm, ExtensionForm, PartForm, ReasonForm, ReportForm
 from .models import ReportingCycle
 from .views import _chosen_plan, _plans
@@ -101,25 +103,45 @@ def cycle_list(request):
         else:
             messages.success(request, _("%(n)d reporting cycles added.") % {"n": len(created)})
             return redirect(f"{reverse('progress:cycle_list')}?plan={plan.pk}")
-    cycles = _cycles(plan)
+    lst = list_page(request, _cycles(plan), CYCLE_LIST)
+    if isinstance(lst, HttpResponse):
+        return lst
     return render(request, "progress/cycle_list.html", {
-        "plans": plans, "plan": plan, "cycles": cycles, "form": form, "today": timezone.localdate(),
+        "plans": plans, "plan": plan, "lst": lst, "form": form, "today": timezone.localdate(),
     })
 
 
-def _cycles(plan) -> list[ReportingCycle]:
-    return list(ReportingCycle.objects.filter(plan=plan).order_by("-period_start", "frequency")) if plan else []
+def _cycle_rows(cycles):
+    for c in cycles:
+        yield [c.label, c.get_frequency_display(), c.period_start, c.period_end, c.due_date, c.opened_at]
+
+
+CYCLE_LIST = ListSpec(
+    columns=[
+        Column(gettext_lazy("Cycle"), "period", ("period_start", "frequency")),
+        Column(gettext_lazy("Frequency"), "frequency"),
+        Column(gettext_lazy("Period")),
+        Column(gettext_lazy("Due date"), "due", ("due_date",)),
+        Column(gettext_lazy("Opened at"), "opened", ("opened_at",)),
+        Column(""),
+    ],
+    default_sort="-period",
+    filterset=CycleFilter,
+    export=Export(filename="报送周期", sheet="报送周期",
+                  header=["报送周期", "频次", "起始日期", "截止日期", "报送截止日", "开启时间"],
+                  rows=_cycle_rows, widths=[14, 10, 12, 12, 12, 18]),
+)
+
+
+def _cycles(plan):
+    """The plan's cycles (the plan is one the user may see: `_chosen_plan` picks among visible plans)."""
+    return ReportingCycle.objects.filter(plan=plan) if plan else ReportingCycle.objects.none()
 
 
 @access(MANAGE)
 def cycle_list_xlsx(request):
-    """The chosen plan's reporting cycles as .xlsx."""
-    plan = _chosen_plan(request, _plans(request.user))
-    header = ["报送周期", "频次", "起始日期", "截止日期", "报送截止日", "开启时间"]
-    rows = ([c.label, c.get_frequency_display(), c.period_start, c.period_end, c.due_date, c.opened_at]
-            for c in _cycles(plan))
-    return xlsx_response(f"报送周期{timezone.localdate():%Y%m%d}.xlsx", [("报送周期", header, rows)],
-                         widths={"报送周期": [14, 10, 12, 12, 12, 18]})
+    """The chosen plan's reporting cycles (same filters and sort) as .xlsx."""
+    return list_export(request, _cycles(_chosen_plan(request, _plans(request.user))), CYCLE_LIST)
 
 
 @require_POST
@@ -337,40 +359,56 @@ def work_item_extension(request, pk: int):
     return _extension_form(request, item=item)
 
 
-def _extensions(request) -> tuple[str, list]:
-    status = request.GET.get("status", "")
-    status = status if status in ExtensionStatus.values else ""
-    return status, list(selectors.extension_list_visible(user=request.user, status=status or None)
-                        .select_related("requested_by", "decided_by").order_by("status", "-requested_at")[:500])
+def _extension_rows(requests_):
+    for e in requests_:
+        yield [e.unit.label, e.work_item.title, e.report.cycle.label if e.report_id else "", e.current_due_date,
+               e.requested_due_date, e.reason, e.get_status_display(), str(e.requested_by or ""), e.decision_note,
+               str(e.decided_by or ""), e.decided_at]
+
+
+#: Pending requests first (the status codes sort "approved" < "pending" < "rejected", so rank them).
+_PENDING_FIRST = Case(When(status=ExtensionStatus.PENDING, then=Value(0)), default=Value(1),
+                      output_field=IntegerField())
+
+EXTENSION_LIST = ListSpec(
+    columns=[
+        Column(gettext_lazy("Unit"), "unit", ("unit__sort_order", "unit__path")),
+        Column(gettext_lazy("Work item"), "work_item", ("work_item__title",)),
+        Column(gettext_lazy("Current due date"), "current", ("current_due_date",)),
+        Column(gettext_lazy("Requested due date"), "requested", ("requested_due_date",)),
+        Column(gettext_lazy("Reason")),
+        Column(gettext_lazy("Status"), "status", (_PENDING_FIRST, "-requested_at")),
+        Column(gettext_lazy("Decision")),
+    ],
+    default_sort="status",
+    filterset=ExtensionFilter,
+    export=Export(filename="延期申请", sheet="延期申请",
+                  header=["单位", "工作事项", "报送周期", "原定日期", "申请延至", "理由", "状态", "申请人", "审批意见",
+                          "审批人", "审批时间"],
+                  rows=_extension_rows, widths=[16, 36, 14, 12, 12, 36, 10, 12, 30, 12, 18]),
+)
+
+
+def _extensions(request):
+    return selectors.extension_list_visible(user=request.user).select_related("requested_by", "decided_by")
 
 
 @access(LOGIN)
 def extension_list(request):
     """Extension requests in scope; pending ones first, with the decision for approvers."""
-    status, requests_ = _extensions(request)
-    for extension in requests_:
+    lst = list_page(request, _extensions(request), EXTENSION_LIST)
+    if isinstance(lst, HttpResponse):
+        return lst
+    for extension in lst.rows:
         extension.can_decide = (extension.status == ExtensionStatus.PENDING
                                 and can(request.user, Action.APPROVE, extension.unit_id))
-    return render(request, "progress/extension_list.html", {
-        "requests": requests_, "status": status, "statuses": ExtensionStatus.choices,
-        "query": request.GET.urlencode(),
-    })
+    return render(request, "progress/extension_list.html", {"lst": lst})
 
 
 @access(LOGIN)
 def extension_list_xlsx(request):
-    """The extension requests of the list (same filter) as .xlsx."""
-    _, requests_ = _extensions(request)
-    header = ["单位", "工作事项", "报送周期", "原定日期", "申请延至", "理由", "状态", "申请人", "审批意见", "审批人",
-              "审批时间"]
-    rows = (
-        [e.unit.label, e.work_item.title, e.report.cycle.label if e.report_id else "", e.current_due_date,
-         e.requested_due_date, e.reason, e.get_status_display(), str(e.requested_by or ""), e.decision_note,
-         str(e.decided_by or ""), e.decided_at]
-        for e in requests_
-    )
-    return xlsx_response(f"延期申请{timezone.localdate():%Y%m%d}.xlsx", [("延期申请", header, rows)],
-                         widths={"延期申请": [16, 36, 14, 12, 12, 36, 10, 12, 30, 12, 18]})
+    """The extension requests of the list (same filters and sort) as .xlsx."""
+    return list_export(request, _extensions(request), EXTENSION_LIST)
 
 
 @require_POST
@@ -399,29 +437,49 @@ def extension_decide(request, pk: int):
 # 督办 list
 
 
+def _supervised_rows(events):
+    today = timezone.localdate()
+    for event in events:
+        yield [event.unit.label, f"{event.work_item.task.number}. {event.work_item.task.title}", event.work_item.title,
+               event.report.cycle.label if event.report_id else "", event.due_date,
+               max(0, (today - event.due_date).days), event.at, event.reason]
+
+
+SUPERVISED_LIST = ListSpec(
+    columns=[
+        Column(gettext_lazy("Unit"), "unit", ("unit__sort_order", "unit__path")),
+        Column(gettext_lazy("Work item"), "work_item", ("work_item__title",)),
+        Column(gettext_lazy("Cycle"), "cycle", ("report__cycle__period_start",)),
+        Column(gettext_lazy("Due date"), "due", ("due_date",)),
+        Column(gettext_lazy("Days overdue"), "late", ("-due_date",)),
+        Column(gettext_lazy("Listed at"), "at"),
+        Column(gettext_lazy("Reason")),
+    ],
+    default_sort="due",
+    filterset=SupervisedFilter,
+    export=Export(filename="督办清单", sheet="督办清单",
+                  header=["单位", "任务", "工作事项", "报送周期", "应报日期", "逾期天数", "列入督办时间", "原因"],
+                  rows=_supervised_rows, widths=[16, 36, 36, 14, 12, 10, 18, 30]),
+)
+
+
 def _supervised(request):
-    return list(selectors.supervised_list_visible(user=request.user).select_related("work_item__task")[:1000])
+    return selectors.supervised_list_visible(user=request.user).select_related("work_item__task")
 
 
 @access(LOGIN)
 def supervised_list(request):
     """The 督办 list: units and work items under supervised follow-up, until they answer."""
+    lst = list_page(request, _supervised(request), SUPERVISED_LIST)
+    if isinstance(lst, HttpResponse):
+        return lst
     today = timezone.localdate()
-    events = _supervised(request)
-    for event in events:
+    for event in lst.rows:
         event.days_late = max(0, (today - event.due_date).days)
-    return render(request, "progress/supervised_list.html", {"events": events, "today": today})
+    return render(request, "progress/supervised_list.html", {"lst": lst, "today": today})
 
 
 @access(LOGIN)
 def supervised_xlsx(request):
-    today = timezone.localdate()
-    header = ["单位", "任务", "工作事项", "报送周期", "应报日期", "逾期天数", "列入督办时间", "原因"]
-    rows = (
-        [event.unit.label, f"{event.work_item.task.number}. {event.work_item.task.title}", event.work_item.title,
-         event.report.cycle.label if event.report_id else "", event.due_date,
-         max(0, (today - event.due_date).days), event.at, event.reason]
-        for event in _supervised(request)
-    )
-    return xlsx_response(f"督办清单{today:%Y%m%d}.xlsx", [("督办清单", header, rows)],
-                         widths={"督办清单": [16, 36, 36, 14, 12, 10, 18, 30]})
+    """The 督办 list (same filters and sort) as .xlsx."""
+    return list_export(request, _supervised(request), SUPERVISED_LIST)

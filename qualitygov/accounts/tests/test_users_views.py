@@ -21,7 +21,7 @@ NEW_PASSWORD = "Fresh-password-2026"
 
 
 def usernames(response) -> list[str]:
-    return [u.username for u in response.context["page"].object_list]
+    return [u.username for u in response.context["lst"].rows]
 
 
 def test_list_shows_units_and_roles(client_for, cast):
