@@ -18,7 +18,8 @@ class AccountsConfig(AppConfig):
         registry.register_hook(registry.DEMO_LOGINS, "qualitygov.accounts.demo.logins")
         registry.register_nav(registry.NavEntry("org", _("Organisation"), "accounts:org_tree", LOGIN, order=80))
         registry.register_nav(
-            registry.NavEntry("users", _("Users"), "accounts:user_list", action_rule("manage"), order=81)
+            registry.NavEntry("users", _("Users"), "accounts:user_list", action_rule("manage"), order=81,
+                              active_url_names=("accounts:grant_delete",))
         )
         registry.register_home_card(registry.HomeCard(
             "my-roles", "accounts/home_card_roles.html", "qualitygov.accounts.views.home_card_roles", order=0,

@@ -356,6 +356,7 @@ class BoardRow:
     task_light: str
     task_light_inputs: dict
     cells: list[BoardCell]
+    task_rule: str = ""
 
 
 @dataclass
@@ -407,15 +408,16 @@ def board_matrix(*, user, plan, group_id: int | None = None, unit_kind: str = ""
     task_ids = {task_id for task_id, _unit in shares}
     task_rows = (Task.objects.filter(Q(pk__in=tasks.values("pk")) | Q(pk__in=task_ids))
                  .order_by("order", "pk")
-                 .values_list("pk", "number", "title", "group_id", "progress_light__light", "progress_light__inputs"))
+                 .values_list("pk", "number", "title", "group_id", "progress_light__light", "progress_light__inputs",
+                              "progress_light__rule"))
     rows = []
-    for task_id, number, title, group, light, inputs in task_rows:
+    for task_id, number, title, group, light, inputs, rule in task_rows:
         cells = []
         for unit in units:
             share = shares.get((task_id, unit.pk), [])
             cells.append(BoardCell(worst_light([s[0] for s in share]) if share else "", len(share),
                                    sum(1 for s in share if s[1])))
-        rows.append(BoardRow(task_id, number, title, group, light or Light.GREY, inputs or {}, cells))
+        rows.append(BoardRow(task_id, number, title, group, light or Light.GREY, inputs or {}, cells, rule or ""))
     return Board(units=units, rows=rows)
 
 
