@@ -40,7 +40,7 @@ class ProgressConfig(AppConfig):
             "task-progress", "plans:task_detail", _("Progress reports and findings"), "progress:task_timeline",
             object_arg=True, testid="task-progress-link"))
         registry.register_home_card(registry.HomeCard(
-            "progress", "progress/home_card.html", "qualitygov.progress.cards.home_card", order=20, query_budget=6))
+            "progress", "progress/home_card.html", "qualitygov.progress.cards.home_card", order=20, query_budget=11))
         registry.register_demo_loader(registry.DemoLoader("progress", "qualitygov.progress.demo.load", order=40))
         registry.register_daily_job(registry.DailyJob("progress.daily", events.PROGRESS_DAILY, order=30))
         register_events(self.label, events_of(events), keys=events.KEYS, values=getattr(events, "VALUES", None),

@@ -94,13 +94,15 @@ def lights_recompute(*, on: dt.date, work_items: Iterable[WorkItem] | None = Non
             late_reports=late.get(item.pk, 0), params=params,
         )
         light = existing.get(item.pk) or WorkItemLight(work_item_id=item.pk)
+        if light.pk and light.light != result.light:
+            light.previous_light, light.changed_on = light.light, on
         light.light, light.as_of, light.rule, light.rule_set = result.light, on, result.rule, rule_set
         light.progress_pct, light.expected_pct, light.behind_pp = result.progress_pct, result.expected_pct, result.behind_pp
         light.overdue_days, light.inputs = result.overdue_days, {**result.inputs, "rule_set": rule_set.pk if rule_set else None}
         (update if light.pk else create).append(light)
     WorkItemLight.objects.bulk_create(create, batch_size=500)
     fields = ["light", "as_of", "rule", "rule_set", "progress_pct", "expected_pct", "behind_pp", "overdue_days",
-              "inputs", "computed_at"]
+              "inputs", "computed_at", "changed_on", "previous_light"]
     now = timezone.now()
     for light in update:
         light.computed_at = now
