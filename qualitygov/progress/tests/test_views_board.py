@@ -225,6 +225,6 @@ def test_a_liaison_counts_tasks_by_its_own_column(client_for, mixed_task):
               for colour in ("red", "yellow", "green", "grey")}
     assert counts == {"red": "0", "yellow": "0", "green": "1", "grey": "0"}  # the task light is red
     assert re.search(r'data-testid="own-light" data-own="(\w*)"', html).group(1) == "green"
-    assert "按区经信局亮灯统计任务" in html
+    assert "按区经信局亮灯统计任务：" in html
     office = client_for("office").get(reverse("progress:board") + f"?plan={plan.pk}").content.decode()
     assert re.search(r'data-testid="count-red">(\d+)<', office).group(1) == "1"
