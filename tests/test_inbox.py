@@ -116,3 +116,15 @@ def test_a_leader_reads_open_supervision_entries(client_for, cast):
     assert _total(html) == "您有 0 项待办。 另有 1 项待阅。"
     # The office keeps the whole 督办 list on its own page; its inbox does not repeat it.
     assert _section(client_for("office").get(reverse("progress:inbox")).content.decode(), "read") == []
+
+
+def test_a_liaisons_home_counts_its_indicator_values_to_enter_and_returned(client_for, cast, indicator):
+    _submit(cast, indicator, "2023-Q1", "96.5")
+    returned = _submit(cast, indicator, "2023-Q2", "97")
+    observation_return(actor=cast.office, observation=returned, reason="请附抽检报告")
+
+    html = client_for("liaison_a").get(reverse("core:home")).content.decode()
+    values = {key: re.search(rf'data-testid="home-values-{key}">(\d+)<', html).group(1)
+              for key in ("due", "overdue", "returned")}
+    assert values == {"due": "2", "overdue": "2", "returned": "1"}  # 2023-Q3 and Q4, both past due
+    assert 'data-testid="home-indicator-filing"' not in client_for("office").get(reverse("core:home")).content.decode()
