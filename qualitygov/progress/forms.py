@@ -248,7 +248,7 @@ class TaskRollupForm(forms.Form):
     task_rollup = forms.ChoiceField(label=_("Roll-up rule"), choices=[
         ("worst", _("Worst work item: one red item makes the task red")),
         ("share", _("Share of work items: red or yellow once enough of them are")),
-    ], widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
+    ], widget=forms.Select(attrs={"class": "form-select"}))
     task_red_share = forms.IntegerField(
         label=_("Red from this share of red work items (%)"), min_value=1, max_value=100, initial=50,
         help_text=_("Only for the share rule. Work items with nothing reported yet do not count."),
