@@ -128,3 +128,26 @@ def test_a_liaisons_home_counts_its_indicator_values_to_enter_and_returned(clien
               for key in ("due", "overdue", "returned")}
     assert values == {"due": "2", "overdue": "2", "returned": "1"}  # 2023-Q3 and Q4, both past due
     assert 'data-testid="home-indicator-filing"' not in client_for("office").get(reverse("core:home")).content.decode()
+
+
+def test_the_inbox_takes_the_same_queries_for_2_or_8_lines(client_for, cast, indicator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    task = task_factory(plan=plan_factory(), title="推动产业质量升级", lead=[cast.dept_a])
+    today = timezone.localdate()
+
+    def queries_with(n: int) -> int:
+        for i in range(n):
+            work_item_propose(actor=cast.liaison_a, task=task, lead_unit=cast.dept_a, title=f"事项{n}-{i}",
+                              start_date=today, deadline=today + dt.timedelta(days=90))
+        client = client_for("office")
+        client.get(reverse("progress:inbox"))
+        with CaptureQueriesContext(connection) as ctx:
+            html = client.get(reverse("progress:inbox")).content.decode()
+        return len(ctx.captured_queries), len(_section(html, "review"))
+
+    small, lines_small = queries_with(2)
+    large, lines_large = queries_with(6)
+    assert (lines_small, lines_large) == (2, 8)
+    assert small == large
