@@ -21,7 +21,8 @@ class AccountsConfig(AppConfig):
             "units", pgettext_lazy("search group", "Units"), "qualitygov.accounts.search.search_units", order=50))
         registry.register_nav(registry.NavEntry("org", _("Organisation"), "accounts:org_tree", LOGIN, order=80))
         registry.register_nav(
-            registry.NavEntry("users", _("Users"), "accounts:user_list", action_rule("manage"), order=81)
+            registry.NavEntry("users", _("Users"), "accounts:user_list", action_rule("manage"), order=81,
+                              active_url_names=("accounts:grant_delete",))
         )
         registry.register_home_card(registry.HomeCard(
             "my-roles", "accounts/home_card_roles.html", "qualitygov.accounts.views.home_card_roles", order=0,

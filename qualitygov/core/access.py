@@ -5,6 +5,7 @@ A view declares one rule; `tests` walk every URL and fail on a view without one.
 - `LOGIN`: any signed-in user; object-level scope is applied by selectors (404 outside scope).
 - `action:<name>`: the user must hold a role allowing that action somewhere; otherwise 404,
   so a page the user may not use looks the same as one that does not exist.
+- `action:<a>|<b>`: any one of several actions (navigation entries only, see `any_action_rule`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ def action_rule(action: str) -> str:
     return f"action:{action}"
 
 
+def any_action_rule(*actions: str) -> str:
+    """A rule met by a user holding any one of `actions` somewhere (for navigation entries: the inbox
+    is shown to whoever files, reviews, approves or manages something)."""
+    return "action:" + "|".join(actions)
+
+
 def rule_allows(rule: str, user) -> bool:
     if rule == PUBLIC:
         return True
@@ -34,7 +41,7 @@ def rule_allows(rule: str, user) -> bool:
     if rule == LOGIN:
         return True
     if rule.startswith("action:"):
-        return can(user, rule.split(":", 1)[1])
+        return any(can(user, action) for action in rule.split(":", 1)[1].split("|"))
     raise ValueError(f"unknown access rule {rule!r}")
 
 

@@ -9,9 +9,10 @@ from .registry import nav_entries
 def navigation(request) -> dict:
     """The navigation bar for the signed-in user: the entries their rules allow, one of them active.
 
-    At most one entry is active: the one whose URL is the longest prefix of the current path. An
-    entry whose URL is a prefix of another entry's ("/progress/" and "/progress/board/") lights only
-    on its own page, so the inbox does not stay lit on every progress page.
+    At most one entry is active. An entry naming the current URL in `active_url_names` wins;
+    otherwise the one whose URL is the longest prefix of the current path. An entry whose URL is a
+    prefix of another entry's ("/progress/" and "/progress/board/") lights only on its own page, so
+    the inbox does not stay lit on every progress page.
     """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -24,7 +25,13 @@ def navigation(request) -> dict:
             continue
         if rule_allows(entry.rule, user):
             entries.append({"key": entry.key, "label": entry.label, "url": url, "active": False,
-                            "badge": entry.badge_count(request)})
+                            "badge": entry.badge_count(request), "names": entry.active_url_names})
+    match = getattr(request, "resolver_match", None)
+    view_name = match.view_name if match is not None else ""
+    named = [e for e in entries if view_name and view_name in e["names"]]
+    if named:
+        named[0]["active"] = True
+        return {"nav_entries": entries}
     path = request.path
     urls = [e["url"] for e in entries]
 

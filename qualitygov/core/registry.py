@@ -1,5 +1,5 @@
-"""What the apps contribute to the shell: navigation entries, home-page cards, demo loaders, the
-global search's result groups, and the resolver that turns a user's grants into scopes.
+"""What the apps contribute to the shell: navigation entries, home-page cards, inbox sources, demo
+loaders, the global search's result groups, and the resolver that turns a user's grants into scopes.
 
 `core` names no app. Each app registers its contributions in its `AppConfig.ready()`; registering
 the same key twice replaces the entry (so a second `ready()` is harmless). Readers get the entries
@@ -19,8 +19,10 @@ from django.utils.module_loading import import_string
 class NavEntry:
     """One item of the navigation bar, shown only to users whose access rule allows it.
 
-    `active_prefix` is the path prefix that lights the entry (default: the entry's own URL); an
-    entry whose URL is a prefix of another entry's would otherwise light up on both pages.
+    The entry lights on its own URL and below it (the longest matching URL wins, so "/progress/"
+    does not light on "/progress/board/"); `active_url_names` are further URL names ("app:name")
+    that light it, for pages outside its prefix or under another entry's prefix ("progress:
+    work_item_list" under the board). A page lights at most one entry.
     `badge` is a dotted path to `f(request) -> int` (e.g. unread notices) shown next to the label
     when not zero; it runs on every page, so it must be one cheap query.
     """
@@ -91,6 +93,39 @@ class PageLink:
         return not self.allowed or bool(import_string(self.allowed)(user))
 
 
+#: The inbox's sections: what the user's units must file, what was returned to them, what they decide,
+#: and (for readers such as leaders) what asks for their attention without waiting for an action.
+INBOX_DUE, INBOX_RETURNED, INBOX_REVIEW, INBOX_READ = "due", "returned", "review", "read"
+INBOX_SECTIONS = (INBOX_DUE, INBOX_RETURNED, INBOX_REVIEW, INBOX_READ)
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """One line of the inbox: `title` links to `url`; `kind` says what it is (a translated label),
+    `detail` why it is there (unit, reason, date). `overdue` marks it red."""
+
+    section: str
+    kind: str
+    title: str
+    url: str
+    detail: str = ""
+    due_date: Any = None
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class InboxSource:
+    """An app's contribution to the inbox: `items` is a dotted path to `f(user, limit) -> list[InboxItem]`
+    returning at most `limit` items of each kind, in a fixed number of queries."""
+
+    key: str
+    items: str
+    order: int = 100
+
+    def collect(self, user, limit: int) -> list[InboxItem]:
+        return list(import_string(self.items)(user, limit))
+
+
 @dataclass(frozen=True)
 class DailyJob:
     """A scheduled job that should run every day; each run writes one audit event `event`.
@@ -144,6 +179,7 @@ _demo: dict[str, DemoLoader] = {}
 _hooks: dict[str, str] = {}
 _daily_jobs: dict[str, DailyJob] = {}
 _search: dict[str, SearchSource] = {}
+_inbox: dict[str, InboxSource] = {}
 
 
 def _sorted(entries: dict) -> list:
@@ -196,6 +232,14 @@ def register_search_source(source: SearchSource) -> None:
 
 def search_sources() -> list[SearchSource]:
     return _sorted(_search)
+
+
+def register_inbox_source(source: InboxSource) -> None:
+    _inbox[source.key] = source
+
+
+def inbox_sources() -> list[InboxSource]:
+    return _sorted(_inbox)
 
 
 #: Hooks a lower layer calls without importing the app that provides them.

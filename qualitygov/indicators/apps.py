@@ -22,7 +22,10 @@ class IndicatorsConfig(AppConfig):
             registry.NavEntry("indicators", _("Indicators"), "indicators:dashboard", LOGIN, order=20)
         )
         registry.register_home_card(registry.HomeCard(
-            "indicators", "indicators/home_card.html", "qualitygov.indicators.cards.home_card", order=10, query_budget=4))
+            "indicators", "indicators/home_card.html", "qualitygov.indicators.cards.home_card", order=10, query_budget=12))
+        # Values to enter, returned and to review reach the inbox (a progress page) through the registry.
+        registry.register_inbox_source(registry.InboxSource("indicators", "qualitygov.indicators.inbox.inbox_items",
+                                                            order=20))
         registry.register_demo_loader(
             registry.DemoLoader("indicators", "qualitygov.indicators.demo.load", order=30)
         )

@@ -26,7 +26,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from qualitygov.accounts.choices import Action
 from qualitygov.core.audit import audit_record
@@ -84,6 +84,20 @@ def _late_streaks(report_rows: list[tuple], today: dt.date) -> dict[int, int]:
             count += 1
         streaks[pk] = count
     return streaks
+
+
+#: Why a unit was chased, by the reason code stored on its escalation events.
+REASON_LABELS = {
+    "due_soon": gettext_lazy("Due within the reminder window"),
+    "overdue": gettext_lazy("Past the due date"),
+    "overdue_long": gettext_lazy("Long past the due date"),
+    "late_in_row": gettext_lazy("Late several times in a row"),
+}
+
+
+def reason_label(code: str) -> str:
+    """The Chinese label of a stored reason code (the code itself for one not known here)."""
+    return str(REASON_LABELS.get(code, code))
 
 
 def _levels(days_over: int, streak: int, p: dict[str, Any]) -> list[tuple[str, str]]:

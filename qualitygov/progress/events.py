@@ -28,6 +28,7 @@ EXTENSION_REQUEST = EventType("extension.request", _("Extension requested"))
 EXTENSION_APPROVE = EventType("extension.approve", _("Extension approved"))
 EXTENSION_REJECT = EventType("extension.reject", _("Extension rejected"))
 PROGRESS_DAILY = EventType("progress.daily", _("Daily progress job run"))
+LIGHT_RULE_SET_CREATE = EventType("progress.light_rule_set_create", _("Light rules changed"))
 LIGHTS_REFRESH = EventType("progress.lights_refresh", _("Lights recomputed on request"))
 FINDING_CREATE = EventType("finding.create", _("Problem recorded"))
 FINDING_PLAN = EventType("finding.plan", _("Rectification plan filed"))
@@ -63,6 +64,10 @@ KEYS = {
     "pdf": _("PDF"),
     "seed": _("seed"),
     "special": _("special"),
+    "task_rollup": _("task roll-up rule"),
+    "task_red_share": _("red share (%)"),
+    "task_yellow_share": _("red or yellow share (%)"),
+    "effective_from": _("effective from"),
 }
 VALUES = {"light": Light}
 #: Non-field keys whose value is `[old, new]`.

@@ -204,3 +204,22 @@ class ReopenForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs=TEXTAREA),
                              error_messages={"required": _("Give a reason.")})
     deadline = forms.DateField(label=_("New rectification deadline"), required=False, widget=DateInput())
+
+
+class TaskRollupForm(forms.Form):
+    """The office's choice of how a task's light follows from its work items' lights, from a date."""
+
+    task_rollup = forms.ChoiceField(label=_("Roll-up rule"), choices=[
+        ("worst", _("Worst work item: one red item makes the task red")),
+        ("share", _("Share of work items: red or yellow once enough of them are")),
+    ], widget=forms.Select(attrs={"class": "form-select"}))
+    task_red_share = forms.IntegerField(
+        label=_("Red from this share of red work items (%)"), min_value=1, max_value=100, initial=50,
+        help_text=_("Only for the share rule. Work items with nothing reported yet do not count."),
+        widget=forms.NumberInput(attrs={"class": "form-control"}))
+    task_yellow_share = forms.IntegerField(
+        label=_("Yellow from this share of red or yellow work items (%)"), min_value=1, max_value=100, initial=30,
+        widget=forms.NumberInput(attrs={"class": "form-control"}))
+    effective_from = forms.DateField(label=_("Effective from"), widget=DateInput())
+    legal_basis = forms.CharField(label=_("Basis (e.g. the office's decision)"), required=False, max_length=300,
+                                  widget=forms.TextInput(attrs={"class": "form-control"}))

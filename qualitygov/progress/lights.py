@@ -103,9 +103,34 @@ def worst_light(lights: list[str]) -> str:
     return max(lights, key=lambda light: LIGHT_SEVERITY[light], default=Light.GREY)
 
 
-def task_light(lights: list[str]) -> tuple[str, dict[str, Any]]:
-    """A task's light from its work items' lights: the worst one, with the count of each colour."""
+#: How a task's light follows from its work items' lights (the `task_rollup` parameter of a rule set).
+ROLLUP_WORST = "worst"  # the worst item's light: one red item makes the task red
+ROLLUP_SHARE = "share"  # red from `task_red_share` % red items, yellow from `task_yellow_share` % red or yellow
+ROLLUPS = (ROLLUP_WORST, ROLLUP_SHARE)
+DEFAULT_ROLLUP_PARAMS: dict[str, Any] = {"task_rollup": ROLLUP_WORST, "task_red_share": 50, "task_yellow_share": 30}
+
+
+def task_light(lights: list[str], params: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
+    """A task's light from its work items' lights, by the rule set's `task_rollup`, with the count of
+    each colour and the rule that fired ("worst_item", or "share_red" / "share_yellow" / "share_green").
+
+    Under "share", grey items (nothing reported yet) do not count; a task whose items are all grey is grey.
+    """
+    p = {**DEFAULT_ROLLUP_PARAMS, **(params or {})}
     counts = {colour: 0 for colour in (Light.GREEN, Light.YELLOW, Light.RED, Light.GREY)}
     for light in lights:
         counts[light] += 1
-    return worst_light(lights), {"counts": {str(k): v for k, v in counts.items()}, "items": len(lights)}
+    inputs: dict[str, Any] = {"counts": {str(k): v for k, v in counts.items()}, "items": len(lights)}
+    if p["task_rollup"] != ROLLUP_SHARE:
+        return worst_light(lights), inputs
+    lit = len(lights) - counts[Light.GREY]
+    inputs.update(rollup=ROLLUP_SHARE, red_share=p["task_red_share"], yellow_share=p["task_yellow_share"])
+    if not lit:
+        return Light.GREY, {**inputs, "rule": "share_none"}
+    red = Decimal(counts[Light.RED] * 100) / lit
+    warn = Decimal((counts[Light.RED] + counts[Light.YELLOW]) * 100) / lit
+    if red >= Decimal(str(p["task_red_share"])):
+        return Light.RED, {**inputs, "rule": "share_red"}
+    if warn >= Decimal(str(p["task_yellow_share"])):
+        return Light.YELLOW, {**inputs, "rule": "share_yellow"}
+    return Light.GREEN, {**inputs, "rule": "share_green"}

@@ -286,6 +286,10 @@ class WorkItemLight(models.Model):
     rule_set = models.ForeignKey(LightRuleSet, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     inputs = models.JSONField(default=dict)
     computed_at = models.DateTimeField(auto_now=True)
+    # The day the light last changed colour and the colour before (empty: unchanged since first computed),
+    # so the home page can say what turned red since last week.
+    changed_on = models.DateField(_("changed on"), null=True, blank=True, db_index=True)
+    previous_light = models.CharField(_("previous light"), max_length=8, choices=Light.choices, blank=True)
 
     objects = WorkItemLightQuerySet.as_manager()
 

@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -80,6 +80,32 @@ def work_item_light_visible(*, user, work_item: WorkItem) -> WorkItemLight | Non
     return WorkItemLight.objects.visible_to(user).filter(work_item=work_item).select_related("rule_set").first()
 
 
+def work_item_light_counts(*, user) -> dict[str, int]:
+    """Active and completed work items `user` may see, by stored light (none stored counts as grey). One query."""
+    rows = (WorkItem.objects.visible_to(user).filter(status__in=[WorkItemStatus.ACTIVE, WorkItemStatus.COMPLETED])
+            .order_by().values_list("light__light").annotate(n=Count("pk")))
+    counts: dict[str, int] = defaultdict(int)
+    for light, n in rows:
+        counts[light or "grey"] += n
+    return dict(counts)
+
+
+def task_light_counts(*, user) -> dict[str, int]:
+    """The tasks `user` may see that have a stored light, by that light. One query."""
+    from qualitygov.plans.models import Task
+
+    from .models import TaskLight
+
+    tasks = Task.objects.visible_to(user).values("pk")
+    return dict(TaskLight.objects.filter(task__in=tasks).order_by().values_list("light").annotate(n=Count("pk")))
+
+
+def turned_red_since(*, user, since: dt.date) -> QuerySet[WorkItemLight]:
+    """Work items `user` may see whose light turned red on or after `since`, most recent first."""
+    return (WorkItemLight.objects.visible_to(user).filter(light="red", changed_on__gte=since)
+            .select_related("work_item", "work_item__lead_unit").order_by("-changed_on", "work_item_id"))
+
+
 # Reports and parts
 
 
@@ -118,6 +144,16 @@ def report_part_list_visible(*, user, report: ProgressReport | None = None) -> Q
     if report is not None:
         qs = qs.filter(report=report)
     return qs.order_by("report_id", "unit__path")
+
+
+def own_parts_pending(*, user) -> QuerySet[ReportPart]:
+    """Parts the units where `user` may change still have to file (reports still open); none for a
+    district-wide scope, which files nothing itself."""
+    change = scope_for(user, Action.CHANGE)
+    if change.empty or change.everything:
+        return ReportPart.objects.none()
+    return ReportPart.objects.filter(unit__in=change.unit_ids, status__in=PART_PENDING,
+                                     report__status__in=REPORT_PENDING)
 
 
 def report_part_get_visible(*, user, pk: int) -> ReportPart:
@@ -356,6 +392,7 @@ class BoardRow:
     task_light: str
     task_light_inputs: dict
     cells: list[BoardCell]
+    task_rule: str = ""
 
 
 @dataclass
@@ -407,15 +444,16 @@ def board_matrix(*, user, plan, group_id: int | None = None, unit_kind: str = ""
     task_ids = {task_id for task_id, _unit in shares}
     task_rows = (Task.objects.filter(Q(pk__in=tasks.values("pk")) | Q(pk__in=task_ids))
                  .order_by("order", "pk")
-                 .values_list("pk", "number", "title", "group_id", "progress_light__light", "progress_light__inputs"))
+                 .values_list("pk", "number", "title", "group_id", "progress_light__light", "progress_light__inputs",
+                              "progress_light__rule"))
     rows = []
-    for task_id, number, title, group, light, inputs in task_rows:
+    for task_id, number, title, group, light, inputs, rule in task_rows:
         cells = []
         for unit in units:
             share = shares.get((task_id, unit.pk), [])
             cells.append(BoardCell(worst_light([s[0] for s in share]) if share else "", len(share),
                                    sum(1 for s in share if s[1])))
-        rows.append(BoardRow(task_id, number, title, group, light or Light.GREY, inputs or {}, cells))
+        rows.append(BoardRow(task_id, number, title, group, light or Light.GREY, inputs or {}, cells, rule or ""))
     return Board(units=units, rows=rows)
 
 

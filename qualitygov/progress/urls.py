@@ -9,6 +9,7 @@ urlpatterns: list = [
     # Board
     path("board/", views.board, name="board"),
     path("board.xlsx", views.board_xlsx, name="board_xlsx"),
+    path("board/rule/", views.board_rule, name="board_rule"),
     path("lights/refresh/", views.lights_refresh, name="lights_refresh"),
     # Work items
     path("items/", views.work_item_list, name="work_item_list"),

@@ -4,6 +4,8 @@ findings in views_findings.py."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404, HttpResponse
@@ -30,9 +32,10 @@ from qualitygov.plans import selectors as plan_selectors
 from qualitygov.plans.models import Plan
 
 from . import selectors, services
-from .choices import LIGHT_SEVERITY, Light, WorkItemStatus
+from .choices import LIGHT_SEVERITY, Light
 from .filters import WorkItemFilter
-from .forms import DecisionForm, WorkItemForm
+from .forms import DecisionForm, TaskRollupForm, WorkItemForm
+from .lights import worst_light
 from .models import Milestone, TaskLight
 
 MANAGE = action_rule(Action.MANAGE)
@@ -49,7 +52,23 @@ RULE_LABELS = {
     "no_report": gettext_lazy("No progress reported yet"),
     "on_schedule": gettext_lazy("On schedule"),
     "worst_item": gettext_lazy("The worst light of the task's work items"),
+    "share_red": gettext_lazy("At least %(red)s%% of the task's reported work items are red"),
+    "share_yellow": gettext_lazy("At least %(yellow)s%% of the task's reported work items are red or yellow"),
+    "share_green": gettext_lazy("Fewer than %(yellow)s%% of the task's reported work items are red or yellow"),
+    "share_none": gettext_lazy("No work item of the task has reported yet"),
 }
+#: The roll-up rules the office may choose for task lights (lights.ROLLUPS).
+ROLLUP_LABELS = {
+    "worst": gettext_lazy("Worst work item: one red item makes the task red"),
+    "share": gettext_lazy("Share of work items: red or yellow once enough of them are"),
+}
+
+
+def task_rule_text(rule: str, inputs: dict) -> str:
+    """Why a task's light is what it is, in words (the share rules name their thresholds)."""
+    label = RULE_LABELS.get(rule or "worst_item", RULE_LABELS["worst_item"])
+    return str(label) % {"red": inputs.get("red_share", ""), "yellow": inputs.get("yellow_share", "")} \
+        if rule.startswith("share_") else str(label)
 LIGHT_LABELS = dict(Light.choices)
 
 
@@ -72,14 +91,26 @@ def _chosen_plan(request, plans: list[Plan]) -> Plan | None:
 # Inbox
 
 
+#: Most lines of each kind the inbox lists (each source reads at most this many of each kind).
+INBOX_LIMIT = 50
+
+
 @access(LOGIN)
 def inbox(request):
-    """What waits for the user: requests to file, things returned to them, and what they decide."""
-    box = selectors.inbox(user=request.user)
+    """What waits for the user, gathered from every app's inbox source (`core.registry.InboxSource`):
+    to file, returned, to decide, and (leaders, the office) to read. The count is the number of lines
+    listed. A user whose role allows no work (a viewer) is told so and pointed to what they can read."""
+    from qualitygov.core.registry import INBOX_SECTIONS, inbox_sources
+
+    user = request.user
+    items = [item for source in inbox_sources() for item in source.collect(user, INBOX_LIMIT)]
+    sections = {name: [item for item in items if item.section == name] for name in INBOX_SECTIONS}
+    for name in ("due", "returned"):  # across apps: what is due soonest (or most overdue) first
+        sections[name].sort(key=lambda item: (item.due_date is None, item.due_date or dt.date.max))
+    works = any(can(user, action) for action in (Action.CHANGE, Action.REVIEW, Action.APPROVE, Action.MANAGE))
     return render(request, "progress/inbox.html", {
-        "box": box, "today": timezone.localdate(),
-        "proposed": selectors.work_item_list_visible(user=request.user, status=WorkItemStatus.PROPOSED)
-        if can(request.user, Action.MANAGE) else [],
+        "sections": sections, "total": len(items), "works": works,
+        "to_act": len(items) - len(sections["read"]), "to_read": len(sections["read"]),
     })
 
 
@@ -104,15 +135,33 @@ def _board(request):
 
 @access(LOGIN)
 def board(request):
-    """Tasks × units with their stored lights; what the user may see, filtered by task group and unit kind."""
+    """Tasks × units with their stored lights; what the user may see, filtered by task group and unit kind.
+
+    Each task shows its light, why (the roll-up rule in words) and the spread of its work items'
+    lights (红2/黄5/绿12). The summary counts tasks by light for the office and leaders; a unit's
+    liaison gets its own units' column counted instead (and a list of it on a phone)."""
     plans, plan, groups, group_id, kind, board = _board(request)
     counts = {colour: 0 for colour in Light.values}
     labels = {unit.pk: unit.label for unit in board.units} if board else {}
     light_text = {value: str(label) for value, label in LIGHT_LABELS.items()}
     cell_text = _("%(unit)s: %(light)s, %(n)d work items (leads %(lead)d)")
+    view_scope = scope_for(request.user, Action.VIEW)
+    own = [] if view_scope.everything else [i for i, unit in enumerate(board.units if board else [])
+                                             if unit.pk in view_scope]
     for row in board.rows if board else []:
-        counts[row.task_light] += 1
         row.light_label = light_text[row.task_light]
+        row.reason = task_rule_text(row.task_rule, row.task_light_inputs)
+        spread = row.task_light_inputs.get("counts", {})
+        row.spread = [(colour, light_text[colour], spread.get(colour, 0))
+                      for colour in (Light.RED, Light.YELLOW, Light.GREEN, Light.GREY) if spread.get(colour)]
+        if own:
+            mine = [row.cells[i].light for i in own if row.cells[i].light]
+            row.own_light = worst_light(mine) if mine else ""
+            row.own_label = light_text[row.own_light] if row.own_light else ""
+            if row.own_light:
+                counts[row.own_light] += 1
+        else:
+            counts[row.task_light] += 1
         # 20 tasks × 35 units is 700 cells: built here as one string per row, since a template loop
         # over them cost more than all the queries behind the page.
         parts = []
@@ -125,10 +174,43 @@ def board(request):
             else:
                 parts.append('<td class="text-center"></td>')
         row.cells_html = mark_safe("".join(parts))  # every value above is escaped or a fixed token
+    if own and board is not None:
+        board.rows = [row for row in board.rows if row.own_light] + [row for row in board.rows if not row.own_light]
+    rule_set = selectors.light_rule_set_in_force(timezone.localdate())
+    rollup = (rule_set.params if rule_set else {}).get("task_rollup", "worst")
     return render(request, "progress/board.html", {
         "plans": plans, "plan": plan, "groups": groups, "group_id": group_id, "kinds": BOARD_KINDS, "kind": kind,
-        "board": board, "counts": counts, "query": request.GET.urlencode(),
+        "board": board, "counts": counts, "query": request.GET.urlencode(), "own": bool(own),
+        "own_units": "、".join(board.units[i].label for i in own) if own else "",
+        "rollup_label": ROLLUP_LABELS.get(rollup, ROLLUP_LABELS["worst"]), "rule_set": rule_set,
         "perms_manage": can(request.user, Action.MANAGE), "can_bulletin": can(request.user, Action.APPROVE),
+        "can_set_rule": scope_for(request.user, Action.MANAGE).everything,
+    })
+
+
+@access(MANAGE)
+def board_rule(request):
+    """The office chooses how task lights roll up from work items, as a new rule version from a date."""
+    if not scope_for(request.user, Action.MANAGE).everything:
+        raise Http404
+    today = timezone.localdate()
+    current = selectors.light_rule_set_in_force(today)
+    params = current.params if current else {}
+    form = TaskRollupForm(request.POST or None, initial={
+        "task_rollup": params.get("task_rollup", "worst"), "task_red_share": params.get("task_red_share", 50),
+        "task_yellow_share": params.get("task_yellow_share", 30), "effective_from": today})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.light_rule_set_create(actor=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("The roll-up rule has been saved; lights follow it from its date."))
+            return redirect("progress:board")
+    return render(request, "progress/form.html", {
+        "form": form, "title": _("Task light roll-up rule"),
+        "subtitle": _("A new version from the date you give; earlier lights keep the rules of their day."),
+        "cancel_url": reverse("progress:board"),
     })
 
 

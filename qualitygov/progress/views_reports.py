@@ -162,15 +162,23 @@ def cycle_open(request, pk: int):
 # The lead unit's report
 
 
+def files_for(user, unit_id: int) -> bool:
+    """Whether `user` files for `unit_id` as its liaison: may change there but does not manage it.
+
+    The office may change everywhere (services let it act for a unit when it must), but it reads and
+    reviews; the pages show it no unit's editable form, no "my part" and no lead-unit decision."""
+    return can(user, Action.CHANGE, unit_id) and not can(user, Action.MANAGE, unit_id)
+
+
 def _report_context(request, report, form) -> dict:
     user = request.user
     leads = can(user, Action.VIEW, report.unit_id)
     readable = selectors.report_content_readable(user=user, report=report)
     parts = list(selectors.report_part_list_visible(user=user, report=report))
-    own_parts = [part for part in parts if can(user, Action.VIEW, part.unit_id) and part.unit_id != report.unit_id]
+    own_parts = [part for part in parts if files_for(user, part.unit_id) and part.unit_id != report.unit_id]
     for part in parts:
         part.evidence = selectors.evidence_list(owner=part) if part.status in PART_SHARED or part in own_parts else []
-        part.can_decide = (leads and can(user, Action.CHANGE, report.unit_id) and report.status in REPORT_EDITABLE
+        part.can_decide = (leads and files_for(user, report.unit_id) and report.status in REPORT_EDITABLE
                            and part.status in {PartStatus.SUBMITTED, PartStatus.ACCEPTED})
     statuses = selectors.report_part_statuses(user=user, report=report)
     waiting = [row for row in statuses if row.status in PART_PENDING]
@@ -180,9 +188,10 @@ def _report_context(request, report, form) -> dict:
         "parts": [part for part in parts if part.status in PART_SHARED or part in own_parts],
         "own_parts": own_parts,
         "show_report": readable,
-        "can_edit": can(user, Action.CHANGE, report.unit_id) and report.status in REPORT_EDITABLE,
+        "can_edit": files_for(user, report.unit_id) and report.status in REPORT_EDITABLE,
+        "office_reads": can(user, Action.MANAGE, report.unit_id) and report.status in REPORT_EDITABLE,
         "can_review": can(user, Action.REVIEW, report.unit_id) and report.status == ReportStatus.SUBMITTED,
-        "can_extend": can(user, Action.CHANGE, report.unit_id) and report.status in REPORT_EDITABLE,
+        "can_extend": files_for(user, report.unit_id) and report.status in REPORT_EDITABLE,
         "waiting": waiting, "waiting_units": "、".join(row.unit_label for row in waiting),
         "evidence": selectors.evidence_list(owner=report) if readable else [],
         "return_form": ReasonForm(prefix="return"),
@@ -281,7 +290,7 @@ def part_detail(request, pk: int):
     return render(request, "progress/part_detail.html", {
         "part": part, "report": report, "item": report.work_item, "cycle": report.cycle, "form": form,
         "evidence": selectors.evidence_list(owner=part),
-        "can_edit": (can(request.user, Action.CHANGE, part.unit_id) and part.status in PART_PENDING
+        "can_edit": (files_for(request.user, part.unit_id) and part.status in PART_PENDING
                      and report.status in REPORT_EDITABLE),
         "lead_view": can(request.user, Action.VIEW, report.unit_id),
     })

@@ -23,6 +23,7 @@ from .findings import (  # noqa: F401
     finding_verify,
 )
 from .lighting import (  # noqa: F401
+    light_rule_set_create,
     lights_recompute,
     lights_refresh,
 )

@@ -173,6 +173,27 @@ def test_a_leader_may_read_but_not_review_or_file(client_for, flow):
     assert (flow.report.status, flow.report.progress_pct, AuditEvent.objects.count()) == ("open", None, before)
 
 
+def test_the_office_reads_a_units_report_and_parts_without_the_units_forms(client_for, flow):
+    """The office may change everywhere, but the unit files: no editable form, no "my part", no lead decision."""
+    client_for("liaison_b").post(_part_url(flow.part_b), {"action": "submit", "done_text": "配合完成企业走访12家。"})
+    office = client_for("office")
+    report_page = office.get(_report_url(flow.report)).content.decode()
+    assert 'data-testid="report-form"' not in report_page
+    assert 'data-testid="submit-report"' not in report_page
+    assert "打开本单位分报" not in report_page
+    assert 'data-testid="return-part"' not in report_page
+    assert "本报告由区经信局填报；报送后由质量强区办审核。" in text_of(office.get(_report_url(flow.report)))
+    part_page = office.get(_part_url(flow.part_town)).content.decode()
+    assert 'name="done_text"' not in part_page
+    # The units themselves keep their forms.
+    lead_page = client_for("liaison_a").get(_report_url(flow.report)).content.decode()
+    assert 'data-testid="report-form"' in lead_page
+    assert 'data-testid="return-part"' in lead_page
+    town_report = client_for("town_liaison").get(_report_url(flow.report)).content.decode()
+    assert "打开本单位分报" in town_report
+    assert 'name="done_text"' in client_for("town_liaison").get(_part_url(flow.part_town)).content.decode()
+
+
 # --- scoping ----------------------------------------------------------------------------------
 
 

@@ -147,3 +147,84 @@ def test_the_bulletin_button_downloads_a_docx_for_the_office(client_for, cast, b
     bad = client_for("office").post(reverse("progress:bulletin"), {"period": "2026-13", "format": "docx"})
     assert bad.status_code == 200
     assert "请按“年-月”（YYYY-MM）填写通报期间。" in bad.content.decode()
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+@pytest.fixture
+def mixed_task(cast):
+    """One task with four work items: 区经信局's on schedule (green), 区住建局's far behind (red), two more
+    of 区住建局's on schedule (green)."""
+    today = timezone.localdate()
+    plan = plan_factory()
+    task = task_factory(plan=plan, title="推动产业质量升级", lead=[cast.dept_a], co=[cast.dept_b])
+    span = {"start_date": today - dt.timedelta(days=100), "deadline": today + dt.timedelta(days=100)}
+    for unit, title, pct in [(cast.dept_a, "建成数字化车间10个", 60), (cast.dept_b, "创建优质工程5项", 5),
+                             (cast.dept_b, "开展质量提升行动", 55), (cast.dept_b, "培育品牌企业", 70)]:
+        item = work_item_create(actor=cast.office, task=task, lead_unit=unit, title=title, **span)
+        type(item).objects.filter(pk=item.pk).update(progress_pct=pct)
+    lights_recompute(on=today)
+    return plan, task
+
+
+def test_each_task_shows_its_spread_and_why_in_words_without_an_inner_scroll_area(client_for, mixed_task):
+    plan, _task = mixed_task
+    html = client_for("office").get(reverse("progress:board") + f"?plan={plan.pk}").content.decode()
+    assert _cells(html) == {"1": ["red", "green", "red"]}
+    assert _text(re.search(r'data-testid="task-spread">(.*?)</span>', html).group(1)) == "（红灯1/绿灯3）"
+    assert _text(re.search(r'data-testid="task-reason">(.*?)</div>', html).group(1)) == "取该任务下工作事项中最差的灯色"
+    assert "max-height" not in html  # the last tasks do not hide in an inner scroll area
+    assert _text(re.search(r'data-testid="board-rollup">(.*?)</p>', html, re.S).group(1)).startswith(
+        "任务亮灯规则：取最差：任一工作事项亮红灯，任务即亮红灯。")
+
+
+def test_the_office_chooses_the_share_roll_up_as_a_new_rule_version(client_for, cast, mixed_task):
+    from qualitygov.core.models import AuditEvent
+    from qualitygov.progress.models import LightRuleSet, TaskLight
+
+    plan, task = mixed_task
+    url = reverse("progress:board_rule")
+    refused = client_for("liaison_a").post(url, {"task_rollup": "share", "task_red_share": "50",
+                                                 "task_yellow_share": "30", "effective_from": "2026-01-01"})
+    assert refused.status_code == 404
+    assert LightRuleSet.objects.count() == 1
+    assert TaskLight.objects.get(task=task).light == "red"
+
+    today = timezone.localdate()
+    response = client_for("office").post(url, {"task_rollup": "share", "task_red_share": "50",
+                                               "task_yellow_share": "30",
+                                               "effective_from": today.isoformat(), "legal_basis": "办公室会议决定"})
+    assert response.status_code == 302
+    rule_set = LightRuleSet.in_force(today)
+    assert (rule_set.effective_from, rule_set.legal_basis) == (today, "办公室会议决定")
+    assert rule_set.params == {"yellow_behind_pp": 10, "red_behind_pp": 30, "red_when_overdue": True,
+                               "yellow_when_report_late": True, "task_rollup": "share", "task_red_share": 50,
+                               "task_yellow_share": 30}
+    # 1 red of 4 reported items: 25 % red or yellow, below the 30 % yellow share, so the task is green.
+    stored = TaskLight.objects.get(task=task)
+    assert (stored.light, stored.rule) == ("green", "share_green")
+    event = AuditEvent.objects.get(action="progress.light_rule_set_create")
+    assert event.changes["task_rollup"] == "share"
+    html = client_for("office").get(reverse("progress:board") + f"?plan={plan.pk}").content.decode()
+    assert _text(re.search(r'data-testid="task-reason">(.*?)</div>', html).group(1)) == (
+        "已报送进展的工作事项中红灯、黄灯合计占比低于 30%")
+
+    bad = client_for("office").post(url, {"task_rollup": "share", "task_red_share": "20", "task_yellow_share": "40",
+                                          "effective_from": today.isoformat()})
+    assert bad.status_code == 200
+    assert "红灯占比不得低于黄灯占比，两者均应在 1 至 100 之间。" in bad.content.decode()
+    assert LightRuleSet.objects.count() == 2
+
+
+def test_a_liaison_counts_tasks_by_its_own_column(client_for, mixed_task):
+    plan, _task = mixed_task
+    html = client_for("liaison_a").get(reverse("progress:board") + f"?plan={plan.pk}").content.decode()
+    counts = {colour: re.search(rf'data-testid="count-{colour}">(\d+)<', html).group(1)
+              for colour in ("red", "yellow", "green", "grey")}
+    assert counts == {"red": "0", "yellow": "0", "green": "1", "grey": "0"}  # the task light is red
+    assert re.search(r'data-testid="own-light" data-own="(\w*)"', html).group(1) == "green"
+    assert "按区经信局亮灯统计任务：" in html
+    office = client_for("office").get(reverse("progress:board") + f"?plan={plan.pk}").content.decode()
+    assert re.search(r'data-testid="count-red">(\d+)<', office).group(1) == "1"

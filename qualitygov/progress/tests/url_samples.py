@@ -107,6 +107,10 @@ def finding(cast):
 
 SAMPLES = {
     "progress:lights_refresh": lambda cast: {"get_status": 405},
+    # The roll-up rule is plan-wide: only a district-wide manager sets it (a POST would add a rule version).
+    "progress:board_rule": lambda cast: {"district_wide": True, "owner_action": "manage",
+                                         "post": {"task_rollup": "share", "task_red_share": "50",
+                                                  "task_yellow_share": "30", "effective_from": "2026-01-01"}},
     "progress:work_item_detail": lambda cast: {"pk": solo_item(cast).pk, "owner": "liaison_a"},
     "progress:work_item_edit": lambda cast: {
         "pk": solo_item(cast).pk, "owner": "liaison_a", "owner_action": "manage", "post": {"title": "改", "deadline": "2026-12-31", "lead_unit": cast.dept_a.pk}},
