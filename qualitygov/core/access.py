@@ -4,7 +4,7 @@ A view declares one rule; `tests` walk every URL and fail on a view without one.
 - `PUBLIC`: anyone, signed in or not (portal pages, login).
 - `LOGIN`: any signed-in user; object-level scope is applied by selectors (404 outside scope).
 - `action:<name>`: the user must hold a role allowing that action somewhere; otherwise 404,
-  so a page the user may not use looks the same as one that does not exist.
+  so a page the user may not use looks the same as one that does not exist. `action:<a>|<b>`: any of them.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ PUBLIC = "public"
 LOGIN = "login"
 
 
-def action_rule(action: str) -> str:
-    return f"action:{action}"
+def action_rule(*actions: str) -> str:
+    """`action:X`, or `action:X|Y` for a page that a role allowing any of the actions may use."""
+    return "action:" + "|".join(actions)
 
 
 def rule_allows(rule: str, user) -> bool:
@@ -34,7 +35,7 @@ def rule_allows(rule: str, user) -> bool:
     if rule == LOGIN:
         return True
     if rule.startswith("action:"):
-        return can(user, rule.split(":", 1)[1])
+        return any(can(user, action) for action in rule.split(":", 1)[1].split("|"))
     raise ValueError(f"unknown access rule {rule!r}")
 
 

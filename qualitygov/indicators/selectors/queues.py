@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from qualitygov.accounts.choices import Action
 from qualitygov.accounts.models import OrgUnit
 
 from ..choices import ChangeRequestStatus, DataSource, ObservationStatus
@@ -18,19 +17,19 @@ from ..models import (
     ObservationChangeRequest,
     ReportingPeriod,
 )
-from .scoped import indicator_list_visible
+from .scoped import REVIEW_ACTIONS, indicator_list_visible, observations_visible
 
 # Review
 
 def review_queue(*, user) -> QuerySet[Observation]:
-    """Submitted observations the user may approve, oldest first."""
-    return (Observation.objects.visible_to(user, Action.APPROVE).filter(status=ObservationStatus.SUBMITTED)
+    """Submitted observations the user may review (approve or review at the unit), oldest first."""
+    return (observations_visible(user, REVIEW_ACTIONS).filter(status=ObservationStatus.SUBMITTED)
             .select_related("indicator", "period", "unit", "town", "submitted_by")
             .order_by("submitted_at", "pk"))
 
 
 def change_requests_pending(*, user) -> QuerySet[ObservationChangeRequest]:
-    scoped = Observation.objects.visible_to(user, Action.APPROVE).values("pk")
+    scoped = observations_visible(user, REVIEW_ACTIONS).values("pk")
     return (ObservationChangeRequest.objects.filter(status=ChangeRequestStatus.PENDING, observation__in=scoped)
             .select_related("observation", "observation__indicator", "observation__period", "observation__unit",
                             "observation__town", "requested_by")
