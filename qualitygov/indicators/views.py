@@ -257,7 +257,7 @@ def observation_entry(request, period: int, unit: int):
             return redirect("indicators:observation_detail", pk=observation.pk)
     return render(request, "indicators/observation_entry.html", {
         "indicator": indicator, "period": period_obj, "unit": unit_obj, "town": town, "form": form,
-        "observation": existing, "previous": previous,
+        "observation": existing, "previous": previous, "status": selectors.indicator_status(indicator),
     })
 
 
