@@ -119,8 +119,8 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
 
 
 #: Demo targets by year and entry safeguards are labelled as such wherever they are shown.
-DEMO_TARGET_REASON = "演示数据：按2022—2025年平均进度延续2025年目标"
-DEMO_TARGET_DECISION = "演示数据（区质量强区办年度目标示例）"
+DEMO_TARGET_REASON = "按2022—2025年平均进度延续2025年目标"
+DEMO_TARGET_DECISION = "区质量强区办年度目标示例"
 CONTINUED_YEARS = (2026, 2027)
 
 

@@ -243,6 +243,11 @@ def indicator_chart(indicator: Indicator) -> dict:
             if len(item) >= 4:
                 low[label], high[label] = _number(item[2]), _number(item[3])
     labels = list(dict.fromkeys([label for label, _ in series] + list(expected)))
+    # In time order: a period with a value may come before one without (a draft between approved values).
+    dates = {str(item.get("label")): str(item.get("date") or "") for item in path if isinstance(item, dict)}
+    dates.update(zip([label for label, _ in series], inputs.get("series_end_dates") or [], strict=False))
+    if all(dates.get(label) for label in labels):
+        labels.sort(key=lambda label: dates[label])
     actual = dict(series)
     return {
         "labels": labels,

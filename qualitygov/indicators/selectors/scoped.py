@@ -261,19 +261,9 @@ NOT_COUNTED_REASONS = {
 
 
 def values_not_counted(*, user, indicator: Indicator, status) -> list[dict]:
-    """Values the user may see that are newer than the latest value the light counts, and why they do not count.
-
-    Only approved values count; every other value of a later period (or of any period when nothing is
-    approved yet) is listed with its reason."""
-    counted_end = None
-    inputs = (status.inputs if status else None) or {}
-    ends = inputs.get("series_end_dates") or []
-    if ends:
-        counted_end = dt.date.fromisoformat(ends[-1])
+    """Values the user may see that the light does not count, and why: only approved values count."""
     found = (Observation.objects.visible_to(user, Action.VIEW).filter(indicator=indicator, value__isnull=False)
              .exclude(status="approved").select_related("period", "unit", "town").order_by("period__start", "pk"))
-    if counted_end is not None:
-        found = found.filter(period__end__gt=counted_end)
     return [{"observation": o, "reason": NOT_COUNTED_REASONS.get(o.status, "")} for o in found]
 
 
