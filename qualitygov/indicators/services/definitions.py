@@ -135,7 +135,6 @@ def indicator_set_targets(*, actor, indicator: Indicator, targets: dict[int, Dec
         raise ServiceError(_("A target cannot be put in force on a past day."), code="backdated")
     indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
     version_check(indicator, version, what=_("This indicator"))
-    Indicator.objects.filter(pk=indicator.pk).update(**bump())
     clean: dict[int, Decimal] = {}
     for year, value in targets.items():
         year = int(year)
@@ -151,8 +150,9 @@ def indicator_set_targets(*, actor, indicator: Indicator, targets: dict[int, Dec
     before = {str(y): t.value for y, t in sorted(current.items())}
     changed = sorted(y for y in set(current) | set(clean) if (current[y].value if y in current else None)
                      != clean.get(y))
-    if not changed:
+    if not changed:  # nothing to record: no new version, no audit event
         return
+    Indicator.objects.filter(pk=indicator.pk).update(**bump())
     now = timezone.now()
     IndicatorTarget.objects.filter(pk__in=[current[y].pk for y in changed if y in current]).update(superseded_on=day)
     IndicatorTarget.objects.bulk_create([
