@@ -128,6 +128,10 @@ def test_the_reviewer_role_reviews_indicator_data_and_sees_what_to_weigh(cast, r
     page = client.get(reverse("indicators:review"))
     assert page.status_code == 200
     assert [o.pk for o in page.context["observations"]] == [obs.pk]
+    listed = page.content.decode()
+    cells = {key: re.sub(r"\s+", "", value) for key, value in
+             re.findall(r'<td[^>]*data-testid="(previous|target)">(.*?)</td>', listed, re.S)}
+    assert cells == {"previous": "22万元/亩", "target": "≥30万元/亩（2027）"}
     detail = client.get(reverse("indicators:observation_detail", args=[obs.pk])).content.decode()
     facts = {key: re.sub(r"\s+", "", value) for key, value in
              re.findall(r'data-fact="([a-z-]+)">(.*?)</dd>', detail, re.S)}
