@@ -47,7 +47,11 @@ def test_demo_series_for_every_seed_indicator(db):
     today = dt.date(2026, 11, 26)
     counts = load(today=today)
     assert counts["indicators"] == Indicator.objects.count() == 18
-    assert counts["lights"] == {"green": 10, "red": 6, "yellow": 2}
+    # With the 2026 targets (demo data) no light says "target year passed": the plan runs to 2027.
+    assert counts["lights"] == {"green": 10, "red": 3, "yellow": 5}
+    assert counts["targets"] == 36
+    assert not IndicatorStatus.objects.filter(rule="target_year_passed").exists()
+    assert set(IndicatorStatus.objects.values_list("target_year", flat=True)) == {2026}
     assert counts["observations"] == Observation.objects.count()
     assert set(Observation.objects.values_list("is_demo", "comment")) == {(True, "演示数据")}
     assert dict(Observation.objects.exclude(status="approved").values_list("indicator__code", "status")) == {
@@ -87,7 +91,7 @@ def test_home_cards_count_what_is_behind_for_the_leader_and_a_liaison(db, client
     def shown(testid: str) -> int:
         return int(re.search(rf'data-testid="{testid}">(?:<[^>]+>\s*)*[^<\d]*(\d+)', html).group(1))
 
-    assert [shown(f"home-light-{light}") for light in ("red", "yellow", "green", "grey")] == [6, 2, 10, 0]
+    assert [shown(f"home-light-{light}") for light in ("red", "yellow", "green", "grey")] == [3, 5, 10, 0]
     pending = ("open", "draft", "returned")
     assert shown("home-overdue-reports") == ProgressReport.objects.filter(
         status__in=pending, due_date__lt=today).count() > 0

@@ -90,8 +90,9 @@ def covers(user, action: str, unit: OrgUnit) -> bool:
     )
 
 
-def rule_action(rule: str) -> str | None:
-    return rule.split(":", 1)[1] if rule.startswith("action:") else None
+def rule_actions(rule: str) -> list[str]:
+    """The actions of `action:X` (or `action:X|Y`: any of them)."""
+    return rule.split(":", 1)[1].split("|") if rule.startswith("action:") else []
 
 
 def may_use(rule: str, user, owner_unit: OrgUnit | None, owner_action: str | None, owner_user=None) -> bool:
@@ -101,11 +102,13 @@ def may_use(rule: str, user, owner_unit: OrgUnit | None, owner_action: str | Non
         return False
     if owner_user is not None and user != owner_user:
         return False
-    action = rule_action(rule)
-    if action and not holds_action(user, action):
+    actions = rule_actions(rule)
+    if actions and not any(holds_action(user, action) for action in actions):
         return False
     if owner_unit is not None:
-        return covers(user, owner_action or action or Action.VIEW, owner_unit)
+        if owner_action:
+            return covers(user, owner_action, owner_unit)
+        return any(covers(user, action, owner_unit) for action in actions or [Action.VIEW])
     return True
 
 
@@ -267,6 +270,9 @@ def test_the_expectations_follow_role_actions_and_grants(cast):
     assert allowed("action:manage") == ["office", "office_dept"]
     assert allowed("action:approve") == ["office", "leader", "office_dept"]
     assert allowed("action:change") == ["office", "liaison_a", "liaison_b", "town_liaison", "office_dept"]
+    assert allowed("action:approve|change") == ["office", "leader", "liaison_a", "liaison_b", "town_liaison",
+                                                "office_dept"]
+    assert allowed("action:approve|change", cast.dept_b) == ["office", "leader", "liaison_b", "office_dept"]
     assert allowed("login", cast.dept_a) == ["office", "leader", "liaison_a"]
     assert allowed("login", cast.town) == ["office", "leader", "town_liaison"]
     assert allowed("action:change", cast.dept_b) == ["office", "liaison_b", "office_dept"]

@@ -18,8 +18,8 @@ def rule_problem(rule: str | None) -> str | None:
         return "declares no access rule"
     if rule in (PUBLIC, LOGIN):
         return None
-    if rule.startswith("action:") and rule.split(":", 1)[1] in Action.values:
-        return None
+    if rule.startswith("action:") and all(a in Action.values for a in rule.split(":", 1)[1].split("|")):
+        return None  # one action, or several any of which lets the user in ("action:approve|review")
     return f"declares an unknown access rule {rule!r}"
 
 

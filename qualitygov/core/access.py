@@ -5,7 +5,8 @@ A view declares one rule; `tests` walk every URL and fail on a view without one.
 - `LOGIN`: any signed-in user; object-level scope is applied by selectors (404 outside scope).
 - `action:<name>`: the user must hold a role allowing that action somewhere; otherwise 404,
   so a page the user may not use looks the same as one that does not exist.
-- `action:<a>|<b>`: any one of several actions (navigation entries only, see `any_action_rule`).
+- `action:<a>|<b>`: any one of several actions (`action_rule(a, b)`; `any_action_rule` names the
+  same for navigation entries).
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ PUBLIC = "public"
 LOGIN = "login"
 
 
-def action_rule(action: str) -> str:
-    return f"action:{action}"
+def action_rule(*actions: str) -> str:
+    """`action:X`, or `action:X|Y` for a page that a role allowing any of the actions may use."""
+    return "action:" + "|".join(actions)
 
 
 def any_action_rule(*actions: str) -> str:

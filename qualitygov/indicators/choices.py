@@ -60,6 +60,8 @@ OBSERVATION_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "submit": (frozenset({ObservationStatus.DRAFT, ObservationStatus.RETURNED}), ObservationStatus.SUBMITTED),
     "return": (frozenset({ObservationStatus.SUBMITTED}), ObservationStatus.RETURNED),
     "approve": (frozenset({ObservationStatus.SUBMITTED}), ObservationStatus.APPROVED),
+    # The unit takes a submitted value back before anyone has reviewed it.
+    "withdraw": (frozenset({ObservationStatus.SUBMITTED}), ObservationStatus.DRAFT),
 }
 
 

@@ -3,7 +3,9 @@
 Every value made here is demo data: `Observation.is_demo` is set and its comment is "演示数据". The
 series are pseudo-random from a fixed seed, so two loads on the same day give the same numbers.
 Some lights come out yellow and red on purpose, one value waits for review, one was returned, one is
-a draft and one period is overdue, so every screen has something to show.
+a draft and one period is overdue, so every screen has something to show. Every seed indicator also
+gets 2026 and 2027 targets (a continuation of the plan's goals, marked as demo data) and entry
+safeguards (`load_targets_and_safeguards`).
 
 `load` is idempotent: once the plan has demo values it only refreshes the lights.
 """
@@ -116,6 +118,80 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
 
 
+#: Demo targets by year and entry safeguards are labelled as such wherever they are shown.
+DEMO_TARGET_REASON = "按2022—2025年平均进度延续2025年目标"
+DEMO_TARGET_DECISION = "区质量强区办年度目标示例"
+CONTINUED_YEARS = (2026, 2027)
+
+
+def _continued_targets(indicator: Indicator) -> dict[int, Decimal]:
+    """The office's plausible continuation of the plan's goal to 2026 and 2027 (demo data).
+
+    A goal dated 2027 (or none, the plan's last year): 2026 on the straight line from the baseline, 2027
+    the goal. A 2025 goal: half the average yearly progress of 2022—2025 added per year; an "about" goal
+    and a pass rate of 95 % or more stay where they are; a percentage never exceeds 100."""
+    from .services.status_refresh import _path
+    from .status import CHANGE_COMPARATORS, resolve_change
+
+    if indicator.baseline_value is None or indicator.baseline_year is None:
+        return {}
+    path, _sources = _path(indicator, [])
+    level = indicator.target_value
+    if indicator.comparator in CHANGE_COMPARATORS:
+        change = resolve_change(indicator.comparator, indicator.target_value, unit=indicator.unit,
+                                baseline_year=path.baseline_year, baseline_value=path.baseline_value,
+                                target_year=path.target_year)
+        if change.reason is not None:
+            return {}
+        level = change.target
+    goal_year, base, start = path.target_year, indicator.baseline_value, indicator.baseline_year
+    if goal_year is None or goal_year <= start:
+        return {}
+    step = (level - base) / (goal_year - start)
+    is_pct = indicator.unit.strip() == "%"
+    out = {}
+    for year in CONTINUED_YEARS:
+        if year <= goal_year:
+            value = base + step * (year - start)
+        elif indicator.comparator == "about" or (is_pct and level >= 95):
+            value = level
+        else:
+            value = level + step / 2 * (year - goal_year)
+        if is_pct:
+            value = min(value, Decimal(100))
+        out[year] = max(value, Decimal(0)).quantize(Decimal("0.01"))
+    return out
+
+
+def load_targets_and_safeguards(plan, today: dt.date) -> dict[str, int]:
+    """Give every seed indicator its 2026 and 2027 targets and entry safeguards (demo data), once.
+
+    Targets go through the office's service (audited, versioned), in force from mid-January of the
+    first continued year (when the office sets a year's targets). Safeguards: nothing below 0, a
+    percentage at most 100, a change of more than 20 % from the previous value explained."""
+    from .services import indicator_set_targets, indicator_update
+
+    counts = {"targets": 0, "safeguards": 0}
+    in_force = min(dt.date(CONTINUED_YEARS[0], 1, 15), today)
+    for indicator in Indicator.objects.filter(plan=plan).select_related("plan").order_by("order"):
+        if indicator.plausible_min is None and indicator.change_limit_pct is None:
+            indicator_update(actor=None, indicator=indicator, plausible_min=Decimal(0),
+                             plausible_max=Decimal(100) if indicator.unit.strip() == "%" else None,
+                             change_limit_pct=Decimal(20))
+            counts["safeguards"] += 1
+        if indicator.targets.current().filter(year__in=CONTINUED_YEARS).exists():
+            continue
+        wanted = _continued_targets(indicator)
+        if not wanted:
+            continue
+        current = {t.year: t.value for t in indicator.targets.current()}
+        indicator_set_targets(actor=None, indicator=indicator, targets={**current, **wanted},
+                              reason=DEMO_TARGET_REASON, decision=DEMO_TARGET_DECISION, in_force_from=in_force,
+                              is_demo=True)
+        counts["targets"] += len(wanted)
+    return counts
+
+
 @transaction.atomic
 def load(today: dt.date | None = None) -> dict[str, int]:
     """Give every indicator of the seed plan a demo definition and series (once); refresh every light."""
@@ -129,8 +205,9 @@ def load(today: dt.date | None = None) -> dict[str, int]:
     if plan is None:
         return {"indicators": 0, "periods": 0, "observations": 0}
     if Observation.objects.filter(indicator__plan=plan, is_demo=True).exists():
+        extra = load_targets_and_safeguards(plan, today)
         status_refresh_all(as_of=today, plan=plan)
-        return {"indicators": 0, "periods": 0, "observations": 0}
+        return {"indicators": 0, "periods": 0, "observations": 0, **extra}
     rng = random.Random(SEED)
     office = User.objects.filter(username="office").first()
     liaison_by_unit = {}
@@ -195,5 +272,6 @@ def load(today: dt.date | None = None) -> dict[str, int]:
     audit_record(actor=None, action=events.INDICATORS_DEMO_LOAD, obj=plan,
                  changes={**counts, "seed": SEED, "as_of": today, "marked": f"is_demo, comment “{DEMO_COMMENT}”",
                           "special": specials})
+    counts.update(load_targets_and_safeguards(plan, today))
     counts["lights"] = status_refresh_all(as_of=today, plan=plan)
     return counts

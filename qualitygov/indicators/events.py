@@ -16,6 +16,7 @@ INDICATORS_DEMO_LOAD = EventType("indicators.demo_load", _("Demo indicator data 
 OBSERVATION_SAVE_DRAFT = EventType("observation.save_draft", _("Data saved as draft"))
 OBSERVATION_SUBMIT = EventType("observation.submit", _("Data submitted"))
 OBSERVATION_RETURN = EventType("observation.return", _("Data returned"))
+OBSERVATION_WITHDRAW = EventType("observation.withdraw", _("Data withdrawn before review"))
 OBSERVATION_APPROVE = EventType("observation.approve", _("Data approved"))
 OBSERVATION_CHANGE_REQUEST = EventType("observation.change_request", _("Correction of approved data requested"))
 OBSERVATION_CHANGE_REQUEST_DECIDE = EventType("observation.change_request_decide", _("Correction request decided"))
@@ -34,6 +35,8 @@ KEYS = {
     "observation": _("data record"),
     "change_request": _("correction request"),
     "value": _("value"),
+    "decision": _("decision it rests on"),
+    "in_force_from": _("in force from"),
 }
 VALUES = {"light": Light}
 #: Non-field keys whose value is `[old, new]`.

@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,12 +13,10 @@ from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.errors import ServiceError
 from qualitygov.core.uploads import check_upload
 from qualitygov.core.views_helpers import apply_service_error
-from qualitygov.utilities.numbers import decimal_text
 
 from .choices import Aggregation, Comparator, DataSource, Frequency, IndicatorScope, Light, Nature
 from .io import window_choices
 from .models import Indicator
-from .selectors import change_factor
 
 VALUE_FIELD = {"max_digits": 18, "decimal_places": 4}
 
@@ -87,10 +84,7 @@ class ObservationEntryForm(forms.Form):
                                         previous=self.previous)
             except ServiceError as exc:
                 if exc.code == "comment_required":
-                    self.add_error("comment", _("The value changes from %(old)s to %(new)s, more than %(factor)s "
-                                                "times; explain why in the comment.") % {
-                        "old": decimal_text(self.previous), "new": decimal_text(value),
-                        "factor": decimal_text(change_factor(timezone.localdate()))})
+                    self.add_error("comment", exc.message)
                 else:
                     apply_service_error(self, exc, default_field="value")
         return data
@@ -170,14 +164,26 @@ class IndicatorForm(forms.Form):
                                                 help_text=gettext_lazy("Hold Ctrl (⌘ on a Mac) to choose several."))
     co_units = forms.ModelMultipleChoiceField(label=gettext_lazy("Co-operating units"),
                                               queryset=OrgUnit.objects.none(), required=False)
+    plausible_min = forms.DecimalField(label=gettext_lazy("Lowest plausible value"), required=False, **VALUE_FIELD,
+                                       help_text=gettext_lazy("Values below are refused, e.g. 0 for an output."))
+    plausible_max = forms.DecimalField(label=gettext_lazy("Highest plausible value"), required=False, **VALUE_FIELD,
+                                       help_text=gettext_lazy("Values above are refused."))
+    change_limit_pct = forms.DecimalField(
+        label=gettext_lazy("Change needing an explanation (%)"), required=False, min_value=0, max_digits=8,
+        decimal_places=2, help_text=gettext_lazy("A value more than this percentage above or below the previous "
+                                                 "one needs an explanation; empty: the status rules' setting."))
     reason = forms.CharField(label=gettext_lazy("Reason for the change"), required=False, max_length=1000,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=gettext_lazy("Required when a target changes."))
+    decision = forms.CharField(label=gettext_lazy("Decision the targets rest on"), required=False, max_length=300,
+                               help_text=gettext_lazy("E.g. the meeting or document that set them; required when a "
+                                                      "target by year changes."))
     #: The version of the indicator the form was shown with; a stale save is refused.
     version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     FIELDS = ("code", "name", "unit", "comparator", "nature", "baseline_year", "baseline_value", "target_value",
-              "target_year", "frequency", "aggregation", "data_source", "by_town")
+              "target_year", "frequency", "aggregation", "data_source", "by_town", "plausible_min", "plausible_max",
+              "change_limit_pct")
 
     def __init__(self, *args, indicator: Indicator, years: list[int], targets: dict[int, Decimal],
                  roles: dict[int, str], **kwargs):
@@ -194,7 +200,7 @@ class IndicatorForm(forms.Form):
             self.fields[name].widget.attrs["size"] = 8
         for year in years:
             self.fields[f"target_{year}"] = forms.DecimalField(
-                label=_("Interim target for %(year)s") % {"year": year}, required=False, **VALUE_FIELD)
+                label=_("Target for %(year)s") % {"year": year}, required=False, **VALUE_FIELD)
         for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxInput):
                 field.widget.attrs["class"] = "form-check-input"
@@ -228,4 +234,6 @@ class IndicatorForm(forms.Form):
                           or self.new_targets() is not None)
         if target_changed and not (data.get("reason") or "").strip():
             self.add_error("reason", _("A target changed: give the reason for the change."))
+        if self.new_targets() is not None and not (data.get("decision") or "").strip():
+            self.add_error("decision", _("A target by year changed: name the decision it rests on."))
         return data

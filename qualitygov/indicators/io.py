@@ -37,7 +37,8 @@ from qualitygov.utilities.numbers import decimal_text
 from .choices import DataSource, ObservationStatus
 from .models import Indicator, IndicatorResponsibility, Observation, ReportingPeriod
 from .selectors import change_factor, is_big_change, towns
-from .services import check_limits
+from .services import check_limits, check_plausible
+from .status import is_big_relative_change
 
 TEMPLATE_VERSION = "1"
 MARKER_SHEET = "_qualitygov"
@@ -484,6 +485,7 @@ def _validate(*, user, window: Window, raw: list[tuple[int, tuple]], as_of: dt.d
         row.new = decimal_text(value)
         try:
             check_limits(indicator, value)
+            check_plausible(indicator, value)
         except ServiceError as exc:
             row.errors.append(_cell_error(number, "填报值", f"{row.new}：{exc.message}"))
         same = observation is not None and observation.value is not None and observation.value == value \
@@ -500,7 +502,14 @@ def _validate(*, user, window: Window, raw: list[tuple[int, tuple]], as_of: dt.d
             row.kind = UNCHANGED
             continue
         prev_value = _before(ordered.get((indicator.pk, unit_id, town_id), []), period.start)
-        if not row.comment and is_big_change(prev_value, value, factor):
+        if not row.comment and indicator.change_limit_pct is not None:
+            if is_big_relative_change(prev_value, value, indicator.change_limit_pct):
+                row.errors.append(_cell_error(number, "说明", _(
+                    "the value changes from %(old)s to %(new)s, by more than %(pct)s%%; explain it in the comment.")
+                    % {"old": decimal_text(prev_value), "new": row.new,
+                       "pct": decimal_text(indicator.change_limit_pct)}))
+                continue
+        elif not row.comment and is_big_change(prev_value, value, factor):
             row.errors.append(_cell_error(number, "说明", _("the value changes from %(old)s to %(new)s, more than "
                                                          "%(factor)s times; explain it in the comment.")
                                           % {"old": decimal_text(prev_value), "new": row.new,

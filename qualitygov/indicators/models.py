@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +63,15 @@ class Indicator(VersionedModel):
                                        blank=True, help_text=_("E.g. 100 for a percentage."))
     due_days = models.PositiveSmallIntegerField(_("days after period end until due"), default=15)
     grace_days = models.PositiveSmallIntegerField(_("grace days"), default=5)
+    # Entry safeguards (part of the definition: edited by the office, audited and versioned with it).
+    plausible_min = models.DecimalField(_("lowest plausible value"), max_digits=18, decimal_places=4, null=True,
+                                        blank=True, help_text=_("Values below are refused, e.g. 0 for an output."))
+    plausible_max = models.DecimalField(_("highest plausible value"), max_digits=18, decimal_places=4, null=True,
+                                        blank=True, help_text=_("Values above are refused."))
+    change_limit_pct = models.DecimalField(
+        _("change needing an explanation (%)"), max_digits=8, decimal_places=2, null=True, blank=True,
+        help_text=_("A value more than this percentage above or below the previous one needs an explanation; "
+                    "empty: the status rules' setting."))
 
     objects = IndicatorQuerySet.as_manager()
 
@@ -91,18 +102,44 @@ class IndicatorResponsibility(models.Model):
         return f"{self.indicator.code} · {self.unit}"
 
 
+class IndicatorTargetQuerySet(models.QuerySet):
+    def current(self) -> IndicatorTargetQuerySet:
+        """The targets in force now (not superseded)."""
+        return self.filter(superseded_on__isnull=True)
+
+    def in_force_on(self, day) -> IndicatorTargetQuerySet:
+        """The targets as they stood on `day`: set by then and not yet superseded on that day."""
+        return self.filter(in_force_from__lte=day).exclude(superseded_on__lte=day)
+
+
 class IndicatorTarget(models.Model):
-    """An interim (or the final) target for one year; years without a row follow the straight line."""
+    """The target for one year, set by the office with a reason and the decision it rests on.
+
+    Versioned: a change never edits a row; it marks the old one superseded (`superseded_on`) and adds a
+    new one in force from that day, so a light judged on an earlier day is judged again the same way.
+    Years without a row follow the straight line between the years that have one.
+    """
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
     year = models.PositiveSmallIntegerField(_("year"))
     value = models.DecimalField(_("target value"), max_digits=18, decimal_places=4)
+    reason = models.TextField(_("reason"), blank=True)
+    decision = models.CharField(_("decision it rests on"), max_length=300, blank=True)
+    in_force_from = models.DateField(_("in force from"), default=dt.date(2000, 1, 1))
+    superseded_on = models.DateField(_("superseded on"), null=True, blank=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    set_at = models.DateTimeField(_("set at"), null=True, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    objects = IndicatorTargetQuerySet.as_manager()
 
     class Meta:
-        ordering = ["indicator_id", "year"]
-        constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="indicator_target_unique_year")]
-        verbose_name = _("interim target")
-        verbose_name_plural = _("interim targets")
+        ordering = ["indicator_id", "year", "in_force_from", "pk"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "year"], condition=models.Q(superseded_on__isnull=True),
+                                               name="indicator_target_one_current_per_year")]
+        verbose_name = _("target by year")
+        verbose_name_plural = _("targets by year")
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.year}: {self.value}"
@@ -221,6 +258,10 @@ class IndicatorStatus(models.Model):
     latest_value = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     latest_period = models.CharField(max_length=30, blank=True)
     expected_value = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    # The target the light was judged against: the one in force for the year of the value judged.
+    target_value = models.DecimalField(_("target judged against"), max_digits=18, decimal_places=4, null=True,
+                                       blank=True)
+    target_year = models.PositiveSmallIntegerField(_("year of that target"), null=True, blank=True)
     gap = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     rule = models.CharField(_("rule that fired"), max_length=100, blank=True)
     inputs = models.JSONField(default=dict)

@@ -204,6 +204,8 @@ class StatusInput:
     year_share: Fraction | None = None  # summed indicators: share of the year the year-to-date value covers
     overdue_missing: int = 0  # periods past their deadline with no approved value after the latest one
     params: Mapping[str, Any] = field(default_factory=dict)
+    # The last year of the plan period: "target year passed" only after it (None: the path's target year).
+    deadline_year: int | None = None
 
 
 @dataclass
@@ -296,8 +298,9 @@ def evaluate(inp: StatusInput) -> StatusResult:
     path = inp.path
     c = _Context(inp=inp, params=params, direction=direction(inp.comparator, path.target_value, path.baseline_value),
                  target=_frac(path.target_value))
-    if path.target_year is not None:
-        c.deadline_passed = inp.as_of > year_end(path.target_year)
+    last_year = inp.deadline_year if inp.deadline_year is not None else path.target_year
+    if last_year is not None:
+        c.deadline_passed = inp.as_of > year_end(last_year)
     c.band = abs(c.target) * _frac(params["about_band_pct"]) / 100
     capped = False
     if inp.latest_value is not None and inp.value_date is not None:
@@ -389,3 +392,12 @@ def is_big_change(old: Decimal | None, new: Decimal | None, factor: Decimal | in
     ratio = abs(_frac(new)) / abs(_frac(old))
     factor = _frac(factor)
     return ratio > factor or ratio < 1 / factor
+
+
+def is_big_relative_change(old: Decimal | None, new: Decimal | None, pct: Decimal | int | str) -> bool:
+    """True when `new` lies more than `pct` percent of |old| above or below `old` (from zero, any change counts)."""
+    if old is None or new is None or old == new:
+        return False
+    if old == 0:
+        return True
+    return abs(_frac(new) - _frac(old)) * 100 > abs(_frac(old)) * _frac(pct)

@@ -18,6 +18,7 @@ urlpatterns: list = [
     path("observations/<int:pk>/", views.observation_detail, name="observation_detail"),
     path("observations/<int:pk>/evidence/<int:attachment>/", views.evidence_download, name="evidence_download"),
     path("observations/<int:pk>/submit/", views.observation_submit, name="observation_submit"),
+    path("observations/<int:pk>/withdraw/", views.observation_withdraw, name="observation_withdraw"),
     path("observations/<int:pk>/return/", views.observation_return, name="observation_return"),
     path("observations/<int:pk>/approve/", views.observation_approve, name="observation_approve"),
     path("observations/<int:pk>/correction/", views.change_request_create, name="change_request_create"),

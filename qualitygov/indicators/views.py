@@ -44,7 +44,8 @@ from .forms import (
 from .models import Observation
 
 CHANGE = action_rule(Action.CHANGE)
-APPROVE = action_rule(Action.APPROVE)
+#: Reviewing indicator data: approve (office, leaders) or review (审核员) somewhere.
+REVIEW = action_rule(Action.APPROVE, Action.REVIEW)
 MANAGE = action_rule(Action.MANAGE)
 #: The session key holding the last previewed upload (its changes are written on confirm).
 PENDING_UPLOAD = "indicators.pending_upload"
@@ -133,7 +134,7 @@ def dashboard(request):
         "form": form, "lst": lst, "indicators": lst.rows, "counts": counts,
         "row_labels": {"why": _("Why?"), "trend": _("Trend"), "binding": Nature.BINDING.label},
         "my_unit": unit if unit is not None and unit.pk in scope_for(request.user, Action.VIEW) else None,
-        "can_enter": can(request.user, Action.CHANGE), "can_review": can(request.user, Action.APPROVE),
+        "can_enter": can(request.user, Action.CHANGE), "can_review": selectors.may_review_somewhere(request.user),
         "export_query": lst.export_query,
     })
 
@@ -158,8 +159,9 @@ def indicator_detail(request, pk: int):
                          "target": _("Target")},
         "periods": selectors.indicator_periods(user=request.user, indicator=indicator),
         "units": [r.unit for r in indicator.responsibilities.select_related("unit").order_by("role", "unit__path")],
-        "targets": list(indicator.targets.all()), "history": selectors.indicator_history(user=request.user,
-                                                                                         indicator=indicator),
+        "targets": list(indicator.targets.current().select_related("set_by")),
+        "history": selectors.indicator_history(user=request.user, indicator=indicator),
+        "not_counted": selectors.values_not_counted(user=request.user, indicator=indicator, status=status),
         "can_edit": can(request.user, Action.MANAGE),
     })
 
@@ -187,7 +189,7 @@ def indicator_edit(request, pk: int):
 
     indicator = visible_or_404(selectors.indicator_get_visible, user=request.user, pk=pk, action=Action.MANAGE)
     years = selectors.target_years(indicator)
-    targets = {t.year: t.value for t in indicator.targets.all()}
+    targets = {t.year: t.value for t in indicator.targets.current()}
     roles = dict(indicator.responsibilities.values_list("unit_id", "role"))
     form = IndicatorForm(request.POST or None, indicator=indicator, years=years, targets=targets, roles=roles)
     if request.method == "POST" and form.is_valid():
@@ -203,7 +205,7 @@ def indicator_edit(request, pk: int):
                 if new_targets is not None:
                     kept = {y: v for y, v in targets.items() if y not in years}
                     indicator_set_targets(actor=request.user, indicator=indicator, targets={**kept, **new_targets},
-                                          reason=reason, version=version)
+                                          reason=reason, decision=form.cleaned_data["decision"], version=version)
                     version = None
                 if new_roles is not None:
                     indicator_set_responsibilities(actor=request.user, indicator=indicator, units=new_roles,
@@ -289,7 +291,7 @@ def observation_entry(request, period: int, unit: int):
             return redirect("indicators:observation_detail", pk=observation.pk)
     return render(request, "indicators/observation_entry.html", {
         "indicator": indicator, "period": period_obj, "unit": unit_obj, "town": town, "form": form,
-        "observation": existing, "previous": previous,
+        "observation": existing, "previous": previous, "status": selectors.indicator_status(indicator),
     })
 
 
@@ -299,7 +301,7 @@ def _observation_context(request, observation: Observation, **extra) -> dict:
     user = request.user
     status = observation.status
     may_change = observation.unit_id in scope_for(user, Action.CHANGE)
-    may_approve = observation.unit_id in scope_for(user, Action.APPROVE)
+    may_approve = selectors.may_review_unit(user, observation.unit_id)
     return {
         "observation": observation, "indicator": observation.indicator,
         "history": selectors.observation_history(observation),
@@ -310,6 +312,9 @@ def _observation_context(request, observation: Observation, **extra) -> dict:
         "can_submit": may_change and status in (ObservationStatus.DRAFT, ObservationStatus.RETURNED)
         and observation.value is not None,
         "can_review": may_approve and status == ObservationStatus.SUBMITTED,
+        "can_withdraw": may_change and status == ObservationStatus.SUBMITTED,
+        "facts": (selectors.review_facts(observation) if status in (ObservationStatus.SUBMITTED,
+                                                                    ObservationStatus.RETURNED) else None),
         "can_request_change": may_change and status == ObservationStatus.APPROVED and not any(
             cr.status == ChangeRequestStatus.PENDING for cr in observation.change_requests.all()),
         "can_decide": may_approve,
@@ -335,7 +340,7 @@ def evidence_download(request, pk: int, attachment: int):
     return attachment_response(found)
 
 
-def _transition(request, pk: int, action: str, call) -> object:
+def _transition(request, pk: int, action: str | tuple[str, ...], call) -> object:
     """Load the observation in the user's scope for `action`, run `call`, report the outcome, go back."""
     observation = visible_or_404(selectors.observation_get_visible, user=request.user, pk=pk, action=action)
     try:
@@ -359,7 +364,20 @@ def observation_submit(request, pk: int):
     return _transition(request, pk, Action.CHANGE, call)
 
 
-@access(APPROVE)
+@access(CHANGE)
+@require_POST
+def observation_withdraw(request, pk: int):
+    """The unit takes a submitted value back before review, to correct it."""
+    from .services import observation_withdraw as withdraw
+
+    def call(observation):
+        withdraw(actor=request.user, observation=observation)
+        return _("The value has been withdrawn; it is a draft again.")
+
+    return _transition(request, pk, Action.CHANGE, call)
+
+
+@access(REVIEW)
 @require_POST
 def observation_approve(request, pk: int):
     from .services import observation_approve as approve
@@ -368,16 +386,17 @@ def observation_approve(request, pk: int):
         approve(actor=request.user, observation=observation)
         return _("The value has been approved.")
 
-    return _transition(request, pk, Action.APPROVE, call)
+    return _transition(request, pk, selectors.REVIEW_ACTIONS, call)
 
 
-@access(APPROVE)
+@access(REVIEW)
 @require_POST
 def observation_return(request, pk: int):
     """Send a submitted value back to its unit with a reason."""
     from .services import observation_return as send_back
 
-    observation = visible_or_404(selectors.observation_get_visible, user=request.user, pk=pk, action=Action.APPROVE)
+    observation = visible_or_404(selectors.observation_get_visible, user=request.user, pk=pk,
+                                 action=selectors.REVIEW_ACTIONS)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         return render(request, "indicators/observation_detail.html",
@@ -412,7 +431,7 @@ def change_request_create(request, pk: int):
     return redirect("indicators:observation_detail", pk=observation.pk)
 
 
-@access(APPROVE)
+@access(REVIEW)
 @require_POST
 def change_request_decide(request, pk: int):
     from .services import change_request_decide as decide
@@ -435,7 +454,7 @@ def change_request_decide(request, pk: int):
 
 # Review
 
-@access(APPROVE)
+@access(REVIEW)
 def review(request):
     """Submitted values and correction requests waiting for the user's decision."""
     return render(request, "indicators/review.html", {
@@ -444,7 +463,7 @@ def review(request):
     })
 
 
-@access(APPROVE)
+@access(REVIEW)
 def review_xlsx(request):
     rows = [[o.indicator.code, o.indicator.name, o.period.label, o.unit.label, o.town.label if o.town else "",
              decimal_text(o.value), o.indicator.unit, o.comment, str(o.submitted_by or _("System")), o.submitted_at]

@@ -15,11 +15,11 @@ from .scoped import indicator_list_visible
 # API
 
 def target_list_visible(*, user) -> QuerySet:
-    """Interim targets of the indicators `user` may see, by indicator and year."""
+    """Targets by year in force now of the indicators `user` may see, by indicator and year."""
     from ..models import IndicatorTarget
 
     visible = indicator_list_visible(user=user).order_by().values("pk")
-    return (IndicatorTarget.objects.filter(indicator__in=visible).select_related("indicator")
+    return (IndicatorTarget.objects.current().filter(indicator__in=visible).select_related("indicator")
             .order_by("indicator__plan_id", "indicator__order", "indicator_id", "year"))
 
 

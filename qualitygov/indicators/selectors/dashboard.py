@@ -24,7 +24,8 @@ from ..models import (
     ObservationChangeRequest,
     ReportingPeriod,
 )
-from .scoped import RULE_LABELS, _number, indicator_list_visible
+from ..status import CHANGE_COMPARATORS
+from .scoped import RULE_LABELS, _number, indicator_list_visible, shown
 
 # Dashboard
 
@@ -84,7 +85,7 @@ DASHBOARD_FIELDS = (
     "code", "name", "unit", "comparator", "target_value", "target_year", "nature", "scope", "plan", "order",
     "plan__title", "status__indicator", "status__as_of", "status__light", "status__latest_value",
     "status__latest_period", "status__expected_value", "status__gap", "status__rule", "status__forecast_value",
-    "status__forecast_status", "status__computed_at",
+    "status__forecast_status", "status__computed_at", "status__target_value", "status__target_year",
 )
 
 
@@ -115,18 +116,23 @@ def _dashboard_row(indicator: Indicator, status, labels: dict) -> dict:
         "light_label": str(labels["light"].get(indicator.light, indicator.light)),
         "target": f"{labels['comparator'].get(indicator.comparator, indicator.comparator)} "
                   f"{decimal_text(indicator.target_value)}{unit}",
-        "units": "、".join(indicator.unit_labels) or "—",
+        "units": "、".join(indicator.unit_labels) or "—", "target_year": indicator.target_year,
         "latest": "—", "latest_period": "", "forecast": "—", "forecast_value": "", "why": [],
     }
     if status is None:
         return row
+    if status.target_value is not None and indicator.comparator not in CHANGE_COMPARATORS:
+        # The target the light was judged against (the year's target), not only the plan's final goal.
+        row["target"] = (f"{labels['comparator'].get(indicator.comparator, indicator.comparator)} "
+                         f"{decimal_text(status.target_value)}{unit}")
+        row["target_year"] = status.target_year
     if status.latest_value is not None:
-        row["latest"] = f"{decimal_text(status.latest_value)} {unit}".strip()
+        row["latest"] = f"{shown(status.latest_value)} {unit}".strip()
         row["latest_period"] = status.latest_period
     row["forecast"] = str(labels["forecast"].get(status.forecast_status, status.forecast_status))
     if status.forecast_value is not None:
-        row["forecast_value"] = f"{decimal_text(status.forecast_value)}{unit}"
-    text = lambda value: decimal_text(value) if value is not None else "—"  # noqa: E731
+        row["forecast_value"] = f"{shown(status.forecast_value)}{unit}"
+    text = shown  # derived numbers are rounded for display; the data keep full precision
     actual = text(status.latest_value)
     row["why"] = [
         ("actual", labels["actual"], actual + (f"（{status.latest_period}）" if status.latest_period and actual != "—"
@@ -237,6 +243,11 @@ def indicator_chart(indicator: Indicator) -> dict:
             if len(item) >= 4:
                 low[label], high[label] = _number(item[2]), _number(item[3])
     labels = list(dict.fromkeys([label for label, _ in series] + list(expected)))
+    # In time order: a period with a value may come before one without (a draft between approved values).
+    dates = {str(item.get("label")): str(item.get("date") or "") for item in path if isinstance(item, dict)}
+    dates.update(zip([label for label, _ in series], inputs.get("series_end_dates") or [], strict=False))
+    if all(dates.get(label) for label in labels):
+        labels.sort(key=lambda label: dates[label])
     actual = dict(series)
     return {
         "labels": labels,
@@ -244,7 +255,10 @@ def indicator_chart(indicator: Indicator) -> dict:
         "expected": [expected.get(label) for label in labels],
         "low": [low.get(label) for label in labels],
         "high": [high.get(label) for label in labels],
-        "target": _number(indicator.target_value),
+        # The target the light is judged against (the year's target in force), else the plan's goal.
+        "target": _number(status.target_value if status and status.target_value is not None
+                          else indicator.target_value),
+        "target_year": (status.target_year if status and status.target_value is not None else indicator.target_year),
         "unit": indicator.unit,
     }
 

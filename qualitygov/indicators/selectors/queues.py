@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
-from qualitygov.accounts.choices import Action
 from qualitygov.accounts.models import OrgUnit
 
 from ..choices import ChangeRequestStatus, DataSource, ObservationStatus
@@ -18,19 +18,27 @@ from ..models import (
     ObservationChangeRequest,
     ReportingPeriod,
 )
-from .scoped import indicator_list_visible
+from .scoped import REVIEW_ACTIONS, indicator_list_visible, observations_visible
 
 # Review
 
 def review_queue(*, user) -> QuerySet[Observation]:
-    """Submitted observations the user may approve, oldest first."""
-    return (Observation.objects.visible_to(user, Action.APPROVE).filter(status=ObservationStatus.SUBMITTED)
-            .select_related("indicator", "period", "unit", "town", "submitted_by")
+    """Submitted observations the user may review (approve or review at the unit), oldest first, each with
+    `previous_value` (the unit's value for the latest earlier period) beside it."""
+    no_town = Value(0)
+    previous = (Observation.objects.annotate(town_key=Coalesce("town_id", no_town))
+                .filter(indicator_id=OuterRef("indicator_id"), unit_id=OuterRef("unit_id"),
+                        town_key=Coalesce(OuterRef("town_id"), no_town), period__start__lt=OuterRef("period__start"),
+                        value__isnull=False)
+                .order_by("-period__start").values("value")[:1])
+    return (observations_visible(user, REVIEW_ACTIONS).filter(status=ObservationStatus.SUBMITTED)
+            .annotate(previous_value=Subquery(previous))
+            .select_related("indicator", "indicator__status", "period", "unit", "town", "submitted_by")
             .order_by("submitted_at", "pk"))
 
 
 def change_requests_pending(*, user) -> QuerySet[ObservationChangeRequest]:
-    scoped = Observation.objects.visible_to(user, Action.APPROVE).values("pk")
+    scoped = observations_visible(user, REVIEW_ACTIONS).values("pk")
     return (ObservationChangeRequest.objects.filter(status=ChangeRequestStatus.PENDING, observation__in=scoped)
             .select_related("observation", "observation__indicator", "observation__period", "observation__unit",
                             "observation__town", "requested_by")

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qualitygov.accounts.choices import TOWN_KINDS, Action
 from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.errors import NotFoundError
+from qualitygov.core.scoping import can, scope_for
 from qualitygov.utilities.numbers import decimal_text
 
 from ..choices import Comparator, DataSource
@@ -48,9 +49,33 @@ def indicator_get_visible(*, user, pk: int, action: str = Action.VIEW) -> Indica
     return found
 
 
-def observation_get_visible(*, user, pk: int, action: str = Action.VIEW) -> Observation:
-    """An observation in the user's scope for `action` (through the reporting unit)."""
-    found = (Observation.objects.visible_to(user, action).filter(pk=pk)
+#: Reviewing indicator data (return, approve, decide a correction) needs either action at the unit:
+#: approve (office, leaders) or review (the office's reviewers, 审核员).
+REVIEW_ACTIONS = (Action.APPROVE, Action.REVIEW)
+
+
+def observations_visible(user, action: str | tuple[str, ...]) -> QuerySet[Observation]:
+    """Observations of the units where `user` may `action` (a tuple: any of the actions)."""
+    if isinstance(action, str):
+        return Observation.objects.visible_to(user, action)
+    query = Q(pk__in=[])
+    for one in action:
+        query |= Q(pk__in=Observation.objects.visible_to(user, one).values("pk"))
+    return Observation.objects.filter(query)
+
+
+def may_review_unit(user, unit_id: int) -> bool:
+    """`user` may review indicator data of the unit (approve or review there)."""
+    return any(unit_id in scope_for(user, action) for action in REVIEW_ACTIONS)
+
+
+def may_review_somewhere(user) -> bool:
+    return any(can(user, action) for action in REVIEW_ACTIONS)
+
+
+def observation_get_visible(*, user, pk: int, action: str | tuple[str, ...] = Action.VIEW) -> Observation:
+    """An observation in the user's scope for `action` (any of a tuple; through the reporting unit)."""
+    found = (observations_visible(user, action).filter(pk=pk)
              .select_related("indicator", "indicator__plan", "period", "unit", "town", "submitted_by",
                              "approved_by").first())
     if found is None:
@@ -58,8 +83,9 @@ def observation_get_visible(*, user, pk: int, action: str = Action.VIEW) -> Obse
     return found
 
 
-def change_request_get_visible(*, user, pk: int, action: str = Action.APPROVE) -> ObservationChangeRequest:
-    scoped = Observation.objects.visible_to(user, action).values("pk")
+def change_request_get_visible(*, user, pk: int,
+                               action: str | tuple[str, ...] = REVIEW_ACTIONS) -> ObservationChangeRequest:
+    scoped = observations_visible(user, action).values("pk")
     found = (ObservationChangeRequest.objects.filter(pk=pk, observation__in=scoped)
              .select_related("observation", "observation__indicator", "observation__period",
                              "observation__unit", "requested_by").first())
@@ -108,15 +134,38 @@ def change_factor(as_of: dt.date) -> Decimal:
     return Decimal(str(rule_params(as_of)["change_factor"]))
 
 
+def big_change_message(indicator: Indicator, old: Decimal | None, new: Decimal | None, as_of: dt.date) -> str | None:
+    """Why `new` needs an explanation after `old` (the unit's previous value), or None when it does not.
+
+    The indicator's own threshold (`change_limit_pct`, a percentage of the previous value) when set,
+    else the status rules' factor."""
+    from ..status import is_big_change, is_big_relative_change
+
+    if indicator.change_limit_pct is not None:
+        if is_big_relative_change(old, new, indicator.change_limit_pct):
+            return _("The value changes from %(old)s to %(new)s, by more than %(pct)s%%; explain why in the "
+                     "comment.") % {"old": decimal_text(old), "new": decimal_text(new),
+                                    "pct": decimal_text(indicator.change_limit_pct)}
+        return None
+    factor = change_factor(as_of)
+    if is_big_change(old, new, factor):
+        return _("The value changes from %(old)s to %(new)s, more than %(factor)s times; explain why in the "
+                 "comment.") % {"old": decimal_text(old), "new": decimal_text(new), "factor": decimal_text(factor)}
+    return None
+
+
 def target_years(indicator: Indicator) -> list[int]:
-    """The years an interim target can be set for: the plan's period (or baseline to target year)."""
+    """The years a target can be set for: from the plan's first year (or the year after the baseline) to its
+    last year or the indicator's target year, two more for a plan that is extended, and any year set already."""
     plan = indicator.plan
     first = plan.period_start or ((indicator.baseline_year + 1) if indicator.baseline_year else None)
-    last = indicator.target_year or plan.period_end
+    if indicator.baseline_year is not None and first is not None:
+        first = max(first, indicator.baseline_year + 1)
+    set_years = set(indicator.targets.current().values_list("year", flat=True))
+    last = max([y for y in (plan.period_end, indicator.target_year, *set_years) if y is not None], default=None)
     if first is None or last is None or last < first:
-        return sorted(indicator.targets.values_list("year", flat=True))
-    years = set(range(first, last + 1)) | set(indicator.targets.values_list("year", flat=True))
-    return sorted(years)
+        return sorted(set_years)
+    return sorted(set(range(first, last + 3)) | set_years)
 
 
 def previous_value(*, period: ReportingPeriod, unit: OrgUnit, town: OrgUnit | None) -> Decimal | None:
@@ -148,9 +197,18 @@ CHANGE_REASON_LABELS = {
 }
 
 
-def _why_number(value) -> str:
+def shown(value, places: int = 2) -> str:
+    """A derived number for display: rounded half-up to `places` decimals, no trailing zeros ("22.22");
+    the stored data keep full precision. "—" when empty."""
     number = _number(value)
-    return "—" if number is None else decimal_text(Decimal(repr(number)))
+    if number is None:
+        return "—"
+    quantum = Decimal(1).scaleb(-places)
+    return decimal_text(Decimal(repr(number)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def _why_number(value) -> str:
+    return shown(value)
 
 
 def status_why(status) -> list[tuple[str, str, str]]:
@@ -169,7 +227,7 @@ def status_why(status) -> list[tuple[str, str, str]]:
     ]
     if inputs.get("gap_pct") is not None:
         rows.append(("gap_pct", str(gettext_lazy("Gap relative to the distance from baseline to target")),
-                     _why_number(inputs["gap_pct"]) + "%"))
+                     shown(inputs["gap_pct"], 1) + "%"))
     if inputs.get("band") is not None:
         rows.append(("band", str(gettext_lazy("Band (±)")), _why_number(inputs["band"])))
     rows.append(("rule", str(gettext_lazy("Rule")), f"{RULE_LABELS.get(rule, rule)}（{rule}）" if rule else "—"))
@@ -192,3 +250,48 @@ def status_why(status) -> list[tuple[str, str, str]]:
     return rows
 
 
+
+
+#: Why a value shown on the indicator page does not count for the light (yet), by status.
+NOT_COUNTED_REASONS = {
+    "draft": gettext_lazy("Draft: not yet submitted; it counts once submitted and approved."),
+    "submitted": gettext_lazy("Awaiting review: it counts once approved."),
+    "returned": gettext_lazy("Returned to the unit for correction: it counts once resubmitted and approved."),
+}
+
+
+def values_not_counted(*, user, indicator: Indicator, status) -> list[dict]:
+    """Values the user may see that the light does not count, and why: only approved values count."""
+    found = (Observation.objects.visible_to(user, Action.VIEW).filter(indicator=indicator, value__isnull=False)
+             .exclude(status="approved").select_related("period", "unit", "town").order_by("period__start", "pk"))
+    return [{"observation": o, "reason": NOT_COUNTED_REASONS.get(o.status, "")} for o in found]
+
+
+def review_facts(observation: Observation) -> dict:
+    """What a reviewer weighs beside a value under review: the unit's previous value and the change, the
+    target in force for the period's year and the expected value at the period's end (from the stored
+    light), the recent approved series, the plausible range and the change threshold."""
+    indicator, period = observation.indicator, observation.period
+    previous = (Observation.objects.filter(indicator_id=indicator.pk, unit_id=observation.unit_id,
+                                           town_id=observation.town_id, period__start__lt=period.start,
+                                           value__isnull=False)
+                .select_related("period").order_by("-period__start").first())
+    change_pct = None
+    if previous is not None and previous.value and observation.value is not None:
+        change_pct = ((observation.value - previous.value) * 100 / abs(previous.value)).quantize(Decimal("0.1"))
+    from .dashboard import _pairs, _status
+
+    stored = _status(indicator)
+    inputs = (stored.inputs if stored else None) or {}
+    targets = {int(y): v for y, v in (inputs.get("targets_by_year") or {}).items() if v is not None}
+    year = period.end.year
+    target_year = next((y for y in sorted(targets) if y >= year), max(targets) if targets else None)
+    expected = next((item.get("expected") for item in inputs.get("expected_path") or []
+                     if isinstance(item, dict) and item.get("label") == period.label), None)
+    return {
+        "previous": previous, "change_pct": change_pct,
+        "target_year": target_year, "target": targets.get(target_year) if target_year is not None else None,
+        "expected": expected, "trend": _pairs(inputs.get("series") or [])[-6:],
+        "big_change": big_change_message(indicator, previous.value if previous else None, observation.value,
+                                         period.end),
+    }

@@ -2,7 +2,8 @@
 
 Every write runs in one transaction with its audit event. Who may do what:
 - the office (manage) edits indicator definitions, targets and responsible units;
-- a unit's liaison (change at the unit) enters, saves and submits its values and asks for corrections;
+- a unit's liaison (change at the unit) enters, saves, submits (and withdraws before review) its values and
+  asks for corrections;
 - an approver (approve or review at the unit: office, leader, reviewer) returns and approves them, but
   never values of a unit they report for, nor values they submitted themselves;
 - `actor=None` is the system (jobs, demo loader, CLI).
@@ -23,6 +24,7 @@ from .common import (  # noqa: F401
     _require_reviewer,
     _transition,
     check_limits,
+    check_plausible,
     observation_value_check,
     parse_value,
 )
@@ -35,6 +37,7 @@ from .observations import (  # noqa: F401
     observation_return,
     observation_save_draft,
     observation_submit,
+    observation_withdraw,
 )
 from .periods import _last_year, period_specs, periods_generate  # noqa: F401
 from .plan import PlanIndicator, indicator_sync_from_plan  # noqa: F401

@@ -25,11 +25,12 @@ from ..models import (
     Observation,
     ReportingPeriod,
 )
-from ..selectors import is_liaison_of, rule_params
+from ..selectors import big_change_message, is_liaison_of
 
 INDICATOR_FIELDS = ["code", "name", "unit", "comparator", "target_value", "target_year", "nature", "baseline_year",
                     "baseline_value", "frequency", "aggregation", "data_source", "computed_by", "by_town",
-                    "physical_max", "due_days", "grace_days", "task", "order"]
+                    "physical_max", "due_days", "grace_days", "task", "order", "plausible_min", "plausible_max",
+                    "change_limit_pct"]
 #: Changing any of these needs a reason (it moves the path every light is measured against).
 TARGET_FIELDS = {"target_value", "target_year"}
 OBSERVATION_FIELDS = ["value", "comment", "status", "return_reason", "town"]
@@ -77,7 +78,7 @@ def _transition(observation: Observation, name: str) -> None:
 
 
 _TRANSITION_VERBS = {"submit": lambda: _("submitted"), "return": lambda: _("returned"),
-                     "approve": lambda: _("approved")}
+                     "approve": lambda: _("approved"), "withdraw": lambda: _("withdrawn")}
 
 
 # Values
@@ -121,19 +122,27 @@ def check_limits(indicator: Indicator, number: Decimal, *, field: str = "value")
         raise ServiceError(message, code="out_of_range", fields={field: [message]})
 
 
+def check_plausible(indicator: Indicator, number: Decimal, *, field: str = "value") -> None:
+    """An entered value lies in the indicator's plausible range; a comment does not let it through."""
+    low, high = indicator.plausible_min, indicator.plausible_max
+    if (low is not None and number < low) or (high is not None and number > high):
+        message = _("%(value)s is outside the plausible range of this indicator (%(low)s to %(high)s); check the "
+                    "value.") % {"value": decimal_text(number), "low": decimal_text(low) if low is not None else "—",
+                                  "high": decimal_text(high) if high is not None else "—"}
+        raise ServiceError(message, code="implausible", fields={field: [message]})
+
+
 def observation_value_check(*, indicator: Indicator, value: Any, comment: str = "",
                             previous: Decimal | None = None, as_of: dt.date | None = None) -> Decimal:
-    """Entry validation shared by forms and uploads: a number, in range, and a comment for a big change.
-
-    `previous` is the unit's value for the previous period; a value more than the rule set's
-    `change_factor` times larger or smaller needs a comment.
+    """Entry validation shared by forms and uploads: a number, in range and plausible, and a comment for a
+    big change from `previous` (the unit's value for the previous period): beyond the indicator's
+    `change_limit_pct`, or the rule set's `change_factor` when the indicator sets none.
     """
     number = parse_value(value)
     check_limits(indicator, number)
-    factor = rule_params(as_of or timezone.localdate())["change_factor"]
-    if not comment.strip() and status.is_big_change(previous, number, factor):
-        message = _("The value changes from %(old)s to %(new)s, more than %(factor)s times; explain why in the "
-                    "comment.") % {"old": decimal_text(previous), "new": decimal_text(number), "factor": factor}
+    check_plausible(indicator, number)
+    message = big_change_message(indicator, previous, number, as_of or timezone.localdate())
+    if message and not comment.strip():
         raise ServiceError(message, code="comment_required", fields={"comment": [message]})
     return number
 

@@ -58,9 +58,13 @@ def indicator_update(*, actor, indicator: Indicator, reason: str = "", version: 
     indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
     version_check(indicator, version, submitted=fields, what=_("This indicator"))
     before = snapshot(indicator, INDICATOR_FIELDS)
-    for name in ("target_value", "baseline_value", "physical_max"):
+    for name in ("target_value", "baseline_value", "physical_max", "plausible_min", "plausible_max",
+                 "change_limit_pct"):
         if fields.get(name) is not None:
             fields[name] = parse_value(fields[name], field=name)
+    if fields.get("change_limit_pct") is not None and fields["change_limit_pct"] <= 0:
+        message = _("Enter a percentage above 0.")
+        raise ServiceError(message, fields={"change_limit_pct": [message]})
     for name, choices in (("comparator", Comparator), ("frequency", Frequency), ("aggregation", Aggregation),
                           ("data_source", DataSource), ("nature", Nature)):
         if name in fields:
@@ -80,6 +84,10 @@ def indicator_update(*, actor, indicator: Indicator, reason: str = "", version: 
     if indicator.data_source == DataSource.COMPUTED and not registry.is_registered(indicator.computed_by):
         message = _("No computing function is registered under “%(name)s”.") % {"name": indicator.computed_by}
         raise ServiceError(message, code="unknown_function", fields={"computed_by": [message]})
+    if (indicator.plausible_min is not None and indicator.plausible_max is not None
+            and indicator.plausible_min > indicator.plausible_max):
+        message = _("The lowest plausible value must not exceed the highest.")
+        raise ServiceError(message, fields={"plausible_min": [message]})
     if (indicator.baseline_year and indicator.target_year and indicator.baseline_year >= indicator.target_year):
         message = _("The baseline year must come before the target year.")
         raise ServiceError(message, fields={"baseline_year": [message]})
@@ -102,39 +110,60 @@ def indicator_update(*, actor, indicator: Indicator, reason: str = "", version: 
     return indicator
 
 
+#: Targets may be set for these years (a plan can be extended beyond its last year).
+TARGET_YEAR_RANGE = (1990, 2100)
+
+
 @transaction.atomic
 def indicator_set_targets(*, actor, indicator: Indicator, targets: dict[int, Decimal], reason: str,
-                          version: int | None = None) -> None:
-    """Replace the interim targets (year → value, strictly between baseline and target year) with a reason.
+                          decision: str = "", version: int | None = None, in_force_from: dt.date | None = None,
+                          is_demo: bool = False) -> None:
+    """Set the targets by year (year → level; a year left out has none) with a reason and the decision it rests on.
 
-    Years without an interim target follow the straight line from the baseline to the final target.
+    Any year after the baseline year may carry a target, beyond the plan's last year too. Versioned: a
+    changed or removed target is marked superseded and a new row is in force from `in_force_from`
+    (today; only the system may date it back), so lights judged before that day stay as they were.
+    A target for the plan's target year replaces the plan's own goal from then on.
     """
     _require_manager(actor)
     if not (reason or "").strip():
         message = _("Give a reason for changing the target.")
         raise ServiceError(message, code="reason_required", fields={"reason": [message]})
+    today = timezone.localdate()
+    day = in_force_from or today
+    if actor is not None and day < today:
+        raise ServiceError(_("A target cannot be put in force on a past day."), code="backdated")
     indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
     version_check(indicator, version, what=_("This indicator"))
-    Indicator.objects.filter(pk=indicator.pk).update(**bump())
     clean: dict[int, Decimal] = {}
     for year, value in targets.items():
         year = int(year)
         field = f"targets.{year}"
-        if ((indicator.baseline_year is not None and year <= indicator.baseline_year)
-                or (indicator.target_year is not None and year >= indicator.target_year)):
-            message = _("An interim target's year must lie between the baseline year and the target year.")
+        if (not TARGET_YEAR_RANGE[0] <= year <= TARGET_YEAR_RANGE[1]
+                or (indicator.baseline_year is not None and year <= indicator.baseline_year)):
+            message = _("A target's year must come after the baseline year.")
             raise ServiceError(message, fields={field: [message]})
         number = parse_value(value, field=field)
         check_limits(indicator, number, field=field)
         clean[year] = number
-    before = {str(t.year): t.value for t in indicator.targets.all()}
-    IndicatorTarget.objects.filter(indicator=indicator).delete()
-    IndicatorTarget.objects.bulk_create([IndicatorTarget(indicator=indicator, year=y, value=v)
-                                         for y, v in sorted(clean.items())])
+    current = {t.year: t for t in indicator.targets.current()}
+    before = {str(y): t.value for y, t in sorted(current.items())}
+    changed = sorted(y for y in set(current) | set(clean) if (current[y].value if y in current else None)
+                     != clean.get(y))
+    if not changed:  # nothing to record: no new version, no audit event
+        return
+    Indicator.objects.filter(pk=indicator.pk).update(**bump())
+    now = timezone.now()
+    IndicatorTarget.objects.filter(pk__in=[current[y].pk for y in changed if y in current]).update(superseded_on=day)
+    IndicatorTarget.objects.bulk_create([
+        IndicatorTarget(indicator=indicator, year=y, value=clean[y], reason=reason.strip(),
+                        decision=(decision or "").strip(), in_force_from=day, set_by=actor, set_at=now,
+                        is_demo=is_demo)
+        for y in changed if y in clean])
     audit_record(actor=actor, action=events.INDICATOR_SET_TARGETS, obj=indicator,
                  changes={"targets": [before, {str(y): v for y, v in sorted(clean.items())}],
-                          "reason": reason.strip()})
-    indicator_status_refresh(indicator=indicator, as_of=timezone.localdate())
+                          "reason": reason.strip(), "decision": (decision or "").strip(), "in_force_from": day})
+    indicator_status_refresh(indicator=indicator, as_of=today)
 
 
 @transaction.atomic

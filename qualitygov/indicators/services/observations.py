@@ -125,6 +125,25 @@ def observation_submit(*, actor, observation: Observation, version: int | None =
 
 
 @transaction.atomic
+def observation_withdraw(*, actor, observation: Observation, version: int | None = None) -> Observation:
+    """Take a submitted value back before it is reviewed: it is a draft again, to correct and resubmit.
+
+    Only the unit (change at the unit) may; a reviewed value is refused (ConflictError). The first
+    submitted value and time stay (timeliness counts the first submission)."""
+    observation = _lock(observation)
+    version_check(observation, version, what=_("This value"))
+    _require_change(actor, observation.unit)
+    if observation.status != ObservationStatus.SUBMITTED:
+        raise ConflictError(_("Only a value awaiting review can be withdrawn."))
+    before = snapshot(observation, OBSERVATION_FIELDS)
+    _transition(observation, "withdraw")
+    observation.save()
+    audit_record(actor=actor, action=events.OBSERVATION_WITHDRAW, obj=observation, unit=observation.unit,
+                 changes=diff(before, snapshot(observation, OBSERVATION_FIELDS)))
+    return observation
+
+
+@transaction.atomic
 def observation_return(*, actor, observation: Observation, reason: str) -> Observation:
     """Send a submitted value back to its unit with a reason (the submitter is notified)."""
     observation = _lock(observation)

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 
 from qualitygov.utilities.numbers import decimal_text
 
-from ..selectors import status_why
+from ..selectors import shown, status_why
 
 register = template.Library()
 
@@ -25,6 +25,12 @@ def num(value) -> str:
     if isinstance(value, float):
         return decimal_text(Decimal(repr(value)))
     return str(value)
+
+
+@register.filter(name="shown")
+def shown_filter(value) -> str:
+    """A derived number rounded to 2 decimals for display ("22.22"), "—" when empty."""
+    return shown(value)
 
 
 @register.filter
@@ -48,7 +54,7 @@ def dashboard_row(indicator, base: str, labels: dict) -> str:
     spark = format_html('<svg width="100" height="24" viewBox="0 0 100 24" role="img" aria-label="{}"><polyline '
                         'fill="none" stroke="#0d6efd" stroke-width="1.5" points="{}"/></svg>', labels["trend"],
                         indicator.sparkline) if indicator.sparkline else mark_safe('<span class="text-muted small">—</span>')
-    year = format_html('<div class="small text-muted">{}</div>', indicator.target_year) if indicator.target_year else ""
+    year = format_html('<div class="small text-muted">{}</div>', r["target_year"]) if r.get("target_year") else ""
     forecast_value = format_html('<div class="text-muted">{}</div>', r["forecast_value"]) if r["forecast_value"] else ""
     return format_html(
         '<tr data-testid="indicator-row" data-code="{code}"><td>{code}</td><td><a href="{base}{pk}/">{name}</a>{binding}'

@@ -334,11 +334,16 @@ def test_a_target_change_needs_a_reason(cast, client_for):
     assert changed_tables(before, table_snapshot()) == []
 
     response = client.post(url, _edit_data(w.a1, target_value="32", target_2025="26", reason="市里下达新目标"))
+    assert response.status_code == 200  # a target by year needs the decision it rests on
+    assert response.context["form"].errors["decision"] == ["分年度目标已改变：请填写所依据的决定。"]
+    assert changed_tables(before, table_snapshot()) == []
+    response = client.post(url, _edit_data(w.a1, target_value="32", target_2025="26", reason="市里下达新目标",
+                                           decision="区领导小组2025年第2次会议"))
     assert response.status_code == 302
     w.a1.refresh_from_db()
     assert w.a1.target_value == Decimal("32")
-    assert list(IndicatorTarget.objects.filter(indicator=w.a1).values_list("year", "value")) == [
-        (2025, Decimal("26"))]
+    assert list(IndicatorTarget.objects.filter(indicator=w.a1).values_list("year", "value", "decision")) == [
+        (2025, Decimal("26"), "区领导小组2025年第2次会议")]
     assert AuditEvent.objects.filter(object_type="indicators.indicator", object_id=str(w.a1.pk),
                                      action="indicator.update").count() == 1
 

@@ -387,18 +387,32 @@ def test_invalid_definitions_are_refused(cast, indicator):
     assert (indicator.comparator, indicator.frequency, indicator.data_source) == (">=", "quarterly", "entered")
 
 
-def test_interim_targets(cast, indicator):
+def test_targets_by_year_are_versioned_with_reason_and_decision(cast, indicator):
     with pytest.raises(ServiceError):
         indicator_set_targets(actor=cast.office, indicator=indicator, targets={2024: D("97")}, reason="")
-    with pytest.raises(ServiceError):
-        indicator_set_targets(actor=cast.office, indicator=indicator, targets={2025: D("97")}, reason="年度分解")
-    indicator_set_targets(actor=cast.office, indicator=indicator, targets={2023: D("95"), 2024: "97"},
-                          reason="年度分解")
-    assert list(IndicatorTarget.objects.values_list("year", "value")) == [(2023, D("95")), (2024, D("97"))]
-    indicator_set_targets(actor=cast.office, indicator=indicator, targets={2024: D("98")}, reason="调整")
-    assert list(IndicatorTarget.objects.values_list("year", "value")) == [(2024, D("98"))]
+    with pytest.raises(ServiceError):  # not before or in the baseline year
+        indicator_set_targets(actor=cast.office, indicator=indicator, targets={2022: D("97")}, reason="年度分解")
+    with pytest.raises(ServiceError):  # a person cannot put a target in force on a past day
+        indicator_set_targets(actor=cast.office, indicator=indicator, targets={2024: D("97")}, reason="年度分解",
+                              in_force_from=timezone.localdate() - dt.timedelta(days=1))
+    assert IndicatorTarget.objects.count() == 0
+    indicator_set_targets(actor=cast.office, indicator=indicator, targets={2023: D("95"), 2024: "97", 2026: "99"},
+                          reason="年度分解", decision="区质量强区办主任会议纪要〔2024〕1号")
+    assert list(IndicatorTarget.objects.current().values_list("year", "value", "decision")) == [
+        (2023, D("95"), "区质量强区办主任会议纪要〔2024〕1号"), (2024, D("97"), "区质量强区办主任会议纪要〔2024〕1号"),
+        (2026, D("99"), "区质量强区办主任会议纪要〔2024〕1号")]  # 2026 lies beyond the plan's target year
+    indicator_set_targets(actor=cast.office, indicator=indicator, targets={2024: D("98"), 2026: "99"}, reason="调整",
+                          decision="纪要2号")
+    today = timezone.localdate()
+    assert list(IndicatorTarget.objects.current().values_list("year", "value")) == [(2024, D("98")), (2026, D("99"))]
+    # Nothing is deleted: the old rows are superseded today and stay for the lights judged before.
+    assert list(IndicatorTarget.objects.filter(superseded_on=today).values_list("year", "value")) == [
+        (2023, D("95")), (2024, D("97"))]
+    assert IndicatorTarget.objects.get(year=2024, superseded_on__isnull=True).set_by == cast.office
     event = AuditEvent.objects.filter(action="indicator.set_targets").latest("seq")
-    assert event.changes == {"targets": [{"2023": "95.0000", "2024": "97.0000"}, {"2024": "98"}], "reason": "调整"}
+    assert event.changes == {"targets": [{"2023": "95.0000", "2024": "97.0000", "2026": "99.0000"},
+                                         {"2024": "98", "2026": "99"}],
+                             "reason": "调整", "decision": "纪要2号", "in_force_from": today.isoformat()}
 
 
 def test_responsibilities(cast, indicator):

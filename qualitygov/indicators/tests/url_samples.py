@@ -142,6 +142,8 @@ SAMPLES = {
         "pk": pair[0].pk, "attachment": pair[1].pk, "owner": "liaison_a"})(_evidence(cast)),
     "indicators:observation_submit": lambda cast: {"pk": _obs(cast, "2025").pk, "owner": "liaison_a",
                                                    "get_status": 405},
+    "indicators:observation_withdraw": lambda cast: {"pk": _obs(cast, "2024").pk, "owner": "liaison_a",
+                                                     "get_status": 405},
     "indicators:observation_return": lambda cast: {"pk": _obs(cast, "2024").pk, "owner": "liaison_a",
                                                    "get_status": 405, "post": {"reason": "数据有误"}},
     "indicators:observation_approve": lambda cast: {"pk": _obs(cast, "2024").pk, "owner": "liaison_a",

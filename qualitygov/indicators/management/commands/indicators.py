@@ -1,7 +1,8 @@
 """`qualitygov indicators status|remind|recompute`: the indicator engine from the command line.
 
 - `status [--json] [--plan ID] [--as-of YYYY-MM-DD]` refreshes and prints every indicator of the plan in
-  force (or of plan ID): code, name, unit, comparator, target, target year, latest value and period,
+  force (or of plan ID): code, name, unit, comparator, the target and target year the light was judged
+  against (the year's target in force), the plan's own goal, latest value and period,
   light, its inputs, forecast value and forecast status.
 - `remind [--today YYYY-MM-DD]` sends due reminders and overdue notices (each once).
 - `recompute [--as-of YYYY-MM-DD]` extends calendars, stores computed values and refreshes every light.
@@ -76,8 +77,10 @@ class Command(BaseCommand):
             stored = indicator_status_refresh(indicator=indicator, as_of=as_of)
             rows.append({
                 "code": indicator.code, "name": indicator.name, "unit": indicator.unit,
-                "comparator": indicator.comparator, "target": _num(indicator.target_value),
-                "target_year": stored.inputs.get("target_year"),
+                # The target the light was judged against (the year's target in force), and the plan's own goal.
+                "comparator": indicator.comparator, "target": _num(stored.target_value),
+                "target_year": stored.target_year,
+                "plan_target": _num(indicator.target_value), "plan_target_year": indicator.target_year,
                 "latest_value": _num(stored.latest_value), "latest_period": stored.latest_period or None,
                 "status": stored.light, "status_inputs": stored.inputs,
                 "forecast_value": _num(stored.forecast_value), "forecast_status": stored.forecast_status,

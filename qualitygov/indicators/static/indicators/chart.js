@@ -21,18 +21,25 @@
                   areaStyle: { opacity: 0.15 },
                   data: data.high.map(function (h, i) { return h === null || data.low[i] === null ? null : h - data.low[i]; }) });
   }
+  // Derived values (the expected path, averages) carry 4 decimals in the data; show at most 2.
+  function shown(value) {
+    if (value === null || value === undefined || value === "-") { return "—"; }
+    return String(Math.round(Number(value) * 100) / 100);
+  }
   if (data.target !== null) {
+    // The label sits inside the plot, above the line at its right end, so it is never clipped.
+    var targetText = names.target + " " + shown(data.target) + (data.target_year ? "（" + data.target_year + "）" : "");
     series[0].markLine = { symbol: "none", data: [{ yAxis: data.target, name: names.target }],
-                           label: { formatter: names.target + " {c}" } };
+                           label: { position: "insideEndTop", formatter: targetText } };
   }
   var chart = echarts.init(holder);
   chart.setOption({
     animation: false,
-    tooltip: { trigger: "axis" },
+    tooltip: { trigger: "axis", valueFormatter: shown },
     legend: { data: [names.actual, names.expected].concat(hasBand ? [names.band] : []) },
-    grid: { left: 48, right: 24, top: 40, bottom: 40 },
+    grid: { left: 56, right: 32, top: 40, bottom: 40, containLabel: true },
     xAxis: { type: "category", data: data.labels },
-    yAxis: { type: "value", name: data.unit, scale: true },
+    yAxis: { type: "value", name: data.unit, scale: true, axisLabel: { formatter: shown } },
     series: series
   });
   window.addEventListener("resize", function () { chart.resize(); });
