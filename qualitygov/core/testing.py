@@ -28,3 +28,28 @@ def zip_bomb(extension: str = ".xlsx", unpacked_mb: int = 200) -> bytes:
             for _ in range(unpacked_mb):
                 part.write(chunk)
     return buffer.getvalue()
+
+
+def pdf_text(data: bytes) -> list[str]:
+    """The text lines of every page of a PDF, as pypdf extracts them (the ToUnicode maps of the
+    embedded fonts): what a reader who copies or searches the PDF gets."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return [line for page in reader.pages for line in page.extract_text().splitlines()]
+
+
+def pdf_fonts(data: bytes) -> set[str]:
+    """The base names of the fonts embedded in a PDF, without the subset prefix ("ABCDEF+")."""
+    from pypdf import PdfReader
+
+    names = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            target = descendants[0].get_object() if descendants else font
+            if "/FontDescriptor" in target and any(
+                    key in target["/FontDescriptor"] for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+                names.add(str(font["/BaseFont"]).split("+", 1)[-1])
+    return names

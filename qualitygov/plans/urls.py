@@ -10,6 +10,7 @@ urlpatterns: list = [
     path("<int:pk>/", views.plan_detail, name="plan_detail"),
     path("<int:pk>/breakdown.xlsx", views.export_xlsx, name="export_xlsx"),
     path("<int:pk>/breakdown.docx", views.export_docx, name="export_docx"),
+    path("<int:pk>/breakdown.pdf", views.export_pdf, name="export_pdf"),
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("units/<int:pk>/", views.unit_tasks, name="unit_tasks"),
     path("units/<int:pk>/tasks.xlsx", views.unit_tasks_xlsx, name="unit_tasks_xlsx"),

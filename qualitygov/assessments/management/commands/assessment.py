@@ -1,4 +1,4 @@
-"""`qualitygov assessment score [--json] SCHEME.json UNITS.json` (no database)."""
+"""`qualitygov assessment score [--json] [--pdf OUT.pdf] SCHEME.json UNITS.json` (no database)."""
 
 from __future__ import annotations
 
@@ -19,11 +19,13 @@ class Command(BaseCommand):
         score.add_argument("units", metavar="UNITS.json", help="the year's unit inputs for that scheme")
         score.add_argument("--json", action="store_true", dest="as_json",
                            help="print the result document instead of a table per group")
+        score.add_argument("--pdf", metavar="OUT.pdf", dest="pdf_path",
+                           help="also write the ranked result table per group to this PDF file")
 
     def handle(self, *args, action: str, **options):
         from qualitygov.assessments.score_cli import run_score
 
         code = run_score(options["scheme"], options["units"], as_json=options["as_json"],
-                         stdout=sys.stdout, stderr=sys.stderr)
+                         stdout=sys.stdout, stderr=sys.stderr, pdf_path=options["pdf_path"])
         if code:
             sys.exit(code)
