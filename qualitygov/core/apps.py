@@ -12,7 +12,8 @@ class CoreConfig(AppConfig):
         from .access import LOGIN
         from .registry import NavEntry, register_nav
 
-        events.register_events(self.label, [events.ATTACHMENT_CREATE, events.UNIT_ROBOT_CREATE, events.UNIT_ROBOT_UPDATE],
+        events.register_events(self.label, [events.ATTACHMENT_CREATE, events.UNIT_ROBOT_CREATE, events.UNIT_ROBOT_UPDATE,
+                                            events.UNIT_ROBOT_TEST, events.NOTIFICATION_PREFERENCE_SET],
                                keys=events.KEYS)
 
         register_nav(NavEntry("home", _("Home"), "core:home", LOGIN, order=0))

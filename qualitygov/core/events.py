@@ -267,8 +267,12 @@ def actor_label(event) -> str:
 ATTACHMENT_CREATE = EventType("attachment.create", gettext_lazy("Evidence file uploaded"))
 UNIT_ROBOT_CREATE = EventType("unit_robot.create", gettext_lazy("Group robot added"))
 UNIT_ROBOT_UPDATE = EventType("unit_robot.update", gettext_lazy("Group robot changed"))
+UNIT_ROBOT_TEST = EventType("unit_robot.test", gettext_lazy("Group robot test message sent"))
+NOTIFICATION_PREFERENCE_SET = EventType("notification_preference.set", gettext_lazy("Notification settings changed"))
 
 #: Labels of the `changes` keys core's events write.
 KEYS = {"owner": gettext_lazy("belongs to"), "name": gettext_lazy("file name"), "size": gettext_lazy("size (bytes)"),
         "sha256": gettext_lazy("SHA-256"), "host": gettext_lazy("webhook host"),
-        "signed": gettext_lazy("signed")}
+        "signed": gettext_lazy("signed"), "delivered": gettext_lazy("delivered"),
+        "error": gettext_lazy("error"), "email": gettext_lazy("send e-mail"),
+        "email_off_kinds": gettext_lazy("no e-mail for these kinds")}

@@ -111,6 +111,7 @@ _cards: dict[str, HomeCard] = {}
 _demo: dict[str, DemoLoader] = {}
 _hooks: dict[str, str] = {}
 _daily_jobs: dict[str, DailyJob] = {}
+_notice_kinds: dict[str, Any] = {}
 
 
 def _sorted(entries: dict) -> list:
@@ -155,6 +156,16 @@ def register_daily_job(job: DailyJob) -> None:
 
 def daily_jobs() -> list[DailyJob]:
     return _sorted(_daily_jobs)
+
+
+def register_notice_kind(kind: str, label: Any) -> None:
+    """Name a kind of notice an app sends (`Notification.kind`), for the user's 通知设置 page."""
+    _notice_kinds[kind] = label
+
+
+def notice_kinds() -> list[tuple[str, Any]]:
+    """(kind, label) of every registered notice kind, in registration order."""
+    return list(_notice_kinds.items())
 
 
 #: Hooks a lower layer calls without importing the app that provides them.

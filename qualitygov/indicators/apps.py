@@ -27,3 +27,8 @@ class IndicatorsConfig(AppConfig):
         registry.register_daily_job(registry.DailyJob("indicators.remind", events.INDICATORS_REMIND, order=20))
         register_events(self.label, events_of(events), object_types=events.OBJECT_TYPES, keys=events.KEYS, values={**events.VALUES, "rule": RULE_LABELS},
                         pairs=events.PAIRS)
+        # The notices this app sends, for the user's 通知设置 page.
+        for kind, label in (("indicator_due", _("Indicator values due")),
+                            ("indicator_overdue", _("Indicator values overdue")),
+                            ("indicator_returned", _("Indicator values returned"))):
+            registry.register_notice_kind(kind, label)
