@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("notifications/", views_notifications.notification_list, name="notification_list"),
+    path("notifications/settings/", views_notifications.notification_settings, name="notification_settings"),
     path("notifications/read-all/", views_notifications.notification_read_all, name="notification_read_all"),
     path("notifications/<int:pk>/read/", views_notifications.notification_read, name="notification_read"),
 ]
