@@ -25,6 +25,7 @@ SAMPLES = {
     "plans:plan_detail": lambda cast: {"pk": _workspace_plan(cast).pk},
     "plans:export_xlsx": lambda cast: {"pk": _workspace_plan(cast).pk},
     "plans:export_docx": lambda cast: {"pk": _workspace_plan(cast).pk},
+    "plans:export_pdf": lambda cast: {"pk": _workspace_plan(cast).pk},
     "plans:task_detail": lambda cast: {"pk": _workspace_task(cast).pk, "owner": "liaison_b"},
     "plans:unit_tasks": lambda cast: {"pk": cast.dept_a.pk, "owner": "liaison_a"},
     "plans:unit_tasks_xlsx": lambda cast: {"pk": cast.dept_a.pk, "owner": "liaison_a"},
