@@ -98,7 +98,8 @@ def notification_settings(request):
     pref = notification_preference_get(user=request.user)
     all_kinds = [kind for kind, _label in notice_kinds()]
     initial = {"email": pref.email, "kinds": [k for k in all_kinds if k not in (pref.email_off_kinds or [])]}
-    form = NotificationSettingsForm(request.POST or None, initial=initial)
+    # Everything unticked posts no field at all: bind on the method, not on a non-empty body.
+    form = NotificationSettingsForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         chosen = set(form.cleaned_data["kinds"])
         notification_preference_set(user=request.user, email=form.cleaned_data["email"],
