@@ -106,7 +106,7 @@ def result_pdf(title: str, groups: tuple[str, ...] | None, result: dict[str, Any
     from qualitygov.core.io_pdf import PdfDocument
 
     doc = PdfDocument(landscape=True, table_size="10.5pt")
-    doc.title(f"{title}考核结果")
+    doc.title(title + ("结果" if title.endswith("考核") else "考核结果"))  # not "…考核考核结果"
     doc.paragraph(f"评分细则 {result['scheme']}", style="centre")
     for group, rows in _groups(groups, result):
         doc.paragraph(f"组别：{group}（{len(rows)} 个单位）", style="h1")

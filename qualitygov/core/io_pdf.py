@@ -48,7 +48,7 @@ table { width: 100%%; border-collapse: collapse; margin: 6pt 0 10pt; font-family
 thead { display: table-header-group; }
 tr { page-break-inside: avoid; }
 th, td { border: 0.5pt solid #000; padding: 2pt 4pt; vertical-align: middle; text-align: left; }
-th { font-family: %(heading)s; font-weight: normal; text-align: center; }
+th { font-family: %(heading)s; font-weight: normal; text-align: center; font-size: 0.9em; padding: 2pt 2pt; }
 td.num { text-align: right; }
 td.centre { text-align: center; }
 tr.group td { font-family: %(heading)s; background: #f2f2f2; }

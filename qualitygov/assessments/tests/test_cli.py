@@ -114,7 +114,7 @@ def test_pdf_writes_the_ranked_table_per_group_and_keeps_the_json(tmp_path):
     assert (code, stderr.getvalue()) == (0, "")
     assert json.loads(stdout.getvalue())["scheme"] == "members-2026"  # stdout is still the result document
     assert pdf_text(out.read_bytes()) == [
-        "成员单位质量工作年度考核考核结果",
+        "成员单位质量工作年度考核结果",
         "评分细则 members-2026",
         "组别：department（3 个单位）",
         "名次 单位 得分 适用满分 基础分 加分 总分 等次 否决 等次上限 整改",
@@ -134,7 +134,7 @@ def test_pdf_through_the_command(tmp_path, capsys):
     out = tmp_path / "result.pdf"
     call_command("assessment", "score", "--pdf", str(out), *MEMBERS)
     assert capsys.readouterr().out.startswith("成员单位质量工作年度考核（评分细则 members-2026）\n")
-    assert pdf_text(out.read_bytes())[0] == "成员单位质量工作年度考核考核结果"
+    assert pdf_text(out.read_bytes())[0] == "成员单位质量工作年度考核结果"
 
 
 def test_pdf_that_cannot_be_written_exits_1_after_printing_the_result(tmp_path):
