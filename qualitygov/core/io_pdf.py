@@ -77,20 +77,25 @@ def _refusing_fetcher():
 
 
 @lru_cache(maxsize=1)
-def pdf_unavailable_reason() -> str:
-    """"" when PDFs can be made here; else the reason, in the interface language.
-
-    Checks WeasyPrint (and through it pango) and a Chinese font (`fc-list :lang=zh`); cached for the
-    life of the process, as neither changes while the server runs.
-    """
+def pdf_missing() -> str:
+    """What this server lacks to make PDFs: "" (nothing), "pango" (WeasyPrint or its libraries) or
+    "font" (no Chinese font, `fc-list :lang=zh` is empty). Cached for the life of the process."""
     try:
         import weasyprint  # noqa: F401  (fails with OSError when pango is missing)
     except (ImportError, OSError):
-        return _("PDF not available: WeasyPrint or its system libraries (pango) are not installed on the server.")
+        return "pango"
     fc_list = shutil.which("fc-list")
     fonts = subprocess.run([fc_list, ":lang=zh"], capture_output=True, text=True, timeout=30).stdout.strip() \
         if fc_list else ""
-    if not fonts:
+    return "" if fonts else "font"
+
+
+def pdf_unavailable_reason() -> str:
+    """"" when PDFs can be made here; else the reason, in the active language."""
+    missing = pdf_missing()
+    if missing == "pango":
+        return _("PDF not available: WeasyPrint or its system libraries (pango) are not installed on the server.")
+    if missing == "font":
         return _("PDF not available: no Chinese font is installed on the server (install fonts-noto-cjk).")
     return ""
 

@@ -31,7 +31,8 @@ DESCRIPTION = gettext_lazy(
 
 
 class UnitRobotSerializer(serializers.ModelSerializer):
-    unit = serializers.IntegerField(source="unit_ref", help_text="the unit's id (POST only; fixed afterwards)")
+    unit = serializers.IntegerField(source="unit_ref", min_value=1, max_value=2**63 - 1,
+                                    help_text="the unit's id (POST only; fixed afterwards)")
     webhook_url = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=500)
     secret = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=200)
     clear_secret = serializers.BooleanField(write_only=True, required=False, default=False)

@@ -81,11 +81,11 @@ def test_nothing_is_fetched_even_from_raw_markup():
 
 def test_without_a_chinese_font_it_says_so(monkeypatch):
     monkeypatch.setattr(io_pdf.shutil, "which", lambda name: None)
-    io_pdf.pdf_unavailable_reason.cache_clear()
+    io_pdf.pdf_missing.cache_clear()
     try:
         with pytest.raises(PdfUnavailable, match="fonts-noto-cjk"):
             _sample()
     finally:
         monkeypatch.undo()
-        io_pdf.pdf_unavailable_reason.cache_clear()
+        io_pdf.pdf_missing.cache_clear()
     assert io_pdf.pdf_unavailable_reason() == ""

@@ -140,7 +140,7 @@ def test_command_writes_a_pdf_alone(cast, month, tmp_path):
 
 def test_command_explains_a_missing_pdf(cast, month, tmp_path, monkeypatch):
     monkeypatch.setattr(io_pdf.shutil, "which", lambda name: None)  # no fc-list: no Chinese font found
-    io_pdf.pdf_unavailable_reason.cache_clear()
+    io_pdf.pdf_missing.cache_clear()
     try:
         out = tmp_path / "通报.docx"
         stderr = io.StringIO()
@@ -154,7 +154,7 @@ def test_command_explains_a_missing_pdf(cast, month, tmp_path, monkeypatch):
         assert not (tmp_path / "b.pdf").exists()
     finally:
         monkeypatch.undo()
-        io_pdf.pdf_unavailable_reason.cache_clear()
+        io_pdf.pdf_missing.cache_clear()
 
 
 def test_the_pdf_states_what_the_docx_states(cast, month):
