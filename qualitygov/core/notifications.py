@@ -105,20 +105,20 @@ def notification_preference_get(*, user) -> NotificationPreference:
 
 
 @transaction.atomic
-def notification_preference_set(*, user, email: bool, email_off_kinds: list[str] | None = None,
-                                known_kinds: list[str] | None = None) -> NotificationPreference:
+def notification_preference_set(*, user, email: bool, email_off_kinds: list[str] | None = None
+                                ) -> NotificationPreference:
     """Record `user`'s own choice (the user is the actor): e-mail on or off, and the notice kinds to
-    get no e-mail for (`None` keeps the stored list). Kinds outside `known_kinds` (default: the
-    registered kinds) are dropped. One audit event when something changed."""
+    get no e-mail for (`None` keeps the stored list). Kinds no app registered are dropped. One audit
+    event when something changed; nothing is written otherwise."""
     from .registry import notice_kinds
 
     pref = notification_preference_get(user=user)
     before = {"email": pref.email, "email_off_kinds": list(pref.email_off_kinds or [])}
-    known = known_kinds if known_kinds is not None else [kind for kind, _label in notice_kinds()]
+    known = [kind for kind, _label in notice_kinds()]
     kinds = before["email_off_kinds"] if email_off_kinds is None else \
         [kind for kind in known if kind in set(email_off_kinds)]
     after = {"email": bool(email), "email_off_kinds": kinds}
-    if after != before or pref.pk is None:
+    if after != before:
         pref.email, pref.email_off_kinds = after["email"], kinds
         pref.save()
         audit_record(actor=user, action=NOTIFICATION_PREFERENCE_SET, obj=pref,
