@@ -11,8 +11,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("createadmin", "create the first office admin for a district (asks for the password)"),
     ("plan", "plan documents: `plan parse FILE --json` (no database), `plan import FILE`"),
     ("indicators", "indicators: `indicators status --json`, `indicators remind`, `indicators recompute`"),
-    ("progress", "task tracking: `progress remind`, `progress bulletin --period YYYY-MM --out FILE.docx`"),
-    ("assessment", "annual assessment: `assessment score [--json] SCHEME.json UNITS.json` (no database); "
+    ("progress", "task tracking: `progress remind`, `progress bulletin --period YYYY-MM --out FILE.docx|FILE.pdf`"),
+    ("assessment", "annual assessment: `assessment score [--json] [--pdf OUT.pdf] SCHEME.json UNITS.json` (no database); "
                    "`assessment scheme export --year YYYY --out SCHEME.json`"),
     ("calendar", "working-day calendar: `calendar workdays FROM TO` prints the working days, both days included"),
     ("audit", "audit trail: `audit verify [--checkpoints DIR]` checks the chain and names the first bad event; "

@@ -21,10 +21,13 @@ ONE_OF_EACH = {
     "official_document": ("core/io_docx.py", {}),
     "page_number_footer": ("core/io_docx.py", {}),
     "set_fonts": ("core/io_docx.py", {}),
+    "html_to_pdf": ("core/io_pdf.py", {}),
+    "pdf_unavailable_reason": ("core/io_pdf.py", {}),
 }
 #: Names the old copies went by: none may come back.
 RETIRED = {"_visible", "visible", "_service_errors", "_cell_value", "_fonts", "_set_fonts", "_page_numbers",
-           "_page_number_footer", "_xml_text", "_clean", "_in_scope", "_roles_with", "_repeat_header"}
+           "_page_number_footer", "_xml_text", "_clean", "_in_scope", "_roles_with", "_repeat_header",
+           "docx_to_pdf"}
 
 
 def _definitions() -> dict[str, set[str]]:

@@ -28,6 +28,10 @@ class AccountsConfig(AppConfig):
             "my-roles", "accounts/home_card_roles.html", "qualitygov.accounts.views.home_card_roles", order=0,
             query_budget=8,
         ))
+        registry.register_page_link(registry.PageLink(
+            "own-unit-robots", "core:notification_settings", _("My unit's group robots"), "accounts:unit_robots",
+            allowed="qualitygov.accounts.robots.can_manage_own_unit_robots", object_arg=True,
+            testid="own-unit-robots-link"))
         registry.register_demo_loader(registry.DemoLoader("accounts", "qualitygov.accounts.demo.load", order=10))
         register_events(self.label, events_of(events), keys=events.KEYS, values=getattr(events, "VALUES", None),
                         pairs=getattr(events, "PAIRS", ()))

@@ -10,6 +10,8 @@ from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from qualitygov.core.models import UnitRobot
+
 from .auth import INVALID, SignInRefused, sign_in_check
 from .choices import OrgUnitKind, Role
 from .models import ApiTokenScope, OrgUnit
@@ -268,3 +270,28 @@ class TotpCodeForm(forms.Form):
     code = forms.CharField(label=_("Authenticator code"), max_length=10,
                            widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "numeric",
                                                          "autocomplete": "one-time-code"}))
+
+
+class UnitRobotForm(forms.Form):
+    """A unit's group robot. On a change (`editing`) an empty URL or secret keeps the stored one."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=UnitRobot.KIND_CHOICES)
+    webhook_url = forms.CharField(label=_("Webhook URL"), max_length=500, strip=True,
+                                  widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+                                  help_text=_("The group robot's address, as DingTalk or WeCom shows it "
+                                              "(it contains the access token or key)."))
+    secret = forms.CharField(label=_("Signing secret"), max_length=200, required=False, strip=True,
+                             widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+                             help_text=_("DingTalk's 加签 secret (SEC…); leave empty for WeCom."))
+    clear_secret = forms.BooleanField(label=_("Remove the signing secret"), required=False)
+    enabled = forms.BooleanField(label=_("Enabled"), required=False, initial=True)
+
+    def __init__(self, *args, editing: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.fields["webhook_url"].required = False
+            self.fields["webhook_url"].help_text = _("Leave empty to keep the stored address.")
+            self.fields["secret"].help_text = _("Leave empty to keep the stored secret.")
+        else:
+            del self.fields["clear_secret"]
+        _style(self)

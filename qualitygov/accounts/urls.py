@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import oidc, views, views_org, views_security, views_users
+from . import oidc, views, views_org, views_robots, views_security, views_users
 
 app_name = "accounts"
 
@@ -23,6 +23,11 @@ urlpatterns = [
     path("org/<int:pk>/edit/", views_org.unit_edit, name="unit_edit"),
     path("org/<int:pk>/deactivate/", views_org.unit_deactivate, name="unit_deactivate"),
     path("org/<int:pk>/merge/", views_org.unit_merge, name="unit_merge"),
+    # A unit's group robots
+    path("org/<int:pk>/robots/", views_robots.unit_robots, name="unit_robots"),
+    path("robots/<int:pk>/edit/", views_robots.robot_edit, name="robot_edit"),
+    path("robots/<int:pk>/toggle/", views_robots.robot_toggle, name="robot_toggle"),
+    path("robots/<int:pk>/test/", views_robots.robot_test, name="robot_test"),
     # Users and grants
     path("users/", views_users.user_list, name="user_list"),
     path("users/export.xlsx", views_users.user_export, name="user_export"),

@@ -19,6 +19,7 @@ from . import io, selectors, services
 from .choices import Action, OrgUnitKind
 from .forms import OrgUnitForm, OrgUnitMergeForm
 from .models import OrgUnit
+from .robots import can_manage_robots
 
 MANAGE = action_rule(Action.MANAGE)
 
@@ -107,6 +108,7 @@ def unit_detail(request, pk: int):
         "members": selectors.org_unit_members(unit=unit),
         "grants": selectors.org_unit_grants(unit=unit),
         "can_manage": can(request.user, Action.MANAGE, unit.pk),
+        "can_manage_robots": can_manage_robots(request.user, unit.pk),
     })
 
 

@@ -16,7 +16,8 @@ class CoreConfig(AppConfig):
         events.register_events(self.label, [events.ATTACHMENT_CREATE, events.UNIT_ROBOT_CREATE, events.UNIT_ROBOT_UPDATE,
                                                 events.CALENDAR_DAY_SET, events.CALENDAR_DAY_DELETE,
                                                 events.JOB_ENQUEUE, events.JOB_SUCCEED, events.JOB_RETRY_SCHEDULE,
-                                                events.JOB_FAIL, events.JOB_RETRY],
+                                                events.JOB_FAIL, events.JOB_RETRY,
+                                                events.UNIT_ROBOT_TEST, events.NOTIFICATION_PREFERENCE_SET],
                                keys=events.KEYS)
 
         from django_q.signals import post_execute

@@ -88,5 +88,20 @@ def robot_send(*, kind: str, url: str, secret: str, text: str) -> None:
         raise ChannelError(f"unknown channel {kind!r}")
 
 
+def mask_secret(secret: str) -> str:
+    """A secret as a page may show it: its first three and last four characters only ("" when unset)."""
+    if not secret:
+        return ""
+    return f"{secret[:3]}…{secret[-4:]}" if len(secret) >= 12 else "…"
+
+
+def mask_url(url: str) -> str:
+    """A webhook URL as a page may show it: scheme and host, then "…" and the last four characters
+    (the access token or key in the path or query is a credential)."""
+    parts = urllib.parse.urlsplit(url)
+    rest = url[len(f"{parts.scheme}://{parts.netloc}"):]
+    return f"{parts.scheme}://{parts.netloc}" + (f"/…{rest[-4:]}" if len(rest) > 8 else rest)
+
+
 #: The channels by name; in-app notices are always stored and are not a channel here.
 CHANNELS = ("email", "dingtalk", "wecom")

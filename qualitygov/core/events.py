@@ -269,12 +269,15 @@ UNIT_ROBOT_CREATE = EventType("unit_robot.create", gettext_lazy("Group robot add
 UNIT_ROBOT_UPDATE = EventType("unit_robot.update", gettext_lazy("Group robot changed"))
 CALENDAR_DAY_SET = EventType("calendar_day.set", gettext_lazy("Calendar day set"))
 CALENDAR_DAY_DELETE = EventType("calendar_day.delete", gettext_lazy("Calendar day removed"))
+UNIT_ROBOT_TEST = EventType("unit_robot.test", gettext_lazy("Group robot test message sent"))
+NOTIFICATION_PREFERENCE_SET = EventType("notification_preference.set", gettext_lazy("Notification settings changed"))
 
 #: Labels of the `changes` keys core's events write.
 KEYS = {"owner": gettext_lazy("belongs to"), "name": gettext_lazy("file name"), "size": gettext_lazy("size (bytes)"),
         "sha256": gettext_lazy("SHA-256"), "host": gettext_lazy("webhook host"),
         "signed": gettext_lazy("signed"), "attempt": gettext_lazy("attempt"), "error": gettext_lazy("error"),
-        "due": gettext_lazy("next try at"), "summary": gettext_lazy("result")}
+        "due": gettext_lazy("next try at"), "summary": gettext_lazy("result"), "delivered": gettext_lazy("delivered"),
+        "email": gettext_lazy("send e-mail"), "email_off_kinds": gettext_lazy("no e-mail for these kinds")}
 JOB_ENQUEUE = EventType("job.enqueue", gettext_lazy("Background job started"))
 JOB_SUCCEED = EventType("job.succeed", gettext_lazy("Background job finished"))
 JOB_RETRY_SCHEDULE = EventType("job.retry_schedule", gettext_lazy("Background job failed, tried again later"))

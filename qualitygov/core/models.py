@@ -111,11 +111,13 @@ class Notification(models.Model):
 
 
 class NotificationPreference(models.Model):
-    """One user's choice of channels: in-app notices always, e-mail unless switched off."""
+    """One user's choice of channels: in-app notices always; e-mail unless switched off, and not for
+    the notice kinds listed in `email_off_kinds`."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                 related_name="notification_preference", verbose_name=_("user"))
     email = models.BooleanField(_("send e-mail"), default=True)
+    email_off_kinds = models.JSONField(_("no e-mail for these kinds"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("notification preference")
@@ -162,6 +164,10 @@ class NotificationDelivery(models.Model):
                                      verbose_name=_("notification"))
     robot = models.ForeignKey(UnitRobot, on_delete=models.CASCADE, related_name="deliveries",
                               verbose_name=_("robot"))
+    #: The unit-level key of the event: a robot gets one post per event for its unit, however many
+    #: of the unit's users are notified of it (null on deliveries made before the key existed).
+    #: Null, not "", so that the unique constraint leaves those older rows alone.
+    unit_key = models.CharField(_("unit event key"), max_length=200, null=True, blank=True)  # noqa: DJ001
     status = models.CharField(_("status"), max_length=10, choices=STATUS_CHOICES, default=PENDING, db_index=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
@@ -169,7 +175,8 @@ class NotificationDelivery(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["notification", "robot"], name="core_delivery_once")]
+        constraints = [models.UniqueConstraint(fields=["notification", "robot"], name="core_delivery_once"),
+                       models.UniqueConstraint(fields=["robot", "unit_key"], name="core_delivery_once_per_unit_event")]
         verbose_name = _("robot delivery")
         verbose_name_plural = _("robot deliveries")
 

@@ -13,7 +13,10 @@ gets the in-app notice only.
 
 A notice given a `unit_ref` is also posted to that unit's enabled group robots (`UnitRobot`,
 DingTalk or WeCom, see `core.channels`) after the commit; each post is a `NotificationDelivery`
-recording its status, attempts and last error, retried alongside the e-mails.
+recording its status, attempts and last error, retried alongside the e-mails. A robot gets one
+post per event for its unit: the caller passes `unit_key`, the event's key without the recipient,
+and only the first notice of that event creates the robot's delivery (unique robot + unit_key).
+A unit's robots therefore hear of an event only when at least one of its users is notified.
 
 Reading a notice and marking it read only touch the recipient's own rows; marking read writes no
 audit event (it changes nothing anyone else sees).
@@ -34,7 +37,7 @@ from django.utils.translation import gettext as _
 from . import channels
 from .audit import audit_record
 from .errors import NotFoundError, ServiceError
-from .events import UNIT_ROBOT_CREATE, UNIT_ROBOT_UPDATE
+from .events import NOTIFICATION_PREFERENCE_SET, UNIT_ROBOT_CREATE, UNIT_ROBOT_TEST, UNIT_ROBOT_UPDATE
 from .models import Notification, NotificationDelivery, NotificationPreference, UnitRobot
 
 log = logging.getLogger(__name__)
@@ -48,27 +51,26 @@ RETRY_GRACE = dt.timedelta(minutes=10)
 
 def notification_send(
     *, recipient, kind: str, subject: str, body: str = "", url: str = "", dedup_key: str, email: bool = True,
-    unit_ref: int | None = None,
+    unit_ref: int | None = None, unit_key: str = "",
 ) -> Notification | None:
     """Create the notice; None when one with `dedup_key` exists already.
 
-    When `email` is set, the recipient has an address and has not switched e-mail off, the e-mail
-    goes out after the caller's transaction commits (at once outside a transaction). With
-    `unit_ref`, the unit's enabled group robots get the notice after the commit too.
+    When `email` is set, the recipient has an address and has not switched e-mail off (for all
+    notices or for this `kind`), the e-mail goes out after the caller's transaction commits (at once
+    outside a transaction). With `unit_ref`, the unit's enabled group robots get the notice after the
+    commit too, once per `unit_key` (default: `dedup_key`) whoever the recipient.
     """
     if Notification.objects.filter(dedup_key=dedup_key).exists():
         return None
-    wants_email = bool(email and recipient.email) and notification_email_wanted(user=recipient)
+    wants_email = bool(email and recipient.email) and notification_email_wanted(user=recipient, kind=kind)
     try:
         with transaction.atomic():
             notice = Notification.objects.create(
                 recipient=recipient, kind=kind[:40], subject=subject[:200], body=body, url=url[:300],
                 dedup_key=dedup_key[:200], email_pending=wants_email, unit_ref=unit_ref,
             )
-            robots = list(UnitRobot.objects.filter(unit_ref=unit_ref, enabled=True).order_by("pk")) \
+            deliveries = _robot_deliveries(notice, unit_ref, (unit_key or dedup_key)[:200]) \
                 if unit_ref is not None else []
-            deliveries = NotificationDelivery.objects.bulk_create(
-                [NotificationDelivery(notification=notice, robot=robot) for robot in robots])
     except IntegrityError:  # a concurrent run sent it first
         return None
     if wants_email:
@@ -78,14 +80,49 @@ def notification_send(
     return notice
 
 
-def notification_email_wanted(*, user) -> bool:
-    """False only when `user` switched e-mail off; in-app notices are always kept."""
-    return not NotificationPreference.objects.filter(user=user, email=False).exists()
+def _robot_deliveries(notice: Notification, unit_ref: int, unit_key: str) -> list[NotificationDelivery]:
+    """A delivery of `notice` to each enabled robot of the unit that has none for `unit_key` yet."""
+    out = []
+    robots = UnitRobot.objects.filter(unit_ref=unit_ref, enabled=True).exclude(deliveries__unit_key=unit_key)
+    for robot in robots.order_by("pk"):
+        try:
+            with transaction.atomic():
+                out.append(NotificationDelivery.objects.create(notification=notice, robot=robot, unit_key=unit_key))
+        except IntegrityError:  # a concurrent sender recorded this unit event first
+            continue
+    return out
 
 
-def notification_preference_set(*, user, email: bool) -> NotificationPreference:
-    """Record whether `user` wants notices by e-mail too (a user's own choice; no audit event)."""
-    pref, _ = NotificationPreference.objects.update_or_create(user=user, defaults={"email": email})
+def notification_email_wanted(*, user, kind: str = "") -> bool:
+    """False when `user` switched e-mail off, or off for `kind`; in-app notices are always kept."""
+    pref = NotificationPreference.objects.filter(user=user).first()
+    return pref is None or (pref.email and kind not in (pref.email_off_kinds or []))
+
+
+def notification_preference_get(*, user) -> NotificationPreference:
+    """`user`'s settings; the defaults (every e-mail on), unsaved, when they never changed them."""
+    return NotificationPreference.objects.filter(user=user).first() or NotificationPreference(user=user)
+
+
+@transaction.atomic
+def notification_preference_set(*, user, email: bool, email_off_kinds: list[str] | None = None
+                                ) -> NotificationPreference:
+    """Record `user`'s own choice (the user is the actor): e-mail on or off, and the notice kinds to
+    get no e-mail for (`None` keeps the stored list). Kinds no app registered are dropped. One audit
+    event when something changed; nothing is written otherwise."""
+    from .registry import notice_kinds
+
+    pref = notification_preference_get(user=user)
+    before = {"email": pref.email, "email_off_kinds": list(pref.email_off_kinds or [])}
+    known = [kind for kind, _label in notice_kinds()]
+    kinds = before["email_off_kinds"] if email_off_kinds is None else \
+        [kind for kind in known if kind in set(email_off_kinds)]
+    after = {"email": bool(email), "email_off_kinds": kinds}
+    if after != before:
+        pref.email, pref.email_off_kinds = after["email"], kinds
+        pref.save()
+        audit_record(actor=user, action=NOTIFICATION_PREFERENCE_SET, obj=pref,
+                     changes={key: [before[key], after[key]] for key in after if before[key] != after[key]})
     return pref
 
 
@@ -112,6 +149,31 @@ def unit_robot_save(*, actor, unit, kind: str, webhook_url: str, secret: str = "
     audit_record(actor=actor, action=UNIT_ROBOT_CREATE if created else UNIT_ROBOT_UPDATE, obj=robot, unit=unit,
                  changes={"kind": kind, "host": host, "signed": bool(secret), "enabled": enabled})
     return robot
+
+
+def unit_robot_list(*, unit_refs) -> QuerySet[UnitRobot]:
+    """The robots of the units `unit_refs` (ids the caller may manage; core knows no scopes)."""
+    return UnitRobot.objects.filter(unit_ref__in=list(unit_refs)).order_by("unit_ref", "pk")
+
+
+TEST_TEXT = "【测试】这是质量强区数字治理平台发送的测试消息：本群机器人已能收到本单位的通知。"
+
+
+def unit_robot_test(*, actor, robot: UnitRobot, unit) -> str:
+    """Post a test message to `robot` now (not queued); "" when it went out, else the error.
+
+    The caller decides who may. One audit event either way, naming the outcome (never the URL).
+    """
+    try:
+        channels.robot_send(kind=robot.kind, url=robot.webhook_url, secret=robot.secret, text=TEST_TEXT)
+        error = ""
+    except Exception as exc:  # the answer is shown to the user who asked for the test
+        log.warning("test post to robot %s failed: %s", robot.pk, exc)
+        error = f"{type(exc).__name__}: {exc}"[:300]
+    with transaction.atomic():
+        audit_record(actor=actor, action=UNIT_ROBOT_TEST, obj=robot, unit=unit,
+                     changes={"delivered": not error, **({"error": error} if error else {})})
+    return error
 
 
 def _message_text(notice: Notification) -> str:

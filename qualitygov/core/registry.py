@@ -180,6 +180,7 @@ _hooks: dict[str, str] = {}
 _daily_jobs: dict[str, DailyJob] = {}
 _search: dict[str, SearchSource] = {}
 _inbox: dict[str, InboxSource] = {}
+_notice_kinds: dict[str, Any] = {}
 
 
 def _sorted(entries: dict) -> list:
@@ -240,6 +241,16 @@ def register_inbox_source(source: InboxSource) -> None:
 
 def inbox_sources() -> list[InboxSource]:
     return _sorted(_inbox)
+
+
+def register_notice_kind(kind: str, label: Any) -> None:
+    """Name a kind of notice an app sends (`Notification.kind`), for the user's 通知设置 page."""
+    _notice_kinds[kind] = label
+
+
+def notice_kinds() -> list[tuple[str, Any]]:
+    """(kind, label) of every registered notice kind, in registration order."""
+    return list(_notice_kinds.items())
 
 
 #: Hooks a lower layer calls without importing the app that provides them.

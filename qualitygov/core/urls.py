@@ -13,6 +13,7 @@ urlpatterns = [
     path("calendar/days/<str:date>/delete/", views_calendar.calendar_day_delete, name="calendar_day_delete"),
     path("search/", views_search.search, name="search"),
     path("notifications/", views_notifications.notification_list, name="notification_list"),
+    path("notifications/settings/", views_notifications.notification_settings, name="notification_settings"),
     path("notifications/read-all/", views_notifications.notification_read_all, name="notification_read_all"),
     path("jobs/", views_jobs.job_list, name="job_list"),
     path("jobs/rows/", views_jobs.job_rows, name="job_rows"),

@@ -1,10 +1,12 @@
-"""The signed-in user's notices (通知): list, mark one or all read, open the item a notice is about.
+"""The signed-in user's notices (通知): list, mark one or all read, open the item a notice is about;
+and the user's notification settings (通知设置): e-mail on or off, and for which kinds of notice.
 
 Only the user's own rows are ever read or changed; another user's notice answers 404.
 """
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,8 +23,11 @@ from .notifications import (
     notification_list_own,
     notification_mark_all_read,
     notification_mark_read,
+    notification_preference_get,
+    notification_preference_set,
     notification_unread_count,
 )
+from .registry import notice_kinds
 
 PAGE_SIZE = 50
 
@@ -92,3 +97,33 @@ def notification_read_all(request):
     count = notification_mark_all_read(recipient=request.user)
     messages.success(request, _("%(n)s notifications marked as read.") % {"n": count})
     return redirect(reverse("core:notification_list"))
+
+
+class NotificationSettingsForm(forms.Form):
+    """E-mail on or off, and one switch per registered kind of notice (checked: e-mail for it)."""
+
+    email = forms.BooleanField(label=_("Also send my notices by e-mail"), required=False)
+    kinds = forms.MultipleChoiceField(label=_("Send e-mail for these notices"), required=False,
+                                      widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kinds"].choices = [(kind, label) for kind, label in notice_kinds()]
+
+
+@access(LOGIN)
+def notification_settings(request):
+    """The user's own notification settings. In-app notices are always kept; these switches decide
+    which of them also go out by e-mail. A unit's group robots are set up on the unit's page."""
+    pref = notification_preference_get(user=request.user)
+    all_kinds = [kind for kind, _label in notice_kinds()]
+    initial = {"email": pref.email, "kinds": [k for k in all_kinds if k not in (pref.email_off_kinds or [])]}
+    # Everything unticked posts no field at all: bind on the method, not on a non-empty body.
+    form = NotificationSettingsForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        chosen = set(form.cleaned_data["kinds"])
+        notification_preference_set(user=request.user, email=form.cleaned_data["email"],
+                                    email_off_kinds=[k for k in all_kinds if k not in chosen])
+        messages.success(request, _("Notification settings saved."))
+        return redirect(reverse("core:notification_settings"))
+    return render(request, "core/notification_settings.html", {"form": form, "has_email": bool(request.user.email)})

@@ -36,3 +36,8 @@ class IndicatorsConfig(AppConfig):
             label=_("Indicator recomputation and reminders")))
         register_events(self.label, events_of(events), object_types=events.OBJECT_TYPES, keys=events.KEYS, values={**events.VALUES, "rule": RULE_LABELS},
                         pairs=events.PAIRS)
+        # The notices this app sends, for the user's 通知设置 page.
+        for kind, label in (("indicator_due", _("Indicator values due")),
+                            ("indicator_overdue", _("Indicator values overdue")),
+                            ("indicator_returned", _("Indicator values returned"))):
+            registry.register_notice_kind(kind, label)

@@ -25,8 +25,9 @@ from .selectors import indicators_of_active_plans, liaisons_of, obligations, rul
 
 def _send(obligation, *, kind: str, subject: str, body: str, key: str, counts: dict[str, int], bucket: str) -> None:
     for user in liaisons_of(obligation.unit):
+        # The unit's group robots get one post for the unit (unit_key), not one per liaison.
         sent = notification_send(recipient=user, kind=kind, subject=subject, body=body,
-                                 dedup_key=f"{key}:{user.pk}")
+                                 dedup_key=f"{key}:{user.pk}", unit_ref=obligation.unit.pk, unit_key=key)
         counts[bucket if sent is not None else "already_sent"] += 1
 
 

@@ -1,4 +1,4 @@
-"""Exports of the task breakdown table (任务分解表) as .xlsx and .docx, of a unit's task list, and of the plan list.
+"""Exports of the task breakdown table (任务分解表) as .xlsx, .docx and PDF, of a unit's task list, and of the plan list.
 
 The breakdown table and a unit's task list are official exchange documents: their Chinese header
 texts are fixed by convention and do not follow the interface language. The plan list is an
@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from qualitygov.core import io_docx
+from qualitygov.core import io_docx, io_pdf
 from qualitygov.core.io import CJK_FONT, counted, write_cell, xlsx_response
 
 from .models import Plan, Task
@@ -176,6 +176,25 @@ def breakdown_docx(plan: Plan, tasks: Sequence[Task]) -> bytes:
         _append_copy(table, task_proto, [row.number, row.title, row.text, row.lead, row.co, row.time_limit])
 
     return io_docx.docx_bytes(document)
+
+
+def breakdown_pdf(plan: Plan, tasks: Sequence[Task]) -> bytes:
+    """The breakdown table as PDF, laid out as the .docx: A4 landscape, title, issuer and document number,
+    header repeated on every page, group rows above their tasks. io_pdf.PdfUnavailable where none can be made."""
+    document = io_pdf.PdfDocument(landscape=True, table_size="10.5pt")
+    document.title(breakdown_title(plan))
+    subtitle = "　".join(part for part in (plan.issuer, plan.doc_number) if part)
+    if subtitle:
+        document.paragraph(subtitle, style="centre")
+    rows: list[object] = []
+    current_group = None
+    for task, row in zip(tasks, breakdown_rows(tasks), strict=True):
+        if task.group_id and task.group_id != current_group:
+            current_group = task.group_id
+            rows.append(row.group)
+        rows.append([row.number, row.title, row.text, row.lead, row.co, row.time_limit])
+    document.table(BREAKDOWN_HEADER, rows, widths=[14, 40, 115, 38, 22, 24])
+    return document.pdf_bytes()
 
 
 # --- A unit's tasks -------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from qualitygov.core import io_pdf
 from qualitygov.core.access import LOGIN, access
 from qualitygov.core.choices import JobKind
 from qualitygov.core.io import DOCX_MIME, XLSX_MIME, download
@@ -153,3 +154,16 @@ def export_docx(request, pk: int):
     plan = visible_or_404(selectors.plan_get_visible, user=request.user, pk=pk)
     tasks = list(selectors.task_list_visible(user=request.user, plan=plan))
     return download(plan_io.breakdown_docx(plan, tasks), plan_io.breakdown_filename(plan, "docx"), DOCX_MIME)
+
+
+@access(LOGIN)
+def export_pdf(request, pk: int):
+    """The plan's task breakdown table as PDF, limited to the tasks the user may see; 503 with the
+    reason when this server cannot make PDFs (no WeasyPrint libraries or no Chinese font)."""
+    plan = visible_or_404(selectors.plan_get_visible, user=request.user, pk=pk)
+    tasks = list(selectors.task_list_visible(user=request.user, plan=plan))
+    try:
+        data = plan_io.breakdown_pdf(plan, tasks)
+    except io_pdf.PdfUnavailable as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    return download(data, plan_io.breakdown_filename(plan, "pdf"), "application/pdf")

@@ -54,3 +54,11 @@ class ProgressConfig(AppConfig):
             label=_("Task progress: cycles, escalation and lights")))
         register_events(self.label, events_of(events), keys=events.KEYS, values=getattr(events, "VALUES", None),
                         pairs=events.PAIRS, object_types=events.OBJECT_TYPES)
+        # The notices this app sends, for the user's 通知设置 page.
+        for kind, label in (("progress.reminder", _("Report reminders")), ("progress.yellow", _("Yellow notices")),
+                            ("progress.red", _("Red notices")),
+                            ("progress.supervised", _("Entries on the supervised follow-up list")),
+                            ("progress.report_returned", _("Progress reports returned")),
+                            ("progress.part_returned", _("Report parts returned")),
+                            ("progress.finding", _("Problems to rectify"))):
+            registry.register_notice_kind(kind, label)

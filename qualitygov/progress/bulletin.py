@@ -10,21 +10,17 @@ an office admin of part of it (and the whole district from the operator's comman
 Lights are recomputed in memory as of the period's last day (or today, if earlier), from the
 progress approved up to then, so a bulletin for a past month reads the same later.
 
-PDF is made with `libreoffice --headless --convert-to pdf` only when LibreOffice and a Chinese
-font (`fc-list :lang=zh`) are both present; otherwise `pdf_message` says which is missing.
+The PDF states the same text from the same blocks (`_compose`), laid out by `core.io_pdf`
+(WeasyPrint, Noto CJK at least); where the server cannot make one, `pdf_message` says why.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
-import subprocess
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Q
@@ -34,7 +30,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, RGBColor
 
 from qualitygov.accounts.choices import Action
-from qualitygov.core import io_docx
+from qualitygov.core import io_docx, io_pdf
 from qualitygov.core.audit import audit_record
 from qualitygov.core.errors import NotFoundError, ServiceError
 from qualitygov.core.io_docx import HEADING_FONT, SUBHEADING_FONT
@@ -49,8 +45,7 @@ from .selectors import bulletin_sources, light_rule_set_in_force
 
 ISSUER = "质量强区工作领导小组办公室"
 LIGHT_TEXT = {Light.GREEN: "绿灯", Light.YELLOW: "黄灯", Light.RED: "红灯", Light.GREY: "暂无数据"}
-LIGHT_RGB = {Light.GREEN: RGBColor(0x1E, 0x7B, 0x34), Light.YELLOW: RGBColor(0xB7, 0x79, 0x1F),
-             Light.RED: RGBColor(0xC0, 0x00, 0x00), Light.GREY: RGBColor(0x60, 0x60, 0x60)}
+LIGHT_RGB = {Light.GREEN: "1E7B34", Light.YELLOW: "B7791F", Light.RED: "C00000", Light.GREY: "606060"}
 NUMERALS = "一二三四五六七八九十"
 
 
@@ -188,113 +183,134 @@ def bulletin_data(period: Period, *, user=None, today: dt.date | None = None) ->
     )
 
 
-# Word
+# Word and PDF: one text, two writers
 
 
-def _table(doc, header: list[str], rows: list[list[tuple[str, RGBColor | None]]], widths_mm: list[float]) -> None:
-    widths = [Mm(width) for width in widths_mm]
-    table = io_docx.table(doc, header, widths)
-    for values in rows:
-        cells = table.add_row().cells
-        for cell, (text, colour), width in zip(cells, values, widths, strict=True):
-            cell.width = width
-            io_docx.cell_text(cell, text, size=12, colour=colour)
+class _DocxOut:
+    """Writes the bulletin's blocks into an official .docx."""
+
+    def __init__(self) -> None:
+        self.doc = io_docx.official_document()
+
+    def title(self, text: str) -> None:
+        io_docx.title(self.doc, text)
+
+    def para(self, text: str, style: str = "") -> None:
+        if style == "centre":
+            _para(self.doc, text, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+        elif style == "flush":
+            _para(self.doc, text, indent=False)
+        elif style:
+            _para(self.doc, text, font={"h1": HEADING_FONT, "h2": SUBHEADING_FONT}[style])
+        else:
+            _para(self.doc, text)
+
+    def table(self, header: list[str], rows: list[list[tuple[str, str]]], widths_mm: list[float]) -> None:
+        widths = [Mm(width) for width in widths_mm]
+        table = io_docx.table(self.doc, header, widths)
+        for values in rows:
+            cells = table.add_row().cells
+            for cell, (text, colour), width in zip(cells, values, widths, strict=True):
+                cell.width = width
+                io_docx.cell_text(cell, text, size=12, colour=RGBColor.from_string(colour) if colour else None)
+
+    def result(self) -> bytes:
+        return io_docx.docx_bytes(self.doc)
+
+
+class _PdfOut:
+    """Writes the same blocks into a PDF through `core.io_pdf`."""
+
+    def __init__(self) -> None:
+        self.doc = io_pdf.PdfDocument()
+
+    def title(self, text: str) -> None:
+        self.doc.title(text)
+
+    def para(self, text: str, style: str = "") -> None:
+        self.doc.paragraph(text, style=style)
+
+    def table(self, header: list[str], rows: list[list[tuple[str, str]]], widths_mm: list[float]) -> None:
+        self.doc.table(header, [[(text, f"#{colour}" if colour else "") for text, colour in row] for row in rows],
+                       widths=widths_mm)
+
+    def result(self) -> bytes:
+        return self.doc.pdf_bytes()
 
 
 def _pct(value: Decimal | None) -> str:
     return "—" if value is None else f"{value.normalize():f}%"
 
 
-def bulletin_docx(data: BulletinData, *, issuer: str = ISSUER, issue_number: int | None = None) -> bytes:
-    doc = io_docx.official_document()
-
+def _compose(out: _DocxOut | _PdfOut, data: BulletinData, *, issuer: str, issue_number: int | None) -> bytes:
     number = issue_number or data.period.start.month
-    io_docx.title(doc, "质量强区工作进展通报")
-    _para(doc, f"（{data.period.start.year}年第{number}期）", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, f"{issuer}　　　　{data.as_of.year}年{data.as_of.month}月{data.as_of.day}日", indent=False,
-          align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, "", indent=False)
-    _para(doc, "各成员单位，各镇（街道、管委会）：", indent=False)
-    _para(doc, f"现将{data.period.label}{data.area}质量强区工作任务推进情况通报如下。")
+    out.title("质量强区工作进展通报")
+    out.para(f"（{data.period.start.year}年第{number}期）", "centre")
+    out.para(f"{issuer}　　　　{data.as_of.year}年{data.as_of.month}月{data.as_of.day}日", "centre")
+    out.para("", "flush")
+    out.para("各成员单位，各镇（街道、管委会）：", "flush")
+    out.para(f"现将{data.period.label}{data.area}质量强区工作任务推进情况通报如下。")
 
     c = data.light_counts
     headings = iter(NUMERALS)
-    _para(doc, f"{next(headings)}、总体情况", font=HEADING_FONT)
-    _para(doc, f"截至{data.as_of.year}年{data.as_of.month}月{data.as_of.day}日，{data.area}共有在推进工作事项"
-               f"{sum(c.values())}项，其中绿灯{c[Light.GREEN]}项、黄灯{c[Light.YELLOW]}项、红灯{c[Light.RED]}项、"
-               f"暂无数据{c[Light.GREY]}项。本期应报送进展报告{data.reports_due}份，按时报送{data.reports_on_time}份，"
-               f"逾期报送{data.reports_late}份，逾期未报{data.reports_missing}份。督查发现问题尚未销号"
-               f"{len(data.open_findings)}个，本期整改销号{data.closed_findings}个。")
+    out.para(f"{next(headings)}、总体情况", "h1")
+    out.para(f"截至{data.as_of.year}年{data.as_of.month}月{data.as_of.day}日，{data.area}共有在推进工作事项"
+             f"{sum(c.values())}项，其中绿灯{c[Light.GREEN]}项、黄灯{c[Light.YELLOW]}项、红灯{c[Light.RED]}项、"
+             f"暂无数据{c[Light.GREY]}项。本期应报送进展报告{data.reports_due}份，按时报送{data.reports_on_time}份，"
+             f"逾期报送{data.reports_late}份，逾期未报{data.reports_missing}份。督查发现问题尚未销号"
+             f"{len(data.open_findings)}个，本期整改销号{data.closed_findings}个。")
 
-    _para(doc, f"{next(headings)}、分任务推进情况", font=HEADING_FONT)
+    out.para(f"{next(headings)}、分任务推进情况", "h1")
     if not data.groups:
-        _para(doc, "本期暂无分解的工作事项。")
+        out.para("本期暂无分解的工作事项。")
     for index, group in enumerate(data.groups):
-        _para(doc, f"（{NUMERALS[index] if index < 10 else index + 1}）{group.title.split('）', 1)[-1]}",
-              font=SUBHEADING_FONT)
+        out.para(f"（{NUMERALS[index] if index < 10 else index + 1}）{group.title.split('）', 1)[-1]}", "h2")
         rows = []
         for task in group.tasks:
             for row in task.items:
-                rows.append([(f"{task.number}. {task.title}", None), (row.item.title, None),
-                             (row.item.lead_unit.label, None), (_pct(row.progress), None),
-                             (_pct(row.expected), None), (LIGHT_TEXT[row.light], LIGHT_RGB[row.light])])
-        _table(doc, ["任务", "工作事项", "牵头单位", "实际进度", "序时进度", "状态"], rows, [34, 46, 24, 17, 17, 18])
+                rows.append([(f"{task.number}. {task.title}", ""), (row.item.title, ""),
+                             (row.item.lead_unit.label, ""), (_pct(row.progress), ""),
+                             (_pct(row.expected), ""), (LIGHT_TEXT[row.light], LIGHT_RGB[row.light])])
+        out.table(["任务", "工作事项", "牵头单位", "实际进度", "序时进度", "状态"], rows, [34, 46, 24, 17, 17, 18])
 
-    _para(doc, f"{next(headings)}、逾期报送情况", font=HEADING_FONT)
+    out.para(f"{next(headings)}、逾期报送情况", "h1")
     if data.late_units:
-        _para(doc, "本期逾期报送或逾期未报的单位：" + "、".join(f"{name}（{n}项）" for name, n in data.late_units)
-              + "。请相关单位高度重视，抓紧补报。")
+        out.para("本期逾期报送或逾期未报的单位：" + "、".join(f"{name}（{n}项）" for name, n in data.late_units)
+                 + "。请相关单位高度重视，抓紧补报。")
     else:
-        _para(doc, "本期各单位均按时报送进展情况。")
+        out.para("本期各单位均按时报送进展情况。")
 
-    _para(doc, f"{next(headings)}、工作亮点", font=HEADING_FONT)
+    out.para(f"{next(headings)}、工作亮点", "h1")
     if data.highlights:
         for unit, title, text in data.highlights:
-            _para(doc, f"{unit}：{title}。{text.strip()[:200]}")
+            out.para(f"{unit}：{title}。{text.strip()[:200]}")
     else:
-        _para(doc, "本期暂无经审核的进展报告。")
+        out.para("本期暂无经审核的进展报告。")
 
-    _para(doc, f"{next(headings)}、督查问题整改情况", font=HEADING_FONT)
+    out.para(f"{next(headings)}、督查问题整改情况", "h1")
     if data.open_findings:
         overdue = sum(1 for f in data.open_findings if f.deadline < data.as_of)
-        _para(doc, f"尚未销号的问题{len(data.open_findings)}个，其中超过整改时限{overdue}个。")
-        _table(doc, ["问题", "责任单位", "整改时限", "状态"],
-               [[(f.title, None), (f.unit.label, None), (f.deadline.isoformat(),
-                 LIGHT_RGB[Light.RED] if f.deadline < data.as_of else None), (f.get_status_display(), None)]
-                for f in data.open_findings], [70, 34, 26, 26])
+        out.para(f"尚未销号的问题{len(data.open_findings)}个，其中超过整改时限{overdue}个。")
+        out.table(["问题", "责任单位", "整改时限", "状态"],
+                  [[(f.title, ""), (f.unit.label, ""), (f.deadline.isoformat(),
+                    LIGHT_RGB[Light.RED] if f.deadline < data.as_of else ""), (f.get_status_display(), "")]
+                   for f in data.open_findings], [70, 34, 26, 26])
     else:
-        _para(doc, "督查发现的问题均已整改销号。")
+        out.para("督查发现的问题均已整改销号。")
 
-    _para(doc, f"{next(headings)}、下步工作要求", font=HEADING_FONT)
-    _para(doc, "各责任单位要对照任务分解要求，加快推进黄灯、红灯事项，按时报送进展情况和佐证材料；"
-               "对督查发现的问题，要按期完成整改并申请销号。质量强区办将持续跟踪督办。")
-    return io_docx.docx_bytes(doc)
-
-
-# PDF
+    out.para(f"{next(headings)}、下步工作要求", "h1")
+    out.para("各责任单位要对照任务分解要求，加快推进黄灯、红灯事项，按时报送进展情况和佐证材料；"
+             "对督查发现的问题，要按期完成整改并申请销号。质量强区办将持续跟踪督办。")
+    return out.result()
 
 
-def pdf_unavailable_reason() -> str:
-    """"" when LibreOffice and a Chinese font are both present; else what is missing, in Chinese."""
-    if not (shutil.which("libreoffice") or shutil.which("soffice")):
-        return _("PDF not produced: LibreOffice is not installed on the server (the .docx is complete).")
-    fc_list = shutil.which("fc-list")
-    fonts = ""
-    if fc_list:
-        fonts = subprocess.run([fc_list, ":lang=zh"], capture_output=True, text=True, timeout=30).stdout.strip()
-    if not fonts:
-        return _("PDF not produced: no Chinese font is installed on the server (fc-list :lang=zh is empty).")
-    return ""
+def bulletin_docx(data: BulletinData, *, issuer: str = ISSUER, issue_number: int | None = None) -> bytes:
+    return _compose(_DocxOut(), data, issuer=issuer, issue_number=issue_number)
 
 
-def docx_to_pdf(docx: bytes) -> bytes:
-    binary = shutil.which("libreoffice") or shutil.which("soffice")
-    with tempfile.TemporaryDirectory(prefix="qg-bulletin-") as tmp:
-        source = Path(tmp) / "bulletin.docx"
-        source.write_bytes(docx)
-        subprocess.run([binary, "--headless", "--convert-to", "pdf", "--outdir", tmp, str(source)],
-                       check=True, capture_output=True, timeout=180)
-        return (Path(tmp) / "bulletin.pdf").read_bytes()
+def bulletin_pdf(data: BulletinData, *, issuer: str = ISSUER, issue_number: int | None = None) -> bytes:
+    """The same bulletin as PDF (WeasyPrint, Noto CJK at least); io_pdf.PdfUnavailable where it cannot be made."""
+    return _compose(_PdfOut(), data, issuer=issuer, issue_number=issue_number)
 
 
 @dataclass
@@ -307,7 +323,8 @@ class BulletinResult:
 
 @transaction.atomic
 def bulletin_generate(*, actor, period: Period, pdf: bool = False, today: dt.date | None = None) -> BulletinResult:
-    """Build the bulletin for `period` over what `actor` may view. Those who approve (the office and
+    """Build the bulletin for `period` over what `actor` may view, as .docx and, with `pdf`, as PDF too
+    (`pdf_message` says why not where the server cannot make one). Those who approve (the office and
     leaders) may generate it; `actor` None is the operator's command line, for the whole district."""
     if actor is not None and not can(actor, Action.APPROVE):
         raise NotFoundError(_("Not found."))
@@ -315,12 +332,10 @@ def bulletin_generate(*, actor, period: Period, pdf: bool = False, today: dt.dat
     docx = bulletin_docx(data)
     pdf_bytes, message = None, ""
     if pdf:
-        message = pdf_unavailable_reason()
-        if not message:
-            try:
-                pdf_bytes = docx_to_pdf(docx)
-            except (subprocess.SubprocessError, OSError) as exc:
-                message = _("PDF not produced: the conversion failed (%(error)s).") % {"error": str(exc)[:200]}
+        try:
+            pdf_bytes = bulletin_pdf(data)
+        except io_pdf.PdfUnavailable as exc:
+            message = str(exc)
     audit_record(actor=actor, action=events.BULLETIN_GENERATE, object_type="progress.bulletin",
                  object_repr=f"工作进展通报 {period.label}",
                  changes={"period": period.start.isoformat()[:7], "items": sum(data.light_counts.values()),

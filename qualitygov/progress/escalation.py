@@ -206,10 +206,12 @@ def _send_notices(new: list[dict[str, Any]], today: dt.date) -> int:
         digest = hashlib.sha1("\n".join(sorted(c["key"] for c in events)).encode()).hexdigest()[:16]
         body = "\n".join(f"· {titles.get(c['work_item_id'], '')}（{_('due')} {c['due_date'].isoformat()}）"
                          for c in events[:50])
+        unit_key = f"progress:{level}:unit{unit}:{today.isoformat()}:{digest}"
         for user in recipients.get(unit, []):
+            # The unit's group robots get this once (unit_key), not once per liaison.
             if notification_send(recipient=user, kind=f"progress.{level}", subject=_subject(level, len(events)),
-                                 body=body, dedup_key=f"progress:{level}:unit{unit}:{today.isoformat()}:{digest}:u{user.pk}",
-                                 email=level != EscalationLevel.REMINDER):
+                                 body=body, dedup_key=f"{unit_key}:u{user.pk}",
+                                 email=level != EscalationLevel.REMINDER, unit_ref=unit, unit_key=unit_key):
                 sent += 1
     supervised = [c for c in new if c["level"] == EscalationLevel.SUPERVISED]
     for user in office_recipients() if supervised else ():

@@ -533,9 +533,10 @@ def attachment_download(request, pk: int):
 def bulletin(request):
     """The periodic progress bulletin (工作进展通报): choose a month, generate and download it.
 
-    Generating is recorded in the audit trail, so it is a POST; .docx always, PDF where the server
-    can convert it (otherwise the page says why)."""
+    Generating is recorded in the audit trail, so it is a POST; .docx, or PDF where the server can
+    make one (otherwise the page says why)."""
     from qualitygov.core.io import DOCX_MIME, download
+    from qualitygov.core.io_pdf import pdf_unavailable_reason
 
     from . import bulletin as bulletin_module
 
@@ -559,7 +560,7 @@ def bulletin(request):
             pdf_message = result.pdf_message
     return render(request, "progress/bulletin.html", {
         "period": month, "error": error, "pdf_message": pdf_message,
-        "pdf_unavailable": bulletin_module.pdf_unavailable_reason(),
+        "pdf_unavailable": pdf_unavailable_reason(),
     })
 
 

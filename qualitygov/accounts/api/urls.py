@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from .robots import UnitRobotViewSet
 from .views import MeView, OrgUnitViewSet, TokenView, UserViewSet
 
 router = DefaultRouter(trailing_slash=True)
@@ -10,6 +11,7 @@ router.include_root_view = False
 router.include_format_suffixes = False
 router.register("org-units", OrgUnitViewSet, basename="api-org-unit")
 router.register("users", UserViewSet, basename="api-user")
+router.register("unit-robots", UnitRobotViewSet, basename="api-unit-robot")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),

@@ -42,7 +42,7 @@ def test_department_admin_cannot_touch_a_district_admin_whose_home_is_the_depart
     big = user_create(actor=None, username="big", password=PASSWORD, unit=cast.dept_a,
                       grants=[("office_admin", cast.district, True)])
     client = signed_in(dept_admin)
-    listed = [u.username for u in client.get(reverse("accounts:user_list")).context["page"].object_list]
+    listed = [u.username for u in client.get(reverse("accounts:user_list")).context["lst"].rows]
     assert listed == ["dept_admin", "liaison_a"]
     for url in [reverse("accounts:user_detail", args=[big.pk]), reverse("accounts:user_edit", args=[big.pk]),
                 reverse("accounts:user_password", args=[big.pk]), reverse("accounts:grant_add", args=[big.pk])]:

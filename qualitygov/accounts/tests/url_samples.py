@@ -33,6 +33,16 @@ def _oidc_off(cast) -> dict:
     return {"get_status": 404}
 
 
+def _robot_of_dept_a(cast, **extra) -> dict:
+    """A WeCom robot of 区经信局 (never posted to: the matrix sends only refused requests)."""
+    from qualitygov.core.models import UnitRobot
+    from qualitygov.core.notifications import unit_robot_save
+
+    robot = UnitRobot.objects.filter(unit_ref=cast.dept_a.pk).first() or unit_robot_save(
+        actor=None, unit=cast.dept_a, kind="wecom", webhook_url="http://127.0.0.1:9/cgi-bin/webhook/send?key=matrix")
+    return {"pk": robot.pk, "owner": "liaison_a", **extra}
+
+
 SAMPLES = {
     "accounts:oidc_login": _oidc_off,
     "accounts:oidc_callback": _oidc_off,
@@ -53,6 +63,13 @@ SAMPLES = {
     "accounts:token_revoke": _token_of_liaison_a,
     "accounts:grant_delete": lambda cast: {"pk": _grant_of_liaison_a(cast), "owner": "liaison_a",
                                            "owner_action": "manage"},
+    # A unit's group robots: the office in scope and the unit's own liaison (rule: change).
+    "accounts:unit_robots": _unit,
+    "accounts:robot_edit": _robot_of_dept_a,
+    "accounts:robot_toggle": lambda cast: _robot_of_dept_a(cast, get_status=405),
+    "accounts:robot_test": lambda cast: _robot_of_dept_a(cast, get_status=405),
+    "api-unit-robot-detail": _robot_of_dept_a,
+    "api-unit-robot-send-test": lambda cast: _robot_of_dept_a(cast, get_status=405),
     "api-org-unit-detail": lambda cast: {"pk": cast.dept_a.pk, "owner": "liaison_a"},
     "api-user-detail": lambda cast: {"pk": cast.liaison_a.pk, "owner": "liaison_a", "owner_action": "manage"},
 }

@@ -1,4 +1,4 @@
-"""`qualitygov assessment score [--json] SCHEME.json UNITS.json`: output, exit codes, one error line."""
+"""`qualitygov assessment score [--json] [--pdf OUT.pdf] SCHEME.json UNITS.json`: output, exit codes, one error line."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from qualitygov import cli
 from qualitygov.assessments.score_cli import run_score
+from qualitygov.core.testing import pdf_fonts, pdf_text
 
 from .shared import FIXTURES
 
@@ -98,5 +99,57 @@ def test_through_the_management_command(capsys):
 
 def test_qualitygov_help_lists_the_command(capsys):
     assert cli.main(["--help"]) == 0
-    assert ("  assessment     annual assessment: `assessment score [--json] SCHEME.json UNITS.json` (no database)"
+    assert ("  assessment     annual assessment: `assessment score [--json] [--pdf OUT.pdf] SCHEME.json UNITS.json` "
+            "(no database)"
             in capsys.readouterr().out)
+
+
+MEMBERS = (str(FIXTURES / "members-scheme.json"), str(FIXTURES / "members-units.json"))
+
+
+def test_pdf_writes_the_ranked_table_per_group_and_keeps_the_json(tmp_path):
+    out = tmp_path / "考核结果.pdf"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = run_score(*MEMBERS, as_json=True, stdout=stdout, stderr=stderr, pdf_path=str(out))
+    assert (code, stderr.getvalue()) == (0, "")
+    assert json.loads(stdout.getvalue())["scheme"] == "members-2026"  # stdout is still the result document
+    assert pdf_text(out.read_bytes()) == [
+        "成员单位质量工作年度考核结果",
+        "评分细则 members-2026",
+        "组别：department（3 个单位）",
+        "名次 单位 得分 适用满分 基础分 加分 总分 等次 否决 等次上限 整改",
+        "1 区市场监管局 93.00 100 93.00 0 93.0 优秀 — — —",
+        "1 区经信局 93.00 100 93.00 0 93.0 优秀 — — —",
+        "3 区住建局 70.00 100 70.00 0 70.0 合格 — — 约谈，2027-02-15 前",
+        "组别：town（2 个单位）",
+        "名次 单位 得分 适用满分 基础分 加分 总分 等次 否决 等次上限 整改",
+        "1 甲镇 91.00 100 91.00 0 91.0 优秀 — — —",
+        "2 乙镇 77.50 100 77.50 0 77.5 合格 — — —",
+        "— 1 —",
+    ]
+    assert "Noto-Serif-CJK-SC" in pdf_fonts(out.read_bytes())
+
+
+def test_pdf_through_the_command(tmp_path, capsys):
+    out = tmp_path / "result.pdf"
+    call_command("assessment", "score", "--pdf", str(out), *MEMBERS)
+    assert capsys.readouterr().out.startswith("成员单位质量工作年度考核（评分细则 members-2026）\n")
+    assert pdf_text(out.read_bytes())[0] == "成员单位质量工作年度考核结果"
+
+
+def test_pdf_that_cannot_be_written_exits_1_after_printing_the_result(tmp_path):
+    target = tmp_path / "missing-folder" / "result.pdf"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = run_score(*MEMBERS, as_json=False, stdout=stdout, stderr=stderr, pdf_path=str(target))
+    assert code == 1
+    assert stdout.getvalue().startswith("成员单位质量工作年度考核（评分细则 members-2026）\n")
+    assert stderr.getvalue().startswith(f"错误：{target}：")
+    assert stderr.getvalue().count("\n") == 1
+    assert not target.exists()
+
+
+def test_bad_input_with_pdf_still_exits_2_and_writes_no_pdf(tmp_path):
+    out = tmp_path / "result.pdf"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    assert run_score(SCHEME, SCHEME, as_json=False, stdout=stdout, stderr=stderr, pdf_path=str(out)) == 2
+    assert (stdout.getvalue(), out.exists()) == ("", False)

@@ -1,4 +1,5 @@
-"""`/api/v1/notifications/`: the caller's own notices; `mark-read` one, `mark-all-read` all."""
+"""`/api/v1/notifications/`: the caller's own notices; `mark-read` one, `mark-all-read` all;
+`/api/v1/notification-settings/`: the caller's own settings (e-mail on or off, per kind)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,12 @@ from qualitygov.core.notifications import (
     notification_list_own,
     notification_mark_all_read,
     notification_mark_read,
+    notification_preference_get,
+    notification_preference_set,
 )
+from qualitygov.core.registry import notice_kinds
 
-from .base import ScopedReadOnlyViewSet
+from .base import ApiView, ScopedReadOnlyViewSet
 from .pagination import Pagination
 
 
@@ -69,3 +73,38 @@ class NotificationViewSet(ScopedReadOnlyViewSet):
         """Mark every unread notice of the caller read; answers how many were unread."""
         request.data  # noqa: B018 - a malformed body is refused like on every other POST
         return Response({"marked": notification_mark_all_read(recipient=request.user)})
+
+
+class NotificationSettingsSerializer(serializers.Serializer):
+    email = serializers.BooleanField(help_text="send notices by e-mail too")
+    email_off_kinds = serializers.ListField(child=serializers.CharField(max_length=40), required=False,
+                                            help_text="kinds of notice sent in-app only (no e-mail)")
+    kinds = serializers.SerializerMethodField(help_text="every kind of notice, with its label")
+
+    def get_kinds(self, _pref) -> list[dict[str, str]]:
+        return [{"kind": kind, "label": str(label)} for kind, label in notice_kinds()]
+
+
+SETTINGS_DESCRIPTION = _("The caller's own notification settings: in-app notices are always kept; `email` "
+                         "switches e-mail on or off, `email_off_kinds` lists the kinds of notice sent in-app only. "
+                         "Unknown kinds are dropped.")
+
+
+class NotificationSettingsView(ApiView):
+    """GET or PUT the caller's notification settings."""
+
+    access_rule = LOGIN
+
+    @extend_schema(responses=NotificationSettingsSerializer, tags=[TAG], summary=_("Read my notification settings"),
+                   description=SETTINGS_DESCRIPTION)
+    def get(self, request):
+        return Response(NotificationSettingsSerializer(notification_preference_get(user=request.user)).data)
+
+    @extend_schema(request=NotificationSettingsSerializer, responses=NotificationSettingsSerializer, tags=[TAG],
+                   summary=_("Change my notification settings"), description=SETTINGS_DESCRIPTION)
+    def put(self, request):
+        form = NotificationSettingsSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        pref = notification_preference_set(user=request.user, email=form.validated_data["email"],
+                                           email_off_kinds=form.validated_data.get("email_off_kinds"))
+        return Response(NotificationSettingsSerializer(pref).data)

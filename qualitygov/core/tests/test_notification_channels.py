@@ -11,8 +11,6 @@ import email
 import email.policy
 import hashlib
 import hmac
-import http.server
-import json
 import socketserver
 import threading
 import time
@@ -27,51 +25,11 @@ from qualitygov.core import channels
 from qualitygov.core.errors import ServiceError
 from qualitygov.core.models import AuditEvent, Notification, NotificationDelivery, UnitRobot
 from qualitygov.core.notifications import notification_preference_set, notification_send, unit_robot_save
+from qualitygov.core.testing import WebhookReceiver
 
 UNIT = 7
 SECRET = "SEC0123456789abcdef"
 TEXT = "通知1\n\n正文1\n\n/plans/?n=1"
-
-
-class _Receiver:
-    """Records each POST (path, query, JSON body) and answers with the next queued (status, JSON) or status
-    (200 and errcode 0 when none are queued)."""
-
-    def __init__(self) -> None:
-        self.posts: list[tuple[str, dict, str, dict]] = []
-        self.statuses: list[int | tuple[int, dict]] = []
-        receiver = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length", "0"))
-                raw = self.rfile.read(min(length, 65536))
-                parts = urllib.parse.urlsplit(self.path)
-                receiver.posts.append((parts.path, urllib.parse.parse_qs(parts.query), parts.query,
-                                       json.loads(raw.decode())))
-                status = receiver.statuses.pop(0) if receiver.statuses else 200
-                status, answer = status if isinstance(status, tuple) else (status, {"errcode": 0, "errmsg": "ok"})
-                body = json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.server.timeout = 1
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
 
 
 class _SMTPResponder:
@@ -120,7 +78,7 @@ class _SMTPResponder:
 
 @pytest.fixture
 def receiver():
-    server = _Receiver()
+    server = WebhookReceiver()
     yield server
     server.close()
 

@@ -165,6 +165,7 @@ def observation_return(*, actor, observation: Observation, reason: str) -> Obser
                                                                     "period": period.label},
             body=_("Reason: %(reason)s") % {"reason": observation.return_reason},
             dedup_key=f"indicator-returned:{observation.pk}:{timezone.now().isoformat()}",
+            unit_ref=observation.unit_id,
         )
     return observation
 

@@ -13,7 +13,9 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
+from qualitygov.core.testing import pdf_fonts, pdf_text
 from qualitygov.plans.models import Plan
 
 from .factories import PLAN_TITLE, group_factory, plan_factory, task_factory, workspace_plan
@@ -151,12 +153,12 @@ def test_docx_is_scoped_to_visible_tasks(client_for, plan):
 
 # --- access and queries -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["plans:export_xlsx", "plans:export_docx"])
+@pytest.mark.parametrize("name", ["plans:export_xlsx", "plans:export_docx", "plans:export_pdf"])
 def test_export_of_missing_plan_is_404(client_for, plan, name):
     assert client_for("office").get(reverse(name, args=[plan.pk + 100])).status_code == 404
 
 
-@pytest.mark.parametrize("name", ["plans:export_xlsx", "plans:export_docx"])
+@pytest.mark.parametrize("name", ["plans:export_xlsx", "plans:export_docx", "plans:export_pdf"])
 def test_export_requires_login(client, plan, name):
     response = client.get(reverse(name, args=[plan.pk]))
     assert response.status_code == 302
@@ -194,3 +196,45 @@ SEED_TASK_1 = (
     # 责任部门：A、B、C按职责分工负责 names no lead: the first listed leads (the import's default convention).
     "区发改局、各镇（街道）、管委会", "区经信局、区市场监管分局", "2027年底前",
 )
+
+
+# --- pdf ----------------------------------------------------------------------------------------
+
+def test_pdf_has_the_title_header_group_rows_and_tasks(client_for, plan):
+    response = client_for("office").get(reverse("plans:export_pdf", args=[plan.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f"attachment; filename*=UTF-8''{quote(PLAN_TITLE + '任务分解表.pdf')}"
+    text = "".join(pdf_text(response.content)).replace(" ", "")
+    position = 0
+    for expected in [f"{PLAN_TITLE}任务分解表", "舟山市普陀区质量强区工作领导小组　普质强区发〔2023〕1号",
+                     "".join(DOCX_HEADER), "（一）增强发展动能", "1坚持质量发展创新驱动", "区经信局区住建局2027年底前",
+                     "2提升建设工程品质", "（二）提升质量供给", "3提高全民质量素养", "4打造街道质量示范", "沈家门街道"]:
+        position = text.index(expected, position) + len(expected)
+    assert {"Noto-Serif-CJK-SC", "Noto-Sans-CJK-SC"} <= pdf_fonts(response.content)
+    page = PdfReader(BytesIO(response.content)).pages[0].mediabox
+    assert (round(float(page.width)), round(float(page.height))) == (842, 595)  # A4 landscape
+
+
+def test_pdf_is_scoped_to_visible_tasks(client_for, plan):
+    text = "".join(pdf_text(client_for("town_liaison").get(reverse("plans:export_pdf", args=[plan.pk])).content))
+    assert "提高全民质量素养" in text and "打造街道质量示范" in text
+    assert "坚持质量发展创新驱动" not in text and "提升建设工程品质" not in text
+
+
+def test_pdf_for_a_user_without_any_scope_is_404(cast, plan):
+    """A plan is shown to anyone with a scope; a user holding no role sees no plan, and no PDF of it."""
+    from django.test import Client
+
+    from qualitygov.accounts.services import user_create
+
+    nobody = user_create(actor=None, username="nobody", password="Cast-password-2026", display_name="nobody",
+                         unit=cast.dept_a, grants=[])
+    client = Client()
+    client.force_login(nobody)
+    assert client.get(reverse("plans:export_pdf", args=[plan.pk])).status_code == 404
+
+
+def test_the_plan_page_links_the_pdf(client_for, plan):
+    page = client_for("office").get(reverse("plans:plan_detail", args=[plan.pk])).content.decode()
+    assert f'href="{reverse("plans:export_pdf", args=[plan.pk])}" data-testid="export-pdf"' in page

@@ -27,6 +27,7 @@ SAMPLES = {
     # Queuing the export happens only on a POST; a GET is refused with 405.
     "plans:export_xlsx_job": lambda cast: {"pk": _workspace_plan(cast).pk, "get_status": 405},
     "plans:export_docx": lambda cast: {"pk": _workspace_plan(cast).pk},
+    "plans:export_pdf": lambda cast: {"pk": _workspace_plan(cast).pk},
     "plans:task_detail": lambda cast: {"pk": _workspace_task(cast).pk, "owner": "liaison_b"},
     "plans:unit_tasks": lambda cast: {"pk": cast.dept_a.pk, "owner": "liaison_a"},
     "plans:unit_tasks_xlsx": lambda cast: {"pk": cast.dept_a.pk, "owner": "liaison_a"},

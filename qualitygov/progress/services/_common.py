@@ -92,10 +92,11 @@ def _pct(value: Any) -> Decimal:
 
 
 def _notify_unit(unit_id: int, *, kind: str, subject: str, body: str = "", key: str) -> int:
-    """Send one notice to each liaison of the unit (dedup per user); return how many were sent."""
+    """Send one notice to each liaison of the unit (dedup per user), and through the unit's group
+    robots once (dedup per unit); return how many notices were sent."""
     sent = 0
     for user in unit_recipients([unit_id]).get(unit_id, []):
         if notification_send(recipient=user, kind=kind, subject=subject, body=body,
-                             dedup_key=f"{key}:u{user.pk}", email=False):
+                             dedup_key=f"{key}:u{user.pk}", email=False, unit_ref=unit_id, unit_key=key):
             sent += 1
     return sent

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from urllib.parse import quote
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 from docx.oxml.ns import qn
 
+from qualitygov.core import io_pdf
 from qualitygov.core.errors import NotFoundError, ServiceError
 from qualitygov.core.models import AuditEvent
-from qualitygov.progress import bulletin as bulletin_module
+from qualitygov.core.testing import pdf_fonts, pdf_text
 from qualitygov.progress.bulletin import bulletin_generate, parse_period
 from qualitygov.progress.models import ProgressReport, ReportingCycle
 from qualitygov.progress.services import cycle_open, finding_create, report_approve, report_submit
@@ -114,16 +117,78 @@ def test_period_must_be_a_month(value):
         parse_period(value)
 
 
-def test_command_writes_the_file_and_explains_a_missing_pdf(cast, month, tmp_path, monkeypatch):
-    monkeypatch.setattr(bulletin_module.shutil, "which", lambda name: None)  # no LibreOffice on this machine
+def test_command_writes_the_docx_and_the_pdf_beside_it(cast, month, tmp_path):
     out = tmp_path / "通报.docx"
     stdout, stderr = io.StringIO(), io.StringIO()
     call_command("progress", "bulletin", "--period", "2026-05", "--out", str(out), "--pdf", stdout=stdout,
                  stderr=stderr)
     assert texts(Document(str(out)))[0] == "质量强区工作进展通报"
-    assert stdout.getvalue().startswith(f"wrote {out} (")
-    assert "LibreOffice" in stderr.getvalue()
-    assert not out.with_suffix(".pdf").exists()
+    pdf = out.with_suffix(".pdf")
+    assert stdout.getvalue().splitlines() == [f"wrote {out} ({out.stat().st_size:,} bytes)",
+                                              f"wrote {pdf} ({pdf.stat().st_size:,} bytes)"]
+    assert (stderr.getvalue(), pdf_text(pdf.read_bytes())[0]) == ("", "质量强区工作进展通报")
+
+
+def test_command_writes_a_pdf_alone(cast, month, tmp_path):
+    out = tmp_path / "通报.pdf"
+    stdout = io.StringIO()
+    call_command("progress", "bulletin", "--period", "2026-05", "--out", str(out), stdout=stdout)
+    assert stdout.getvalue() == f"wrote {out} ({out.stat().st_size:,} bytes)\n"
+    assert not out.with_suffix(".docx").exists()
+    assert pdf_text(out.read_bytes())[:2] == ["质量强区工作进展通报", "（2026年第5期）"]
+
+
+def test_command_explains_a_missing_pdf(cast, month, tmp_path, monkeypatch):
+    monkeypatch.setattr(io_pdf.shutil, "which", lambda name: None)  # no fc-list: no Chinese font found
+    io_pdf.pdf_missing.cache_clear()
+    try:
+        out = tmp_path / "通报.docx"
+        stderr = io.StringIO()
+        call_command("progress", "bulletin", "--period", "2026-05", "--out", str(out), "--pdf",
+                     stdout=io.StringIO(), stderr=stderr)
+        assert texts(Document(str(out)))[0] == "质量强区工作进展通报"
+        assert "fonts-noto-cjk" in stderr.getvalue()
+        assert not out.with_suffix(".pdf").exists()
+        with pytest.raises(CommandError, match="fonts-noto-cjk"):
+            call_command("progress", "bulletin", "--period", "2026-05", "--out", str(tmp_path / "b.pdf"))
+        assert not (tmp_path / "b.pdf").exists()
+    finally:
+        monkeypatch.undo()
+        io_pdf.pdf_missing.cache_clear()
+
+
+def test_the_pdf_states_what_the_docx_states(cast, month):
+    """The PDF is made from the same blocks: the same paragraphs in the same order, the tables' cells,
+    in an embedded CJK font (the extracted text is the Chinese itself, not missing glyphs)."""
+    result = bulletin_generate(actor=cast.office, period=parse_period("2026-05"), pdf=True,
+                               today=dt.date(2026, 6, 3))
+    assert result.pdf_message == ""
+    lines = pdf_text(result.pdf)
+    assert lines[:4] == [*DISTRICT_TEXT[:3], "各成员单位，各镇（街道、管委会）："]
+    joined = "".join(lines)  # long paragraphs wrap: compare without the line breaks
+    position = 0
+    for paragraph in [p for p in DISTRICT_TEXT if p]:
+        position = joined.index(paragraph, position) + len(paragraph)  # present, and in the docx's order
+    assert "区经信局45%41.37%绿灯" in joined.replace(" ", "")
+    assert "园区标准化建设滞后区住建局2026-05-28待整改" in joined.replace(" ", "")
+    assert lines[-1] == "— 2 —"
+    assert "Noto-Serif-CJK-SC" in pdf_fonts(result.pdf)
+    assert AuditEvent.objects.get(action="bulletin.generate").changes["pdf"] is True
+
+
+def test_pdf_download_on_the_page_is_for_approvers_only(cast, month, client_for):
+    url = reverse("progress:bulletin")
+    response = client_for("office").post(url, {"period": "2026-05", "format": "pdf"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        f"attachment; filename*=UTF-8''{quote('质量强区工作进展通报（2026年5月）.pdf')}")
+    assert pdf_text(response.content)[0] == "质量强区工作进展通报"
+    page = client_for("office").get(url).content.decode()
+    assert 'name="format" value="pdf"' in page and "disabled" not in page
+    # A liaison may not generate it: 404, and nothing is recorded.
+    assert client_for("liaison_a").post(url, {"period": "2026-05", "format": "pdf"}).status_code == 404
+    assert AuditEvent.objects.filter(action="bulletin.generate").count() == 1
 
 
 def _document(actor) -> tuple[list[str], list[list[list[str]]]]:

@@ -1,4 +1,4 @@
-"""`qualitygov assessment score [--json] SCHEME.json UNITS.json` (no database) and
+"""`qualitygov assessment score [--json] [--pdf OUT.pdf] SCHEME.json UNITS.json` (no database) and
 `qualitygov assessment scheme export --year 2026 [--id ID] --out SCHEME.json` (the published scheme)."""
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ class Command(BaseCommand):
         score.add_argument("units", metavar="UNITS.json", help="the year's unit inputs for that scheme")
         score.add_argument("--json", action="store_true", dest="as_json",
                            help="print the result document instead of a table per group")
+        score.add_argument("--pdf", metavar="OUT.pdf", dest="pdf_path",
+                           help="also write the ranked result table per group to this PDF file")
 
         scheme = sub.add_parser("scheme", help="schemes kept in the platform")
         scheme_sub = scheme.add_subparsers(dest="scheme_action", required=True)
@@ -37,7 +39,7 @@ class Command(BaseCommand):
         from qualitygov.assessments.score_cli import run_score
 
         code = run_score(options["scheme"], options["units"], as_json=options["as_json"],
-                         stdout=sys.stdout, stderr=sys.stderr)
+                         stdout=sys.stdout, stderr=sys.stderr, pdf_path=options["pdf_path"])
         if code:
             sys.exit(code)
 

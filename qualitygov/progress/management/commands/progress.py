@@ -2,7 +2,7 @@
 
   progress remind [--today YYYY-MM-DD]        open due cycles, chase late units, recompute lights
   progress open-cycles [--today YYYY-MM-DD]   open the cycles whose period has started
-  progress bulletin --period YYYY-MM --out FILE.docx [--pdf]
+  progress bulletin --period YYYY-MM --out FILE.docx|FILE.pdf [--pdf]
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ class Command(BaseCommand):
         remind.add_argument("--today", type=_date, help="run as if on this day (default: today)")
         opener = sub.add_parser("open-cycles", help="open every cycle whose period has started")
         opener.add_argument("--today", type=_date)
-        bulletin = sub.add_parser("bulletin", help="write the progress bulletin (工作进展通报) as .docx")
+        bulletin = sub.add_parser("bulletin", help="write the progress bulletin (工作进展通报) as .docx or .pdf")
         bulletin.add_argument("--period", required=True, help="the month, YYYY-MM")
-        bulletin.add_argument("--out", required=True, help="the .docx file to write")
-        bulletin.add_argument("--pdf", action="store_true", help="also write a PDF next to it (needs LibreOffice and a CJK font)")
+        bulletin.add_argument("--out", required=True, help="the .docx or .pdf file to write")
+        bulletin.add_argument("--pdf", action="store_true", help="with a .docx, also write the PDF next to it")
 
     def handle(self, *args, **options) -> None:
         action = options["action"]
@@ -67,17 +67,22 @@ class Command(BaseCommand):
     def _bulletin(self, period: str, out: Path, pdf: bool) -> None:
         from qualitygov.progress.bulletin import bulletin_generate, parse_period
 
+        suffix = out.suffix.lower()
+        if suffix not in (".docx", ".pdf"):
+            raise CommandError("--out must name a .docx or .pdf file")
+        want_pdf = pdf or suffix == ".pdf"
         try:
             month = parse_period(period)
-            result = bulletin_generate(actor=None, period=month, pdf=pdf)
+            result = bulletin_generate(actor=None, period=month, pdf=want_pdf)
         except ServiceError as exc:
             raise CommandError(exc.message) from None
-        if out.suffix.lower() != ".docx":
-            raise CommandError("--out must name a .docx file")
+        if suffix == ".pdf" and result.pdf is None:
+            raise CommandError(f"PDF not written: {result.pdf_message}")
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(result.docx)
-        self.stdout.write(f"wrote {out} ({len(result.docx):,} bytes)")
-        if pdf:
+        if suffix == ".docx":
+            out.write_bytes(result.docx)
+            self.stdout.write(f"wrote {out} ({len(result.docx):,} bytes)")
+        if want_pdf:
             if result.pdf is not None:
                 pdf_path = out.with_suffix(".pdf")
                 pdf_path.write_bytes(result.pdf)
