@@ -8,8 +8,8 @@
    process waits on the database; threads overlap those waits). Persistent database connections.
 3. Gets one read API token per demo role through the token endpoint.
 4. Runs Locust headless (bench/load_mixed_locustfile.py): N users signing in as the demo roles in
-   turn (started at `--spawn-rate` a second, signing in two at a time), then D seconds from the moment
-   the last one has signed in; think time `--think` seconds between a user's actions.
+   turn (started at `--spawn-rate` a second, signing in two at a time, waiting for the others), then
+   all of them at work for D seconds; think time `--think` seconds between a user's actions.
 5. Prints per page, over the D seconds at N users: requests, failures, median, p95 and max; overall
    requests a second; the sign-in times of the ramp; the peak memory
    (RSS) of gunicorn (master and workers together) and of its largest worker; the writes saved and
@@ -212,7 +212,7 @@ def main() -> None:
     var_dir = Path(args.var_dir or tempfile.mkdtemp(prefix="qg-load-"))
     var_dir.mkdir(parents=True, exist_ok=True)
     base = f"http://127.0.0.1:{args.port}"
-    ramp = max(120, 2 * args.users)  # the longest the sign-ins may take (about 0.5 s each, two at a time)
+    ramp = max(120, 5 * args.users)  # the longest the sign-ins may take (about 0.5 s of CPU each, 2 at a time)
     env = _server_env(args, var_dir, database_url)
     server = locust = None
     created = False
@@ -237,7 +237,7 @@ def main() -> None:
         counts_file = var_dir / "counts.json"
         locust_env = {**os.environ, "QG_LOAD_TOKENS": json.dumps(tokens), "QG_LOAD_THINK": args.think,
                       "QG_LOAD_COUNTS": str(counts_file), "QG_LOAD_USERS": str(args.users),
-                      "QG_LOAD_SECONDS": str(args.seconds)}
+                      "QG_LOAD_SECONDS": str(args.seconds), "QG_LOAD_RAMP_LIMIT": str(ramp)}
         print(f"{args.users} users (started at {args.spawn_rate}/s, then {args.seconds} s with all signed in), think "
               f"{args.think} s; gunicorn {args.workers} workers × {args.threads} threads on {base}; "
               f"PostgreSQL database {args.db_name}; Python {platform.python_version()}, {os.cpu_count()} cores; "

@@ -1,7 +1,8 @@
 """Locust users for bench/load_mixed.py (run by it; not on its own): the demo roles clicking through.
 
 Each simulated user signs in once as one demo role (office, leader, jxj, zjj, sjm, reviewer, viewer,
-inspector in turn), keeps its session, and then picks one action at a time, with think time between:
+inspector in turn) and keeps its session; when all have signed in, each picks one action at a time,
+with think time between:
 pages everyone has (home, indicator list and detail, board, work items, reports, findings,
 notifications), the API lists with its role's token, an .xlsx export now and then, the audit trail and
 reporting cycles for the office, and for the unit liaisons the writes a liaison makes: saving a draft
@@ -13,7 +14,8 @@ production settings mark Secure, back over it; the server keeps its production s
 
 Environment (set by load_mixed.py): QG_LOAD_TOKENS (JSON {role: API token}), QG_LOAD_THINK ("min,max"
 seconds), QG_LOAD_USERS and QG_LOAD_SECONDS (when the last of the N users has signed in, Locust's
-figures restart and the run stops D seconds later), QG_LOAD_SIGNING_IN (sign-ins at once, default 2),
+figures restart, everyone starts work and the run stops D seconds later; QG_LOAD_RAMP_LIMIT: the
+longest users wait for that), QG_LOAD_SIGNING_IN (sign-ins at once, default 2),
 QG_LOAD_COUNTS (a file for what Locust's table does not show: saves refused as stale, writes skipped,
 failures during the ramp, sign-in times).
 """
@@ -33,6 +35,7 @@ from collections import Counter
 from urllib.parse import urlsplit
 
 import gevent
+from gevent.event import Event
 from gevent.lock import Semaphore
 from locust import between, events, task
 from locust.contrib.fasthttp import FastHttpUser
@@ -47,6 +50,8 @@ SECONDS = float(os.environ.get("QG_LOAD_SECONDS", "0"))
 # Users arrive over the morning, not all in one second: at most this many sign in at once (a sign-in
 # hashes the password, about half a second of CPU on purpose).
 SIGNING_IN = Semaphore(int(os.environ.get("QG_LOAD_SIGNING_IN", "2")))
+ALL_IN = Event()
+RAMP_LIMIT = float(os.environ.get("QG_LOAD_RAMP_LIMIT", "900"))
 API_LISTS = ["/api/v1/indicators/", "/api/v1/work-items/", "/api/v1/progress-reports/", "/api/v1/findings/",
              "/api/v1/notifications/", "/api/v1/plans/", "/api/v1/org-units/"]
 EXPORTS = ["/indicators/export.xlsx", "/progress/board.xlsx", "/progress/items/export.xlsx",
@@ -101,6 +106,10 @@ class DemoUser(FastHttpUser):
                 if response.status_code != 302 or response.headers.get("Location") != "/":
                     response.failure(f"sign-in as {self.role} answered {response.status_code}")
         _signed_in(self.environment)
+        # Everyone starts work once all have signed in (at a random point of a think time), so the
+        # sign-ins do not queue behind the pages of those already in and the figures are N users'.
+        ALL_IN.wait(timeout=RAMP_LIMIT)
+        gevent.sleep(random.uniform(0, THINK[1]))
         # What the user can open comes from the pages they see, as when clicking.
         self.page("/", "home")
         self.page("/indicators/", "indicator list")
@@ -248,6 +257,7 @@ def _signed_in(environment) -> None:
     if next(_signed) != USERS:
         return
     environment.stats.reset_all()
+    ALL_IN.set()
     COUNTS["all users signed in after (s)"] = round(time.monotonic() - _started)
     gevent.spawn_later(SECONDS, environment.runner.quit)
 
