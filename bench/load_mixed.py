@@ -162,7 +162,8 @@ def _table(prefix: Path) -> tuple[int, int]:
         rows = list(csv.DictReader(stats))
     total = next(row for row in rows if row["Name"] == "Aggregated")
     print(f"\n{'page':38} {'requests':>8} {'failures':>8} {'median':>8} {'p95':>8} {'max':>8}  (ms)")
-    for row in sorted((r for r in rows if r["Name"] != "Aggregated"), key=lambda r: -int(r["Request Count"])):
+    shown = (r for r in rows if r["Name"] != "Aggregated" and int(r["Request Count"]))  # sign-ins: in the ramp
+    for row in sorted(shown, key=lambda r: -int(r["Request Count"])):
         print(f"{row['Type'] + ' ' + row['Name']:38} {row['Request Count']:>8} {row['Failure Count']:>8} "
               f"{row['50%']:>8} {row['95%']:>8} {float(row['Max Response Time']):>8.0f}")
     print(f"{'all':38} {total['Request Count']:>8} {total['Failure Count']:>8} {total['50%']:>8} "
