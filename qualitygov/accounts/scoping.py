@@ -9,7 +9,6 @@ from qualitygov.core.scoping import Scope
 from .choices import roles_allowing
 from .models import Grant, OrgUnit
 
-
 #: Keys of the per-request cache `core.scoping` keeps on the user (its other keys are actions).
 _GRANTS, _ONLY_ROOT = "__grants__", "__only_root__"
 

@@ -159,6 +159,8 @@ def indicator_detail(request, pk: int):
                          "target": _("Target")},
         "periods": selectors.indicator_periods(user=request.user, indicator=indicator),
         "units": [r.unit for r in indicator.responsibilities.select_related("unit").order_by("role", "unit__path")],
+        # A unit's page only for units the user may see: a link to a page that answers 404 is a dead end.
+        "unit_pages": scope_for(request.user, Action.VIEW),
         "targets": list(indicator.targets.current().select_related("set_by")),
         "history": selectors.indicator_history(user=request.user, indicator=indicator),
         "not_counted": selectors.values_not_counted(user=request.user, indicator=indicator, status=status),

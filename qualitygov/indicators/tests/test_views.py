@@ -299,6 +299,22 @@ def test_indicator_page_shows_chart_data_why_and_history(cast, client_for):
     assert client_for("liaison_b").get(reverse("indicators:indicator_detail", args=[w.a1.pk])).status_code == 404
 
 
+def test_indicator_page_links_only_the_unit_pages_the_user_may_open(cast, client_for):
+    from .engine_helpers import quarterly_indicator
+
+    shared = quarterly_indicator(cast, code="S1", reporters=[(cast.dept_a, "lead"), (cast.dept_b, "co")])
+    a_page = reverse("indicators:unit_page", args=[cast.dept_a.pk])
+    b_page = reverse("indicators:unit_page", args=[cast.dept_b.pk])
+    liaison_a = client_for("liaison_a")
+    page = liaison_a.get(reverse("indicators:indicator_detail", args=[shared.pk])).content.decode()
+    # Both units are named; only A's page, the one liaison A may open, is a link (B's answers 404).
+    assert f'责任单位: {cast.dept_b.label}、<a href="{a_page}">{cast.dept_a.label}</a>' in page
+    assert f'href="{b_page}"' not in page
+    assert liaison_a.get(b_page).status_code == 404
+    office = client_for("office").get(reverse("indicators:indicator_detail", args=[shared.pk])).content.decode()
+    assert f'责任单位: <a href="{b_page}">{cast.dept_b.label}</a>、<a href="{a_page}">{cast.dept_a.label}</a>' in office
+
+
 def test_unit_page_lists_what_is_due(cast, client_for):
     world(cast)
     response = client_for("liaison_a").get(reverse("indicators:unit_page", args=[cast.dept_a.pk]))
