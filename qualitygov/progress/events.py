@@ -63,6 +63,10 @@ KEYS = {
     "pdf": _("PDF"),
     "seed": _("seed"),
     "special": _("special"),
+    "reminder": _("reminders"),
+    "yellow": _("yellow notices"),
+    "red": _("red notices"),
+    "supervised": _("supervised follow-ups"),
 }
 VALUES = {"light": Light}
 #: Non-field keys whose value is `[old, new]`.

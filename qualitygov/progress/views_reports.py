@@ -420,7 +420,7 @@ def supervised_xlsx(request):
     rows = (
         [event.unit.label, f"{event.work_item.task.number}. {event.work_item.task.title}", event.work_item.title,
          event.report.cycle.label if event.report_id else "", event.due_date,
-         max(0, (today - event.due_date).days), event.at, event.reason]
+         max(0, (today - event.due_date).days), event.at, event.reason_label]
         for event in _supervised(request)
     )
     return xlsx_response(f"督办清单{today:%Y%m%d}.xlsx", [("督办清单", header, rows)],
