@@ -2,6 +2,7 @@
 
 from django.contrib.auth.views import redirect_to_login
 from django.urls import include, path
+from django.utils.translation import gettext
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from qualitygov.core.access import LOGIN, rule_allows
@@ -10,9 +11,20 @@ from qualitygov.core.security import CSP_HEADER, content_security_policy
 
 
 class SchemaView(ApiViewMixin, SpectacularAPIView):
-    """The OpenAPI document; machines may fetch it with their token."""
+    """The OpenAPI document; machines may fetch it with their token.
+
+    Title and description follow the request's language (Chinese by default, `?lang=en` for English).
+    """
 
     access_rule = LOGIN
+
+    def get(self, request, *args, **kwargs):
+        self.custom_settings = {
+            "TITLE": gettext("QualityGov platform API"),
+            "DESCRIPTION": gettext("The REST API of the quality-strong district digital governance platform. "
+                                   "Every list holds only the units and records the caller may see."),
+        }
+        return super().get(request, *args, **kwargs)
 
 
 class DocsView(SpectacularRedocView):
