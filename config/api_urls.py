@@ -1,7 +1,10 @@
 """`/api/v1/` and the OpenAPI schema. Each app contributes a router module `qualitygov.<app>.api.urls`."""
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.urls import include, path
+from django.utils import translation
+from django.utils.translation import gettext
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from qualitygov.core.access import LOGIN, rule_allows
@@ -13,6 +16,20 @@ class SchemaView(ApiViewMixin, SpectacularAPIView):
     """The OpenAPI document; machines may fetch it with their token."""
 
     access_rule = LOGIN
+
+    def initial(self, request, *args, **kwargs):
+        # Title and description in the request's language (Chinese by default; `?lang=en`, as the
+        # generator reads it, for English). Set here, not in `get`, which carries the view's schema decoration.
+        language = request.GET.get("lang") or translation.get_language()
+        if language not in dict(settings.LANGUAGES):
+            language = translation.get_language()
+        with translation.override(language):
+            self.custom_settings = {
+                "TITLE": gettext("QualityGov platform API"),
+                "DESCRIPTION": gettext("The REST API of the quality-strong district digital governance platform. "
+                                       "Every list holds only the units and records the caller may see."),
+            }
+        super().initial(request, *args, **kwargs)
 
 
 class DocsView(SpectacularRedocView):

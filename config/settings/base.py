@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "qualitygov.core.context_processors.navigation",
+                "qualitygov.core.context_processors.help_link",
             ],
         },
     }

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import NoReverseMatch, reverse
 
 from .access import rule_allows
+from .help import help_anchor
 from .registry import nav_entries
 
 
@@ -45,3 +46,9 @@ def navigation(request) -> dict:
     if matches:
         max(matches, key=lambda e: len(e["url"]))["active"] = True
     return {"nav_entries": entries}
+
+
+def help_link(request) -> dict:
+    """`help_url`: the user guide's section for the current page (by its URL name, see `core.help`)."""
+    match = getattr(request, "resolver_match", None)
+    return {"help_url": f"{reverse('core:help')}#{help_anchor(match.view_name if match else None)}"}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_calendar, views_jobs, views_notifications, views_search
+from . import views, views_calendar, views_help, views_jobs, views_notifications, views_search
 
 app_name = "core"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("calendar/days/", views_calendar.calendar_day_save, name="calendar_day_save"),
     path("calendar/days/<str:date>/delete/", views_calendar.calendar_day_delete, name="calendar_day_delete"),
     path("search/", views_search.search, name="search"),
+    path("help/", views_help.help_page, name="help"),
     path("notifications/", views_notifications.notification_list, name="notification_list"),
     path("notifications/settings/", views_notifications.notification_settings, name="notification_settings"),
     path("notifications/read-all/", views_notifications.notification_read_all, name="notification_read_all"),

@@ -30,6 +30,9 @@ from . import calendar
 from .models import Indicator, IndicatorResponsibility, Observation, ReportingPeriod
 from .status import year_position
 
+#: The demo's own record of its special cases is Chinese, like the demo data (the audit page shows it as written).
+_DEMO_STATUS_TEXT = {"draft": "草稿", "submitted": "已报送待审核", "returned": "已退回"}
+
 DEMO_COMMENT = "演示数据"
 SEED = 20221231
 BASELINE_YEAR = 2022
@@ -251,10 +254,10 @@ def load(today: dt.date | None = None) -> dict[str, int]:
             status, approved = "approved", True
             if is_last and profile.special:
                 if profile.special == "missing":
-                    specials.append(f"{indicator.code} {period.label}: missing")
+                    specials.append(f"{indicator.code} {period.label}：未报送")
                     continue
                 status, approved = profile.special, False
-                specials.append(f"{indicator.code} {period.label}: {status}")
+                specials.append(f"{indicator.code} {period.label}：{_DEMO_STATUS_TEXT[status]}")
             submitted = status in ("approved", "submitted", "returned")
             rows.append(Observation(
                 indicator=indicator, period=period, unit=reporter, value=value, comment=DEMO_COMMENT, is_demo=True,
@@ -270,7 +273,7 @@ def load(today: dt.date | None = None) -> dict[str, int]:
         counts["observations"] += len(rows)
         counts["indicators"] += 1
     audit_record(actor=None, action=events.INDICATORS_DEMO_LOAD, obj=plan,
-                 changes={**counts, "seed": SEED, "as_of": today, "marked": f"is_demo, comment “{DEMO_COMMENT}”",
+                 changes={**counts, "seed": SEED, "as_of": today, "marked": f"演示数据，备注“{DEMO_COMMENT}”",
                           "special": specials})
     counts.update(load_targets_and_safeguards(plan, today))
     counts["lights"] = status_refresh_all(as_of=today, plan=plan)

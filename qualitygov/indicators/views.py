@@ -86,7 +86,8 @@ def _dashboard_rows(indicators):
             i.target_year, decimal_text(status.latest_value) if status else "",
             status.latest_period if status else "", decimal_text(status.expected_value) if status else "",
             decimal_text(status.gap) if status else "", str(Light(i.light).label),
-            status.rule if status else "", decimal_text(status.forecast_value) if status else "",
+            str(selectors.RULE_LABELS.get(status.rule, status.rule)) if status and status.rule else "",
+            decimal_text(status.forecast_value) if status else "",
             str(ForecastStatus(status.forecast_status).label) if status else "",
             i.row["units"],
         ]

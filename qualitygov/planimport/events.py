@@ -12,4 +12,21 @@ PLAN_IMPORT_CONFIRM = EventType("plan_import.confirm", _("Plan import confirmed"
 #: Labels of `changes` keys that are not model fields.
 KEYS = {
     "corrections": _("corrections"),
+    "file": _("file"),
+    "sha256": _("SHA-256 checksum"),
+    "counts": _("counts"),
+    "sections": _("sections"),
+    "groups": _("task groups"),
+    "task_groups": _("task groups"),
+    "tasks": _("tasks"),
+    "responsibilities": _("responsibilities"),
+    "indicators": _("indicators"),
+    "units": _("units"),
+    "unresolved": _("unresolved unit names"),
+    "new_units": _("new units"),
+    "warnings": _("warnings"),
+    "outcome": _("outcome"),
+    "created": _("new plan"),
+    "revises": _("revises"),
+    "name": _("name"),
 }

@@ -69,7 +69,7 @@ def _file_error(message: str) -> ServiceError:
 
 def _old_word_message() -> str:
     return _("Old Word (.doc) and WPS (.wps) files cannot be read: open the file in Word or WPS, save it as "
-             ".docx and import that (with LibreOffice installed: soffice --headless --convert-to docx FILE).")
+             ".docx and import that.")
 
 
 def check_name_and_size(filename: str, size: int) -> None:

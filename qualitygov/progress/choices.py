@@ -91,6 +91,15 @@ class EscalationLevel(models.TextChoices):
     SUPERVISED = "supervised", _("Supervised follow-up")
 
 
+class EscalationReason(models.TextChoices):
+    """Why an escalation step fired (`escalation._levels`); stored as text on EscalationEvent.reason."""
+
+    DUE_SOON = "due_soon", _("Due within a few days")
+    OVERDUE = "overdue", _("Overdue")
+    OVERDUE_LONG = "overdue_long", _("Seriously overdue")
+    LATE_IN_ROW = "late_in_row", _("Late several times in a row")
+
+
 class ExtensionStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     APPROVED = "approved", _("Approved")

@@ -68,6 +68,10 @@ KEYS = {
     "task_red_share": _("red share (%)"),
     "task_yellow_share": _("red or yellow share (%)"),
     "effective_from": _("effective from"),
+    "reminder": _("reminders"),
+    "yellow": _("yellow notices"),
+    "red": _("red notices"),
+    "supervised": _("supervised follow-ups"),
 }
 VALUES = {"light": Light}
 #: Non-field keys whose value is `[old, new]`.

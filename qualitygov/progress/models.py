@@ -16,6 +16,7 @@ from qualitygov.plans.models import Plan, Task
 
 from .choices import (
     EscalationLevel,
+    EscalationReason,
     ExtensionStatus,
     FindingSource,
     FindingStatus,
@@ -375,6 +376,14 @@ class EscalationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_level_display()} · {self.unit} · {self.work_item}"
+
+    @property
+    def reason_label(self) -> str:
+        """The reason in words; a reason with no label (older free text) shows as stored."""
+        try:
+            return str(EscalationReason(self.reason).label)
+        except ValueError:
+            return self.reason
 
 
 class ExtensionRequestQuerySet(ScopedQuerySet):

@@ -502,7 +502,7 @@ def task_timeline(*, user, task) -> list[TimelineEntry]:
                                          finding.verification_note, "progress:finding_detail", finding.pk,
                                          finding.unit.label))
     for event in escalation_list_visible(user=user).filter(work_item__task=task):
-        entries.append(TimelineEntry(event.at, f"escalation_{event.level}", event.work_item.title, event.reason,
+        entries.append(TimelineEntry(event.at, f"escalation_{event.level}", event.work_item.title, event.reason_label,
                                      "progress:work_item_detail", event.work_item_id, event.unit.label))
     entries.sort(key=lambda entry: (entry.at, entry.kind), reverse=True)
     return entries

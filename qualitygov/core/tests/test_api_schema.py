@@ -78,3 +78,20 @@ def test_docs_page_sends_anonymous_to_sign_in(client, cast):
     response = client.get("/api/docs/")
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/api/docs/"
+
+
+def test_schema_title_and_description_follow_the_language(client_for, cast):
+    client = client_for("liaison_a")
+    chinese = yaml.safe_load(client.get("/api/schema/").content)["info"]
+    english = yaml.safe_load(client.get("/api/schema/?lang=en").content)["info"]
+    assert (chinese["title"], chinese["description"]) == (
+        "质量强区数字治理平台接口", "质量强区数字治理平台的 REST 接口。每个列表只返回调用者有权查看的单位和记录。")
+    assert english["title"] == "QualityGov platform API"
+
+
+def test_docs_page_is_chinese_and_leads_back_to_the_platform(client_for, cast):
+    html = client_for("liaison_a").get("/api/docs/").content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert '<a href="/" data-testid="back-to-app">返回平台</a>' in html
+    assert '<a href="/help/#api" data-testid="help-link">帮助</a>' in html
+    assert re.findall(r"(?:https?:)?//[\w.-]+", html) == []  # no address of another host anywhere in the page

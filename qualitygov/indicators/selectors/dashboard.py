@@ -139,8 +139,7 @@ def _dashboard_row(indicator: Indicator, status, labels: dict) -> dict:
                                               else "")),
         ("expected", labels["expected"], text(status.expected_value)),
         ("gap", labels["gap"], text(status.gap)),
-        ("rule", labels["rule"], f"{RULE_LABELS.get(status.rule, status.rule)}（{status.rule}）" if status.rule
-         else "—"),
+        ("rule", labels["rule"], str(RULE_LABELS.get(status.rule, status.rule)) if status.rule else "—"),
     ]
     return row
 

@@ -230,7 +230,7 @@ def status_why(status) -> list[tuple[str, str, str]]:
                      shown(inputs["gap_pct"], 1) + "%"))
     if inputs.get("band") is not None:
         rows.append(("band", str(gettext_lazy("Band (±)")), _why_number(inputs["band"])))
-    rows.append(("rule", str(gettext_lazy("Rule")), f"{RULE_LABELS.get(rule, rule)}（{rule}）" if rule else "—"))
+    rows.append(("rule", str(gettext_lazy("Rule")), str(RULE_LABELS.get(rule, rule)) if rule else "—"))
     if inputs.get("change_reason"):
         rows.append(("change", str(gettext_lazy("Change target")),
                      str(CHANGE_REASON_LABELS.get(inputs["change_reason"], inputs["change_reason"]))))

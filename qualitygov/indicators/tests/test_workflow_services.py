@@ -574,5 +574,5 @@ def test_change_target_without_baseline_value_is_grey_and_says_why(cast):
         "no_baseline_value", "none", "no_baseline_value")
     with translation.override("zh-hans"):
         rows = {k: v for k, _label, v in status_why(stored)}
-    assert (rows["rule"], rows["change"]) == ("变化量目标缺少基期值，无法判断（change_unresolved）",
+    assert (rows["rule"], rows["change"]) == ("变化量目标缺少基期值，无法判断",
                                               "缺少基期值：请在指标上填写基期年份的数值")

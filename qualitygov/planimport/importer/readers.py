@@ -72,8 +72,7 @@ def read_plan_bytes(data: bytes, *, filename: str = "") -> str:
     return text
 
 
-OLD_WORD_MESSAGE = ("不支持旧版 Word（.doc）或 WPS（.wps）文件：请在 Word 或 WPS 中“另存为”.docx 后再导入"
-                    "（装有 LibreOffice 时也可运行 soffice --headless --convert-to docx 文件名）")
+OLD_WORD_MESSAGE = "不支持旧版 Word（.doc）或 WPS（.wps）文件：请在 Word 或 WPS 中“另存为”.docx 后再导入"
 SCANNED_PDF_MESSAGE = ("这个 PDF 没有文字层（可能是扫描件或图片），无法读取文字：请提供带文字的 PDF、"
                        "Word（.docx）或网页版本，或先做文字识别（OCR）后再导入")
 _HANZI_RE = re.compile(r"[\u4e00-\u9fff]")
