@@ -16,7 +16,7 @@ from .urlwalk import missing_kwargs, routes, samples, url_kwargs
 NO_SECTION = {"accounts:login", "accounts:password_change", "accounts:password_change_done", "accounts:two_step",
               "accounts:token_list",
               # the search box's results, reached from every page
-              "core:search",
+              "core:search", "core:help",
               # htmx fragments polled by the jobs page (no layout of their own)
               "core:job_rows", "core:job_progress"}
 #: Pages whose entry only the office's bar shows; others reach them by a link (the calendar from a

@@ -38,10 +38,15 @@ def _usernames(cast: Cast) -> set[str]:
     return {user.username for user in cast.members.values() if user is not None}
 
 
+def _body(response) -> bytes:
+    # A stored file (a background job's workbook) comes as a FileResponse, which streams.
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
 def _codes_of(response, allowed: set[str]) -> list[str]:
     content_type = response.get("Content-Type", "")
     if content_type.startswith(XLSX):
-        return [code for text in workbook_texts(response.content) for code in codes_in(text, allowed)]
+        return [code for text in workbook_texts(_body(response)) for code in codes_in(text, allowed)]
     if content_type.startswith("text/html"):
         html = response.content.decode()
         return [code for text in page_texts(html) for code in codes_in(text, allowed)]

@@ -21,4 +21,4 @@ class SchemeImportForm(forms.Form):
 class SchemeDocumentForm(forms.Form):
     document = forms.CharField(label=_("Scheme document (JSON)"),
                                widget=forms.Textarea(attrs={"class": "form-control font-monospace", "rows": 24,
-                                                            "spellcheck": "false"}))
+                                                            "spellcheck": "false", "translate": "no"}))

@@ -451,7 +451,7 @@ def _supervised_rows(events):
     for event in events:
         yield [event.unit.label, f"{event.work_item.task.number}. {event.work_item.task.title}", event.work_item.title,
                event.report.cycle.label if event.report_id else "", event.due_date,
-               max(0, (today - event.due_date).days), event.at, event.reason]
+               max(0, (today - event.due_date).days), event.at, event.reason_label]
 
 
 SUPERVISED_LIST = ListSpec(

@@ -59,7 +59,8 @@ class UnitRobotSerializer(serializers.ModelSerializer):
     partial_update=extend_schema(summary=gettext_lazy("Change a group robot"), description=DESCRIPTION, tags=[TAG]),
 )
 class UnitRobotViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                       mixins.UpdateModelMixin, viewsets.GenericViewSet):
+                       viewsets.GenericViewSet):
+    # PATCH only (`partial_update` below): a robot is changed field by field, the secret kept unless sent.
     access_rule = action_rule(Action.CHANGE)
     serializer_class = UnitRobotSerializer
     queryset = UnitRobot.objects.none()  # for the schema; requests use get_queryset

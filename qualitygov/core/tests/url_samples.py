@@ -31,7 +31,10 @@ def _office_export(cast) -> int:
 
     job = JobRun.objects.filter(label="matrix-sample").first()
     if job is None:
-        name = default_storage.save("jobs/matrix-sample.xlsx", ContentFile(b"PK matrix sample"))
+        from qualitygov.core.io import xlsx_bytes
+
+        workbook = xlsx_bytes([("样例", ["标题"], [["样例"]])])
+        name = default_storage.save("jobs/matrix-sample.xlsx", ContentFile(workbook))
         job = JobRun.objects.create(kind=JobKind.EXPORT, label="matrix-sample", func_path="builtins.dict",
                                     actor=cast.office, status=JobStatus.SUCCEEDED, result_file=name,
                                     result_name="样例.xlsx", progress_done=1, progress_total=1)
