@@ -25,8 +25,10 @@ OFFICE_SECTION = {"core:calendar", "core:job_list", "core:job_detail"}
 
 
 def _active(html: str) -> list[str]:
-    return [label.strip() for label in
-            re.findall(r'<a class="nav-link active" href="[^"]*"[^>]*>([^<]*)</a>', html)]
+    """Labels of the lit entries: a link on the bar, or the 更多 menu's button when one of its entries is lit."""
+    found = re.findall(r'<a class="nav-link active" href="[^"]*"[^>]*>([^<]*)</a>'
+                       r'|<button class="nav-link dropdown-toggle active"[^>]*>([^<]*)</button>', html)
+    return [(link or menu).strip() for link, menu in found]
 
 
 def _pages(cast) -> list[tuple[str, str]]:

@@ -19,10 +19,10 @@ class AccountsConfig(AppConfig):
         registry.register_hook(registry.DEMO_LOGINS, "qualitygov.accounts.demo.logins")
         registry.register_search_source(registry.SearchSource(
             "units", pgettext_lazy("search group", "Units"), "qualitygov.accounts.search.search_units", order=50))
-        registry.register_nav(registry.NavEntry("org", _("Organisation"), "accounts:org_tree", LOGIN, order=80,
+        registry.register_nav(registry.NavEntry("org", _("Organisation"), "accounts:org_tree", LOGIN, order=80, menu="admin",
                                                 active_url_names=("accounts:robot_edit",)))
         registry.register_nav(
-            registry.NavEntry("users", _("Users"), "accounts:user_list", action_rule("manage"), order=81,
+            registry.NavEntry("users", _("Users"), "accounts:user_list", action_rule("manage"), order=81, menu="admin",
                               active_url_names=("accounts:grant_delete",))
         )
         registry.register_home_card(registry.HomeCard(

@@ -14,4 +14,5 @@ class AuditConfig(AppConfig):
         from qualitygov.core.permissions import Action
         from qualitygov.core.registry import NavEntry, register_nav
 
-        register_nav(NavEntry("audit", _("Audit trail"), "audit:list", action_rule(Action.AUDIT), order=90))
+        register_nav(NavEntry("audit", _("Audit trail"), "audit:list", action_rule(Action.AUDIT), order=90,
+                              menu="admin"))

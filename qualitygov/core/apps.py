@@ -30,6 +30,8 @@ class CoreConfig(AppConfig):
         register_nav(NavEntry("notifications", _("Notifications"), "core:notification_list", LOGIN, order=95,
                               badge="qualitygov.core.views_notifications.unread_badge"))
         # Everyone may read the calendar (linked where deadlines are shown); the office keeps it.
-        register_nav(NavEntry("calendar", _("Calendar"), "core:calendar", action_rule(Action.MANAGE), order=85))
-        register_nav(NavEntry("api", _("API"), "api-docs", LOGIN, order=100))
-        register_nav(NavEntry("jobs", _("Background jobs"), "core:job_list", action_rule(Action.MANAGE), order=92))
+        register_nav(NavEntry("calendar", _("Calendar"), "core:calendar", action_rule(Action.MANAGE), order=85,
+                              menu="admin"))
+        register_nav(NavEntry("api", _("API"), "api-docs", LOGIN, order=100, menu="admin"))
+        register_nav(NavEntry("jobs", _("Background jobs"), "core:job_list", action_rule(Action.MANAGE), order=92,
+                              menu="admin"))

@@ -14,7 +14,18 @@ def navigation(request) -> dict:
     otherwise the one whose URL is the longest prefix of the current path. An entry whose URL is a
     prefix of another entry's ("/progress/" and "/progress/board/") lights only on its own page, so
     the inbox does not stay lit on every progress page.
+
+    Entries with a `menu` go into that dropdown (`nav_menu`; "admin" is 管理), which lights when one
+    of them is active, so the bar keeps one line on an office screen.
     """
+    out = _navigation(request)
+    entries = out["nav_entries"]
+    menu = [e for e in entries if e.get("menu")]
+    return {"nav_entries": [e for e in entries if not e.get("menu")], "nav_menu": menu,
+            "nav_menu_active": any(e["active"] for e in menu)}
+
+
+def _navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_entries": []}
@@ -26,7 +37,8 @@ def navigation(request) -> dict:
             continue
         if rule_allows(entry.rule, user):
             entries.append({"key": entry.key, "label": entry.label, "url": url, "active": False,
-                            "badge": entry.badge_count(request), "names": entry.active_url_names})
+                            "badge": entry.badge_count(request), "names": entry.active_url_names,
+                            "menu": entry.menu})
     match = getattr(request, "resolver_match", None)
     view_name = match.view_name if match is not None else ""
     named = [e for e in entries if view_name and view_name in e["names"]]

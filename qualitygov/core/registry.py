@@ -34,6 +34,7 @@ class NavEntry:
     order: int = 100
     active_url_names: tuple[str, ...] = ()
     badge: str = ""
+    menu: str = ""  # "admin": listed under 管理 instead of on the bar itself
 
     def badge_count(self, request) -> int:
         return import_string(self.badge)(request) if self.badge else 0

@@ -18,7 +18,8 @@ def _watch(page) -> list[str]:
 
 
 def _nav_pages(page) -> list[str]:
-    links = page.locator("#nav .navbar-nav.me-auto a.nav-link")
+    # The bar's own entries and those under 更多 (visited by address, the menu need not be open).
+    links = page.locator("#nav .navbar-nav.me-auto a.nav-link, #nav .navbar-nav.me-auto a.dropdown-item")
     return [links.nth(i).get_attribute("href") for i in range(links.count())]
 
 

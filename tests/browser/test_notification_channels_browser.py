@@ -17,6 +17,7 @@ def test_settings_and_the_units_robot(new_page, sign_in, cast):
     try:
         page = new_page()
         sign_in(page, "liaison_a")
+        page.get_by_test_id("current-user").click()  # the user's menu
         page.get_by_test_id("menu-notification-settings").click()
         page.get_by_label("红灯通知").uncheck()
         page.get_by_role("button", name="保存").click()

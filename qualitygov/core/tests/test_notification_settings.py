@@ -31,7 +31,7 @@ def test_every_kind_is_listed_in_chinese_and_on_by_default(cast, client_for):
     # Reachable from the 通知 page and from the user menu of every page.
     assert f'href="{URL}" data-testid="notification-settings-link"' in client_for("liaison_a").get(
         "/notifications/").content.decode()
-    assert f'href="{URL}" data-testid="menu-notification-settings"' in page
+    assert f'<a class="dropdown-item" href="{URL}" data-testid="menu-notification-settings">' in page
 
 
 def test_switching_one_kind_off_stops_its_email_only(cast, client_for):
