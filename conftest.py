@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from qualitygov.accounts.testing import Cast, build_cast
@@ -16,6 +17,8 @@ def _media_root_per_test(settings, tmp_path):
     # Nor the audit checkpoints or a key from the developer's environment (ADR 0010).
     settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
     settings.AUDIT_KEY = ""
+    # Nor a cached value another test left behind (the audit filter's choices, light counts…).
+    cache.clear()
 
 
 @pytest.fixture

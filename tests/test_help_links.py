@@ -12,6 +12,7 @@ from qualitygov.core.access import PUBLIC
 from qualitygov.core.help import guide_html, help_anchor
 
 from .test_permission_matrix import MEMBERS, ROUTES, _route_id, client_as, may_use, owner_of, prepare
+from .urlwalk import FRAGMENTS
 
 PAGE_ROUTES = [route for route in ROUTES if not route.is_api and route.accepts("get")]
 HELP_LINK = re.compile(r'<a\b[^>]*\bhref="(/help/#[^"]*)"[^>]*data-testid="help-link"')
@@ -26,10 +27,6 @@ def _anchors() -> set[str]:
     rendered = guide_html()
     assert rendered is not None, "docs/user-guide.md is missing"
     return set(rendered[1])
-
-
-#: htmx fragments swapped into the jobs page: no layout, so no 帮助 link of their own.
-FRAGMENTS = {"core:job_rows", "core:job_progress"}
 
 
 @pytest.mark.parametrize("route", [r for r in PAGE_ROUTES if r.name not in FRAGMENTS], ids=_route_id)

@@ -141,3 +141,8 @@ def url_kwargs(route: Route, sample: dict[str, Any]) -> dict[str, Any]:
         if name not in kwargs and name in DEFAULT_KWARGS:
             kwargs[name] = DEFAULT_KWARGS[name]
     return kwargs
+
+
+#: Routes that answer an HTML fragment for htmx to swap into a page (no layout, title or nav of their
+#: own): page-level checks (help link, accessibility) apply to the page that holds them.
+FRAGMENTS = frozenset({"core:job_rows", "core:job_progress"})

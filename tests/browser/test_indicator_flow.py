@@ -16,7 +16,7 @@ from qualitygov.plans.tests.factories import plan_factory
 pytestmark = pytest.mark.browser
 
 #: 2.7 is ahead of the expected 2.6 (baseline 2 in 2022 → 3 in 2027, end of 2025): no warning rule fires.
-RULE_TEXT = "符合序时进度（on_schedule）"
+RULE_TEXT = "符合序时进度"
 
 
 def _indicator(cast) -> Indicator:
