@@ -116,7 +116,28 @@ def _world(cast) -> World:
     period = indicators[1].periods.get(label="2025")
     observation_submit(actor=cast.liaison_a, observation=observation_save_draft(
         actor=cast.liaison_a, period=period, unit=cast.dept_a, value=Decimal(86), comment=PAYLOADS[3]))
+    # Three more meetings (the first is above), four scheme versions and four background jobs, each named
+    # by one of the strings, for the meetings, schemes and jobs lists' exports.
+    for index, text in enumerate(PAYLOADS[1:], start=1):
+        meeting_save(actor=cast.office, title=text, held_on=dt.date(2026, 3, 1 + index), location=PAYLOADS[0])
+    _schemes_and_jobs(cast)
     return World(plan=plan, units=units, indicators=indicators, meeting=meeting)
+
+
+def _schemes_and_jobs(cast) -> None:
+    import json
+    from pathlib import Path
+
+    from qualitygov.assessments.services import scheme_import
+    from qualitygov.core.models import JobRun
+
+    document = json.loads((Path(__file__).resolve().parents[1] / "qualitygov" / "assessments" / "data"
+                           / "member-units-2026.json").read_text(encoding="utf-8"))
+    for text in PAYLOADS:
+        document["title"] = text
+        scheme_import(actor=cast.office, text=json.dumps(document, ensure_ascii=False), year=2026)
+        JobRun.objects.create(kind="export", label=text, func_path="qualitygov.core.jobs.job_enqueue",
+                              actor=cast.office, status="failed", error=text)
 
 
 NO_ARGS = lambda world, cast: []  # noqa: E731
@@ -142,6 +163,11 @@ EXPORTS = [
     ("督办 list", "progress:supervised_xlsx", NO_ARGS, "office", {}),
     ("rectification ledger", "progress:finding_list_xlsx", NO_ARGS, "office", {}),
     ("a meeting's decisions", "leadership:meeting_xlsx", lambda w, c: [w.meeting.pk], "office", {}),
+    # Lists whose export is the page itself with ?format=xlsx (core.lists), no separate address.
+    ("indicator review queue page", "indicators:review", NO_ARGS, "office", {"format": "xlsx"}),
+    ("background jobs", "core:job_list", NO_ARGS, "office", {"format": "xlsx"}),
+    ("the leading group's meetings", "leadership:group", NO_ARGS, "office", {"format": "xlsx"}),
+    ("assessment schemes", "assessments:schemes", NO_ARGS, "office", {"format": "xlsx"}),
 ]
 
 

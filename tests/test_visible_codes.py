@@ -26,6 +26,8 @@ from .visible_text import codes_in, page_texts, workbook_texts
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_LINK = re.compile(r'href="([^"]+?(?:\.xlsx|/export/?|/export\.xlsx)(?:\?[^"]*)?)"')
+#: A list's own export (core.lists): the page itself with ?format=xlsx, linked relative to the page.
+LIST_EXPORT_LINK = re.compile(r'href="(\?[^"]*\bformat=xlsx[^"]*)"')
 PAGE_ROUTES = [route for route in ROUTES if not route.is_api and route.accepts("get")]
 
 
@@ -53,11 +55,14 @@ def _codes_of(response, allowed: set[str]) -> list[str]:
     return []
 
 
-def _export_links(response) -> list[str]:
+def _export_links(response, url: str = "") -> list[str]:
     if not response.get("Content-Type", "").startswith("text/html"):
         return []
-    return sorted({link.replace("&amp;", "&") for link in EXPORT_LINK.findall(response.content.decode())
-                   if link.startswith("/")})
+    html = response.content.decode()
+    links = {link for link in EXPORT_LINK.findall(html) if link.startswith("/")}
+    if url:
+        links |= {url.split("?")[0] + link for link in LIST_EXPORT_LINK.findall(html)}
+    return sorted(link.replace("&amp;", "&") for link in links)
 
 
 def test_the_check_finds_codes_and_spares_names_and_files():
@@ -85,7 +90,7 @@ def test_no_raw_code_on_the_page_or_its_exports(route, cast, settings):
             continue  # what each member gets is the permission matrix's business
         if codes := _codes_of(response, allowed):
             problems.append(f"{member}: GET {case.url}: {sorted(set(codes))}")
-        for link in _export_links(response):
+        for link in _export_links(response, case.url):
             export = client.get(link, HTTP_ACCEPT_LANGUAGE="zh-hans")
             if export.status_code == 200 and (codes := _codes_of(export, allowed)):
                 problems.append(f"{member}: GET {link} (linked from {case.url}): {sorted(set(codes))}")

@@ -5,13 +5,14 @@ whole district (404 for anyone else)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from qualitygov.core.access import LOGIN, access, action_rule
 from qualitygov.core.errors import ServiceError
 from qualitygov.core.io import download
+from qualitygov.core.lists import list_page
 from qualitygov.core.permissions import Action
 from qualitygov.core.uploads import check_upload
 from qualitygov.core.views_helpers import apply_service_error
@@ -19,6 +20,7 @@ from qualitygov.core.views_helpers import apply_service_error
 from . import selectors, services
 from .choices import SchemeStatus
 from .forms import SchemeDocumentForm, SchemeImportForm
+from .lists import SCHEME_LIST
 
 
 def _office_or_404(request) -> None:
@@ -43,10 +45,15 @@ def _decode(data: bytes) -> str:
 
 @access(LOGIN)
 def scheme_list(request):
+    """Every scheme version, filtered by year and status, sorted, paged; `?format=xlsx` exports the
+    filtered list. The office also gets the import form."""
+    lst = list_page(request, selectors.scheme_list(), SCHEME_LIST)
+    if isinstance(lst, HttpResponse):
+        return lst
     may_manage = services.may_manage(request.user)
     form = SchemeImportForm() if may_manage else None
     return render(request, "assessments/scheme_list.html", {
-        "schemes": list(selectors.scheme_list()), "may_manage": may_manage, "form": form})
+        "lst": lst, "schemes": lst.rows, "may_manage": may_manage, "form": form})
 
 
 @access(action_rule(Action.MANAGE))

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+import django_filters
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .access import LOGIN, access
@@ -22,37 +23,72 @@ from .choices import JobKind, JobStatus
 from .errors import ServiceError
 from .io import XLSX_MIME
 from .jobs import job_get_visible, job_list_visible, job_retry
+from .lists import Column, Export, ListFilterSet, ListSpec, list_page
 from .views_helpers import visible_or_404
 
-PAGE_SIZE = 30
+
+class JobFilter(ListFilterSet):
+    """Background jobs: status and kind."""
+
+    status = django_filters.ChoiceFilter(label=gettext_lazy("Status"), choices=JobStatus.choices,
+                                         empty_label=gettext_lazy("Every status"))
+    kind = django_filters.ChoiceFilter(label=gettext_lazy("Kind"), choices=JobKind.choices,
+                                       empty_label=gettext_lazy("Every kind"))
 
 
-def _page(request):
-    status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
-    jobs = job_list_visible(user=request.user, status=status, kind=kind)
-    page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return page, status, kind
+def _job_rows(jobs):
+    for job in jobs:
+        yield [job.label, str(job.get_kind_display()), str(job.get_status_display()),
+               f"{job.progress_done}/{job.progress_total}" if job.progress_total else "",
+               str(job.actor) if job.actor else _("System"), job.created_at, job.finished_at,
+               job.error]
+
+
+JOB_LIST = ListSpec(
+    columns=[
+        Column(gettext_lazy("Job"), "label"),
+        Column(gettext_lazy("Status"), "status"),
+        Column(gettext_lazy("Progress")),
+        Column(gettext_lazy("Requested by"), "actor", ("actor__display_name", "actor__username")),
+        Column(gettext_lazy("Started"), "created", ("created_at",)),
+        Column(gettext_lazy("Result")),
+    ],
+    default_sort="-created",
+    filterset=JobFilter,
+    page_size=20,
+    export=Export(filename="后台任务", sheet="后台任务",
+                  header=["任务", "类型", "状态", "进度", "发起人", "创建时间", "完成时间", "错误"],
+                  rows=_job_rows, widths=[40, 12, 10, 10, 14, 18, 18, 40]),
+)
+
+
+def _poll_query(request) -> str:
+    """The list's query for the polled rows: same filters, sort and page, never the export."""
+    query = request.GET.copy()
+    query.pop("format", None)
+    return query.urlencode()
 
 
 @access(LOGIN)
 def job_list(request):
-    """The jobs the user may see, newest first, filtered by status and kind."""
-    page, status, kind = _page(request)
-    query = "&".join(f"{k}={v}" for k, v in (("status", status), ("kind", kind)) if v)
+    """The jobs the user may see (selector-scoped), newest first; filtered by status and kind, sorted, paged;
+    `?format=xlsx` exports the filtered list."""
+    lst = list_page(request, job_list_visible(user=request.user), JOB_LIST)
+    if isinstance(lst, HttpResponse):
+        return lst
     return render(request, "core/jobs.html", {
-        "page": page, "status": status, "kind": kind, "statuses": JobStatus.choices, "kinds": JobKind.choices,
-        "query": query, "poll_query": request.GET.urlencode(),
-        "polling": any(not job.finished for job in page.object_list),
-    })
+        "lst": lst, "poll_query": _poll_query(request), "polling": any(not job.finished for job in lst.rows)})
 
 
 @access(LOGIN)
 def job_rows(request):
-    """The list's table body alone (htmx polls it while a job on the page is unfinished)."""
-    page, _status, _kind = _page(request)
+    """The list's table body alone, for the same filters, sort and page (htmx polls it while a job on the
+    page is unfinished)."""
+    lst = list_page(request, job_list_visible(user=request.user), JOB_LIST)
+    if isinstance(lst, HttpResponse):
+        return lst
     return render(request, "core/_job_rows.html", {
-        "page": page, "polling": any(not job.finished for job in page.object_list),
-        "poll_query": request.GET.urlencode()})
+        "lst": lst, "polling": any(not job.finished for job in lst.rows), "poll_query": _poll_query(request)})
 
 
 @access(LOGIN)

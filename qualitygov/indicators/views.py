@@ -41,6 +41,7 @@ from .forms import (
     TemplateForm,
     UploadForm,
 )
+from .lists import REVIEW_LIST
 from .models import Observation
 
 CHANGE = action_rule(Action.CHANGE)
@@ -459,21 +460,21 @@ def change_request_decide(request, pk: int):
 
 @access(REVIEW)
 def review(request):
-    """Submitted values and correction requests waiting for the user's decision."""
+    """Submitted values waiting for the user's decision (filtered by unit and words, sorted, paged;
+    `?format=xlsx` exports them), and the correction requests."""
+    lst = list_page(request, selectors.review_queue(user=request.user), REVIEW_LIST)
+    if isinstance(lst, HttpResponse):
+        return lst
     return render(request, "indicators/review.html", {
-        "observations": list(selectors.review_queue(user=request.user)),
+        "lst": lst, "observations": lst.rows,
         "change_requests": list(selectors.change_requests_pending(user=request.user)),
     })
 
 
 @access(REVIEW)
 def review_xlsx(request):
-    rows = [[o.indicator.code, o.indicator.name, o.period.label, o.unit.label, o.town.label if o.town else "",
-             decimal_text(o.value), o.indicator.unit, o.comment, str(o.submitted_by or _("System")), o.submitted_at]
-            for o in selectors.review_queue(user=request.user)]
-    header = ["编号", "指标名称", "填报期", "报送单位", "镇街", "数值", "计量单位", "说明", "报送人", "报送时间"]
-    return xlsx_response(f"待审核指标数据{timezone.localdate():%Y%m%d}.xlsx", [("待审核", header, rows)],
-                         widths={"待审核": [8, 40, 16, 20, 14, 10, 8, 40, 12, 18]})
+    """The review queue as .xlsx under its older address: the page's filters and sort, every page."""
+    return list_export(request, selectors.review_queue(user=request.user), REVIEW_LIST)
 
 
 # Excel round trip

@@ -6,7 +6,7 @@ holding the whole district (others get 404, as for a page that does not exist).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from qualitygov.core.access import LOGIN, access, action_rule
 from qualitygov.core.errors import ServiceError
 from qualitygov.core.files import attachment_response
 from qualitygov.core.io import xlsx_response
+from qualitygov.core.lists import list_page
 from qualitygov.core.permissions import Action
 from qualitygov.core.uploads import check_upload
 from qualitygov.core.views_helpers import apply_service_error
@@ -25,6 +26,7 @@ from qualitygov.plans import selectors as plan_selectors
 from . import selectors, services
 from .choices import Attendance, DecisionState
 from .forms import AttendanceRowForm, DecisionForm, MeetingForm, MemberForm, MinutesForm
+from .lists import MEETING_LIST
 
 MINUTES_TYPES = (".pdf", ".docx", ".png", ".jpg", ".jpeg")
 
@@ -43,12 +45,15 @@ def _meeting_or_404(pk: int):
 
 @access(LOGIN)
 def group(request):
-    """The group's members by post, and its meetings with their decisions' counts."""
+    """The group's members by post, and its meetings with their decisions' counts: filtered by year and
+    status, sorted, paged; `?format=xlsx` exports the filtered meetings."""
+    lst = list_page(request, selectors.meetings(), MEETING_LIST)
+    if isinstance(lst, HttpResponse):
+        return lst
     members = list(selectors.members())
-    meetings = list(selectors.meetings())
     return render(request, "leadership/group.html", {
         "members": [m for m in members if m.active], "retired": [m for m in members if not m.active],
-        "meetings": meetings, "may_manage": services.may_manage(request.user),
+        "lst": lst, "meetings": lst.rows, "may_manage": services.may_manage(request.user),
     })
 
 
