@@ -7,7 +7,12 @@ and `api` what the screens and the API read. Import from the package: `indicator
 from __future__ import annotations
 
 from ..status import is_big_change  # noqa: F401
-from .api import indicator_status_list_visible, observation_list_visible, target_list_visible  # noqa: F401
+from .api import (  # noqa: F401
+    indicator_status_list_visible,
+    indicators_turned_red_since,
+    observation_list_visible,
+    target_list_visible,
+)
 from .dashboard import (  # noqa: F401
     DASHBOARD_FIELDS,
     DashboardFilters,
