@@ -7,12 +7,7 @@ and `api` what the screens and the API read. Import from the package: `indicator
 from __future__ import annotations
 
 from ..status import is_big_change  # noqa: F401
-from .api import (  # noqa: F401
-    indicator_status_list_visible,
-    indicators_turned_red_since,
-    observation_list_visible,
-    target_list_visible,
-)
+from .api import indicator_status_list_visible, observation_list_visible, target_list_visible  # noqa: F401
 from .dashboard import (  # noqa: F401
     DASHBOARD_FIELDS,
     DashboardFilters,
@@ -49,6 +44,7 @@ from .queues import (  # noqa: F401
     DueItem,
     change_requests_pending,
     indicators_of_plan,
+    indicators_turned_red_since,
     review_queue,
     unit_due,
     unit_indicators,
