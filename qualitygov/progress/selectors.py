@@ -376,11 +376,13 @@ class BoardUnit:
 
 @dataclass
 class BoardCell:
-    """A unit's share of a task: the worst light of the visible items it leads or co-operates on."""
+    """A unit's share of a task: the worst light of the visible items it leads or co-operates on, and
+    `rule`, the rule that fired for the first of those items with that light (empty: not computed yet)."""
 
     light: str = ""
     items: int = 0
     leads: int = 0
+    rule: str = ""
 
 
 @dataclass
@@ -425,15 +427,15 @@ def board_matrix(*, user, plan, group_id: int | None = None, unit_kind: str = ""
     if group_id:
         items = items.filter(task__group_id=group_id)
         tasks = tasks.filter(group_id=group_id)
-    item_rows = list(items.values_list("pk", "task_id", "lead_unit_id", "light__light"))
+    item_rows = list(items.order_by("pk").values_list("pk", "task_id", "lead_unit_id", "light__light", "light__rule"))
     co_rows = list(WorkItemUnit.objects.filter(work_item__in=items.values("pk")).values_list("work_item_id", "unit_id"))
-    by_item = {pk: (task_id, light or Light.GREY) for pk, task_id, _lead, light in item_rows}
-    shares: dict[tuple[int, int], list[tuple[str, bool]]] = defaultdict(list)
-    for _pk, task_id, lead_id, light in item_rows:
-        shares[(task_id, lead_id)].append((light or Light.GREY, True))
+    by_item = {pk: (task_id, light or Light.GREY, rule or "") for pk, task_id, _lead, light, rule in item_rows}
+    shares: dict[tuple[int, int], list[tuple[str, bool, str]]] = defaultdict(list)
+    for _pk, task_id, lead_id, light, rule in item_rows:
+        shares[(task_id, lead_id)].append((light or Light.GREY, True, rule or ""))
     for item_id, unit_id in co_rows:
-        task_id, light = by_item[item_id]
-        shares[(task_id, unit_id)].append((light, False))
+        task_id, light, rule = by_item[item_id]
+        shares[(task_id, unit_id)].append((light, False, rule))
     unit_qs = OrgUnit.objects.filter(pk__in={unit_id for _task, unit_id in shares})
     if unit_kind == TOWNS_FILTER:
         unit_qs = unit_qs.filter(kind__in=TOWN_KINDS)
@@ -451,8 +453,9 @@ def board_matrix(*, user, plan, group_id: int | None = None, unit_kind: str = ""
         cells = []
         for unit in units:
             share = shares.get((task_id, unit.pk), [])
-            cells.append(BoardCell(worst_light([s[0] for s in share]) if share else "", len(share),
-                                   sum(1 for s in share if s[1])))
+            worst = worst_light([s[0] for s in share]) if share else ""
+            cells.append(BoardCell(worst, len(share), sum(1 for s in share if s[1]),
+                                   next((s[2] for s in share if s[0] == worst), "")))
         rows.append(BoardRow(task_id, number, title, group, light or Light.GREY, inputs or {}, cells, rule or ""))
     return Board(units=units, rows=rows)
 

@@ -144,7 +144,6 @@ def board(request):
     counts = {colour: 0 for colour in Light.values}
     labels = {unit.pk: unit.label for unit in board.units} if board else {}
     light_text = {value: str(label) for value, label in LIGHT_LABELS.items()}
-    cell_text = _("%(unit)s: %(light)s, %(n)d work items (leads %(lead)d)")
     view_scope = scope_for(request.user, Action.VIEW)
     own = [] if view_scope.everything else [i for i, unit in enumerate(board.units if board else [])
                                              if unit.pk in view_scope]
@@ -154,23 +153,28 @@ def board(request):
         spread = row.task_light_inputs.get("counts", {})
         row.spread = [(colour, light_text[colour], spread.get(colour, 0))
                       for colour in (Light.RED, Light.YELLOW, Light.GREEN, Light.GREY) if spread.get(colour)]
+        whys = [_cell_reason(labels[unit.pk], cell, light_text) if cell.light else ""
+                for unit, cell in zip(board.units, row.cells, strict=True)]
         if own:
             mine = [row.cells[i].light for i in own if row.cells[i].light]
             row.own_light = worst_light(mine) if mine else ""
             row.own_label = light_text[row.own_light] if row.own_light else ""
+            row.own_reasons = [whys[i] for i in own if whys[i]]
             if row.own_light:
                 counts[row.own_light] += 1
         else:
             counts[row.task_light] += 1
         # 20 tasks × 35 units is 700 cells: built here as one string per row, since a template loop
-        # over them cost more than all the queries behind the page.
+        # over them cost more than all the queries behind the page. A coloured cell is a button whose
+        # name is its reason (read by screen readers); core/static/core/site.js shows that reason in
+        # the board's visible panel when the button is focused, clicked or pointed at.
         parts = []
-        for unit, cell in zip(board.units, row.cells, strict=True):
+        for cell, why in zip(row.cells, whys, strict=True):
             if cell.light:
-                title = escape(cell_text % {"unit": labels[unit.pk], "light": light_text[cell.light],
-                                            "n": cell.items, "lead": cell.leads})
-                parts.append(f'<td class="text-center" data-light="{cell.light}" title="{title}">'
-                             f'<span class="light light-{cell.light}" role="img" aria-label="{title}"></span></td>')
+                parts.append(f'<td class="text-center" data-light="{cell.light}"><button type="button" '
+                             f'class="board-cell" aria-controls="board-why"><span class="light light-{cell.light}" '
+                             f'aria-hidden="true"></span><span class="visually-hidden">{escape(why)}</span>'
+                             f'</button></td>')
             else:
                 parts.append('<td class="text-center"></td>')
         row.cells_html = mark_safe("".join(parts))  # every value above is escaped or a fixed token
@@ -186,6 +190,16 @@ def board(request):
         "perms_manage": can(request.user, Action.MANAGE), "can_bulletin": can(request.user, Action.APPROVE),
         "can_set_rule": scope_for(request.user, Action.MANAGE).everything,
     })
+
+
+def _cell_reason(unit: str, cell, light_text: dict[str, str]) -> str:
+    """Why a board cell has its light, in words: the unit, the light, its work items and the rule that
+    fired for the worst of them."""
+    counts = {"unit": unit, "light": light_text[cell.light], "n": cell.items, "lead": cell.leads}
+    if not cell.rule:
+        return _("%(unit)s: %(light)s, %(n)d work items (leads %(lead)d)") % counts
+    return _("%(unit)s: %(light)s, %(n)d work items (leads %(lead)d); the worst: %(why)s") % {
+        **counts, "why": RULE_LABELS.get(cell.rule, RULE_LABELS["no_report"])}
 
 
 @access(MANAGE)

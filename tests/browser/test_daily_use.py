@@ -1,6 +1,7 @@
 """Daily use in Chromium (issue 10): one navigation entry lit per page, an inbox whose count is what it
-lists (indicator values included), a board whose last tasks are reached by scrolling the page and
-that reads as a list on a phone, and an indicator list readable at phone width."""
+lists (indicator values included), a board whose last tasks are reached by scrolling the page, that
+tells a keyboard why a cell has its light and that reads as a list on a phone, and an indicator list
+readable at phone width."""
 
 from __future__ import annotations
 
@@ -92,6 +93,27 @@ def test_the_board_has_no_inner_scroll_area_and_shows_why_as_text(new_page, sign
     expect(page.get_by_test_id("count-red")).to_have_text("10")
 
 
+def test_a_keyboard_reaches_a_red_cell_and_reads_why_without_hovering(new_page, sign_in, cast):
+    plan = _board_plan(cast, tasks=2)
+    page = new_page(DESKTOP)
+    sign_in(page, "office")
+    page.goto(reverse("progress:board") + f"?plan={plan.pk}")
+    why = page.get_by_test_id("board-why")
+    expect(why).to_have_text("点击有颜色的单元格，或用 Tab 键移到该单元格，即可在此看到它亮此灯的原因。")
+    first = page.get_by_test_id("board-row").first
+    first.get_by_role("link").focus()
+    page.keyboard.press("Tab")  # 区经信局's cell, then 沈家门街道's (far behind: red)
+    expect(page.locator("button.board-cell:focus")).to_have_accessible_name(
+        "区经信局：绿灯，1 项工作事项（牵头 1 项），最差一项：符合序时进度")
+    page.keyboard.press("Tab")
+    red = first.locator('td[data-light="red"] button.board-cell')
+    expect(red).to_be_focused()
+    reason = "沈家门街道：红灯，1 项工作事项（牵头 1 项），最差一项：严重落后于序时进度"
+    expect(red).to_have_accessible_name(reason)
+    expect(why).to_have_text(reason)
+    expect(why).to_be_in_viewport()
+
+
 def test_a_town_liaison_on_a_phone_reads_its_own_column_as_a_list(new_page, sign_in, cast):
     plan = _board_plan(cast, tasks=6)
     page = new_page(PHONE, touch=True)
@@ -102,6 +124,8 @@ def test_a_town_liaison_on_a_phone_reads_its_own_column_as_a_list(new_page, sign
     expect(items).to_have_count(6)
     expect(items.first).to_contain_text("本单位灯：红灯")
     expect(items.nth(1)).to_contain_text("本单位灯：绿灯")
+    expect(items.first.get_by_test_id("own-reason")).to_have_text(
+        "沈家门街道：红灯，1 项工作事项（牵头 1 项），最差一项：严重落后于序时进度")
     # Its own column counted, not the district's task lights.
     expect(page.get_by_test_id("board-counts")).to_contain_text("按沈家门街道亮灯统计任务：")
     expect(page.get_by_test_id("count-red")).to_have_text("3")

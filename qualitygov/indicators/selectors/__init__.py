@@ -44,6 +44,7 @@ from .queues import (  # noqa: F401
     DueItem,
     change_requests_pending,
     indicators_of_plan,
+    indicators_turned_red_since,
     review_queue,
     unit_due,
     unit_indicators,

@@ -36,3 +36,4 @@ def indicator_status_list_visible(*, user) -> QuerySet[IndicatorStatus]:
     visible = indicator_list_visible(user=user).order_by().values("pk")
     return (IndicatorStatus.objects.filter(indicator__in=visible).select_related("indicator")
             .order_by("indicator__plan_id", "indicator__order", "indicator_id"))
+

@@ -14,6 +14,7 @@ from ..choices import ChangeRequestStatus, DataSource, ObservationStatus
 from ..models import (
     Indicator,
     IndicatorResponsibility,
+    IndicatorStatus,
     Observation,
     ObservationChangeRequest,
     ReportingPeriod,
@@ -89,3 +90,35 @@ def indicators_of_plan(*, plan) -> list[Indicator]:
     return list(Indicator.objects.filter(plan=plan).select_related("task").order_by("order", "pk"))
 
 
+# Home page
+
+def indicators_turned_red_since(*, user, since: dt.datetime, red_ids: list[int],
+                                limit: int = 5) -> list[tuple[IndicatorStatus, dt.datetime]]:
+    """Of `red_ids` (indicators `user` may see whose stored light is red), those whose light turned red
+    at or after `since`, with when, most recent first, at most `limit`.
+
+    Read from the audited light changes (events.INDICATOR_STATUS_CHANGE, written by the status refresh
+    whenever the colour changes). A first computation (no light before) is not a change. Scoping comes
+    from `red_ids`: the events of other indicators are never read. Two queries, none without `red_ids`."""
+    from qualitygov.core.choices import Light
+    from qualitygov.core.models import AuditEvent
+
+    from .. import events
+
+    if not red_ids:
+        return []
+    when: dict[int, dt.datetime] = {}
+    changes = (AuditEvent.objects.filter(action=events.INDICATOR_STATUS_CHANGE,
+                                         object_type=Indicator._meta.label_lower,
+                                         object_id__in=[str(pk) for pk in red_ids], at__gte=since)
+               .order_by("at", "seq").values_list("object_id", "changes", "at"))
+    for object_id, change, at in changes:
+        before, after = ((change or {}).get("light") or [None, None])[:2]
+        if after == Light.RED and before:
+            when[int(object_id)] = at  # the latest change to red wins
+    if not when:
+        return []
+    latest = sorted(when, key=lambda pk: when[pk], reverse=True)[:limit]
+    statuses = {s.indicator_id: s for s in IndicatorStatus.objects.filter(indicator_id__in=latest)
+                .select_related("indicator")}
+    return [(statuses[pk], when[pk]) for pk in latest if pk in statuses]

@@ -8,4 +8,22 @@
       target.form.submit();
     }
   });
+  // The progress board: a coloured cell is a button named by its reason; focusing, clicking or pointing
+  // at it shows that reason in the board's panel (#board-why), so it is read without hovering.
+  function showWhy(event) {
+    var cell = event.target instanceof Element ? event.target.closest("button.board-cell") : null;
+    var panel = document.getElementById("board-why");
+    if (!cell || !panel) {
+      return;
+    }
+    var current = document.querySelector("button.board-cell.board-cell-current");
+    if (current) {
+      current.classList.remove("board-cell-current");
+    }
+    cell.classList.add("board-cell-current");
+    panel.textContent = cell.textContent;
+  }
+  document.addEventListener("focusin", showWhy);
+  document.addEventListener("click", showWhy);
+  document.addEventListener("mouseover", showWhy);
 })();
