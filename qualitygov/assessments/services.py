@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 
 from qualitygov.core.audit import audit_record
 from qualitygov.core.errors import ConflictError, NotFoundError, ServiceError
-from qualitygov.core.permissions import Action
-from qualitygov.core.scoping import scope_for
+from qualitygov.core.scoping import manages_district
 from qualitygov.core.transitions import apply_transition
 
 from . import events
@@ -34,7 +33,7 @@ MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
 
 
 def may_manage(actor) -> bool:
-    return bool(actor is not None and scope_for(actor, Action.MANAGE).everything)
+    return manages_district(actor)
 
 
 def _require_office(actor) -> None:

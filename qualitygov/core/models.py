@@ -9,8 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import JobKind, JobStatus
-from .permissions import Action
-from .scoping import Scope, ScopedQuerySet, scope_for
+from .scoping import Scope, ScopedQuerySet, manages_district
 
 
 class AuditEventQuerySet(ScopedQuerySet):
@@ -267,7 +266,7 @@ class JobRunQuerySet(ScopedQuerySet):
     else only the jobs they started; a job nobody started (a daily job) is the office's."""
 
     def visible_to(self, user, action: str = "view") -> ScopedQuerySet:
-        if scope_for(user, Action.MANAGE).everything:
+        if manages_district(user):
             return self
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()

@@ -49,6 +49,12 @@ def scope_for(user, action: str) -> Scope:
     return scope
 
 
+def manages_district(user) -> bool:
+    """True for a user who may manage every unit (a grant at the district root with its descendants):
+    the writer of records that belong to the whole district (calendar, leading group, schemes, rules)."""
+    return scope_for(user, "manage").everything
+
+
 def can(user, action: str, unit_id: int | None = None) -> bool:
     """True when `user` may perform `action` at `unit_id` (or anywhere, when `unit_id` is None)."""
     scope = scope_for(user, action)

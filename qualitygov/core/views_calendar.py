@@ -23,7 +23,7 @@ from .access import LOGIN, access, action_rule
 from .errors import NotFoundError, ServiceError
 from .models import CalendarDay
 from .permissions import Action
-from .scoping import scope_for
+from .scoping import manages_district
 from .views_helpers import apply_service_error
 from .widgets import DateInput
 
@@ -50,7 +50,7 @@ class CountForm(forms.Form):
 
 
 def _may_edit(user) -> bool:
-    return scope_for(user, Action.MANAGE).everything
+    return manages_district(user)
 
 
 def _year(request) -> int:

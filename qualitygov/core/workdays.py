@@ -89,11 +89,10 @@ def workdays_add(start: dt.date, count: int) -> dt.date:
 
 
 def _check_office(actor) -> None:
-    from .permissions import Action
-    from .scoping import scope_for
+    from .scoping import manages_district
 
     # The calendar is the district's: only an office holding the whole district may change it.
-    if not scope_for(actor, Action.MANAGE).everything:
+    if not manages_district(actor):
         from .errors import NotFoundError
 
         raise NotFoundError(_("Not found."))

@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.audit import audit_record, snapshot
 from qualitygov.core.errors import NotFoundError, ServiceError
-from qualitygov.core.permissions import Action
-from qualitygov.core.scoping import scope_for
+from qualitygov.core.scoping import manages_district
 from qualitygov.core.uploads import CheckedFile, attachment_create
 from qualitygov.core.versioning import version_check
 from qualitygov.plans.models import Task
@@ -34,7 +33,7 @@ MEETING_FIELDS = ["title", "held_on", "location", "agenda", "status"]
 
 def may_manage(actor) -> bool:
     """True for an office holding the whole district (the only writer of the leading group's records)."""
-    return bool(actor is not None and scope_for(actor, Action.MANAGE).everything)
+    return manages_district(actor)
 
 
 def _require_office(actor) -> None:

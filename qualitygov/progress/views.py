@@ -26,7 +26,7 @@ from qualitygov.core.errors import NotFoundError, ServiceError
 from qualitygov.core.files import attachment_response
 from qualitygov.core.io import xlsx_response
 from qualitygov.core.lists import Column, Export, ListSpec, list_export, list_page
-from qualitygov.core.scoping import can, scope_for
+from qualitygov.core.scoping import can, manages_district, scope_for
 from qualitygov.core.views_helpers import apply_service_error, visible_or_404
 from qualitygov.plans import selectors as plan_selectors
 from qualitygov.plans.models import Plan
@@ -188,7 +188,7 @@ def board(request):
         "own_units": "、".join(board.units[i].label for i in own) if own else "",
         "rollup_label": ROLLUP_LABELS.get(rollup, ROLLUP_LABELS["worst"]), "rule_set": rule_set,
         "perms_manage": can(request.user, Action.MANAGE), "can_bulletin": can(request.user, Action.APPROVE),
-        "can_set_rule": scope_for(request.user, Action.MANAGE).everything,
+        "can_set_rule": manages_district(request.user),
     })
 
 
@@ -205,7 +205,7 @@ def _cell_reason(unit: str, cell, light_text: dict[str, str]) -> str:
 @access(MANAGE)
 def board_rule(request):
     """The office chooses how task lights roll up from work items, as a new rule version from a date."""
-    if not scope_for(request.user, Action.MANAGE).everything:
+    if not manages_district(request.user):
         raise Http404
     today = timezone.localdate()
     current = selectors.light_rule_set_in_force(today)

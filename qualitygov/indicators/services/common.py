@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from qualitygov.accounts.choices import Action
 from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.errors import NotFoundError, ServiceError
-from qualitygov.core.scoping import can, scope_for
+from qualitygov.core.scoping import can, manages_district
 from qualitygov.core.transitions import apply_transition
 from qualitygov.utilities.numbers import decimal_text
 
@@ -42,7 +42,7 @@ MAX_ABS_VALUE = Decimal("1e14")
 def _require_manager(actor) -> None:
     """Indicator definitions are district-wide: they need manage over the whole district (the office
     granted at the root); an office admin granted on some units only may not. The system (None) may."""
-    if actor is not None and not scope_for(actor, Action.MANAGE).everything:
+    if actor is not None and not manages_district(actor):
         raise NotFoundError("not found")
 
 
