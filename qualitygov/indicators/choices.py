@@ -20,6 +20,26 @@ class Comparator(models.TextChoices):
     ANNUAL_DECLINE = "annual_decline", _("average annual decline")
 
 
+class Origin(models.TextChoices):
+    """Where an indicator comes from: the plan text (kept in step by every import) or the office itself."""
+
+    PLAN = "plan", _("From the plan text")
+    OWN = "own", _("Set by the office")
+
+
+class IndicatorState(models.TextChoices):
+    """A retired indicator keeps its history but is no longer reported or shown by default."""
+
+    ACTIVE = "active", _("In use")
+    RETIRED = "retired", _("Retired")
+
+
+INDICATOR_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "retire": (frozenset({IndicatorState.ACTIVE}), IndicatorState.RETIRED),
+    "reinstate": (frozenset({IndicatorState.RETIRED}), IndicatorState.ACTIVE),
+}
+
+
 class IndicatorScope(models.TextChoices):
     GOALS = "goals", _("Main goals")
     TASK = "task", _("Inside a task")

@@ -231,23 +231,25 @@ def load(today: dt.date | None = None) -> dict[str, int]:
         if not indicator.responsibilities.exists():
             IndicatorResponsibility.objects.create(indicator=indicator, unit=unit, role="lead")
         reporter = indicator.responsibilities.order_by("role", "pk").first().unit
-        specs = calendar.periods_between(indicator.frequency, (indicator.baseline_year or BASELINE_YEAR) + 1, today,
-                                         due_days=indicator.due_days, grace_days=indicator.grace_days)
+        first = (indicator.baseline_year or BASELINE_YEAR) + 1
+        specs = calendar.periods_between(indicator.frequency, first, today, due_days=indicator.due_days,
+                                         grace_days=indicator.grace_days,
+                                         exceptions=calendar.exceptions_for(first, today.year))
         existing = set(ReportingPeriod.objects.filter(indicator=indicator).values_list("start", flat=True))
         ReportingPeriod.objects.bulk_create([
             ReportingPeriod(indicator=indicator, label=s.label, start=s.start, end=s.end, due_date=s.due_date,
-                            grace_days=s.grace_days) for s in specs if s.start not in existing])
+                            grace_days=s.grace_days, deadline=s.deadline) for s in specs if s.start not in existing])
         counts["periods"] += len(specs) - len(existing)
         # Periods whose deadline has passed; later ones are still open for entry.
         ended = [p for p in ReportingPeriod.objects.filter(indicator=indicator, end__lt=today).order_by("start")
-                 if p.due_date + dt.timedelta(days=p.grace_days) < today]
+                 if p.deadline < today]
         upper = Decimal(100) if indicator.unit.strip() == "%" else indicator.physical_max
         submitter = liaison_by_unit.get(reporter.pk)
         rows = []
         for i, period in enumerate(ended):
             value = _value_at(profile, period.end, rng, upper)
             late = rng.random() < 0.12
-            submitted_on = period.due_date + dt.timedelta(days=rng.randint(period.grace_days + 2, 20)) if late \
+            submitted_on = period.deadline + dt.timedelta(days=rng.randint(2, 15)) if late \
                 else period.due_date - dt.timedelta(days=rng.randint(0, 10))
             submitted_on = min(submitted_on, today - dt.timedelta(days=3))
             is_last = i == len(ended) - 1

@@ -5,7 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from qualitygov.core.choices import Light
 from qualitygov.core.events import EventType
 
+INDICATOR_CREATE = EventType("indicator.create", _("Indicator set by the office created"))
 INDICATOR_UPDATE = EventType("indicator.update", _("Indicator changed"))
+INDICATOR_RETIRE = EventType("indicator.retire", _("Indicator retired"))
+INDICATOR_REINSTATE = EventType("indicator.reinstate", _("Indicator reinstated"))
 INDICATOR_SET_TARGETS = EventType("indicator.set_targets", _("Indicator targets set"))
 INDICATOR_SET_RESPONSIBILITIES = EventType("indicator.set_responsibilities", _("Indicator responsible units set"))
 INDICATOR_PERIODS_GENERATE = EventType("indicator.periods_generate", _("Reporting periods generated"))

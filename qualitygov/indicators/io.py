@@ -144,7 +144,7 @@ class TemplateRow:
 
 def entry_indicators(*, user) -> list[Indicator]:
     """Indicators the user enters values for: visible for "change", entered (not computed)."""
-    return list(Indicator.objects.visible_to(user, Action.CHANGE).filter(data_source=DataSource.ENTERED)
+    return list(Indicator.objects.visible_to(user, Action.CHANGE).active().filter(data_source=DataSource.ENTERED)
                 .order_by("plan_id", "order", "pk"))
 
 
@@ -403,7 +403,7 @@ def _validate(*, user, window: Window, raw: list[tuple[int, tuple]], as_of: dt.d
         keys[number] = (int(match.group(1)), int(match.group(2)), int(match.group(3)) if match.group(3) else None)
 
     # Bulk lookups: a fixed number of queries whatever the number of rows.
-    visible = set(Indicator.objects.visible_to(user, Action.CHANGE).filter(data_source=DataSource.ENTERED)
+    visible = set(Indicator.objects.visible_to(user, Action.CHANGE).active().filter(data_source=DataSource.ENTERED)
                   .values_list("pk", flat=True))
     period_ids = {k[0] for k in keys.values()}
     periods = {p.pk: p for p in ReportingPeriod.objects.filter(pk__in=period_ids, indicator_id__in=visible)

@@ -23,9 +23,11 @@ from .choices import (
     ForecastStatus,
     Frequency,
     IndicatorScope,
+    IndicatorState,
     Light,
     Nature,
     ObservationStatus,
+    Origin,
 )
 
 
@@ -33,6 +35,10 @@ class IndicatorQuerySet(ScopedQuerySet):
     """Indicators are in scope through their responsible units."""
 
     scope_lookup = "responsibilities__unit"
+
+    def active(self) -> IndicatorQuerySet:
+        """Indicators still in use (not retired): the ones data is asked for."""
+        return self.filter(state=IndicatorState.ACTIVE)
 
 
 class Indicator(VersionedModel):
@@ -61,8 +67,15 @@ class Indicator(VersionedModel):
     by_town = models.BooleanField(_("broken down by town"), default=False)
     physical_max = models.DecimalField(_("physical upper limit"), max_digits=18, decimal_places=4, null=True,
                                        blank=True, help_text=_("E.g. 100 for a percentage."))
-    due_days = models.PositiveSmallIntegerField(_("days after period end until due"), default=15)
-    grace_days = models.PositiveSmallIntegerField(_("grace days"), default=5)
+    # Working days (工作日) on the core calendar, not calendar days.
+    due_days = models.PositiveSmallIntegerField(_("working days after period end until due"), default=15)
+    grace_days = models.PositiveSmallIntegerField(_("grace working days"), default=5)
+    origin = models.CharField(_("origin"), max_length=8, choices=Origin.choices, default=Origin.PLAN,
+                              help_text=_("An indicator the office set itself is never changed by a plan import."))
+    state = models.CharField(_("state"), max_length=8, choices=IndicatorState.choices,
+                             default=IndicatorState.ACTIVE, db_index=True)
+    retired_on = models.DateField(_("retired on"), null=True, blank=True)
+    retired_reason = models.TextField(_("reason for retiring"), blank=True)
     # Entry safeguards (part of the definition: edited by the office, audited and versioned with it).
     plausible_min = models.DecimalField(_("lowest plausible value"), max_digits=18, decimal_places=4, null=True,
                                         blank=True, help_text=_("Values below are refused, e.g. 0 for an output."))
@@ -153,7 +166,9 @@ class ReportingPeriod(models.Model):
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
     due_date = models.DateField(_("due date"), db_index=True)
-    grace_days = models.PositiveSmallIntegerField(_("grace days"), default=5)
+    grace_days = models.PositiveSmallIntegerField(_("grace working days"), default=5)
+    #: The last day that still counts as on time: `grace_days` working days after the due date.
+    deadline = models.DateField(_("last day on time"))
 
     class Meta:
         ordering = ["indicator_id", "start"]
@@ -163,6 +178,13 @@ class ReportingPeriod(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def save(self, *args, **kwargs) -> None:
+        if self.deadline is None and self.due_date is not None:  # created without one: counted from the due date
+            from qualitygov.core.workdays import workdays_add
+
+            self.deadline = workdays_add(self.due_date, self.grace_days)
+        super().save(*args, **kwargs)
 
 
 class ObservationQuerySet(ScopedQuerySet):

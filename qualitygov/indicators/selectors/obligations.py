@@ -12,7 +12,7 @@ from django.db.models import Q
 from qualitygov.accounts.choices import Action
 from qualitygov.accounts.models import OrgUnit
 
-from ..choices import DataSource, ObservationStatus
+from ..choices import DataSource, IndicatorState, ObservationStatus
 from ..models import (
     Indicator,
     IndicatorResponsibility,
@@ -71,7 +71,8 @@ class Obligation:
 
     @property
     def deadline(self) -> dt.date:
-        return self.period.due_date + dt.timedelta(days=self.period.grace_days)
+        """The last day on time: the period's grace working days after its due date."""
+        return self.period.deadline
 
     @property
     def on_time(self) -> bool:
@@ -87,6 +88,7 @@ def obligations(*, due_from: dt.date | None = None, due_to: dt.date | None = Non
     from qualitygov.plans.choices import PlanStatus
 
     periods = ReportingPeriod.objects.filter(indicator__data_source=DataSource.ENTERED,
+                                             indicator__state=IndicatorState.ACTIVE,
                                              indicator__plan__status=PlanStatus.ACTIVE).select_related("indicator")
     if plan is not None:
         periods = periods.filter(indicator__plan=plan)

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 
 from qualitygov.accounts.models import OrgUnit
 
-from ..choices import ChangeRequestStatus, DataSource, ObservationStatus
+from ..choices import ChangeRequestStatus, DataSource, IndicatorState, ObservationStatus, Origin
 from ..models import (
     Indicator,
     IndicatorResponsibility,
@@ -66,7 +66,7 @@ def unit_indicators(*, user, unit: OrgUnit) -> list[Indicator]:
 def unit_due(*, unit: OrgUnit, indicators: list[Indicator], as_of: dt.date, horizon_days: int = 31) -> list[DueItem]:
     """Periods of entered indicators that have ended (or end within `horizon_days`) and that the unit has
     not yet submitted, earliest due first."""
-    entered = [i for i in indicators if i.data_source == DataSource.ENTERED]
+    entered = [i for i in indicators if i.data_source == DataSource.ENTERED and i.state == IndicatorState.ACTIVE]
     if not entered:
         return []
     by_id = {i.pk: i for i in entered}
@@ -86,8 +86,9 @@ def unit_due(*, unit: OrgUnit, indicators: list[Indicator], as_of: dt.date, hori
 
 
 def indicators_of_plan(*, plan) -> list[Indicator]:
-    """Every indicator of `plan` with its task, in plan order. Unscoped: for the plan import, which writes district-wide."""
-    return list(Indicator.objects.filter(plan=plan).select_related("task").order_by("order", "pk"))
+    """Every indicator the text of `plan` states (not the office's own), with its task, in plan order.
+    Unscoped: for the plan import, which writes district-wide and leaves the office's own indicators alone."""
+    return list(Indicator.objects.filter(plan=plan, origin=Origin.PLAN).select_related("task").order_by("order", "pk"))
 
 
 # Home page

@@ -121,7 +121,7 @@ def indicators_of_active_plans() -> QuerySet[Indicator]:
     """Engine read (no user): every indicator of an active plan, for the nightly calendar job."""
     from qualitygov.plans.choices import PlanStatus
 
-    return Indicator.objects.filter(plan__status=PlanStatus.ACTIVE).select_related("plan")
+    return Indicator.objects.filter(plan__status=PlanStatus.ACTIVE).active().select_related("plan")
 
 
 def towns() -> list[OrgUnit]:

@@ -28,7 +28,16 @@ from .common import (  # noqa: F401
     observation_value_check,
     parse_value,
 )
-from .definitions import _choice, indicator_set_responsibilities, indicator_set_targets, indicator_update  # noqa: F401
+from .definitions import (  # noqa: F401
+    CREATE_FIELDS,
+    _choice,
+    indicator_create,
+    indicator_reinstate,
+    indicator_retire,
+    indicator_set_responsibilities,
+    indicator_set_targets,
+    indicator_update,
+)
 from .observations import (  # noqa: F401
     _lock,
     change_request_create,
@@ -39,7 +48,7 @@ from .observations import (  # noqa: F401
     observation_submit,
     observation_withdraw,
 )
-from .periods import _last_year, period_specs, periods_generate  # noqa: F401
+from .periods import _last_year, period_due_dates_refresh, period_specs, periods_generate  # noqa: F401
 from .plan import PlanIndicator, indicator_sync_from_plan  # noqa: F401
 from .status_refresh import (  # noqa: F401
     _combine,

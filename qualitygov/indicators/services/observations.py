@@ -21,6 +21,7 @@ from ..choices import (
     CHANGE_REQUEST_TRANSITIONS,
     ChangeRequestStatus,
     DataSource,
+    IndicatorState,
     ObservationStatus,
 )
 from ..models import (
@@ -63,6 +64,9 @@ def observation_save_draft(*, actor, period: ReportingPeriod, unit: OrgUnit, val
     if indicator.data_source != DataSource.ENTERED:
         raise ServiceError(_("This indicator is computed from platform data; its values are not entered."),
                            code="computed")
+    if indicator.state == IndicatorState.RETIRED:
+        raise ServiceError(_("This indicator has been retired; its values are no longer reported."),
+                           code="retired")
     if not IndicatorResponsibility.objects.filter(indicator=indicator, unit=unit).exists():
         raise ServiceError(_("%(unit)s is not responsible for this indicator.") % {"unit": unit.label},
                            code="not_responsible")

@@ -15,7 +15,7 @@ from django.db import transaction
 from qualitygov.plans.models import Plan, Responsibility, Task
 from qualitygov.plans.services import has_attached_rows
 
-from ..choices import IndicatorScope
+from ..choices import IndicatorScope, Origin
 from ..models import Indicator, IndicatorResponsibility
 
 
@@ -64,13 +64,18 @@ def indicator_sync_from_plan(
     `indicators` pairs each stored indicator with its counterpart (None on either side: removed
     or added). A matched indicator is updated in place and keeps its primary key and code; an
     added one gets the next free code (I01, I02…) and, for a task's target, that task's units;
-    a removed one is deleted unless data is attached to it, and then returned.
+    a removed one is deleted unless data is attached to it, and then returned. The office's own
+    indicators (`Origin.OWN`) are never deleted or rewritten, even when passed in.
     """
+    # Codes in use include the office's own indicators, so a new plan indicator never takes one of theirs.
     codes = [old.code for old, _new in indicators if old is not None]
+    codes += list(Indicator.objects.filter(plan=plan).values_list("code", flat=True))
     next_code = max((int(c[1:]) for c in codes if c[:1] == "I" and c[1:].isdigit()), default=0)
     kept: list[Indicator] = []
     created: list[Indicator] = []
     for old, new in indicators:
+        if old is not None and old.origin == Origin.OWN:
+            continue  # the office's own indicator: the plan text neither states nor removes it
         if new is None:
             if has_attached_rows(old):
                 kept.append(old)

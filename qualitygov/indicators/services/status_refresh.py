@@ -21,6 +21,7 @@ from .. import calendar, forecast, registry, status
 from ..choices import (
     Aggregation,
     DataSource,
+    IndicatorState,
     ObservationStatus,
 )
 from ..models import (
@@ -42,7 +43,7 @@ def computed_values_refresh(*, as_of: dt.date) -> dict[str, int]:
     written again, so the job can run at any time.
     """
     counts = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0}
-    indicators = (Indicator.objects.filter(data_source=DataSource.COMPUTED, plan__status=PlanStatus.ACTIVE)
+    indicators = (Indicator.objects.active().filter(data_source=DataSource.COMPUTED, plan__status=PlanStatus.ACTIVE)
                    .select_related("plan"))
     from ..selectors import reporting_units
 
@@ -199,9 +200,8 @@ def _overdue_missing(indicator: Indicator, series, as_of: dt.date) -> int:
     """Periods after the latest value whose deadline has passed without an approved value."""
     after = series[-1][0].end if series else dt.date.min
     count = 0
-    for due, grace in indicator.periods.filter(end__gt=after, end__lte=as_of).values_list("due_date",
-                                                                                          "grace_days"):
-        if due + dt.timedelta(days=grace) < as_of:
+    for deadline in indicator.periods.filter(end__gt=after, end__lte=as_of).values_list("deadline", flat=True):
+        if deadline < as_of:
             count += 1
     return count
 
@@ -304,6 +304,7 @@ def indicator_status_refresh(*, indicator: Indicator, as_of: dt.date) -> Indicat
 def status_refresh_all(*, as_of: dt.date, plan=None) -> dict[str, int]:
     """Refresh every indicator of the active plans (or of `plan`); return how many got each light."""
     indicators = Indicator.objects.filter(plan__status=PlanStatus.ACTIVE) if plan is None else plan.indicators.all()
+    indicators = indicators.filter(state=IndicatorState.ACTIVE)  # a retired indicator keeps its last light
     counts: dict[str, int] = defaultdict(int)
     for indicator in indicators.order_by("plan_id", "order", "pk"):
         counts[indicator_status_refresh(indicator=indicator, as_of=as_of).light] += 1
