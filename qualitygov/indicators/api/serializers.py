@@ -38,7 +38,7 @@ class IndicatorUnitSerializer(serializers.ModelSerializer):
 class PeriodSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReportingPeriod
-        fields = ["id", "label", "start", "end", "due_date", "grace_days"]
+        fields = ["id", "label", "start", "end", "due_date", "grace_days", "deadline"]
         read_only_fields = fields
 
 
@@ -52,6 +52,8 @@ class IndicatorSerializer(serializers.ModelSerializer):
     frequency_label = serializers.CharField(source="get_frequency_display", read_only=True)
     aggregation_label = serializers.CharField(source="get_aggregation_display", read_only=True)
     data_source_label = serializers.CharField(source="get_data_source_display", read_only=True)
+    origin_label = serializers.CharField(source="get_origin_display", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
     responsibilities = IndicatorUnitSerializer(many=True, read_only=True)
     light = serializers.SerializerMethodField(help_text="the stored light; grey before the first refresh")
     light_label = serializers.SerializerMethodField()
@@ -62,7 +64,8 @@ class IndicatorSerializer(serializers.ModelSerializer):
                   "comparator", "comparator_label", "target_value", "target_year", "nature", "nature_label", "scope",
                   "scope_label", "source", "baseline_year", "baseline_value", "frequency", "frequency_label",
                   "aggregation", "aggregation_label", "data_source", "data_source_label", "by_town", "physical_max",
-                  "due_days", "grace_days", "order", "responsibilities", "light", "light_label"]
+                  "due_days", "grace_days", "order", "origin", "origin_label", "state", "state_label",
+                  "retired_on", "retired_reason", "responsibilities", "light", "light_label"]
         read_only_fields = fields
 
     def _light(self, indicator: Indicator) -> str:

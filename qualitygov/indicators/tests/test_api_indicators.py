@@ -53,13 +53,16 @@ def test_indicator_reads_with_labels_units_light_and_periods(client_for, cast, w
         "baseline_value": "95.0000", "frequency": "quarterly", "frequency_label": "按季度", "aggregation": "latest",
         "aggregation_label": "最新值", "data_source": "entered", "data_source_label": "责任单位填报",
         "by_town": False, "physical_max": None, "due_days": 15, "grace_days": 5, "order": 2,
+        "origin": "plan", "origin_label": "方案原文", "state": "active", "state_label": "使用中", "retired_on": None,
+        "retired_reason": "",
         "responsibilities": [{"unit": cast.dept_a.pk, "unit_name": "舟山市普陀区经济和信息化局", "role": "lead",
                               "role_label": "牵头单位"}],
         "light": "grey", "light_label": "无数据",
     }
     first = w.period(w.a2, "2023-Q1")
     assert (len(periods), periods[0]) == (16, {"id": first.pk, "label": "2023-Q1", "start": "2023-01-01",
-                                              "end": "2023-03-31", "due_date": "2023-04-15", "grace_days": 5})
+                                              "end": "2023-03-31", "due_date": "2023-04-21", "grace_days": 5,
+                                              "deadline": "2023-04-28"})
     listed = _rows(client_for("liaison_a").get(INDICATORS))
     assert "periods" not in listed[0]
     assert listed[0]["light"] == IndicatorStatus.objects.get(indicator=w.a1).light
@@ -112,7 +115,7 @@ def test_observation_reads_exactly(client_for, cast, w):
     assert body == {
         "id": obs.pk, "indicator": w.a1.pk, "indicator_code": "A1", "indicator_name": "规上工业亩均税收",
         "period": period.pk, "period_label": "2024", "period_start": "2024-01-01", "period_end": "2024-12-31",
-        "due_date": "2025-01-15", "unit": cast.dept_a.pk, "unit_name": "舟山市普陀区经济和信息化局", "town": None,
+        "due_date": "2025-01-22", "unit": cast.dept_a.pk, "unit_name": "舟山市普陀区经济和信息化局", "town": None,
         "town_name": None, "value": "25.0000", "comment": "", "status": "submitted", "status_label": "已报送",
         "return_reason": "", "first_submitted_value": "25.0000", "submitted_by": cast.liaison_a.pk,
         "submitted_by_name": "liaison_a", "submitted_at": body["submitted_at"],

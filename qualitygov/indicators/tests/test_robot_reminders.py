@@ -44,14 +44,14 @@ def test_a_reminder_run_posts_once_per_unit_robot_and_a_rerun_posts_nothing(
                     webhook_url=f"{receiver.url}/other-unit?key=KEY2")
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert reminders_send(as_of=dt.date(2024, 10, 12)) == {"reminders": 2, "overdue": 0, "already_sent": 0}
+        assert reminders_send(as_of=dt.date(2024, 10, 18)) == {"reminders": 2, "overdue": 0, "already_sent": 0}
 
     # Two liaisons of 区经信局 are notified; each of its robots gets ONE post; 区住建局's robot none.
     assert Notification.objects.filter(kind="indicator_due").count() == 2
     assert sorted(post[0] for post in receiver.posts) == ["/cgi-bin/webhook/send", "/robot/send"]
-    content = {"msgtype": "text", "text": {"content": "2024-10-15 到期：Q1 Q1 抽检合格率，2024-Q3\n\n"
-                                                      "区经信局：Q1 Q1 抽检合格率 2024-Q3的数值应于 2024-10-15 前报送"
-                                                      "（最迟 2024-10-20）。"}}
+    content = {"msgtype": "text", "text": {"content": "2024-10-21 到期：Q1 Q1 抽检合格率，2024-Q3\n\n"
+                                                      "区经信局：Q1 Q1 抽检合格率 2024-Q3的数值应于 2024-10-21 前报送"
+                                                      "（最迟 2024-10-28）。"}}
     (ding_post,) = [post for post in receiver.posts if post[0] == "/robot/send"]
     (wecom_post,) = [post for post in receiver.posts if post[0] == "/cgi-bin/webhook/send"]
     assert (ding_post[3], wecom_post[3]) == (content, content)

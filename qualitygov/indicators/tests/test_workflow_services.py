@@ -530,19 +530,20 @@ def test_timeliness_and_overdue(cast, indicator):
     on_time = submitted(cast, indicator, "2023-Q1")
     late = submitted(cast, indicator, "2023-Q2")
     Observation.objects.filter(pk=on_time.pk).update(first_submitted_at=timezone.make_aware(
-        dt.datetime(2023, 4, 20, 23, 0)))  # on the last day of grace
-    Observation.objects.filter(pk=late.pk).update(first_submitted_at=timezone.make_aware(dt.datetime(2023, 7, 21, 9)))
+        dt.datetime(2023, 4, 28, 23, 0)))  # on the last day of grace: due 21 Apr + 5 working days
+    Observation.objects.filter(pk=late.pk).update(first_submitted_at=timezone.make_aware(dt.datetime(2023, 7, 31, 9)))
     observation_save_draft(actor=cast.liaison_a, period=period(indicator, "2023-Q3"), unit=cast.dept_a, value="96")
-    as_of = dt.date(2024, 1, 21)  # Q4's deadline (20 Jan) has passed too
+    as_of = dt.date(2024, 1, 27)  # Q4's deadline (26 Jan: due 19 Jan + 5 working days) has passed too
     (row,) = timeliness_by_unit(as_of=as_of)
     assert (row["unit"], row["due"], row["on_time"], row["late"], row["missing"], row["rate"]) == (
         cast.dept_a, 4, 1, 1, 2, D("25.0"))
     overdue = overdue_list(as_of=as_of)
     assert [(r["period"].label, r["state"], r["days_overdue"]) for r in overdue] == [
-        ("2023-Q3", "draft", 93), ("2023-Q4", "missing", 1)]
+        ("2023-Q3", "draft", 92), ("2023-Q4", "missing", 1)]
     assert timeliness_by_unit(as_of=as_of, user=cast.liaison_b) == []
     assert len(overdue_list(as_of=as_of, user=cast.liaison_a)) == 2
-    assert (q1.due_date, q2.due_date) == (dt.date(2023, 4, 15), dt.date(2023, 7, 15))
+    # 15 working days after 31 Mar and 30 Jun 2023 (both Fridays; 2023 has no shipped holiday notice).
+    assert (q1.due_date, q2.due_date) == (dt.date(2023, 4, 21), dt.date(2023, 7, 21))
     assert mail.outbox == []
 
 
