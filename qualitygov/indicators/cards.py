@@ -13,6 +13,7 @@ from qualitygov.core.choices import Light
 from qualitygov.core.registry import INBOX_DUE, INBOX_RETURNED
 from qualitygov.core.scoping import scope_for
 
+from .choices import IndicatorState
 from .inbox import inbox_items
 from .selectors import (
     RULE_LABELS,
@@ -43,10 +44,11 @@ def home_card(request) -> dict | None:
     seven days (read from the audited light changes), with when and why. Two more queries when some
     visible indicator is red; within the registered budget of twelve (nine for a liaison with red ones)."""
     user = request.user
-    total = indicator_list_visible(user=user).count()
+    total = indicator_list_visible(user=user).active().count()  # retired indicators are not counted
     if not total:
         return None
-    lights = list(indicator_status_list_visible(user=user).order_by().values_list("indicator_id", "light"))
+    lights = list(indicator_status_list_visible(user=user).filter(indicator__state=IndicatorState.ACTIVE).order_by()
+                  .values_list("indicator_id", "light"))
     counts = {light: sum(1 for _pk, lit in lights if lit == light) for light in LIGHT_ORDER}
     counts[Light.GREY] += total - len(lights)
     since = timezone.now() - dt.timedelta(days=7)

@@ -14,7 +14,17 @@ from qualitygov.core.errors import ServiceError
 from qualitygov.core.uploads import check_upload
 from qualitygov.core.views_helpers import apply_service_error
 
-from .choices import Aggregation, Comparator, DataSource, Frequency, IndicatorScope, Light, Nature
+from .choices import (
+    Aggregation,
+    Comparator,
+    DataSource,
+    Frequency,
+    IndicatorScope,
+    IndicatorState,
+    Light,
+    Nature,
+    Origin,
+)
 from .io import window_choices
 from .models import Indicator
 
@@ -28,10 +38,15 @@ class DashboardFilterForm(forms.Form):
     unit = forms.TypedChoiceField(label=gettext_lazy("Responsible unit"), required=False, coerce=int,
                                   empty_value=None)
     light = forms.ChoiceField(label=gettext_lazy("Light"), required=False)
+    origin = forms.ChoiceField(label=gettext_lazy("Origin"), required=False)
+    state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
 
     def __init__(self, data=None, *, plans=(), units=()):
         super().__init__(data)
         everything = [("", _("All"))]
+        self.fields["origin"].choices = everything + list(Origin.choices)
+        # Retired indicators stay off the dashboard unless asked for.
+        self.fields["state"].choices = [*IndicatorState.choices, ("all", _("All"))]
         self.fields["scope"].choices = everything + list(IndicatorScope.choices)
         self.fields["plan"].choices = everything + [(p.pk, p.title) for p in plans]
         self.fields["unit"].choices = everything + [(u.pk, u.label) for u in units]
@@ -172,6 +187,14 @@ class IndicatorForm(forms.Form):
         label=gettext_lazy("Change needing an explanation (%)"), required=False, min_value=0, max_digits=8,
         decimal_places=2, help_text=gettext_lazy("A value more than this percentage above or below the previous "
                                                  "one needs an explanation; empty: the status rules' setting."))
+    due_days = forms.IntegerField(label=gettext_lazy("Report window (working days after the period ends)"),
+                                  required=False, min_value=0, max_value=250,
+                                  help_text=gettext_lazy("Counted in working days on the working-day calendar: "
+                                                         "holidays are skipped, make-up working days count."))
+    grace_days = forms.IntegerField(label=gettext_lazy("Grace (working days after the due date)"), required=False,
+                                    min_value=0, max_value=250,
+                                    help_text=gettext_lazy("A value submitted within these working days after the "
+                                                           "due date still counts as on time."))
     reason = forms.CharField(label=gettext_lazy("Reason for the change"), required=False, max_length=1000,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=gettext_lazy("Required when a target changes."))
@@ -183,7 +206,9 @@ class IndicatorForm(forms.Form):
 
     FIELDS = ("code", "name", "unit", "comparator", "nature", "baseline_year", "baseline_value", "target_value",
               "target_year", "frequency", "aggregation", "data_source", "by_town", "plausible_min", "plausible_max",
-              "change_limit_pct")
+              "change_limit_pct", "due_days", "grace_days")
+    #: Left empty, these keep their stored value.
+    KEEP_WHEN_EMPTY = ("due_days", "grace_days")
 
     def __init__(self, *args, indicator: Indicator, years: list[int], targets: dict[int, Decimal],
                  roles: dict[int, str], **kwargs):
@@ -212,7 +237,8 @@ class IndicatorForm(forms.Form):
     def changed_fields(self) -> dict:
         """Definition fields whose value differs from the stored one."""
         return {name: self.cleaned_data[name] for name in self.FIELDS
-                if self.cleaned_data.get(name) != getattr(self.indicator, name)}
+                if self.cleaned_data.get(name) != getattr(self.indicator, name)
+                and not (name in self.KEEP_WHEN_EMPTY and self.cleaned_data.get(name) is None)}
 
     def new_targets(self) -> dict[int, Decimal] | None:
         """The interim targets as entered, or None when they are unchanged."""
@@ -237,3 +263,57 @@ class IndicatorForm(forms.Form):
         if self.new_targets() is not None and not (data.get("decision") or "").strip():
             self.add_error("decision", _("A target by year changed: name the decision it rests on."))
         return data
+
+
+class IndicatorCreateForm(IndicatorForm):
+    """A new indicator the plan text does not state (自设指标): the edit form's fields, the plan it belongs
+    to, the data source's computing function, and a target for each of the plan's years."""
+
+    plan = forms.TypedChoiceField(label=gettext_lazy("Plan"), coerce=int)
+    computed_by = forms.CharField(label=gettext_lazy("Computing function"), required=False, max_length=100,
+                                  help_text=gettext_lazy("Only for a value computed from platform data."))
+
+    field_order = ["plan", "code", "name", "unit", "comparator", "nature", "baseline_year", "baseline_value"]
+
+    def __init__(self, *args, plans, years: list[int], **kwargs):
+        super().__init__(*args, indicator=Indicator(), years=years, targets={}, roles={}, **kwargs)
+        for name in ("reason", "version"):
+            del self.fields[name]
+        self.fields["plan"].choices = [(p.pk, p.title) for p in plans]
+        self.fields["plan"].widget.attrs["class"] = "form-select"
+        self.fields["computed_by"].widget.attrs["class"] = "form-control"
+        self.fields["code"].required = False
+        self.fields["code"].help_text = _("Left empty: the next free code Z01, Z02….")
+        self.fields["target_value"].required = False
+        self.fields["target_value"].label = _("Final target value")
+        self.fields["target_value"].help_text = _("Left empty: the target of the last year given below.")
+        self.fields["decision"].help_text = _("E.g. the meeting or document that set this indicator.")
+        for name in self.KEEP_WHEN_EMPTY:
+            self.initial[name] = Indicator._meta.get_field(name).default
+        for name in ("code", "name", "unit", "target_value", "target_year", "baseline_year", "baseline_value",
+                     "plausible_min", "plausible_max", "change_limit_pct"):
+            self.initial[name] = None if name not in ("code", "name", "unit") else ""
+
+    def create_arguments(self) -> dict:
+        """The keyword arguments of `indicator_create` from the cleaned form."""
+        data = self.cleaned_data
+        fields = {name: data.get(name) for name in (*self.FIELDS, "computed_by") if data.get(name) not in (None, "")}
+        fields.pop("by_town", None)
+        fields["by_town"] = bool(data.get("by_town"))
+        units = [(u, "lead") for u in data["lead_units"]]
+        units += [(u, "co") for u in data["co_units"] if u not in data["lead_units"]]
+        return {**fields, "name": data.get("name") or "", "comparator": data.get("comparator") or "",
+                "target_value": data.get("target_value"), "decision": data.get("decision") or "",
+                "targets": self.new_targets() or {}, "units": units}
+
+    def clean(self):
+        return forms.Form.clean(self)
+
+
+class StateForm(forms.Form):
+    """Retire or reinstate an indicator, with the reason."""
+
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+                             error_messages={"required": gettext_lazy("Give the reason.")})
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)

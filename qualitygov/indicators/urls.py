@@ -11,6 +11,9 @@ urlpatterns: list = [
     path("<int:pk>/", views.indicator_detail, name="indicator_detail"),
     path("<int:pk>/export.xlsx", views.indicator_xlsx, name="indicator_xlsx"),
     path("<int:pk>/edit/", views.indicator_edit, name="indicator_edit"),
+    path("new/", views.indicator_create, name="indicator_create"),
+    path("<int:pk>/retire/", views.indicator_retire, name="indicator_retire"),
+    path("<int:pk>/reinstate/", views.indicator_reinstate, name="indicator_reinstate"),
     path("units/<int:pk>/", views.unit_page, name="unit_page"),
     path("units/<int:pk>/export.xlsx", views.unit_xlsx, name="unit_xlsx"),
     # Data entry and review

@@ -22,7 +22,7 @@ from qualitygov.core.files import attachment_response
 from qualitygov.core.io import XLSX_MIME, download, xlsx_response
 from qualitygov.core.lists import Column, Export, ListSpec, list_export, list_page
 from qualitygov.core.models import Attachment
-from qualitygov.core.scoping import can, scope_for
+from qualitygov.core.scoping import can, manages_district, scope_for
 from qualitygov.core.uploads import attachment_create
 from qualitygov.core.views_helpers import apply_service_error, visible_or_404
 from qualitygov.plans.models import Plan
@@ -30,14 +30,16 @@ from qualitygov.utilities.numbers import decimal_text
 
 from . import io as indicator_io
 from . import selectors
-from .choices import ChangeRequestStatus, ForecastStatus, Light, Nature, ObservationStatus
+from .choices import ChangeRequestStatus, ForecastStatus, IndicatorState, Light, Nature, ObservationStatus
 from .forms import (
     ChangeRequestForm,
     DashboardFilterForm,
     DecisionForm,
+    IndicatorCreateForm,
     IndicatorForm,
     ObservationEntryForm,
     ReasonForm,
+    StateForm,
     TemplateForm,
     UploadForm,
 )
@@ -71,7 +73,8 @@ def _dashboard(request):
     if form.is_valid():
         data = form.cleaned_data
         filters = selectors.DashboardFilters(scope=data["scope"] or "", plan=data["plan"], unit=data["unit"],
-                                             light=data["light"] or "", q=data["q"] or "")
+                                             light=data["light"] or "", q=data["q"] or "",
+                                             origin=data["origin"] or "", state=data["state"] or "active")
     return form, selectors.dashboard_indicators(user=request.user, filters=filters)
 
 
@@ -134,9 +137,11 @@ def dashboard(request):
     unit = request.user.unit
     return render(request, "indicators/dashboard.html", {
         "form": form, "lst": lst, "indicators": lst.rows, "counts": counts,
-        "row_labels": {"why": _("Why?"), "trend": _("Trend"), "binding": Nature.BINDING.label},
+        "row_labels": {"why": _("Why?"), "trend": _("Trend"), "binding": Nature.BINDING.label,
+                       "own": _("Own indicator"), "retired": IndicatorState.RETIRED.label},
         "my_unit": unit if unit is not None and unit.pk in scope_for(request.user, Action.VIEW) else None,
         "can_enter": can(request.user, Action.CHANGE), "can_review": selectors.may_review_somewhere(request.user),
+        "can_create": manages_district(request.user),
         "export_query": lst.export_query,
     })
 
@@ -167,6 +172,7 @@ def indicator_detail(request, pk: int):
         "history": selectors.indicator_history(user=request.user, indicator=indicator),
         "not_counted": selectors.values_not_counted(user=request.user, indicator=indicator, status=status),
         "can_edit": can(request.user, Action.MANAGE),
+        "can_retire": manages_district(request.user), "state_form": StateForm(initial={"version": indicator.version}),
     })
 
 
@@ -220,6 +226,65 @@ def indicator_edit(request, pk: int):
             messages.success(request, _("The indicator has been saved."))
             return redirect("indicators:indicator_detail", pk=indicator.pk)
     return render(request, "indicators/indicator_edit.html", {"indicator": indicator, "form": form})
+
+
+@access(MANAGE)
+def indicator_create(request):
+    """The district-wide office adds an indicator the plan text does not state (自设指标)."""
+    from .services import indicator_create as create
+
+    if not manages_district(request.user):
+        raise Http404
+    plans = list(Plan.objects.visible_to(request.user).order_by("-period_start", "-id"))
+    if not plans:
+        return render(request, "indicators/indicator_create.html", {"form": None})
+    form = IndicatorCreateForm(request.POST or None, plans=plans, years=selectors.plan_years(plans))
+    if request.method == "POST" and form.is_valid():
+        plan = next(p for p in plans if p.pk == form.cleaned_data["plan"])
+        try:
+            indicator = create(actor=request.user, plan=plan, **form.create_arguments())
+        except ServiceError as exc:
+            field_map = {f"targets.{year}": f"target_{year}" for year in form.years}
+            apply_service_error(form, exc, {**field_map, "units": "lead_units"})
+        else:
+            messages.success(request, _("The indicator has been created."))
+            return redirect("indicators:indicator_detail", pk=indicator.pk)
+    return render(request, "indicators/indicator_create.html", {"form": form})
+
+
+def _indicator_state(request, pk: int, action: str):
+    """Retire an indicator or reinstate a retired one, with the reason (the district-wide office)."""
+    from . import services
+
+    indicator = visible_or_404(selectors.indicator_get_visible, user=request.user, pk=pk, action=Action.MANAGE)
+    service = {"retire": services.indicator_retire, "reinstate": services.indicator_reinstate}[action]
+    if not manages_district(request.user):
+        raise Http404
+    form = StateForm(request.POST)
+    if form.is_valid():
+        try:
+            service(actor=request.user, indicator=indicator, reason=form.cleaned_data["reason"],
+                    version=form.cleaned_data["version"])
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The indicator has been retired.") if action == "retire"
+                             else _("The indicator is in use again."))
+    else:
+        messages.error(request, _("Give the reason."))
+    return redirect("indicators:indicator_detail", pk=indicator.pk)
+
+
+@access(MANAGE)
+@require_POST
+def indicator_retire(request, pk: int):
+    return _indicator_state(request, pk, "retire")
+
+
+@access(MANAGE)
+@require_POST
+def indicator_reinstate(request, pk: int):
+    return _indicator_state(request, pk, "reinstate")
 
 
 # Unit page

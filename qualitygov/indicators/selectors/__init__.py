@@ -58,6 +58,7 @@ from .scoped import (  # noqa: F401
     change_request_get_visible,
     indicator_get_visible,
     indicator_list_visible,
+    plan_years,
     indicators_of_active_plans,
     may_review_somewhere,
     may_review_unit,

@@ -15,7 +15,7 @@ from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.models import AuditEvent
 from qualitygov.utilities.numbers import decimal_text
 
-from ..choices import Comparator, DataSource, ForecastStatus, Light
+from ..choices import Comparator, DataSource, ForecastStatus, IndicatorState, Light
 from ..models import (
     Indicator,
     IndicatorResponsibility,
@@ -36,6 +36,9 @@ class DashboardFilters:
     unit: int | None = None
     light: str = ""
     q: str = ""
+    origin: str = ""
+    #: "active" (the default: retired indicators stay off the dashboard), "retired", or "all".
+    state: str = "active"
 
 
 def dashboard_indicators(*, user, filters: DashboardFilters | None = None) -> list[Indicator]:
@@ -47,6 +50,10 @@ def dashboard_indicators(*, user, filters: DashboardFilters | None = None) -> li
     qs = indicator_list_visible(user=user)
     if filters.scope:
         qs = qs.filter(scope=filters.scope)
+    if filters.origin:
+        qs = qs.filter(origin=filters.origin)
+    if filters.state != "all":
+        qs = qs.filter(state=filters.state or IndicatorState.ACTIVE)
     if filters.plan:
         qs = qs.filter(plan_id=filters.plan)
     if filters.unit:
@@ -83,6 +90,7 @@ def dashboard_indicators(*, user, filters: DashboardFilters | None = None) -> li
 #: What the dashboard reads of an indicator and its stored status (never the large `inputs`).
 DASHBOARD_FIELDS = (
     "code", "name", "unit", "comparator", "target_value", "target_year", "nature", "scope", "plan", "order",
+    "origin", "state",
     "plan__title", "status__indicator", "status__as_of", "status__light", "status__latest_value",
     "status__latest_period", "status__expected_value", "status__gap", "status__rule", "status__forecast_value",
     "status__forecast_status", "status__computed_at", "status__target_value", "status__target_year",

@@ -168,6 +168,15 @@ def target_years(indicator: Indicator) -> list[int]:
     return sorted(set(range(first, last + 3)) | set_years)
 
 
+def plan_years(plans) -> list[int]:
+    """The years a new indicator's targets can be set for: the plans' years and two more (a plan that is extended)."""
+    starts = [p.period_start for p in plans if p.period_start]
+    ends = [p.period_end for p in plans if p.period_end]
+    if not starts or not ends:
+        return []
+    return list(range(min(starts), max(ends) + 3))
+
+
 def previous_value(*, period: ReportingPeriod, unit: OrgUnit, town: OrgUnit | None) -> Decimal | None:
     """The unit's (and town's) value for the latest earlier period that has one: the yardstick for a big change."""
     return (Observation.objects.filter(indicator_id=period.indicator_id, unit=unit, town=town,

@@ -290,8 +290,9 @@ def indicator_create(*, actor, plan, name: str, comparator: str, target_value: A
     indicator.save()
     now, today = timezone.now(), timezone.localdate()
     IndicatorTarget.objects.bulk_create([
+        # In force from the start (the field's default): there is no earlier light to keep as it was.
         IndicatorTarget(indicator=indicator, year=y, value=v, reason=_("Set when the indicator was created"),
-                        decision=(decision or "").strip(), in_force_from=today, set_by=actor, set_at=now)
+                        decision=(decision or "").strip(), set_by=actor, set_at=now)
         for y, v in sorted(clean_targets.items())])
     IndicatorResponsibility.objects.bulk_create([IndicatorResponsibility(indicator=indicator, unit=unit, role=role)
                                                  for unit, role in units])

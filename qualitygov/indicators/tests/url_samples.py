@@ -132,6 +132,15 @@ SAMPLES = {
     "indicators:indicator_xlsx": lambda cast: {"pk": world(cast).a1.pk, "owner": "liaison_a"},
     "indicators:indicator_edit": lambda cast: {"pk": world(cast).a1.pk, "owner": "liaison_a", "owner_action": "manage",
                                                "post": {"code": "A1", "name": "改名", "reason": "调整"}},
+    "indicators:indicator_create": lambda cast: {
+        "district_wide": True, "post": {"plan": world(cast).plan.pk, "name": "越权新增指标", "comparator": ">=",
+                                        "target_value": "1", "nature": "expected", "frequency": "yearly",
+                                        "aggregation": "latest", "data_source": "entered"}},
+    "indicators:indicator_retire": lambda cast: {"pk": world(cast).a1.pk, "owner": "liaison_a", "district_wide": True,
+                                                 "get_status": 405, "post": {"reason": "越权停用"}},
+    "indicators:indicator_reinstate": lambda cast: {"pk": world(cast).a1.pk, "owner": "liaison_a",
+                                                    "district_wide": True, "get_status": 405,
+                                                    "post": {"reason": "越权恢复"}},
     "indicators:unit_page": lambda cast: {"pk": cast.dept_a.pk, "owner": "liaison_a"},
     "indicators:unit_xlsx": lambda cast: {"pk": cast.dept_a.pk, "owner": "liaison_a"},
     "indicators:observation_entry": lambda cast: {
