@@ -166,3 +166,48 @@ class ObservationDraftSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None,
                                        help_text="the value's version the edit is based on (0: none yet; or send "
                                                  "If-Match); a stale one answers 409")
+
+
+class IndicatorUnitInputSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="the responsible unit's id")
+    role = serializers.ChoiceField(choices=[("lead", "lead"), ("co", "co")], default="lead")
+
+
+class IndicatorCreateSerializer(serializers.Serializer):
+    """A new indicator the plan text does not state (自设指标); the service checks what the fields mean."""
+
+    plan = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="the plan it belongs to")
+    code = serializers.CharField(max_length=20, required=False, allow_blank=True, default="",
+                                 help_text="empty: the next free Z01, Z02…")
+    name = serializers.CharField(max_length=200)
+    unit_of_measure = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    comparator = serializers.CharField(max_length=16)
+    target_value = serializers.CharField(max_length=40, required=False, allow_null=True, default=None,
+                                         help_text="the final target; empty: the last year's target")
+    target_year = serializers.IntegerField(min_value=1990, max_value=2100, required=False, allow_null=True,
+                                           default=None)
+    nature = serializers.CharField(max_length=10, required=False, default="expected")
+    baseline_year = serializers.IntegerField(min_value=1990, max_value=2100, required=False, allow_null=True,
+                                             default=None)
+    baseline_value = serializers.CharField(max_length=40, required=False, allow_null=True, default=None)
+    frequency = serializers.CharField(max_length=12, required=False, default="yearly")
+    aggregation = serializers.CharField(max_length=10, required=False, default="latest")
+    data_source = serializers.CharField(max_length=10, required=False, default="entered")
+    computed_by = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    due_days = serializers.IntegerField(min_value=0, max_value=250, required=False, default=15,
+                                        help_text="working days after the period ends until due")
+    grace_days = serializers.IntegerField(min_value=0, max_value=250, required=False, default=5,
+                                          help_text="working days after the due date still on time")
+    plausible_min = serializers.CharField(max_length=40, required=False, allow_null=True, default=None)
+    plausible_max = serializers.CharField(max_length=40, required=False, allow_null=True, default=None)
+    change_limit_pct = serializers.CharField(max_length=40, required=False, allow_null=True, default=None)
+    targets = serializers.DictField(child=serializers.CharField(max_length=40), required=False, default=dict,
+                                    help_text="year → target, e.g. {\"2026\": \"90\"}")
+    units = IndicatorUnitInputSerializer(many=True, required=False, default=list)
+    decision = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class IndicatorStateSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+    version = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None,
+                                       help_text="the indicator's version (or send If-Match); a stale one answers 409")

@@ -4,6 +4,9 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from .views import (
+    IndicatorCreateView,
+    IndicatorReinstateView,
+    IndicatorRetireView,
     IndicatorStatusViewSet,
     IndicatorViewSet,
     ObservationDraftView,
@@ -23,6 +26,9 @@ router.register("indicator-statuses", IndicatorStatusViewSet, basename="api-indi
 urlpatterns = [
     # Before the router's `observations/<pk>/`, which would otherwise take "draft" for an id.
     path("observations/draft/", ObservationDraftView.as_view(), name="api-observation-draft"),
+    path("indicators/create/", IndicatorCreateView.as_view(), name="api-indicator-create"),
+    path("indicators/<int:pk>/retire/", IndicatorRetireView.as_view(), name="api-indicator-retire"),
+    path("indicators/<int:pk>/reinstate/", IndicatorReinstateView.as_view(), name="api-indicator-reinstate"),
     path("observations/<int:pk>/submit/", ObservationSubmitView.as_view(), name="api-observation-submit"),
     *router.urls,
 ]

@@ -13,15 +13,18 @@ from qualitygov.accounts.choices import Action
 from qualitygov.core.access import LOGIN, action_rule
 from qualitygov.core.api.base import ApiView, ScopedReadOnlyViewSet
 from qualitygov.core.api.schema import ErrorSerializer, read_only_docs
-from qualitygov.core.errors import ServiceError
+from qualitygov.core.errors import NotFoundError, ServiceError
+from qualitygov.core.scoping import manages_district
 from qualitygov.core.versioning import request_version
 
 from .. import selectors
 from ..services import observation_save_draft, observation_submit
 from .filters import IndicatorFilter, IndicatorStatusFilter, ObservationFilter, TargetFilter
 from .serializers import (
+    IndicatorCreateSerializer,
     IndicatorDetailSerializer,
     IndicatorSerializer,
+    IndicatorStateSerializer,
     IndicatorStatusDetailSerializer,
     IndicatorStatusSerializer,
     ObservationDraftSerializer,
@@ -168,3 +171,107 @@ class ObservationSubmitView(ApiView):
         observation = observation_submit(actor=request.user, observation=observation,
                                          version=request_version(request))
         return Response(_observation_body(request.user, observation.pk), headers={"ETag": f'"{observation.version}"'})
+
+
+MANAGE = action_rule(Action.MANAGE)
+
+
+def _indicator_body(user, pk: int) -> dict:
+    return IndicatorDetailSerializer(selectors.indicator_get_visible(user=user, pk=pk)).data
+
+
+class IndicatorCreateView(ApiView):
+    """Create an indicator the plan text does not state (自设指标), as the office's form does."""
+
+    access_rule = MANAGE
+
+    @extend_schema(
+        summary=gettext_lazy("Create an indicator set by the office"),
+        description=gettext_lazy(
+            "An indicator the plan text does not state, with its targets by year and responsible units; its "
+            "reporting periods up to today are generated. Only the district-wide office (otherwise 404). A "
+            "duplicate code or name in the plan, or a lowest plausible value above the highest, answers 400 "
+            "naming the field."),
+        tags=[TAG], request=IndicatorCreateSerializer, responses={201: IndicatorDetailSerializer},
+    )
+    def post(self, request):
+        from qualitygov.accounts.models import OrgUnit
+        from qualitygov.plans.models import Plan
+
+        from ..services import indicator_create
+
+        form = IndicatorCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        if not manages_district(request.user):
+            raise NotFoundError("not found")
+        plan = Plan.objects.visible_to(request.user).filter(pk=data.pop("plan")).first()
+        if plan is None:
+            raise NotFoundError("not found")
+        wanted = data.pop("units")
+        found = OrgUnit.objects.filter(is_active=True).in_bulk([u["unit"] for u in wanted])
+        if len(found) != len({u["unit"] for u in wanted}):
+            message = _("Choose active units.")
+            raise ServiceError(message, fields={"units": [message]})
+        units = [(found[u["unit"]], u["role"]) for u in wanted]
+        data["unit"] = data.pop("unit_of_measure")
+        targets = {}
+        for year, value in data.pop("targets").items():
+            if not str(year).isdigit():
+                message = _("A target's year must come after the baseline year.")
+                raise ServiceError(message, fields={f"targets.{year}": [message]})
+            targets[int(year)] = value
+        indicator = indicator_create(actor=request.user, plan=plan, targets=targets, units=units,
+                                     name=data.pop("name"), comparator=data.pop("comparator"),
+                                     target_value=data.pop("target_value"), decision=data.pop("decision"),
+                                     **{k: v for k, v in data.items() if v not in (None, "")})
+        return Response(_indicator_body(request.user, indicator.pk), status=status.HTTP_201_CREATED,
+                        headers={"ETag": f'"{indicator.version}"'})
+
+
+class _IndicatorStateView(ApiView):
+    access_rule = MANAGE
+    action_name = ""
+
+    def post(self, request, pk: int):
+        from .. import services
+
+        form = IndicatorStateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        indicator = selectors.indicator_get_visible(user=request.user, pk=pk, action=Action.MANAGE)
+        service = services.indicator_retire if self.action_name == "retire" else services.indicator_reinstate
+        indicator = service(actor=request.user, indicator=indicator, reason=form.validated_data["reason"],
+                            version=request_version(request, form.validated_data.get("version")))
+        return Response(_indicator_body(request.user, indicator.pk), headers={"ETag": f'"{indicator.version}"'})
+
+
+class IndicatorRetireView(_IndicatorStateView):
+    """Retire an indicator with the reason."""
+
+    action_name = "retire"
+
+    @extend_schema(
+        summary=gettext_lazy("Retire an indicator"),
+        description=gettext_lazy(
+            "The indicator keeps its values and history but is no longer asked for data. Only the district-wide "
+            "office (otherwise 404); an indicator retired already answers 409."),
+        tags=[TAG], request=IndicatorStateSerializer, responses={200: IndicatorDetailSerializer, 409: CONFLICT},
+    )
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+
+class IndicatorReinstateView(_IndicatorStateView):
+    """Put a retired indicator back in use with the reason."""
+
+    action_name = "reinstate"
+
+    @extend_schema(
+        summary=gettext_lazy("Reinstate an indicator"),
+        description=gettext_lazy(
+            "A retired indicator is in use again: its reporting periods are extended to today. Only the "
+            "district-wide office (otherwise 404); an indicator in use answers 409."),
+        tags=[TAG], request=IndicatorStateSerializer, responses={200: IndicatorDetailSerializer, 409: CONFLICT},
+    )
+    def post(self, request, pk: int):
+        return super().post(request, pk)

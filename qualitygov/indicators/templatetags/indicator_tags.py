@@ -50,12 +50,13 @@ def dashboard_row(indicator, base: str, labels: dict) -> str:
         why = format_html('<details class="small"><summary>{}</summary><dl class="row mb-0" data-testid="why">{}</dl>'
                           '</details>', labels["why"], items)
     binding = format_html(' <span class="badge text-bg-warning">{}</span>', labels["binding"]) \
-        if indicator.nature == "binding" else ""
+        if indicator.nature == "binding" else mark_safe("")
     if indicator.origin == "own":
-        binding += format_html(' <span class="badge text-bg-info" data-testid="own-badge">{}</span>', labels["own"])
+        binding = format_html('{} <span class="badge text-bg-info" data-testid="own-badge">{}</span>', binding,
+                              labels["own"])
     if indicator.state == "retired":
-        binding += format_html(' <span class="badge text-bg-secondary" data-testid="retired-badge">{}</span>',
-                               labels["retired"])
+        binding = format_html('{} <span class="badge text-bg-secondary" data-testid="retired-badge">{}</span>',
+                              binding, labels["retired"])
     spark = format_html('<svg width="100" height="24" viewBox="0 0 100 24" role="img" aria-label="{}"><polyline '
                         'fill="none" stroke="#0d6efd" stroke-width="1.5" points="{}"/></svg>', labels["trend"],
                         indicator.sparkline) if indicator.sparkline else mark_safe('<span class="text-muted small">—</span>')

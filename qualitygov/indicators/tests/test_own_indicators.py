@@ -169,3 +169,101 @@ def test_edit_keeps_an_own_indicator_own_and_checks_duplicates(cast):
     indicator_update(actor=cast.office, indicator=second, name="服务业质量社会满意度", due_days=10)
     second.refresh_from_db()
     assert (second.name, second.origin, second.due_days, first.code) == ("服务业质量社会满意度", "own", 10, "Z01")
+
+
+# Screens and API
+
+def _form(plan, **extra) -> dict:
+    data = {"plan": plan.pk, "code": "", "name": "规上企业质量管理体系认证率", "unit": "%", "comparator": ">=",
+            "nature": "expected", "baseline_year": "2024", "baseline_value": "80", "target_value": "",
+            "target_year": "", "frequency": "yearly", "aggregation": "latest", "data_source": "entered",
+            "plausible_min": "0", "plausible_max": "100", "due_days": "10", "grace_days": "3",
+            "target_2025": "85", "target_2027": "95", "decision": "主任会议"}
+    data.update(extra)
+    return data
+
+
+def test_the_office_creates_one_on_the_form_and_it_shows_on_the_dashboard(cast, client_for):
+    plan = plan_factory()
+    office = client_for("office")
+    page = office.get("/indicators/")
+    assert 'data-testid="new-indicator"' in page.content.decode()
+    assert "新增指标" in office.get("/indicators/new/").content.decode()
+    response = office.post("/indicators/new/", _form(plan, lead_units=[cast.dept_a.pk], co_units=[cast.dept_b.pk]))
+    indicator = Indicator.objects.get(name="规上企业质量管理体系认证率")
+    assert response.status_code == 302 and response["Location"] == f"/indicators/{indicator.pk}/"
+    assert (indicator.code, indicator.origin, indicator.due_days, indicator.grace_days, indicator.target_value) == (
+        "Z01", "own", 10, 3, D("95"))
+    assert dict(indicator.targets.current().values_list("year", "value")) == {2025: D("85"), 2027: D("95")}
+    detail = office.get(f"/indicators/{indicator.pk}/").content.decode()
+    assert "自设指标" in detail and "期末后 10 个工作日内报送，其后 3 个工作日内仍算按时" in detail
+    body = client_for("liaison_a").get("/indicators/").content.decode()
+    assert 'data-code="Z01"' in body and 'data-testid="own-badge"' in body
+    assert 'data-testid="new-indicator"' not in body
+    # The form names the refused field in Chinese and writes nothing.
+    count = Indicator.objects.count()
+    page = office.post("/indicators/new/", _form(plan, name="另一个", plausible_min="100", plausible_max="1"))
+    assert page.status_code == 200 and "合理值下限不能高于上限。" in page.content.decode()
+    page = office.post("/indicators/new/", _form(plan))
+    assert "本方案已有名为“规上企业质量管理体系认证率”的指标。" in page.content.decode()
+    assert Indicator.objects.count() == count
+
+
+def test_retired_leaves_the_dashboard_unless_asked_for(cast, client_for):
+    indicator = own(cast)
+    office = client_for("office")
+    response = office.post(f"/indicators/{indicator.pk}/retire/", {"reason": "合并监测", "version": indicator.version})
+    assert response.status_code == 302
+    indicator.refresh_from_db()
+    assert (indicator.state, indicator.retired_reason) == ("retired", "合并监测")
+    assert 'data-code="Z01"' not in office.get("/indicators/").content.decode()
+    listed = office.get("/indicators/", {"state": "retired"}).content.decode()
+    assert 'data-code="Z01"' in listed and 'data-testid="retired-badge"' in listed
+    assert 'data-code="Z01"' in office.get("/indicators/", {"state": "all", "origin": "own"}).content.decode()
+    detail = office.get(f"/indicators/{indicator.pk}/").content.decode()
+    assert "合并监测" in detail and "恢复使用该指标" in detail
+    office.post(f"/indicators/{indicator.pk}/reinstate/", {"reason": "恢复监测"})
+    indicator.refresh_from_db()
+    assert indicator.state == "active"
+
+
+def test_denied_requests_change_nothing(cast, client_for):
+    from tests.dbstate import changed_tables, table_snapshot
+
+    plan = plan_factory()
+    indicator = own(cast, plan=plan)
+    clients = {member: client_for(member) for member in ("leader", "liaison_a", "town_liaison")}
+    before = table_snapshot()
+    for client in clients.values():
+        assert client.post("/indicators/new/", _form(plan, name="越权")).status_code in (403, 404)
+        assert client.post(f"/indicators/{indicator.pk}/retire/", {"reason": "越权"}).status_code in (403, 404)
+        assert client.post("/api/v1/indicators/create/", {"plan": plan.pk, "name": "越权", "comparator": ">=",
+                                                          "target_value": "1"},
+                           content_type="application/json").status_code in (403, 404)
+        assert client.post(f"/api/v1/indicators/{indicator.pk}/retire/", {"reason": "越权"},
+                           content_type="application/json").status_code in (403, 404)
+    assert changed_tables(before, table_snapshot()) == []
+
+
+def test_api_creates_retires_and_reinstates_through_the_services(cast, client_for):
+    plan = plan_factory()
+    api = client_for("office")
+    response = api.post("/api/v1/indicators/create/", {
+        "plan": plan.pk, "name": "服务业质量满意度", "unit_of_measure": "分", "comparator": ">=",
+        "baseline_year": 2024, "baseline_value": "80", "targets": {"2025": "82", "2027": "85"},
+        "units": [{"unit": cast.dept_a.pk, "role": "lead"}], "due_days": 10}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["code"], body["origin"], body["origin_label"], body["state"], body["target_value"],
+            body["target_year"], body["due_days"]) == ("Z01", "own", "自设指标", "active", "85.0000", 2027, 10)
+    assert [r["unit"] for r in body["responsibilities"]] == [cast.dept_a.pk]
+    refused = api.post("/api/v1/indicators/create/", {"plan": plan.pk, "name": "服务业质量满意度", "comparator": ">=",
+                                                      "target_value": "1"}, content_type="application/json")
+    assert (refused.status_code, refused.json()["fields"]) == (
+        400, {"name": ["本方案已有名为“服务业质量满意度”的指标。"]})
+    retired = api.post(f"/api/v1/indicators/{body['id']}/retire/", {"reason": "合并"}, content_type="application/json")
+    assert (retired.status_code, retired.json()["state"], retired.json()["retired_reason"]) == (200, "retired", "合并")
+    again = api.post(f"/api/v1/indicators/{body['id']}/retire/", {"reason": "合并"}, content_type="application/json")
+    assert again.status_code == 409
+    back = api.post(f"/api/v1/indicators/{body['id']}/reinstate/", {"reason": "恢复"}, content_type="application/json")
+    assert (back.status_code, back.json()["state"]) == (200, "active")

@@ -171,6 +171,13 @@ SAMPLES = {
     "api-observation-draft": lambda cast: {
         "owner": "liaison_a", "owner_action": "change",
         "post": {"period": world(cast).period(world(cast).a1, "2026").pk, "unit": cast.dept_a.pk, "value": "27"}},
+    "api-indicator-create": lambda cast: {
+        "district_wide": True, "get_status": 405,
+        "post": {"plan": world(cast).plan.pk, "name": "越权新增指标", "comparator": ">=", "target_value": "1"}},
+    "api-indicator-retire": lambda cast: {"pk": world(cast).a1.pk, "owner": "liaison_a", "district_wide": True,
+                                          "get_status": 405, "post": {"reason": "越权停用"}},
+    "api-indicator-reinstate": lambda cast: {"pk": world(cast).a1.pk, "owner": "liaison_a", "district_wide": True,
+                                             "get_status": 405, "post": {"reason": "越权恢复"}},
     "api-observation-submit": lambda cast: {"pk": _obs(cast, "2025").pk, "owner": "liaison_a",
                                             "owner_action": "change"},
 }
