@@ -77,6 +77,7 @@ class Command(BaseCommand):
             stored = indicator_status_refresh(indicator=indicator, as_of=as_of)
             rows.append({
                 "code": indicator.code, "name": indicator.name, "unit": indicator.unit,
+                "origin": indicator.origin, "state": indicator.state,
                 # The target the light was judged against (the year's target in force), and the plan's own goal.
                 "comparator": indicator.comparator, "target": _num(stored.target_value),
                 "target_year": stored.target_year,
