@@ -273,8 +273,6 @@ class IndicatorCreateForm(IndicatorForm):
     computed_by = forms.CharField(label=gettext_lazy("Computing function"), required=False, max_length=100,
                                   help_text=gettext_lazy("Only for a value computed from platform data."))
 
-    field_order = ["plan", "code", "name", "unit", "comparator", "nature", "baseline_year", "baseline_value"]
-
     def __init__(self, *args, plans, years: list[int], **kwargs):
         super().__init__(*args, indicator=Indicator(), years=years, targets={}, roles={}, **kwargs)
         for name in ("reason", "version"):
@@ -293,6 +291,11 @@ class IndicatorCreateForm(IndicatorForm):
         for name in ("code", "name", "unit", "target_value", "target_year", "baseline_year", "baseline_value",
                      "plausible_min", "plausible_max", "change_limit_pct"):
             self.initial[name] = None if name not in ("code", "name", "unit") else ""
+        self.order_fields(["plan", "code", "name", "unit", "comparator", "nature", "baseline_year", "baseline_value",
+                           "target_value", "target_year", *(f"target_{year}" for year in years), "decision",
+                           "frequency", "aggregation", "data_source", "computed_by", "by_town", "lead_units",
+                           "co_units", "plausible_min", "plausible_max", "change_limit_pct", "due_days",
+                           "grace_days"])
 
     def create_arguments(self) -> dict:
         """The keyword arguments of `indicator_create` from the cleaned form."""

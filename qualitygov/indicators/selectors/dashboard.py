@@ -219,7 +219,9 @@ def indicator_periods(*, user, indicator: Indicator) -> list[PeriodRow]:
     by_period: dict[int, list[Observation]] = defaultdict(list)
     for observation in observations:
         by_period[observation.period_id].append(observation)
-    enter_units = indicator_entry_units(user=user, indicator=indicator)
+    # A retired indicator is no longer reported: no entry links.
+    enter_units = [] if indicator.state == IndicatorState.RETIRED else indicator_entry_units(user=user,
+                                                                                              indicator=indicator)
     return [PeriodRow(p, by_period.get(p.pk, []), enter_units) for p in periods]
 
 

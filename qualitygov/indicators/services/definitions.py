@@ -196,7 +196,7 @@ CREATE_FIELDS = ("code", "name", "unit", "comparator", "target_value", "target_y
                  "baseline_value", "frequency", "aggregation", "data_source", "computed_by", "by_town",
                  "physical_max", "due_days", "grace_days", "plausible_min", "plausible_max", "change_limit_pct")
 #: What the audit event of a new indicator records.
-CREATED_SNAPSHOT = [*CREATE_FIELDS, "plan", "origin"]
+CREATED_SNAPSHOT = [*CREATE_FIELDS, "origin"]
 
 
 def _clean_units(units: list[tuple[OrgUnit, str]]) -> list[tuple[OrgUnit, str]]:
