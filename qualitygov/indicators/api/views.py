@@ -209,7 +209,8 @@ class IndicatorCreateView(ApiView):
         if plan is None:
             raise NotFoundError("not found")
         wanted = data.pop("units")
-        found = OrgUnit.objects.filter(is_active=True).in_bulk([u["unit"] for u in wanted])
+        found = (OrgUnit.objects.visible_to(request.user, Action.MANAGE).filter(is_active=True)
+                 .in_bulk([u["unit"] for u in wanted]))
         if len(found) != len({u["unit"] for u in wanted}):
             message = _("Choose active units.")
             raise ServiceError(message, fields={"units": [message]})
