@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from qualitygov.core.api.filters import DateTimeFilter, IdFilter, IntegerFilter
 
-from ..choices import DataSource, Frequency, IndicatorScope, Light, ObservationStatus
+from ..choices import DataSource, Frequency, IndicatorScope, IndicatorState, Light, ObservationStatus, Origin
 from ..models import Indicator, IndicatorResponsibility, IndicatorStatus, IndicatorTarget, Observation
 
 
@@ -22,6 +22,8 @@ class IndicatorFilter(django_filters.FilterSet):
     scope = django_filters.ChoiceFilter(choices=IndicatorScope.choices, label="where the plan states it")
     data_source = django_filters.ChoiceFilter(choices=DataSource.choices, label="entered or computed")
     frequency = django_filters.ChoiceFilter(choices=Frequency.choices, label="reporting frequency")
+    origin = django_filters.ChoiceFilter(choices=Origin.choices, label="from the plan text or set by the office")
+    state = django_filters.ChoiceFilter(choices=IndicatorState.choices, label="in use or retired (default: both)")
     light = django_filters.ChoiceFilter(choices=Light.choices, method="filter_light",
                                         label="stored light (grey: no data or never refreshed)")
     q = django_filters.CharFilter(method="filter_q", label="text in the code or name")

@@ -53,7 +53,7 @@ def indicator_update(*, actor, indicator: Indicator, reason: str = "", version: 
     """Change the definition of an indicator. Changing the target or target year needs a `reason`.
 
     A new frequency replaces the calendar's periods that hold no values (refused when values exist); new
-    due or grace days move the due dates of existing periods. A stale `version` (the indicator changed
+    due or grace days (working days) move the due dates and last on-time days of existing periods. A stale `version` (the indicator changed
     since the writer saw it) is refused (ConflictError, code "stale").
     """
     _require_manager(actor)

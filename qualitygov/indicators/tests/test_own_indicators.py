@@ -267,3 +267,19 @@ def test_api_creates_retires_and_reinstates_through_the_services(cast, client_fo
     assert again.status_code == 409
     back = api.post(f"/api/v1/indicators/{body['id']}/reinstate/", {"reason": "恢复"}, content_type="application/json")
     assert (back.status_code, back.json()["state"]) == (200, "active")
+
+
+def test_api_lists_filter_by_origin_and_state(cast, client_for):
+    plan = plan_factory()
+    kept = own(cast, plan=plan)
+    gone = own(cast, plan=plan, name="服务业质量满意度")
+    indicator_retire(actor=cast.office, indicator=gone, reason="合并")
+    api = client_for("liaison_a")
+
+    def codes(**params):
+        return [row["code"] for row in api.get("/api/v1/indicators/", params).json()["results"]]
+
+    assert codes(plan=plan.pk) == [kept.code, gone.code]
+    assert codes(plan=plan.pk, state="retired") == [gone.code]
+    assert codes(plan=plan.pk, origin="own", state="active") == [kept.code]
+    assert codes(plan=plan.pk, origin="plan") == []
