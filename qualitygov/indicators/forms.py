@@ -39,7 +39,7 @@ class DashboardFilterForm(forms.Form):
                                   empty_value=None)
     light = forms.ChoiceField(label=gettext_lazy("Light"), required=False)
     origin = forms.ChoiceField(label=gettext_lazy("Origin"), required=False)
-    state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
+    state = forms.ChoiceField(label=gettext_lazy("Indicator state"), required=False)
 
     def __init__(self, data=None, *, plans=(), units=()):
         super().__init__(data)
