@@ -27,4 +27,4 @@ class UpperReportsConfig(AppConfig):
         registry.register_nav(registry.NavEntry("upperreports", _("Reports upward"), "upperreports:list",
                                                 action_rule(Action.APPROVE, Action.MANAGE), order=65))
         registry.register_demo_loader(registry.DemoLoader("upperreports", "qualitygov.upperreports.demo.load",
-                                                          order=60))
+                                                          order=70))

@@ -40,7 +40,7 @@ class Channel(models.TextChoices):
 class FigureColumn(models.TextChoices):
     """A column of the indicator table; its Chinese heading is fixed (it is the city's form)."""
 
-    NAME = "name", _("Indicator")
+    NAME = "name", _("Indicator name")
     UNIT = "unit", _("Unit of measure")
     BASELINE = "baseline", _("Baseline")
     TARGET = "target", _("Target for the year")

@@ -33,7 +33,7 @@ class PlanField(forms.ModelChoiceField):
 
 
 class TemplateForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200, widget=forms.TextInput(attrs=TEXT),
+    title = forms.CharField(label=_("Report title"), max_length=200, widget=forms.TextInput(attrs=TEXT),
                             help_text=_("e.g. 《普陀区质量强区指标完成情况表》"))
     requested_by = forms.CharField(label=_("Requested by"), max_length=100, widget=forms.TextInput(attrs=TEXT),
                                    help_text=_("e.g. 市质量强市办"))

@@ -23,7 +23,12 @@ from django.utils import timezone
 
 from qualitygov.indicators.calendar import PeriodSpec, periods_of_year
 from qualitygov.indicators.choices import Aggregation, DataSource, ObservationStatus
-from qualitygov.indicators.models import IndicatorResponsibility, IndicatorStatus, IndicatorTarget, Observation
+from qualitygov.indicators.models import (
+    IndicatorResponsibility,
+    IndicatorStatus,
+    IndicatorTarget,
+    Observation,
+)
 from qualitygov.indicators.selectors import reporting_units
 from qualitygov.progress.choices import WorkItemStatus
 from qualitygov.progress.models import WorkItem, WorkItemLight

@@ -72,6 +72,9 @@ class TemplateIndicator(models.Model):
         ordering = ["template_id", "order", "id"]
         constraints = [models.UniqueConstraint(fields=["template", "indicator"], name="upper_template_indicator_once")]
 
+    def __str__(self) -> str:
+        return f"{self.template_id}:{self.order}:{self.indicator_id}"
+
 
 class UpperReport(VersionedModel):
     """One report of a template for one period (`edition` 1; a correction of a sent report is edition 2, …).

@@ -138,8 +138,7 @@ def test_submission_records_the_files_byte_identical_to_the_downloads(cast, setu
                                     now=REVIEWED)
     office = client_for("office")
     url = reverse("upperreports:download", args=[report.pk, "xlsx"])
-    downloaded = {fmt: b"".join(office.get(reverse("upperreports:download", args=[report.pk, fmt])).streaming_content)
-                  if False else office.get(reverse("upperreports:download", args=[report.pk, fmt])).content
+    downloaded = {fmt: office.get(reverse("upperreports:download", args=[report.pk, fmt])).content
                   for fmt in ("xlsx", "docx")}
     report = _submit(cast, report)
     files = selectors.sent_files(report)
