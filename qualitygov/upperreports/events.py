@@ -13,6 +13,6 @@ REPORT_REOPEN = EventType("upper_report.reopen", _("Report to the level above ba
 REPORT_SUBMIT = EventType("upper_report.submit", _("Submission to the level above recorded"))
 REPORT_CORRECT = EventType("upper_report.correct", _("Correction of a report to the level above started"))
 
-KEYS = {"indicators": _("indicators"), "missing": _("missing values"), "period": _("period"),
+KEYS = {"indicators": _("indicators"), "missing": _("missing values"), "period": _("report period"),
         "files": _("files sent"), "corrects": _("corrects"), "reason": _("reason"), "new": _("new"),
         "edition": _("edition"), "template": _("template")}

@@ -35,7 +35,7 @@ class PlanField(forms.ModelChoiceField):
 class TemplateForm(forms.Form):
     title = forms.CharField(label=_("Report title"), max_length=200, widget=forms.TextInput(attrs=TEXT),
                             help_text=_("e.g. 《普陀区质量强区指标完成情况表》"))
-    requested_by = forms.CharField(label=_("Requested by"), max_length=100, widget=forms.TextInput(attrs=TEXT),
+    requested_by = forms.CharField(label=_("Requesting body"), max_length=100, widget=forms.TextInput(attrs=TEXT),
                                    help_text=_("e.g. 市质量强市办"))
     filing_unit = forms.CharField(label=_("Filing unit"), max_length=100, required=False,
                                   widget=forms.TextInput(attrs=TEXT), help_text=_("The name printed on the 填报单位 line."))
@@ -62,7 +62,7 @@ class TemplateForm(forms.Form):
 
 
 class ReportNewForm(forms.Form):
-    period = forms.ChoiceField(label=_("Period"), choices=(), widget=forms.Select(attrs=SELECT))
+    period = forms.ChoiceField(label=_("Report period"), choices=(), widget=forms.Select(attrs=SELECT))
 
     def __init__(self, *args, periods, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,7 +15,7 @@ class ReportFilter(ListFilterSet):
     template = django_filters.ModelChoiceFilter(label=_("Template"), queryset=UpperReportTemplate.objects.all(),
                                                 empty_label=_("All"))
     year = django_filters.NumberFilter(label=_("Year"), min_value=1900, max_value=9999)
-    period = django_filters.CharFilter(label=_("Period"), field_name="period_label", lookup_expr="icontains")
+    period = django_filters.CharFilter(label=_("Report period"), field_name="period_label", lookup_expr="icontains")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ReportStatus.choices, empty_label=_("All"))
 
 
@@ -46,7 +46,7 @@ def _history_rows(reports):
 REPORT_LIST = ListSpec(
     columns=[
         Column(_("Template"), "template", ("template__title",)),
-        Column(_("Period"), "period", ("period_start", "edition")),
+        Column(_("Report period"), "period", ("period_start", "edition")),
         Column(_("Status"), "status"),
         Column(_("Due on"), "due", ("due_on",)),
         Column(_("Missing values"), "missing", ("missing_count",)),
@@ -64,7 +64,7 @@ HISTORY_LIST = ListSpec(
     columns=[
         Column(_("Submitted"), "submitted", ("submitted_at",)),
         Column(_("Template"), "template", ("template__title",)),
-        Column(_("Period"), "period", ("period_start", "edition")),
+        Column(_("Report period"), "period", ("period_start", "edition")),
         Column(_("Sent through"), "channel"),
         Column(_("Recipient"), "recipient"),
         Column(_("Sent by"), "by", ("submitted_by__display_name",)),

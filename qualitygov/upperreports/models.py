@@ -36,8 +36,8 @@ class UpperReportTemplate(VersionedModel):
     working-day calendar). `columns` is the ordered list of `FigureColumn` values of the table.
     """
 
-    title = models.CharField(_("title"), max_length=200, help_text=_("e.g. 《普陀区质量强区指标完成情况表》"))
-    requested_by = models.CharField(_("requested by"), max_length=100, help_text=_("e.g. 市质量强市办"))
+    title = models.CharField(_("report title"), max_length=200, help_text=_("e.g. 《普陀区质量强区指标完成情况表》"))
+    requested_by = models.CharField(_("requesting body"), max_length=100, help_text=_("e.g. 市质量强市办"))
     filing_unit = models.CharField(_("filing unit"), max_length=100, default="普陀区质量强区办",
                                    help_text=_("The name printed on the 填报单位 line."))
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="+", verbose_name=_("plan"))
@@ -87,9 +87,9 @@ class UpperReport(VersionedModel):
                                  verbose_name=_("template"))
     year = models.PositiveSmallIntegerField(_("year"))
     number = models.PositiveSmallIntegerField(_("period number"), default=1)
-    period_start = models.DateField(_("period start"))
-    period_end = models.DateField(_("period end"))
-    period_label = models.CharField(_("period"), max_length=30)
+    period_start = models.DateField(_("first day of the period"))
+    period_end = models.DateField(_("last day of the period"))
+    period_label = models.CharField(_("report period"), max_length=30)
     due_on = models.DateField(_("due on"))
     edition = models.PositiveSmallIntegerField(_("edition"), default=1)
     corrects = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
