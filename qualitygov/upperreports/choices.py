@@ -41,8 +41,8 @@ class FigureColumn(models.TextChoices):
     """A column of the indicator table; its Chinese heading is fixed (it is the city's form)."""
 
     NAME = "name", _("Indicator name")
-    UNIT = "unit", _("Unit of measure")
-    BASELINE = "baseline", _("Baseline")
+    UNIT = "unit", _("Unit (column)")
+    BASELINE = "baseline", _("Baseline value")
     TARGET = "target", _("Target for the year")
     VALUE = "value", _("Value this period")
     DATA_PERIOD = "data_period", _("Period of the value")

@@ -45,7 +45,7 @@ class UpperReportTemplate(VersionedModel):
                                         verbose_name=_("indicators"))
     columns = models.JSONField(_("columns"), default=_default_columns)
     include_progress = models.BooleanField(_("include work progress"), default=True)
-    period_kind = models.CharField(_("period"), max_length=10, choices=PeriodKind.choices, default=PeriodKind.QUARTER)
+    period_kind = models.CharField(_("how often reported"), max_length=10, choices=PeriodKind.choices, default=PeriodKind.QUARTER)
     due_workdays = models.PositiveSmallIntegerField(_("due (working days after the period ends)"), default=5)
     active = models.BooleanField(_("in use"), default=True)
     notes = models.TextField(_("notes"), blank=True)

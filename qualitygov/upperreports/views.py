@@ -93,7 +93,8 @@ def template_list(request):
     today = timezone.localdate()
     rows = []
     for template, indicators in templates:
-        period = choices_around(template.period_kind, today, back=1, ahead=0)[1]
+        last, current = choices_around(template.period_kind, today, back=1, ahead=0)[::-1]
+        period = last if due_date(last, template.due_workdays) >= today else current
         rows.append({"template": template, "indicators": indicators, "next_period": period,
                      "next_due": due_date(period, template.due_workdays),
                      "headings": [COLUMN_HEADINGS[c] for c in template.columns if c in COLUMN_HEADINGS]})
