@@ -26,7 +26,7 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 
 @transaction.atomic
-def load(stdout=None) -> dict[str, int]:
+def load(stdout=None, today: dt.date | None = None) -> dict[str, int]:
     plan = current_plan()
     if plan is None or UpperReportTemplate.objects.filter(title=TITLE).exists():
         return {"templates": 0, "reports": 0}
@@ -38,8 +38,8 @@ def load(stdout=None) -> dict[str, int]:
                              columns=DEFAULT_COLUMNS, period_kind=PeriodKind.QUARTER, due_workdays=5,
                              include_progress=True, filing_unit="普陀区质量强区办",
                              notes="市质量强市办要求每季度结束后第5个工作日前通过浙政钉报送（演示数据）。")
-    now = timezone.now()
-    today = timezone.localdate()
+    now = timezone.now() if today is None else min(timezone.now(), _at(today, 18))
+    today = today or timezone.localdate()
     last = previous_period(PeriodKind.QUARTER, today)
     due = due_date(last, template.due_workdays)
     generated = min(_at(due - dt.timedelta(days=2), 9), now)
@@ -50,6 +50,6 @@ def load(stdout=None) -> dict[str, int]:
                          submitted_at=min(_at(due - dt.timedelta(days=1), 16, 30), now),
                          receipt_note="已通过浙政钉发送，对方已读（演示数据）")
     current = period_containing(PeriodKind.QUARTER, today)
-    draft = report_create(actor=office, template=template, year=current.year, number=current.number)
+    draft = report_create(actor=office, template=template, year=current.year, number=current.number, now=now)
     UpperReport.objects.filter(pk__in=[sent.pk, draft.pk]).update(is_demo=True)
     return {"templates": 1, "reports": 2}

@@ -253,3 +253,51 @@ def test_pages_leader_reads_liaison_gets_404_and_denied_posts_change_nothing(cas
         "sent_time": "00:00", "version": report.version})
     assert response.status_code == 400  # before the review
     assert office.get(reverse("upperreports:history")).status_code == 200
+
+
+def test_template_checks_and_a_stale_edit_is_refused(cast, setup):
+    template = setup["template"]
+    other_plan = plan_factory(title="另一方案")
+    for kwargs, field in (({"title": " "}, "title"), ({"columns": ["unit"]}, "columns"),
+                          ({"columns": ["name", "nope"]}, "columns"), ({"indicators": []}, "indicators"),
+                          ({"plan": other_plan}, "indicators"), ({"due_workdays": 61}, "due_workdays")):
+        args = {"title": "表", "requested_by": "市质量强市办", "plan": setup["plan"], "indicators": [setup["rate"]],
+                "columns": ["name"], **kwargs}
+        with pytest.raises(ServiceError) as refused:
+            services.template_save(actor=cast.office, template=template, version=template.version, **args)
+        assert list(refused.value.fields) == [field]
+    changed = services.template_save(actor=cast.office, template=template, version=1, title="《指标表》",
+                                     requested_by="市质量强市办", plan=setup["plan"], indicators=[setup["other"]],
+                                     columns=["name", "value"])
+    assert (changed.version, [i.code for i in selectors.template_indicators(changed)]) == (2, ["Q2"])
+    event = AuditEvent.objects.filter(action="upper_template.update").get()
+    assert event.changes["indicators"] == [[setup["rate"].pk, setup["other"].pk], [setup["other"].pk]]
+    with pytest.raises(ConflictError) as stale:
+        services.template_save(actor=cast.office, template=changed, version=1, title="旧", requested_by="x",
+                               plan=setup["plan"], indicators=[setup["rate"]], columns=["name"])
+    assert stale.value.code == "stale"
+    changed.refresh_from_db()
+    assert (changed.title, changed.version) == ("《指标表》", 2)
+
+
+def test_the_demo_sends_last_quarter_and_drafts_this_one(db):
+    from qualitygov.accounts.demo import load as load_accounts
+    from qualitygov.indicators.demo import load as load_indicators
+    from qualitygov.planimport.demo import load as load_plan
+    from qualitygov.progress.demo import load as load_progress
+    from qualitygov.upperreports.demo import load
+
+    today = dt.date(2026, 11, 26)
+    load_accounts()
+    load_plan()
+    load_indicators(today=today)
+    load_progress(today=today)
+    assert load(today=today) == {"templates": 1, "reports": 2}
+    sent, draft = UpperReport.objects.order_by("period_start")
+    assert (sent.period_label, sent.status, draft.period_label, draft.status) == (
+        "2026年第三季度", ReportStatus.SUBMITTED, "2026年第四季度", ReportStatus.DRAFT)
+    assert len(sent.snapshot["rows"]) == 18 and sent.is_demo and draft.is_demo
+    assert sent.submitted_at < timezone.make_aware(dt.datetime.combine(sent.due_on, dt.time(0)))
+    assert [f.original_name[-5:] for f in selectors.sent_files(sent)] == [".xlsx", ".docx"]
+    assert sent.snapshot["progress"]["total"] > 0
+    assert load(today=today) == {"templates": 0, "reports": 0}
