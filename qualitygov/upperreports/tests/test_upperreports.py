@@ -301,3 +301,58 @@ def test_the_demo_sends_last_quarter_and_drafts_this_one(db):
     assert [f.original_name[-5:] for f in selectors.sent_files(sent)] == [".xlsx", ".docx"]
     assert sent.snapshot["progress"]["total"] > 0
     assert load(today=today) == {"templates": 0, "reports": 0}
+
+
+def test_the_office_runs_a_quarter_through_the_pages(cast, setup, client_for):
+    office = client_for("office")
+    response = office.post(reverse("upperreports:template_new"), {
+        "title": "《季度指标表》", "requested_by": "市质量强市办", "filing_unit": "普陀区质量强区办",
+        "plan": setup["plan"].pk, "indicators": [setup["other"].pk, setup["rate"].pk],
+        "columns": ["value", "name", "light"], "include_progress": "on", "period_kind": "quarter",
+        "due_workdays": "5", "active": "on"})
+    assert response.status_code == 302
+    template = UpperReportTemplate.objects.get(title="《季度指标表》")
+    assert template.columns == ["name", "value", "light"]
+    assert [i.code for i in selectors.template_indicators(template)] == ["Q1", "Q2"]
+    page = office.get(reverse("upperreports:report_new", args=[template.pk]))
+    assert page.status_code == 200
+    assert office.post(reverse("upperreports:report_new", args=[template.pk]), {"period": "2026-3"}).status_code == 302
+    report = UpperReport.objects.get(template=template)
+    assert report.snapshot["headings"] == ["指标名称", "本期值", "完成情况"]
+    assert report.snapshot["progress"] == {"total": 0, "completed": 0, "counts": {"red": 0, "yellow": 0, "green": 0,
+                                                                                  "grey": 0}, "behind": [], "as_of": ""}
+    again = office.post(reverse("upperreports:report_new", args=[template.pk]), {"period": "2026-3"})
+    assert again.status_code == 400 and "已存在" in again.content.decode()
+    detail = reverse("upperreports:detail", args=[report.pk])
+    assert office.post(reverse("upperreports:regenerate", args=[report.pk]),
+                       {"version": report.version}).status_code == 302
+    report.refresh_from_db()
+    assert office.post(reverse("upperreports:review", args=[report.pk]),
+                       {"note": "Q2 待补报", "version": report.version}).status_code == 302
+    report.refresh_from_db()
+    assert office.post(reverse("upperreports:reopen", args=[report.pk]), {"reason": "补充数据",
+                                                                          "version": report.version}).status_code == 302
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT and report.reviewed_at is None
+    office.post(reverse("upperreports:review", args=[report.pk]), {"note": "Q2 待补报", "version": report.version})
+    report.refresh_from_db()
+    assert office.get(reverse("upperreports:submit", args=[report.pk])).status_code == 200
+    now = timezone.localtime()
+    response = office.post(reverse("upperreports:submit", args=[report.pk]), {
+        "channel": "paper", "recipient": "市质量强市办", "sent_on": now.date().isoformat(),
+        "sent_time": now.strftime("%H:%M"), "receipt_note": "", "version": report.version})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.status, report.channel) == (ReportStatus.SUBMITTED, "paper")
+    history = office.get(reverse("upperreports:history")).content.decode()
+    assert "《季度指标表》" in history and "纸质公文" in history
+    assert office.post(reverse("upperreports:correct", args=[report.pk]), {"reason": "补报Q2"}).status_code == 302
+    correction = UpperReport.objects.get(corrects=report)
+    page = office.get(reverse("upperreports:detail", args=[correction.pk])).content.decode()
+    assert "更正第1版" in page and "补报Q2" in page
+    assert office.get(detail).status_code == 200
+    [sent_xlsx, _docx] = selectors.sent_files(report)
+    assert office.get(reverse("upperreports:sent_file", args=[report.pk, sent_xlsx.pk])).status_code == 200
+    assert office.get(reverse("upperreports:download", args=[correction.pk, "pdf"])).status_code == 404
+    listing = office.get(reverse("upperreports:list") + "?status=draft").content.decode()
+    assert listing.count('data-testid="report"') == 1
