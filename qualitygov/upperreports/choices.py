@@ -42,7 +42,7 @@ class FigureColumn(models.TextChoices):
 
     NAME = "name", _("Indicator name")
     UNIT = "unit", _("Unit (column)")
-    BASELINE = "baseline", _("Baseline value")
+    BASELINE = "baseline", _("Baseline (column)")
     TARGET = "target", _("Target for the year")
     VALUE = "value", _("Value this period")
     DATA_PERIOD = "data_period", _("Period of the value")

@@ -169,7 +169,8 @@ def _observation(obs: Observation) -> dict:
     return {"id": obs.pk, "period": obs.period.label, "unit": obs.unit.label,
             "town": obs.town.label if obs.town_id else "", "value": decimal_text(obs.value),
             "approved_by": obs.approved_by.display_name if obs.approved_by else "系统",
-            "approved_at": _iso(obs.approved_at)}
+            "approved_at": _iso(obs.approved_at),
+            "approved_on": timezone.localtime(obs.approved_at).strftime("%Y-%m-%d %H:%M") if obs.approved_at else ""}
 
 
 def _progress(plan) -> dict:

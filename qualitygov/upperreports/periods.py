@@ -80,3 +80,14 @@ def choices_around(kind: str, day: dt.date, *, back: int = 8, ahead: int = 1) ->
         cursor = period_containing(kind, nxt)
         out.insert(0, cursor)
     return out
+
+
+def next_due(kind: str, workdays: int, today: dt.date) -> tuple[ReportPeriod, dt.date]:
+    """The period whose report is due next on `today`: the last ended period while its due date has not
+    passed, else the current one; with its due date."""
+    last = previous_period(kind, today)
+    due = due_date(last, workdays)
+    if due >= today:
+        return last, due
+    current = period_containing(kind, today)
+    return current, due_date(current, workdays)

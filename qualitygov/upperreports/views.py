@@ -28,7 +28,7 @@ from .choices import COLUMN_HEADINGS, DEFAULT_COLUMNS, FigureColumn, ReportStatu
 from .forms import ReasonForm, ReportNewForm, ReviewForm, SubmitForm, TemplateForm
 from .lists import HISTORY_LIST, REPORT_LIST
 from .models import UpperReport, UpperReportTemplate
-from .periods import choices_around, due_date
+from .periods import choices_around, due_date, next_due
 
 READ = action_rule(Action.VIEW)
 WRITE = action_rule(Action.MANAGE)
@@ -93,10 +93,8 @@ def template_list(request):
     today = timezone.localdate()
     rows = []
     for template, indicators in templates:
-        last, current = choices_around(template.period_kind, today, back=1, ahead=0)[::-1]
-        period = last if due_date(last, template.due_workdays) >= today else current
-        rows.append({"template": template, "indicators": indicators, "next_period": period,
-                     "next_due": due_date(period, template.due_workdays),
+        period, due = next_due(template.period_kind, template.due_workdays, today)
+        rows.append({"template": template, "indicators": indicators, "next_period": period, "next_due": due,
                      "headings": [COLUMN_HEADINGS[c] for c in template.columns if c in COLUMN_HEADINGS]})
     return render(request, "upperreports/templates.html", {
         "rows": rows, "may_manage": services.may_manage(request.user)})

@@ -87,7 +87,8 @@ def test_generated_from_approved_values_only_with_provenance_and_the_missing_lis
     [source] = rate["provenance"]["observations"]
     assert source == {"id": setup["now"].pk, "period": "2026-Q3", "unit": "区经信局", "town": "", "value": "97.5",
                       "approved_by": "office",
-                      "approved_at": timezone.localtime(setup["now"].approved_at).isoformat(timespec="seconds")}
+                      "approved_at": timezone.localtime(setup["now"].approved_at).isoformat(timespec="seconds"),
+                      "approved_on": timezone.localtime(setup["now"].approved_at).strftime("%Y-%m-%d %H:%M")}
     assert rate["provenance"]["year_before"] == {"value": "95", "period": "2025年第三季度",
                                                  "observations": [setup["before"].pk]}
     assert rate["provenance"]["target"]["kind"] == "office"
@@ -356,3 +357,26 @@ def test_the_office_runs_a_quarter_through_the_pages(cast, setup, client_for):
     assert office.get(reverse("upperreports:download", args=[correction.pk, "pdf"])).status_code == 404
     listing = office.get(reverse("upperreports:list") + "?status=draft").content.decode()
     assert listing.count('data-testid="report"') == 1
+
+
+def test_the_next_report_reaches_the_office_inbox_until_it_is_sent(cast, setup, client_for):
+    from qualitygov.upperreports.inbox import inbox_items
+
+    day = dt.date(2026, 10, 8)
+    [item] = inbox_items(cast.office, 10, today=day)
+    due = services.report_create(actor=cast.office, template=setup["template"], year=2026, number=3).due_on
+    assert (item.title, item.url, item.due_date, item.overdue) == (
+        "《普陀区质量强区指标完成情况表》 · 2026年第三季度", reverse("upperreports:report_new", args=[setup["template"].pk]),
+        due, False)
+    assert item.detail == f"市质量强市办 · 截止 {due.isoformat()} · 尚未生成"
+    [item] = inbox_items(cast.office, 10, today=day)
+    report = UpperReport.objects.get()
+    assert (item.url, item.detail) == (reverse("upperreports:detail", args=[report.pk]),
+                                       f"市质量强市办 · 截止 {due.isoformat()} · 草稿")
+    assert inbox_items(cast.leader, 10, today=day) == inbox_items(cast.liaison_a, 10, today=day) == []
+    _submit(cast, services.report_review(actor=cast.office, report=report, note="Q2 待补报", now=REVIEWED))
+    assert inbox_items(cast.office, 10, today=day) == []
+    # Two weeks before the next due date it comes back, for the next quarter.
+    assert inbox_items(cast.office, 10, today=dt.date(2026, 12, 3)) == []
+    [item] = inbox_items(cast.office, 10, today=dt.date(2026, 12, 28))
+    assert item.title.endswith("2026年第四季度")
