@@ -356,6 +356,13 @@ def test_the_office_runs_a_quarter_through_the_pages(cast, setup, client_for):
     [sent_xlsx, _docx] = selectors.sent_files(report)
     assert office.get(reverse("upperreports:sent_file", args=[report.pk, sent_xlsx.pk])).status_code == 200
     assert office.get(reverse("upperreports:download", args=[correction.pk, "pdf"])).status_code == 404
+    exported = load_workbook(io.BytesIO(office.get(reverse("upperreports:history") + "?format=xlsx").content)).active
+    assert [c.value for c in exported[1]] == ["报送时间", "报表", "报告期", "版次", "报送对象", "报送方式", "接收人", "报送人",
+                                              "签收情况"]
+    assert [c.value for c in exported[2]][1:8] == ["《季度指标表》", "2026年第三季度", "原报", "市质量强市办", "纸质公文",
+                                                   "市质量强市办", "office"]
+    reports = load_workbook(io.BytesIO(office.get(reverse("upperreports:list") + "?format=xlsx").content)).active
+    assert reports.max_row == 3
     listing = office.get(reverse("upperreports:list") + "?status=draft").content.decode()
     assert listing.count('data-testid="report"') == 1
 
