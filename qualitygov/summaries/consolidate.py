@@ -3,7 +3,7 @@
 Each section of the round's template gathers the filed units' text under it, each paragraph opened
 by the unit's name. A figures table cites every filed unit's figures exactly as the unit submitted
 them (the snapshot on its summary, with its source). A closing section lists what is behind: units
-that have not submitted or submitted late, red work items and red (off-target) indicators from the
+that have not submitted, were returned and have not submitted again, or submitted late, red work items and red (off-target) indicators from the
 submitted figures. Stored text is Chinese: it is the district's document, whatever the UI language.
 """
 
@@ -16,7 +16,7 @@ from qualitygov.accounts.choices import OrgUnitKind
 from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.choices import Light
 
-from .choices import UNIT_FILED
+from .choices import UNIT_FILED, UnitSummaryStatus
 from .figures import figure_lines
 from .models import SummaryRound
 
@@ -49,12 +49,15 @@ def district_content(rnd: SummaryRound, *, today: dt.date) -> DistrictContent:
     sections.append({"heading": FIGURES_HEADING, "text": (
         f"截至{today.year}年{today.month}月{today.day}日，{len(filed)}个单位报送了总结，各单位报送的主要数据见附表。"
         if filed else "尚无单位报送总结。")})
-    not_filed = [s.unit.label for s in summaries if s.status not in UNIT_FILED]
+    not_filed = [s.unit.label for s in summaries if s.status == UnitSummaryStatus.DRAFT]
+    returned = [s.unit.label for s in summaries if s.status == UnitSummaryStatus.RETURNED]
     overdue = today > rnd.due_date
     late_filed = [s.unit.label for s in filed if s.late]
     behind = []
     if not_filed:
         behind.append(("逾期未报送总结的单位：" if overdue else "尚未报送总结的单位：") + "、".join(not_filed) + "。")
+    if returned:
+        behind.append("退回修改尚未重新报送的单位：" + "、".join(returned) + "。")
     if late_filed:
         behind.append("逾期报送总结的单位：" + "、".join(late_filed) + "。")
     red_items = [f"{s.unit.label}“{title}”" for s in filed for title in s.figures.get("work_items", {}).get("red_titles", [])]
@@ -74,4 +77,4 @@ def district_content(rnd: SummaryRound, *, today: dt.date) -> DistrictContent:
     title = f"{district_name()}质量强区{rnd.label}"
     return DistrictContent(title=title, sections=sections, figure_rows=figure_rows,
                            filed_units=[s.unit.label for s in filed], late_units=sorted(set(late_filed) | (
-                               set(not_filed) if overdue else set())))
+                               set(not_filed + returned) if overdue else set())))
