@@ -187,3 +187,14 @@ def test_round_defaults_to_the_plans_member_units_and_refuses_a_second_round(cas
     rnd.refresh_from_db()
     assert [s["heading"] for s in rnd.sections] == ["一、主要工作成效", "二、存在的问题", "三、下半年工作打算"]
     assert DUE == rnd.due_date
+
+
+def test_remind_command_prints_what_it_did(cast, world):
+    from django.core.management import call_command
+
+    plan, *_rest = world
+    open_round(cast, plan, make_template(cast), units=[cast.dept_a])
+    out = io.StringIO()
+    call_command("summaries", "remind", "--today", "2026-07-11", stdout=out)
+    assert out.getvalue() == "截止前提醒 0 个单位；逾期催报 1 个单位（新记逾期 1 个）；发出通知 2 条\n"
+    assert UnitSummary.objects.get().late is True
