@@ -84,8 +84,11 @@ def round_new(request):
     """Open a round (office only): plan, year, half-year or annual, due date and template."""
     _office_or_404(request)
     templates = selectors.templates()
-    form = RoundForm(request.POST or None, plans=plan_selectors.plan_list_visible(user=request.user),
-                     templates=templates, initial={"year": timezone.localdate().year, "half": 1})
+    plans = plan_selectors.plan_list_visible(user=request.user)
+    first_plan, first_template = plans.first(), templates.first()
+    form = RoundForm(request.POST or None, plans=plans, templates=templates, initial={
+        "year": timezone.localdate().year, "half": 1, "plan": first_plan.pk if first_plan else None,
+        "template": first_template.pk if first_template else None})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -99,6 +102,7 @@ def round_new(request):
             return redirect("summaries:round", pk=rnd.pk)
     return render(request, "summaries/form.html", {
         "form": form, "title": _("Open a summary round"), "cancel_url": reverse("summaries:rounds"),
+        "submit_label": _("Open the round"),
         "no_templates": not templates.exists()}, status=400 if form.errors else 200)
 
 
