@@ -137,3 +137,20 @@ def test_section_lines_never_crash_and_round_trip(text):
     sections = parse_sections(text)
     assert all(s["heading"] == s["heading"].strip() for s in sections)
     assert parse_sections(sections_text([s for s in sections if s["heading"]])) == [s for s in sections if s["heading"]]
+
+
+def test_the_round_page_costs_the_same_queries_for_more_units(cast, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan, *_rest = make_world(cast)
+    small = open_round(cast, plan, make_template(cast), units=[cast.dept_a])
+    big = services.round_open(actor=cast.office, plan=plan, year=2026, kind="annual", due_date=small.due_date,
+                              template=small.template, units=[cast.dept_a, cast.dept_b, cast.town])
+    client = client_for("office")
+    counts = []
+    for rnd in (small, big):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("summaries:round", args=[rnd.pk])).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
