@@ -11,7 +11,9 @@ COMMANDS: list[tuple[str, str]] = [
     ("createadmin", "create the first office admin for a district (asks for the password)"),
     ("plan", "plan documents: `plan parse FILE --json` (no database), `plan import FILE`"),
     ("indicators", "indicators: `indicators status --json`, `indicators remind`, `indicators recompute`"),
-    ("progress", "task tracking: `progress remind`, `progress bulletin --period YYYY-MM --out FILE.docx|FILE.pdf`"),
+    ("progress", "task tracking: `progress remind`, "
+                 "`progress bulletin --period YYYY-MM|YYYY-H1|YYYY --out FILE.docx|FILE.pdf`"),
+    ("summaries", "half-year and annual summaries: `summaries remind [--today YYYY-MM-DD]` chases the units"),
     ("assessment", "annual assessment: `assessment score [--json] [--pdf OUT.pdf] SCHEME.json UNITS.json` (no database); "
                    "`assessment scheme export --year YYYY --out SCHEME.json`"),
     ("calendar", "working-day calendar: `calendar workdays FROM TO` prints the working days, both days included"),

@@ -29,6 +29,7 @@ HELP_SECTIONS: dict[str, str] = {
     "accounts:unit_robot": "robots",
     "leadership:": "leadership",
     "upperreports:": "upper-reports",
+    "summaries:": "summaries",
     "assessments:": "assessment",
     "accounts:login": "sign-in",
     "accounts:logout": "sign-in",

@@ -51,19 +51,44 @@ NUMERALS = "一二三四五六七八九十"
 
 @dataclass(frozen=True)
 class Period:
+    """The span a bulletin covers: a month, a half-year or a year (`kind` "month", "half", "year")."""
+
     start: dt.date
     end: dt.date
+    kind: str = "month"
 
     @property
     def label(self) -> str:
+        if self.kind == "year":
+            return f"{self.start.year}年"
+        if self.kind == "half":
+            return f"{self.start.year}年{'上' if self.start.month == 1 else '下'}半年"
         return f"{self.start.year}年{self.start.month}月"
+
+    @property
+    def code(self) -> str:
+        """How it was asked for: "2026-05", "2026-H1", "2026"."""
+        if self.kind == "year":
+            return str(self.start.year)
+        if self.kind == "half":
+            return f"{self.start.year}-H{1 if self.start.month == 1 else 2}"
+        return f"{self.start.year}-{self.start.month:02d}"
 
 
 def parse_period(value: str) -> Period:
-    """"YYYY-MM" → the month; ServiceError otherwise."""
-    match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", value or "")
+    """"YYYY-MM" → the month, "YYYY-H1"/"YYYY-H2" → the half-year, "YYYY" → the year; ServiceError otherwise."""
+    text = (value or "").strip()
+    if match := re.fullmatch(r"(\d{4})", text):
+        year = int(match.group(1))
+        return Period(dt.date(year, 1, 1), dt.date(year, 12, 31), "year")
+    if match := re.fullmatch(r"(\d{4})-[Hh]([12])", text):
+        year, half = int(match.group(1)), int(match.group(2))
+        return (Period(dt.date(year, 1, 1), dt.date(year, 6, 30), "half") if half == 1
+                else Period(dt.date(year, 7, 1), dt.date(year, 12, 31), "half"))
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ServiceError(_("Give the period as a month, YYYY-MM."), fields={"period": [_("Enter a month.")]})
+        raise ServiceError(_("Give the period as a month (YYYY-MM), a half-year (YYYY-H1 or YYYY-H2) or a year (YYYY)."),
+                           fields={"period": [_("Enter a month, a half-year or a year.")]})
     year, month = int(match.group(1)), int(match.group(2))
     end = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
     return Period(dt.date(year, month, 1), end)
@@ -243,9 +268,11 @@ def _pct(value: Decimal | None) -> str:
 
 
 def _compose(out: _DocxOut | _PdfOut, data: BulletinData, *, issuer: str, issue_number: int | None) -> bytes:
-    number = issue_number or data.period.start.month
     out.title("质量强区工作进展通报")
-    out.para(f"（{data.period.start.year}年第{number}期）", "centre")
+    if data.period.kind == "month":
+        out.para(f"（{data.period.start.year}年第{issue_number or data.period.start.month}期）", "centre")
+    else:
+        out.para(f"（{data.period.label}）", "centre")
     out.para(f"{issuer}　　　　{data.as_of.year}年{data.as_of.month}月{data.as_of.day}日", "centre")
     out.para("", "flush")
     out.para("各成员单位，各镇（街道、管委会）：", "flush")
@@ -338,7 +365,7 @@ def bulletin_generate(*, actor, period: Period, pdf: bool = False, today: dt.dat
             message = str(exc)
     audit_record(actor=actor, action=events.BULLETIN_GENERATE, object_type="progress.bulletin",
                  object_repr=f"工作进展通报 {period.label}",
-                 changes={"period": period.start.isoformat()[:7], "items": sum(data.light_counts.values()),
+                 changes={"period": period.code, "items": sum(data.light_counts.values()),
                           "pdf": pdf_bytes is not None})
     return BulletinResult(docx=docx, pdf=pdf_bytes, pdf_message=message,
                           filename=f"质量强区工作进展通报（{period.label}）.docx")

@@ -18,7 +18,7 @@ from qualitygov.core.logs import JsonFormatter, RequestContextFilter
 from qualitygov.core.registry import daily_jobs
 
 URL = "/healthz"
-JOB_KEYS = ["indicators.remind", "progress.daily"]
+JOB_KEYS = ["indicators.remind", "progress.daily", "summaries.daily"]
 
 
 def _run_jobs(at: dt.datetime) -> None:
@@ -30,7 +30,7 @@ def _run_jobs(at: dt.datetime) -> None:
 
 def test_the_daily_jobs_are_registered():
     assert [job.key for job in daily_jobs()] == JOB_KEYS
-    assert [str(job.event) for job in daily_jobs()] == ["indicators.remind", "progress.daily"]
+    assert [str(job.event) for job in daily_jobs()] == ["indicators.remind", "progress.daily", "summaries.daily"]
 
 
 @pytest.mark.django_db

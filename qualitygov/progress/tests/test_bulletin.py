@@ -246,3 +246,67 @@ def test_a_partial_scope_office_admin_gets_the_bulletin_of_its_own_units(cast, m
         [header, [task, "改造老旧小区质量提升", "区住建局", "—", "41.37%", "黄灯"]],
         [["问题", "责任单位", "整改时限", "状态"], finding],
     ]
+
+
+def _june_reported(cast, s) -> None:
+    """June: 区经信局 reports 60 % on time (approved); 区住建局 again does not report."""
+    cycle_open(actor=cast.office, cycle=ReportingCycle.objects.get(period_start=dt.date(2026, 6, 1)))
+    june = ProgressReport.objects.get(work_item=s.item, cycle__period_start=dt.date(2026, 6, 1))
+    report_submit(actor=cast.liaison_a, report=june, progress_pct="60", done_text="六月新建3个", today=dt.date(2026, 6, 20))
+    report_approve(actor=cast.office, report=june, today=dt.date(2026, 6, 21))
+    ProgressReport.objects.filter(pk=june.pk).update(submitted_at=at(2026, 6, 20))
+
+
+@pytest.mark.parametrize(("value", "start", "end", "label", "code"), [
+    ("2026-H1", dt.date(2026, 1, 1), dt.date(2026, 6, 30), "2026年上半年", "2026-H1"),
+    ("2026-h2", dt.date(2026, 7, 1), dt.date(2026, 12, 31), "2026年下半年", "2026-H2"),
+    ("2026", dt.date(2026, 1, 1), dt.date(2026, 12, 31), "2026年", "2026"),
+    ("2026-05", dt.date(2026, 5, 1), dt.date(2026, 5, 31), "2026年5月", "2026-05"),
+])
+def test_period_may_be_a_month_a_half_year_or_a_year(value, start, end, label, code):
+    period = parse_period(value)
+    assert (period.start, period.end, period.label, period.code) == (start, end, label, code)
+
+
+@pytest.mark.parametrize("value", ["2026-H3", "2026-H0", "26", "2026-H", "H1-2026"])
+def test_other_spans_are_refused(value):
+    with pytest.raises(ServiceError) as refused:
+        parse_period(value)
+    assert refused.value.fields == {"period": ["请填写月份、半年或年度。"]}
+
+
+def test_half_year_bulletin_covers_every_month_of_the_half(cast, month):
+    s, _item_b = month
+    _june_reported(cast, s)
+    result = bulletin_generate(actor=cast.office, period=parse_period("2026-H1"), today=dt.date(2026, 7, 3))
+    assert result.filename == "质量强区工作进展通报（2026年上半年）.docx"
+    lines = texts(Document(io.BytesIO(result.docx)))
+    assert lines[:6] == ["质量强区工作进展通报", "（2026年上半年）", "质量强区工作领导小组办公室　　　　2026年6月30日", "",
+                         "各成员单位，各镇（街道、管委会）：", "现将2026年上半年全区质量强区工作任务推进情况通报如下。"]
+    # May and June: four reports due, 区经信局's two on time, 区住建局's two missing.
+    assert ("截至2026年6月30日，全区共有在推进工作事项2项，其中绿灯1项、黄灯1项、红灯0项、暂无数据0项。"
+            "本期应报送进展报告4份，按时报送2份，逾期报送0份，逾期未报2份。督查发现问题尚未销号1个，本期整改销号0个。") in lines
+    assert "本期逾期报送或逾期未报的单位：区住建局（2项）。请相关单位高度重视，抓紧补报。" in lines
+    assert lines[lines.index("四、工作亮点") + 1:lines.index("五、督查问题整改情况")] == [
+        "区经信局：建成数字化车间10个。六月新建3个", "区经信局：建成数字化车间10个。新建数字化车间4个"]
+    rows = [[c.text for c in row.cells] for row in Document(io.BytesIO(result.docx)).tables[0].rows]
+    assert rows[1][2:] == ["区经信局", "60%", "49.59%", "绿灯"]
+    # The month alone still counts its own reports only.
+    may = texts(Document(io.BytesIO(bulletin_generate(actor=None, period=parse_period("2026-05"),
+                                                      today=dt.date(2026, 7, 3)).docx)))
+    assert "本期逾期报送或逾期未报的单位：区住建局（1项）。请相关单位高度重视，抓紧补报。" in may
+    assert AuditEvent.objects.filter(action="bulletin.generate").order_by("seq").first().changes["period"] == "2026-H1"
+
+
+def test_command_accepts_a_year(cast, month, tmp_path):
+    s, _item_b = month
+    _june_reported(cast, s)
+    out = tmp_path / "年度通报.docx"
+    stdout = io.StringIO()
+    call_command("progress", "bulletin", "--period", "2026", "--out", str(out), stdout=stdout)
+    lines = texts(Document(str(out)))
+    assert lines[1] == "（2026年）"
+    assert "现将2026年全区质量强区工作任务推进情况通报如下。" in lines
+    assert stdout.getvalue() == f"wrote {out} ({out.stat().st_size:,} bytes)\n"
+    with pytest.raises(CommandError, match="YYYY-H1"):
+        call_command("progress", "bulletin", "--period", "2026-H3", "--out", str(out))

@@ -146,7 +146,7 @@ def test_the_bulletin_button_downloads_a_docx_for_the_office(client_for, cast, b
     assert client_for("liaison_a").post(reverse("progress:bulletin"), {"period": month}).status_code == 404
     bad = client_for("office").post(reverse("progress:bulletin"), {"period": "2026-13", "format": "docx"})
     assert bad.status_code == 200
-    assert "请按“年-月”（YYYY-MM）填写通报期间。" in bad.content.decode()
+    assert "请按月（YYYY-MM）、半年（YYYY-H1、YYYY-H2）或年（YYYY）填写通报期间。" in bad.content.decode()
 
 
 def _text(html: str) -> str:

@@ -2,7 +2,7 @@
 
   progress remind [--today YYYY-MM-DD]        open due cycles, chase late units, recompute lights
   progress open-cycles [--today YYYY-MM-DD]   open the cycles whose period has started
-  progress bulletin --period YYYY-MM --out FILE.docx|FILE.pdf [--pdf]
+  progress bulletin --period YYYY-MM|YYYY-H1|YYYY-H2|YYYY --out FILE.docx|FILE.pdf [--pdf]
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def _date(value: str) -> dt.date:
 
 
 class Command(BaseCommand):
-    help = "Task progress: `remind` (daily escalation job), `open-cycles`, `bulletin --period YYYY-MM --out FILE`."
+    help = "Task progress: `remind` (daily escalation job), `open-cycles`, `bulletin --period YYYY-MM|YYYY-H1|YYYY --out FILE`."
 
     def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -32,7 +32,8 @@ class Command(BaseCommand):
         opener = sub.add_parser("open-cycles", help="open every cycle whose period has started")
         opener.add_argument("--today", type=_date)
         bulletin = sub.add_parser("bulletin", help="write the progress bulletin (工作进展通报) as .docx or .pdf")
-        bulletin.add_argument("--period", required=True, help="the month, YYYY-MM")
+        bulletin.add_argument("--period", required=True,
+                              help="the month (YYYY-MM), the half-year (YYYY-H1, YYYY-H2) or the year (YYYY)")
         bulletin.add_argument("--out", required=True, help="the .docx or .pdf file to write")
         bulletin.add_argument("--pdf", action="store_true", help="with a .docx, also write the PDF next to it")
 
@@ -72,8 +73,8 @@ class Command(BaseCommand):
             raise CommandError("--out must name a .docx or .pdf file")
         want_pdf = pdf or suffix == ".pdf"
         try:
-            month = parse_period(period)
-            result = bulletin_generate(actor=None, period=month, pdf=want_pdf)
+            span = parse_period(period)
+            result = bulletin_generate(actor=None, period=span, pdf=want_pdf)
         except ServiceError as exc:
             raise CommandError(exc.message) from None
         if suffix == ".pdf" and result.pdf is None:
