@@ -16,6 +16,7 @@ urlpatterns = [
     path("indicators/", include("qualitygov.indicators.urls")),
     path("audit/", include("qualitygov.audit.urls")),
     path("leadership/", include("qualitygov.leadership.urls")),
+    path("workplans/", include("qualitygov.workplans.urls")),
     path("assessments/", include("qualitygov.assessments.urls")),
     path("api/", include("config.api_urls")),
     path("", include("qualitygov.core.urls")),
