@@ -28,6 +28,7 @@ HELP_SECTIONS: dict[str, str] = {
     "accounts:robot": "robots",
     "accounts:unit_robot": "robots",
     "leadership:": "leadership",
+    "workplans:": "workplans",
     "assessments:": "assessment",
     "accounts:login": "sign-in",
     "accounts:logout": "sign-in",

@@ -286,7 +286,7 @@ def test_exports_docx_and_xlsx(cast, issued, client_for):
                        "区住建局", "2026年6月底前", "已完成")
     # The export reads back as an import of the same key points.
     again = parse_work_plan(response.content, "back.xlsx", year=2026)
-    assert [(p.text, p.lead, p.task_hint) for p in again.points][0] == (
+    assert (again.points[0].text, again.points[0].lead, again.points[0].task_hint) == (
         "推行首席质量官制度", ["区经信局"], "1 坚持质量发展创新驱动")
 
 
