@@ -92,11 +92,19 @@ def match_task(tasks: list[Task], *, group: str, hint: str, text: str) -> tuple[
             candidates = [t for t in tasks if t.group_id == scored[0].pk]
     if len(candidates) == 1:
         return candidates[0], ""
-    ranked = sorted(candidates, key=lambda t: _similarity(text, f"{t.title}{t.text}"), reverse=True)
-    if ranked and _similarity(text, f"{ranked[0].title}{ranked[0].text}") > 0:
-        best = _similarity(text, f"{ranked[0].title}{ranked[0].text}")
-        second = _similarity(text, f"{ranked[1].title}{ranked[1].text}") if len(ranked) > 1 else 0
-        if best >= 0.2 and best > second:
+    # The wording against each task's name first, its whole text to break ties; a clear winner only.
+    # Without a heading that names a group the bar is higher: every task shares words such as 质量.
+    def score(task: Task) -> tuple[float, float]:
+        return _similarity(text, task.title), _similarity(text, f"{task.title}{task.text}")
+
+    ranked = sorted(candidates, key=score, reverse=True)
+    if ranked:
+        best = score(ranked[0])
+        second = score(ranked[1]) if len(ranked) > 1 else (0.0, 0.0)
+        bar = 0.2 if candidates is not tasks else 0.4
+        if best[0] >= bar and best > second:
+            return ranked[0], ""
+        if candidates is not tasks and best[0] == 0 and best[1] >= 0.2 and best[1] > second[1]:
             return ranked[0], ""
     return None, _("Choose the plan task this key point serves.")
 
