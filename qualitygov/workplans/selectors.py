@@ -12,6 +12,10 @@ import datetime as dt
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from qualitygov.accounts.choices import Action
+from qualitygov.accounts.choices import OrgUnitKind as K
+from qualitygov.accounts.models import OrgUnit
+from qualitygov.plans.models import Plan, Task
 from qualitygov.progress.choices import WorkItemStatus
 
 from .choices import KeyPointState
@@ -80,3 +84,18 @@ def import_get(*, user, pk: int) -> WorkPlanImport:
     if not may_manage(user):
         raise WorkPlanImport.DoesNotExist
     return WorkPlanImport.objects.select_related("plan", "work_plan").get(pk=pk)
+
+
+def plans_for_import(*, user) -> QuerySet[Plan]:
+    """The plans `user` may attach a work plan to, newest first."""
+    return Plan.objects.visible_to(user, Action.MANAGE).order_by("-id")
+
+
+def assignable_units(*, user) -> QuerySet[OrgUnit]:
+    """Active units (not the district itself) `user` may assign work to, as `planimport.units.unit_choices`."""
+    return (OrgUnit.objects.visible_to(user, Action.MANAGE).filter(is_active=True).exclude(kind=K.DISTRICT)
+            .order_by("sort_order", "path"))
+
+
+def plan_task_choices(*, user, plan: Plan) -> QuerySet[Task]:
+    return Task.objects.visible_to(user, Action.VIEW).filter(plan=plan).select_related(None).order_by("order", "pk")

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qualitygov.accounts.models import OrgUnit
 from qualitygov.accounts.selectors import org_unit_choices
 from qualitygov.core.access import LOGIN, access, action_rule
 from qualitygov.core.errors import ServiceError
@@ -20,8 +19,6 @@ from qualitygov.core.lists import list_page
 from qualitygov.core.permissions import Action
 from qualitygov.core.uploads import check_upload
 from qualitygov.core.views_helpers import apply_service_error
-from qualitygov.planimport.units import unit_choices
-from qualitygov.plans.models import Plan, Task
 
 from . import io, selectors, services
 from . import review as reviewing
@@ -29,7 +26,6 @@ from .choices import ImportStatus, KeyPointState, WorkPlanStatus
 from .forms import ACCEPT, ALLOWED, KeyPointForm, ReviewForm, RollOverForm, UploadForm
 from .lists import WORK_PLAN_LIST
 from .models import KeyPoint, WorkPlan, WorkPlanImport
-from .review import plan_tasks
 
 MANAGE = action_rule(Action.MANAGE)
 
@@ -84,7 +80,7 @@ def work_plan_detail(request, pk: int):
 def import_upload(request):
     """Upload a 工作要点 file: a readable one goes to its review page; anything else is refused here."""
     _office_or_404(request)
-    plans = Plan.objects.order_by("-id")
+    plans = selectors.plans_for_import(user=request.user)
     form = UploadForm(request.POST or None, request.FILES or None, plans=plans)
     if request.method == "POST" and form.is_valid():
         try:
@@ -107,8 +103,7 @@ def import_review(request, pk: int):
     imp = _import_or_404(request, pk)
     review = reviewing.import_review(imp)
     editable = imp.status == ImportStatus.PREVIEW
-    units = unit_choices(user=request.user)
-    unit_qs = OrgUnit.objects.filter(pk__in=[u.pk for u in units]).order_by("sort_order", "path")
+    unit_qs = selectors.assignable_units(user=request.user)
     form = ReviewForm(review, request.POST or None, units=unit_qs)
     error = ""
     if request.method == "POST":
@@ -164,7 +159,7 @@ def key_point_edit(request, pk: int):
         raise Http404 from None
     if point.work_plan.status != WorkPlanStatus.DRAFT:
         raise Http404
-    tasks = Task.objects.filter(pk__in=[t.pk for t in plan_tasks(point.work_plan.plan)]).order_by("order", "pk")
+    tasks = selectors.plan_task_choices(user=request.user, plan=point.work_plan.plan)
     initial = {"task": point.task_id, "lead_unit": point.lead_unit_id, "deadline": point.deadline,
                "co_units": list(point.co_units.values_list("pk", flat=True))}
     form = KeyPointForm(request.POST or None, initial=initial, tasks=tasks, units=org_unit_choices())
