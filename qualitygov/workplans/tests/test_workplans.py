@@ -329,3 +329,19 @@ def test_bad_upload_is_refused_with_the_parsers_message(cast, client_for):
     assert response.status_code == 400
     assert "没有找到编号的工作要点" in response.content.decode()
     assert not WorkPlanImport.objects.exists()
+
+
+def test_the_list_filters_sorts_and_exports(cast, client_for, issued):
+    for year in (2024, 2025):
+        WorkPlan.objects.create(plan=issued.plan, year=year, title=f"{year}年工作要点")
+    client = client_for("liaison_b")
+    rows = client.get(reverse("workplans:list")).context["lst"].rows
+    assert [(w.year, w.status, w.point_count, w.open_count) for w in rows] == [
+        (2026, "published", 4, 4), (2025, "draft", 0, 0), (2024, "draft", 0, 0)]
+    assert [w.year for w in client.get(reverse("workplans:list"), {"status": "draft", "sort": "year"})
+            .context["lst"].rows] == [2024, 2025]
+    response = client.get(reverse("workplans:list"), {"format": "xlsx", "year": 2026})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0] == ("年度", "标题", "实施方案", "状态", "要点数", "未完成数", "下达时间")
+    assert rows[1][:6] == (2026, "2026年工作要点", issued.plan.title, "已下达", 4, 4)
+    assert client.get(reverse("workplans:list"), {"sort": "-nope", "page": "x", "year": "x"}).status_code == 200
