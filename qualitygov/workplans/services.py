@@ -167,7 +167,7 @@ def key_point_update(*, actor, key_point: KeyPoint, task: Task, lead_unit: OrgUn
     Once issued the work item carries these (changed on the work item's own page).
     """
     _require_office(actor)
-    key_point = KeyPoint.objects.select_for_update().select_related("work_plan").get(pk=key_point.pk)
+    key_point = KeyPoint.objects.select_for_update(of=("self",)).select_related("work_plan").get(pk=key_point.pk)
     if key_point.work_plan.status != WorkPlanStatus.DRAFT:
         raise ConflictError(_("The work plan has been issued: change the work item instead."))
     if task.plan_id != key_point.work_plan.plan_id:
@@ -263,7 +263,8 @@ def roll_over_decide(*, actor, key_point: KeyPoint, outcome: str, reason: str,
     item is cancelled with `reason`. A reason is always required.
     """
     _require_office(actor)
-    key_point = KeyPoint.objects.select_for_update().select_related("work_plan", "work_item").get(pk=key_point.pk)
+    key_point = KeyPoint.objects.select_for_update(of=("self",)).select_related("work_plan", "work_item").get(
+        pk=key_point.pk)
     reason = (reason or "").strip()[:500]
     if outcome not in RollOverOutcome.values:
         raise _refuse(_("Choose carry, close or drop."), "outcome")
