@@ -18,6 +18,7 @@ urlpatterns = [
     path("leadership/", include("qualitygov.leadership.urls")),
     path("upper-reports/", include("qualitygov.upperreports.urls")),
     path("summaries/", include("qualitygov.summaries.urls")),
+    path("workplans/", include("qualitygov.workplans.urls")),
     path("assessments/", include("qualitygov.assessments.urls")),
     path("api/", include("config.api_urls")),
     path("", include("qualitygov.core.urls")),

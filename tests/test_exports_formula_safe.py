@@ -33,6 +33,7 @@ class World:
     units: list
     indicators: list
     meeting: object = None
+    work_plan: object = None
 
 
 def _world(cast) -> World:
@@ -121,7 +122,21 @@ def _world(cast) -> World:
     for index, text in enumerate(PAYLOADS[1:], start=1):
         meeting_save(actor=cast.office, title=text, held_on=dt.date(2026, 3, 1 + index), location=PAYLOADS[0])
     _schemes_and_jobs(cast)
-    return World(plan=plan, units=units, indicators=indicators, meeting=meeting)
+    return World(plan=plan, units=units, indicators=indicators, meeting=meeting,
+                 work_plan=_work_plans(plan, tasks, units))
+
+
+def _work_plans(plan, tasks, units):
+    """Four work plans titled by the strings; the first has four key points worded, grouped and timed by them."""
+    from qualitygov.workplans.models import KeyPoint, WorkPlan
+
+    work_plans = [WorkPlan.objects.create(plan=plan, year=2026 + i, title=text) for i, text in enumerate(PAYLOADS)]
+    for i, text in enumerate(PAYLOADS):
+        point = KeyPoint.objects.create(work_plan=work_plans[0], number=i + 1, order=i + 1, text=text, group_title=text,
+                                        task=tasks[i], lead_unit=units[i], deadline=dt.date(2026, 6, 30),
+                                        deadline_text=text)
+        point.co_units.set([units[(i + 1) % 4]])
+    return work_plans[0]
 
 
 def _schemes_and_jobs(cast) -> None:
@@ -168,6 +183,8 @@ EXPORTS = [
     ("background jobs", "core:job_list", NO_ARGS, "office", {"format": "xlsx"}),
     ("the leading group's meetings", "leadership:group", NO_ARGS, "office", {"format": "xlsx"}),
     ("assessment schemes", "assessments:schemes", NO_ARGS, "office", {"format": "xlsx"}),
+    ("a work plan's key points", "workplans:xlsx", lambda w, c: [w.work_plan.pk], "office", {}),
+    ("annual work plans", "workplans:list", NO_ARGS, "office", {"format": "xlsx"}),
 ]
 
 
@@ -195,6 +212,7 @@ def test_typed_text_comes_back_as_text(cast, client_for, label, url_name, args, 
 #: Export-like URLs that give no workbook themselves, and why.
 NOT_DIRECT_WORKBOOKS = {
     "assessments:scheme_export": "a JSON document (the exchange format), not a workbook",
+    "workplans:docx": "the official Word document of a work plan, not a workbook",
     "progress:finding_list_xlsx_job": "POST only: starts the background job whose workbook "
                                       "progress/tests/test_ledger_job.py compares with progress:finding_list_xlsx",
 }

@@ -30,6 +30,7 @@ HELP_SECTIONS: dict[str, str] = {
     "leadership:": "leadership",
     "upperreports:": "upper-reports",
     "summaries:": "summaries",
+    "workplans:": "workplans",
     "assessments:": "assessment",
     "accounts:login": "sign-in",
     "accounts:logout": "sign-in",
