@@ -16,4 +16,6 @@ class AssessmentsConfig(AppConfig):
 
         register_events(self.label, events_of(events), keys=events.KEYS)
         registry.register_nav(registry.NavEntry("assessments", _("Assessment"), "assessments:schemes", LOGIN, order=65))
+        registry.register_nav(registry.NavEntry("assessment_rounds", _("Assessment rounds"), "assessments:rounds",
+                                                LOGIN, order=66))
         registry.register_demo_loader(registry.DemoLoader("assessments", "qualitygov.assessments.demo.load", order=60))
