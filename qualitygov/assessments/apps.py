@@ -19,3 +19,5 @@ class AssessmentsConfig(AppConfig):
         registry.register_nav(registry.NavEntry("assessment_rounds", _("Assessment rounds"), "assessments:rounds",
                                                 LOGIN, order=66))
         registry.register_demo_loader(registry.DemoLoader("assessments", "qualitygov.assessments.demo.load", order=60))
+        registry.register_demo_loader(registry.DemoLoader("assessment_rounds", "qualitygov.assessments.demo.load_rounds",
+                                                          order=61))

@@ -40,7 +40,7 @@ def test_round_create_checks_the_scheme_and_the_timeline(cast):
     draft = scheme_import(actor=cast.office, text=DEMO.read_text(encoding="utf-8"), year=2026)
     with pytest.raises(ServiceError) as err:
         S.round_create(actor=cast.office, scheme=draft, year=2026, title="考核", **TIMELINE)
-    assert err.value.fields == {"scheme": ["Choose a published scheme: a round scores against a frozen version."]}
+    assert err.value.fields == {"scheme": ["请选择已发布的评分细则：考核须按冻结的版本评分。"]}
     with pytest.raises(ServiceError) as err:
         make_round(cast, objection_until=dt.date(2026, 12, 1))
     assert list(err.value.fields) == ["objection_until"]
@@ -190,7 +190,7 @@ def test_submit_for_approval_needs_every_input(cast):
     S.round_transition(actor=cast.office, round_=round_, name="start_review")
     with pytest.raises(ServiceError) as err:
         S.round_transition(actor=cast.office, round_=round_, name="submit")
-    assert err.value.message.startswith("Some items have no input yet: 舟山市普陀区")
+    assert err.value.message.startswith("以下评分项尚无取值：舟山市普陀区")
     round_.refresh_from_db()
     assert round_.status == RoundStatus.REVIEW
 
