@@ -37,7 +37,7 @@ class RoundStatus(models.TextChoices):
     REVIEW = "review", _("Office review")
     ONSITE = "onsite", _("On-site checks")
     APPROVAL = "approval", _("Awaiting approval")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", _("Approved by the leader")
     PUBLISHED = "published", _("Published")
     LOCKED = "locked", _("Locked")
 
@@ -79,7 +79,7 @@ class UnitGroup(models.TextChoices):
 
 class SheetStatus(models.TextChoices):
     OPEN = "open", _("Being filled")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", _("Handed in")
     RETURNED = "returned", _("Returned for changes")
 
 

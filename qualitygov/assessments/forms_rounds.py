@@ -222,5 +222,5 @@ class AnswerForm(forms.Form):
 
 
 class ApprovalForm(forms.Form):
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 3}),
+    note = forms.CharField(label=_("Leader's opinion"), required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 3}),
                            help_text=_("Required when sending the round back."))

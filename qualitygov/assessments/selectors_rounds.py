@@ -102,7 +102,7 @@ def value_text(entry: ItemEntry, leaf: R.Leaf | None, value: dict[str, Any] | No
     if method == "judged":
         return _("%(score)s points") % {"score": _n(value["score"])}
     if method == "binary":
-        return _("done") if value.get("done") else _("not done")
+        return _("completed") if value.get("done") else _("not completed")
     if method == "graded":
         return str(value.get("option", ""))
     if method == "per_missing":

@@ -316,7 +316,7 @@ def entry_fill(request, pk: int):
     fillable = entry.kind == EntryKind.BONUS or (entry.kind == EntryKind.LEAF and entry.source == EntrySource.SELF)
     initial = {**value_initial(entry.kind, leaf, entry.self_value), "text": entry.note}
     form = ValueForm(request.POST or None, request.FILES or None, kind=entry.kind, leaf=leaf,
-                     text_label=_("Note"), files_field=True, initial=initial, **_texts(entry))
+                     text_label=_("Explanation"), files_field=True, initial=initial, **_texts(entry))
     if request.method == "POST" and form.is_valid():
         try:
             files = [check_upload(form.cleaned_data["file"])] if form.cleaned_data.get("file") else []
