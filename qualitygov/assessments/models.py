@@ -172,6 +172,11 @@ class ItemEntry(models.Model):
         return f"{self.round_unit} · {self.code}"
 
     @property
+    def display_code(self) -> str:
+        """The leaf's code; for a bonus claim or a veto, its kind (their keys are not for reading)."""
+        return self.code if self.kind == EntryKind.LEAF else str(self.get_kind_display())
+
+    @property
     def effective(self):
         if self.decision == ReviewDecision.ADJUST and self.reviewed_value is not None:
             return self.reviewed_value

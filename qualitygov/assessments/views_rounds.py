@@ -411,7 +411,7 @@ def objection_new(request, pk: int):
     if not can(request.user, Action.CHANGE, round_unit.unit_id):
         raise Http404
     rows = [r for r in sel.sheet_rows(round_unit)]
-    form = ObjectionForm(request.POST or None, entries=[(str(r.entry.pk), f"{r.entry.code} {r.title}")
+    form = ObjectionForm(request.POST or None, entries=[(str(r.entry.pk), f"{r.entry.display_code} {r.title}")
                                                         for r in rows])
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["entry"]
@@ -451,7 +451,7 @@ def objection_answer(request, pk: int):
         else:
             messages.success(request, _("Answer saved."))
             return redirect("assessments:round", pk=objection.round_unit.round_id)
-    about = f"{objection.entry.code}" if objection.entry else _("The whole result")
+    about = objection.entry.display_code if objection.entry else _("The whole result")
     return render(request, "assessments/form.html", {
         "form": form, "title": _("Answer an objection"),
         "subtitle": f"{objection.round_unit.unit.label} · {about}：{objection.text}",
