@@ -128,7 +128,7 @@ def scores_rows(round_: AssessmentRound) -> tuple[list[str], list[list[Any]]]:
         for ru, row in members:
             scores = [row["nodes"].get(leaf.code, {}).get("score") for leaf in leaves]
             follow = row["follow_up"]
-            rows.append([label, row["rank"], ru.unit.name, *[s if s is not None else "不适用" for s in scores],
+            rows.append([label, row["rank"], ru.unit.label, *[s if s is not None else "不适用" for s in scores],
                          row["base"], row["bonus"], row["total"], row["grade"], "、".join(row["vetoes_applied"]),
                          "、".join(row["caps_applied"]), f"{follow['action']}（{follow['due']}前）" if follow else ""])
     return header, rows

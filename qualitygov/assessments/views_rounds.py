@@ -24,7 +24,7 @@ from qualitygov.core.permissions import Action
 from qualitygov.core.scoping import can
 from qualitygov.core.uploads import check_upload
 from qualitygov.core.views_helpers import apply_service_error
-from qualitygov.plans.models import Task
+from qualitygov.plans import selectors as plan_selectors
 
 from . import exports_rounds
 from . import rounds as R
@@ -77,8 +77,8 @@ def _post_only(request):
     return None
 
 
-def _tasks():
-    return Task.objects.select_related("plan").order_by("plan_id", "order", "pk")
+def _tasks(user):
+    return plan_selectors.task_list_visible(user=user).prefetch_related(None)
 
 
 def _groups(round_) -> list[tuple[str, str]]:
@@ -99,7 +99,7 @@ def _round_form_save(request, round_=None):
     if round_ is not None:
         initial = {name: getattr(round_, name) for name in ("title", *S.TIMELINE)}
         initial["followup_task"] = round_.followup_task_id
-    form = RoundForm(request.POST or None, initial=initial, schemes=schemes, tasks=_tasks(),
+    form = RoundForm(request.POST or None, initial=initial, schemes=schemes, tasks=_tasks(request.user),
                      editing=round_ is not None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
