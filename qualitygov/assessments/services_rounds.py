@@ -379,12 +379,15 @@ def clean_value(entry: ItemEntry, value: Any) -> dict[str, Any]:
         return {"done": bool(value.get("done"))}
     if method == "graded":
         option = value.get("option")
-        if option not in params.get("options", {}):
+        if not isinstance(option, str) or option not in params.get("options", {}):
             raise _refuse("option", _("Choose one of the options."))
         return {"option": option}
     if method == "per_missing":
         aspects = params.get("aspects", [])
-        return {"present": [a for a in aspects if a in (value.get("present") or [])]}
+        present = value.get("present") or []
+        if not isinstance(present, list):
+            raise _refuse("present", _("Choose the aspects in place."))
+        return {"present": [a for a in aspects if a in present]}
     if method == "ratio":
         num = _number(value.get("num"), "num", low=Decimal(0))
         den = _number(value.get("den"), "den", low=Decimal(0))
@@ -395,6 +398,8 @@ def clean_value(entry: ItemEntry, value: Any) -> dict[str, Any]:
         return {"value": _number(value.get("value"), "value")}
     if method == "event_deductions":
         counts = value.get("counts") or {}
+        if not isinstance(counts, dict):
+            raise _refuse("counts", _("Enter the number of each kind of event."))
         return {"counts": {event: int(_number(counts.get(event, 0), f"count_{event}", low=Decimal(0)))
                            for event in params.get("events", {}) if counts.get(event)}}
     if method == "share_indicators":

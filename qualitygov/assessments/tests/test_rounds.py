@@ -204,3 +204,38 @@ def test_the_leader_may_send_back_with_a_reason(cast):
         S.round_send_back(actor=cast.leader, round_=round_, note="")
     round_ = S.round_send_back(actor=cast.leader, round_=round_, note="请复核区住建局督办扣分")
     assert (round_.status, round_.approval_note, round_.result) == (RoundStatus.REVIEW, "请复核区住建局督办扣分", None)
+
+
+def test_item_values_are_checked_without_crashing(cast):
+    """Whatever a form or a client sends as an item's value, the check answers a ServiceError or a
+    value in the exchange format, never another exception."""
+    from hypothesis import HealthCheck, example, given, settings
+    from hypothesis import strategies as st
+
+    round_ = make_round(cast)
+    S.round_transition(actor=cast.office, round_=round_, name="open")
+    ru = round_.units.first()
+    entries = list(ru.entries.select_related("round_unit__round__scheme"))
+    scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True),
+                        st.text(max_size=8))
+    values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                           st.dictionaries(st.text(max_size=10), inner, max_size=4)),
+                          max_leaves=12)
+    keys = st.sampled_from(["score", "done", "option", "present", "num", "den", "value", "counts", "indicators",
+                            "na", "count", "applies"])
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @example(next(e for e in entries if e.code == "D1"), {"present": 5})
+    @example(next(e for e in entries if e.code == "B2"), {"option": []})
+    @example(next(e for e in entries if e.code == "B1"), {"counts": [1, 2]})
+    @example(next(e for e in entries if e.code == "A1"), {"indicators": [{"comparator": ">=", "target": "x"}]})
+    @example(next(e for e in entries if e.code == "A2"), {"num": float("inf"), "den": 1})
+    @given(st.sampled_from(entries), st.one_of(values, st.dictionaries(keys, values, max_size=4)))
+    def check(e, value):
+        try:
+            cleaned = S.clean_value(e, value)
+        except ServiceError:
+            return
+        assert isinstance(cleaned, dict)
+
+    check()
