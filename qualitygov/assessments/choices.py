@@ -95,7 +95,7 @@ class EntrySource(models.TextChoices):
     AUTO = "auto", _("Platform records")
     SELF = "self", _("Self-assessment")
     LEADER = "leader", _("Leader evaluation")
-    OFFICE = "office", _("Office")
+    OFFICE = "office", _("Quality office")
 
 
 class ReviewDecision(models.TextChoices):
