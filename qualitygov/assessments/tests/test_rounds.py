@@ -239,3 +239,39 @@ def test_item_values_are_checked_without_crashing(cast):
         assert isinstance(cleaned, dict)
 
     check()
+
+
+def test_the_office_moves_a_unit_to_another_group_until_approval(cast):
+    round_ = make_round(cast)
+    town = round_.units.get(unit=cast.town)
+    with pytest.raises(ServiceError):
+        S.round_unit_group_set(actor=cast.office, round_unit=town, group="committee")  # not a group of the scheme
+    with pytest.raises(NotFoundError):
+        S.round_unit_group_set(actor=cast.town_liaison, round_unit=town, group="department")
+    S.round_unit_group_set(actor=cast.office, round_unit=town, group="department")
+    town.refresh_from_db()
+    assert town.group == "department"
+    assert AuditEvent.objects.filter(action="assessment_round_unit.group").get().changes == {
+        "group": ["town", "department"]}
+
+
+def test_demo_rounds(db):
+    from qualitygov.accounts.demo import load as load_accounts
+    from qualitygov.assessments.demo import load, load_rounds
+    from qualitygov.planimport.demo import load as load_plans
+
+    load_accounts()
+    load_plans()
+    load()
+    assert load_rounds(today=dt.date(2026, 12, 3)) == {"rounds": 2}
+    last, current = AssessmentRound.objects.order_by("year")
+    assert (last.year, last.status, current.year, current.status) == (
+        2025, RoundStatus.LOCKED, 2026, RoundStatus.SELF_ASSESSMENT)
+    assert current.units.count() == 32 and current.units.filter(group="town").count() == 9
+    assert set(current.units.values_list("sheet_status", flat=True)) == {SheetStatus.OPEN, SheetStatus.SUBMITTED}
+    sjm = current.units.get(unit__short_name="沈家门街道")
+    assert (sjm.sheet_status, entry(sjm, "B2").self_value, entry(sjm, "C1").auto_value) == (
+        SheetStatus.OPEN, None, {"value": 82})
+    assert FollowUp.objects.filter(round_unit__round=last).count() == len(
+        [u for u in last.result["units"] if u["follow_up"]]) > 0
+    assert load_rounds(today=dt.date(2026, 12, 3)) == {"rounds": 0}
