@@ -18,6 +18,8 @@ class AssessmentsConfig(AppConfig):
         registry.register_nav(registry.NavEntry("assessments", _("Assessment"), "assessments:schemes", LOGIN, order=65))
         registry.register_nav(registry.NavEntry("assessment_rounds", _("Assessment rounds"), "assessments:rounds",
                                                 LOGIN, order=66))
+        registry.register_inbox_source(registry.InboxSource("assessments", "qualitygov.assessments.inbox.inbox_items",
+                                                            order=40))
         registry.register_demo_loader(registry.DemoLoader("assessments", "qualitygov.assessments.demo.load", order=60))
         registry.register_demo_loader(registry.DemoLoader("assessment_rounds", "qualitygov.assessments.demo.load_rounds",
                                                           order=61))

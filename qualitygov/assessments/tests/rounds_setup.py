@@ -71,7 +71,9 @@ def units_of(cast, round_):
 def fill(cast, round_):
     """Open the round, store the automatic figures, the units' sheets (submitted) and the leader's
     evaluations; returns the round units by key."""
-    S.round_transition(actor=cast.office, round_=round_, name="open")
+    round_.refresh_from_db()
+    if round_.status == "draft":
+        S.round_transition(actor=cast.office, round_=round_, name="open")
     units = units_of(cast, round_)
     liaisons = {"a": cast.liaison_a, "b": cast.liaison_b, "t": cast.town_liaison}
     for key, ru in units.items():

@@ -178,3 +178,29 @@ def test_year_over_year_comparison(cast, client_for):
     assert 'data-testid="previous-year"><td>2025</td><td class="text-end">98.0</td><td>优秀</td><td>1</td>' in page
     assert AssessmentRound.objects.get(pk=last.pk).status == RoundStatus.LOCKED
     assert AFTER_WINDOW > last.objection_until
+
+
+def test_the_inbox_asks_for_the_sheet_then_for_approval(cast, client_for):
+    import re
+
+    def lines(member, section):
+        html = client_for(member).get(reverse("progress:inbox")).content.decode()
+        block = re.search(rf'data-testid="inbox-{section}".*?</section>', html, re.S)
+        found = re.findall(r'data-testid="inbox-item">(.*?)</li>', block.group(0), re.S) if block else []
+        return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", item)).strip() for item in found]
+
+    round_ = make_round(cast)
+    S.round_transition(actor=cast.office, round_=round_, name="open")
+    assert [line for line in lines("town_liaison", "due") if "考核" in line] == [
+        "2026年度成员单位考核 单位自评 · 沈家门街道 · 2026-12-10 截止"]
+    assert not [line for line in lines("office", "due") if "成员单位考核" in line]
+    units = fill(cast, round_)  # submits every sheet, starts the review
+    assert not [line for line in lines("town_liaison", "due") if "考核" in line]
+    S.entry_review(actor=cast.office, entry=entry(units["t"], "B2"), decision=ReviewDecision.RETURN, reason="请补充材料")
+    assert [line for line in lines("town_liaison", "returned") if "考核" in line] == [
+        "2026年度成员单位考核 单位自评 · 沈家门街道 · 质量强区办退回了部分评分项"]
+    S.entry_self_save(actor=cast.town_liaison, entry=entry(units["t"], "B2"), value={"option": "基本完成"})
+    S.sheet_submit(actor=cast.town_liaison, round_unit=units["t"])
+    _review_all(cast, units)
+    S.round_transition(actor=cast.office, round_=round_, name="submit")
+    assert lines("leader", "review") == ["2026年度成员单位考核 待审定的考核结果 · 2026-12-25 截止"]
