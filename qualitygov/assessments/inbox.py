@@ -1,7 +1,7 @@
 """The assessment rounds' share of the inbox (registered in `apps.py` as a `core.registry.InboxSource`).
 
 A unit's people see their own sheet while self-assessment runs (due), and a sheet the office returned
-(returned). Whoever approves for the whole district sees a round awaiting approval (review). The
+(returned). A leader approving for the whole district sees a round awaiting approval (review). The
 office, which may fill any sheet, is not sent every unit's sheet. Three queries at most.
 """
 
@@ -17,7 +17,7 @@ from qualitygov.core.scoping import manages_district, scope_for
 
 from .choices import RoundStatus, SheetStatus
 from .models import AssessmentRound, RoundUnit
-from .services_rounds import FILLING, REVIEWING
+from .services_rounds import FILLING, REVIEWING, may_approve
 
 
 def inbox_items(user, limit: int) -> list[InboxItem]:
@@ -39,7 +39,7 @@ def inbox_items(user, limit: int) -> list[InboxItem]:
                     INBOX_RETURNED, _("Self-assessment"), round_.title, reverse("assessments:sheet", args=[ru.pk]),
                     _("%(unit)s · items returned by the office") % {"unit": ru.unit.label},
                     round_.review_due, round_.review_due < today))
-    if scope_for(user, Action.APPROVE).everything:
+    if may_approve(user):
         for round_ in AssessmentRound.objects.filter(status=RoundStatus.APPROVAL).order_by("approval_due")[:limit]:
             items.append(InboxItem(
                 INBOX_REVIEW, _("Assessment results to approve"), round_.title,

@@ -44,7 +44,9 @@ def round_get(*, pk: int) -> AssessmentRound:
 
 def round_units(*, user, round_: AssessmentRound) -> QuerySet[RoundUnit]:
     return (RoundUnit.objects.visible_to(user, Action.VIEW).filter(round=round_).select_related("unit")
-            .annotate(pending=Count("entries", filter=Q(entries__decision=ReviewDecision.PENDING)),
+            .annotate(pending=Count("entries", filter=Q(entries__decision=ReviewDecision.PENDING) & (
+                Q(entries__auto_value__isnull=False) | Q(entries__self_value__isnull=False)
+                | Q(entries__override_value__isnull=False))),
                       returned=Count("entries", filter=Q(entries__decision=ReviewDecision.RETURN)))
             .order_by("group", "unit__sort_order", "unit__path"))
 

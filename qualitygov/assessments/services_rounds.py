@@ -54,7 +54,13 @@ def may_manage(actor) -> bool:
 
 
 def may_approve(actor) -> bool:
-    """A leader (or the office) whose approval covers the whole district."""
+    """A leader whose approval covers the whole district; the office prepares the results but does not
+    approve its own review."""
+    return scope_for(actor, Action.APPROVE).everything and not manages_district(actor)
+
+
+def reads_all_results(actor) -> bool:
+    """Leaders and the office: the approval page and the exports before publication."""
     return scope_for(actor, Action.APPROVE).everything
 
 

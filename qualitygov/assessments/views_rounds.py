@@ -194,9 +194,12 @@ def round_unit_group(request, pk: int):
 @access(action_rule(Action.APPROVE))
 def round_approve(request, pk: int):
     """The leader's page: every unit's reviewed score by group, then approve or send back."""
-    if not S.may_approve(request.user):
+    if not S.reads_all_results(request.user):
         raise Http404
     round_ = _round_or_404(pk)
+    may_approve = S.may_approve(request.user)
+    if request.method == "POST" and not may_approve:
+        raise Http404
     form = ApprovalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         note = form.cleaned_data["note"]
@@ -214,7 +217,8 @@ def round_approve(request, pk: int):
             return redirect("assessments:round", pk=round_.pk)
     return render(request, "assessments/round_approve.html", {
         "round": round_, "form": form, "results": sel.results(user=request.user, round_=round_),
-        "open": round_.status == RoundStatus.APPROVAL}, status=400 if form.errors else 200)
+        "open": round_.status == RoundStatus.APPROVAL, "may_approve": may_approve},
+        status=400 if form.errors else 200)
 
 
 @access(LOGIN)
@@ -223,11 +227,11 @@ def round_results(request, pk: int):
     round_ = _round_or_404(pk)
     results = sel.results(user=request.user, round_=round_)
     return render(request, "assessments/round_results.html", {
-        "round": round_, "results": results, "may_export": S.may_approve(request.user)})
+        "round": round_, "results": results, "may_export": S.reads_all_results(request.user)})
 
 
 def _frozen_or_404(request, pk: int):
-    if not S.may_approve(request.user):
+    if not S.reads_all_results(request.user):
         raise Http404
     round_ = _round_or_404(pk)
     if round_.status not in FROZEN_STATES:

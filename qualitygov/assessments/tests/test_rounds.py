@@ -102,9 +102,10 @@ def test_override_adjust_return_approve_and_freeze(cast):
     assert (b.sheet_status, b.late, entry(b, "D1").decision) == (SheetStatus.SUBMITTED, True, ReviewDecision.PENDING)
     _review_all(cast, units)
     S.round_transition(actor=cast.office, round_=round_, name="submit")
-    # Only a district-wide approver approves; the office's liaison cannot.
-    with pytest.raises(NotFoundError):
-        S.round_approve(actor=cast.liaison_a, round_=round_)
+    # Only a leader approving for the whole district approves: not a liaison, not the office itself.
+    for actor in (cast.liaison_a, cast.office):
+        with pytest.raises(NotFoundError):
+            S.round_approve(actor=actor, round_=round_)
     round_ = S.round_approve(actor=cast.leader, round_=round_, note="同意")
     assert round_.status == RoundStatus.APPROVED
     assert _totals(round_) == {

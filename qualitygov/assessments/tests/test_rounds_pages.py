@@ -105,6 +105,9 @@ def test_the_leader_approves_on_the_approval_page(cast, client_for, filled):
     page = leader.get(url).content.decode()
     assert 'data-testid="approve"' in page and 'data-testid="ranking-row"' in page
     assert client_for("liaison_a").post(url, {"action": "approve"}).status_code == 404
+    office = client_for("office")
+    assert 'data-testid="leader-approves"' in office.get(url).content.decode()
+    assert office.post(url, {"action": "approve"}).status_code == 404
     assert leader.post(url, {"action": "approve", "note": "同意"}).status_code == 302
     round_.refresh_from_db()
     assert (round_.status, round_.approved_by, round_.approval_note) == (RoundStatus.APPROVED, cast.leader, "同意")
