@@ -1,5 +1,6 @@
 """Demo loader: the district's member-unit assessment scheme for 2026 (demo data modelled on the seed
-plan's 保障措施(四)), imported and published by the office. Runs once."""
+plan's 保障措施(四)), imported and published by the office, and the assessment rounds of 2025 (locked)
+and 2026 (in self-assessment). Runs once."""
 
 from __future__ import annotations
 
@@ -17,12 +18,15 @@ SCHEME = Path(__file__).resolve().parent / "data" / "member-units-2026.json"
 
 
 def load(stdout=None) -> dict[str, int]:
-    if AssessmentScheme.objects.exists():
-        return {"schemes": 0}
-    office = User.objects.get(username="office")
-    scheme = scheme_import(actor=office, text=SCHEME.read_text(encoding="utf-8"), year=2026, source_name=SCHEME.name)
-    scheme_publish(actor=office, scheme=scheme)
-    return {"schemes": 1}
+    """The scheme, then the rounds (`load_rounds`)."""
+    made = 0
+    if not AssessmentScheme.objects.exists():
+        office = User.objects.get(username="office")
+        scheme = scheme_import(actor=office, text=SCHEME.read_text(encoding="utf-8"), year=2026,
+                               source_name=SCHEME.name)
+        scheme_publish(actor=office, scheme=scheme)
+        made = 1
+    return {"schemes": made, **load_rounds()}
 
 
 #: Demo figures per unit: a deterministic spread so rankings, a grade cap and a follow-up show.

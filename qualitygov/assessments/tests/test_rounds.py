@@ -258,13 +258,12 @@ def test_the_office_moves_a_unit_to_another_group_until_approval(cast):
 
 def test_demo_rounds(db):
     from qualitygov.accounts.demo import load as load_accounts
-    from qualitygov.assessments.demo import load, load_rounds
+    from qualitygov.assessments.demo import load
     from qualitygov.planimport.demo import load as load_plans
 
     load_accounts()
     load_plans()
-    load()
-    assert load_rounds(today=dt.date(2026, 12, 3)) == {"rounds": 2}
+    assert load() == {"schemes": 1, "rounds": 2}
     last, current = AssessmentRound.objects.order_by("year")
     assert (last.year, last.status, current.year, current.status) == (
         2025, RoundStatus.LOCKED, 2026, RoundStatus.SELF_ASSESSMENT)
@@ -275,4 +274,4 @@ def test_demo_rounds(db):
         SheetStatus.OPEN, None, {"value": 82})
     assert FollowUp.objects.filter(round_unit__round=last).count() == len(
         [u for u in last.result["units"] if u["follow_up"]]) > 0
-    assert load_rounds(today=dt.date(2026, 12, 3)) == {"rounds": 0}
+    assert load() == {"schemes": 0, "rounds": 0}
