@@ -207,3 +207,49 @@ def test_the_inbox_asks_for_the_sheet_then_for_approval(cast, client_for):
     _review_all(cast, units)
     S.round_transition(actor=cast.office, round_=round_, name="submit")
     assert lines("leader", "review") == ["2026年度成员单位考核 待审定的考核结果 · 2026-12-25 截止"]
+
+
+def test_the_office_starts_a_round_on_the_page(cast, client_for):
+    scheme = published_scheme(cast)
+    office = client_for("office")
+    url = reverse("assessments:round_new")
+    data = {"scheme": scheme.pk, "year": 2026, "title": "2026年度考核", "self_due": "2026-12-10",
+            "review_due": "2026-12-20", "approval_due": "2026-12-25", "publish_on": "2026-12-30",
+            "objection_until": "2026-12-01"}
+    refused = office.post(url, data)
+    assert refused.status_code == 400 and "该日期不能早于时间安排中的上一环节。" in refused.content.decode()
+    assert AssessmentRound.objects.count() == 0
+    done = office.post(url, {**data, "objection_until": "2027-01-06"})
+    round_ = AssessmentRound.objects.get()
+    assert done.status_code == 302 and done["Location"] == reverse("assessments:round", args=[round_.pk])
+    assert (round_.status, round_.scheme, round_.units.count()) == (RoundStatus.DRAFT, scheme, 3)
+    assert client_for("leader").post(url, {**data, "title": "另一轮"}).status_code == 404
+    page = office.get(reverse("assessments:round", args=[round_.pk])).content.decode()
+    assert 'data-testid="step-open"' in page
+    assert office.post(reverse("assessments:round_step", args=[round_.pk, "open"])).status_code == 302
+    round_.refresh_from_db()
+    assert (round_.status, ItemEntry.objects.filter(round_unit__round=round_).count()) == (
+        RoundStatus.SELF_ASSESSMENT, 3 * (9 + 3 + 1))
+
+
+def test_the_office_answers_an_objection_on_the_page(cast, client_for, filled):
+    round_, units = filled
+    _approve(cast, round_, units)
+    S.round_transition(actor=cast.office, round_=round_, name="publish")
+    town = client_for("town_liaison")
+    url = reverse("assessments:objection_new", args=[units["t"].pk])
+    b2 = entry(units["t"], "B2")
+    assert town.post(url, {"entry": str(b2.pk), "text": "八项要点均已完成，附完成情况"}).status_code == 302
+    objection = b2.objections.get()
+    assert (objection.filed_by, objection.outcome) == (cast.town_liaison, "pending")
+    answer = reverse("assessments:objection_answer", args=[objection.pk])
+    assert town.post(answer, {"outcome": "upheld", "answer": "x"}).status_code == 404
+    office = client_for("office")
+    assert office.post(answer, {"outcome": "upheld", "answer": "经核实，两项要点已于年底前完成"}).status_code == 302
+    assert office.post(reverse("assessments:entry_review", args=[b2.pk]), {
+        "decision": "adjust", "option": "全部完成", "text": "异议成立"}).status_code == 302
+    round_.refresh_from_db()
+    town_row = next(u for u in round_.result["units"] if u["unit"] == "舟山市普陀区沈家门街道")
+    assert (town_row["total"], town_row["grade"]) == ("100.0", "优秀")
+    page = town.get(reverse("assessments:sheet_result", args=[units["t"].pk])).content.decode()
+    assert "经核实，两项要点已于年底前完成" in page and 'data-testid="total">100.0<' in page
