@@ -187,6 +187,7 @@ def sheet_rows(round_unit: RoundUnit, *, nodes: dict[str, Any] | None = None) ->
 class ResultRow:
     round_unit: RoundUnit
     result: dict[str, Any]
+    linked: bool = True  # the user may open the unit's breakdown
 
     @property
     def vetoed(self) -> bool:
@@ -243,9 +244,10 @@ def results(*, user, round_: AssessmentRound) -> Results:
             except ServiceError as exc:
                 return Results([], message=exc.message)
         by_group: dict[str, list[ResultRow]] = {}
+        scope = scope_for(user, Action.VIEW)
         for ru in units:
             if ru.pk in scored:
-                by_group.setdefault(ru.group, []).append(ResultRow(ru, scored[ru.pk]))
+                by_group.setdefault(ru.group, []).append(ResultRow(ru, scored[ru.pk], ru.unit_id in scope))
         groups = []
         for group, rows in by_group.items():
             rows.sort(key=lambda r: (r.result["rank"], r.round_unit.unit.sort_order, r.round_unit.unit.path))

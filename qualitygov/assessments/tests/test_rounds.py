@@ -259,10 +259,11 @@ def test_the_office_moves_a_unit_to_another_group_until_approval(cast):
 def test_demo_rounds(db):
     from qualitygov.accounts.demo import load as load_accounts
     from qualitygov.assessments.demo import load
-    from qualitygov.planimport.demo import load as load_plans
+    from qualitygov.plans.tests.factories import group_factory, plan_factory, task_factory
 
     load_accounts()
-    load_plans()
+    plan = plan_factory()
+    task_factory(plan=plan, group=group_factory(plan=plan, number="一", title="任务组"), title="推动产业质量升级")
     assert load() == {"schemes": 1, "rounds": 2}
     last, current = AssessmentRound.objects.order_by("year")
     assert (last.year, last.status, current.year, current.status) == (

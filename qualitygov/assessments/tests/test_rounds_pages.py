@@ -134,6 +134,9 @@ def test_results_before_and_after_publication(cast, client_for, filled):
     S.round_transition(actor=cast.office, round_=round_, name="publish")
     published = town.get(url).content.decode()
     assert published.count('data-testid="ranking-row"') == 3 and _ranks(published) == ["1", "2", "1"]
+    # The ranking, not the other units' breakdowns: only its own unit is a link.
+    assert published.count(reverse("assessments:sheet_result", args=[units["t"].pk])) == 1
+    assert reverse("assessments:sheet_result", args=[units["a"].pk]) not in published
     result = town.get(reverse("assessments:sheet_result", args=[units["t"].pk])).content.decode()
     assert 'data-testid="rank">1<' in result
     # The exports are for the office and leaders.
