@@ -157,6 +157,26 @@ def _schemes_and_jobs(cast) -> None:
 
 NO_ARGS = lambda world, cast: []  # noqa: E731
 
+
+def _assessment_round(world, cast) -> list[int]:
+    """An approved assessment round of the four units named by the strings."""
+    from qualitygov.assessments import services_rounds as S
+    from qualitygov.assessments.tests.rounds_setup import AUTO, SELF, entry, make_round
+
+    round_ = make_round(cast, title="公式测试考核")
+    S.round_transition(actor=cast.office, round_=round_, name="open")
+    round_.units.exclude(unit__in=world.units).delete()
+    S.round_transition(actor=cast.office, round_=round_, name="start_review")
+    for unit in world.units:
+        ru = S.RoundUnit.objects.create(round=round_, unit=unit, group="department")
+        S._create_entries(round_)
+        for code, value in {**AUTO["a"], **SELF["a"]}.items():
+            S.entry_override(actor=cast.office, entry=entry(ru, code), value=value, reason="测试")
+        S.entry_override(actor=cast.office, entry=entry(ru, "E1"), value={"score": 9}, reason="测试")
+    S.round_transition(actor=cast.office, round_=round_, name="submit")
+    S.round_approve(actor=cast.leader, round_=round_)
+    return [round_.pk]
+
 # (label, URL name, its arguments, who downloads it, query string)
 EXPORTS = [
     ("organisation tree", "accounts:org_export", NO_ARGS, "office", {}),
@@ -185,6 +205,7 @@ EXPORTS = [
     ("assessment schemes", "assessments:schemes", NO_ARGS, "office", {"format": "xlsx"}),
     ("a work plan's key points", "workplans:xlsx", lambda w, c: [w.work_plan.pk], "office", {}),
     ("annual work plans", "workplans:list", NO_ARGS, "office", {"format": "xlsx"}),
+    ("an assessment round's scores", "assessments:round_results_xlsx", _assessment_round, "office", {}),
 ]
 
 

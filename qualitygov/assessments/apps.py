@@ -15,5 +15,12 @@ class AssessmentsConfig(AppConfig):
         from . import events
 
         register_events(self.label, events_of(events), keys=events.KEYS)
-        registry.register_nav(registry.NavEntry("assessments", _("Assessment"), "assessments:schemes", LOGIN, order=65))
+        registry.register_nav(registry.NavEntry(
+            "assessments", _("Assessment"), "assessments:rounds", LOGIN, order=65,
+            active_url_names=tuple(f"assessments:{name}" for name in (
+                "schemes", "scheme_import", "scheme", "scheme_edit", "scheme_publish", "scheme_new_version",
+                "scheme_export", "sheet", "sheet_group", "sheet_submit", "sheet_result", "objection_new",
+                "entry_fill", "entry_review", "entry_file", "objection_answer"))))
+        registry.register_inbox_source(registry.InboxSource("assessments", "qualitygov.assessments.inbox.inbox_items",
+                                                            order=40))
         registry.register_demo_loader(registry.DemoLoader("assessments", "qualitygov.assessments.demo.load", order=60))
