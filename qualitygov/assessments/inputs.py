@@ -268,21 +268,27 @@ def _due(day: dt.date) -> str:
 
 
 def _reports(unit_ids: set[int], start: dt.date, cutoff: dt.date) -> list[_Filed]:
-    """Reports and parts due from `start` until the day before `cutoff` (two queries)."""
+    """Reports and parts due from `start` until the day before `cutoff` (two queries, plain rows)."""
     out: list[_Filed] = []
-    for r in (ProgressReport.objects.filter(unit_id__in=unit_ids, due_date__gte=start, due_date__lt=cutoff)
-              .select_related("cycle", "work_item").order_by("due_date", "pk")):
-        state = "missing" if r.submitted_at is None else "late" if r.submitted_late else "on_time"
-        label = f"{r.cycle.label} · {r.work_item.title}（{_due(r.due_date)}）"
-        out.append(_Filed(r.unit_id, False, r.due_date, state,
-                          RecordRef("progress_report", r.pk, label, "progress:report_detail", (r.pk,))))
-    for p in (ReportPart.objects.filter(unit_id__in=unit_ids, report__due_date__gte=start, report__due_date__lt=cutoff)
-              .select_related("report__cycle", "report__work_item").order_by("report__due_date", "pk")):
-        due, filed = p.report.due_date, _local_date(p.submitted_at)
+    due_text: dict[dt.date, str] = {}
+    for pk, unit_id, due, submitted_at, late, cycle, title in (
+            ProgressReport.objects.filter(unit_id__in=unit_ids, due_date__gte=start, due_date__lt=cutoff)
+            .order_by("due_date", "pk").values_list("pk", "unit_id", "due_date", "submitted_at", "submitted_late",
+                                                    "cycle__label", "work_item__title")):
+        state = "missing" if submitted_at is None else "late" if late else "on_time"
+        when = due_text.get(due) or due_text.setdefault(due, _due(due))
+        out.append(_Filed(unit_id, False, due, state, RecordRef("progress_report", pk, f"{cycle} · {title}（{when}）",
+                                                                "progress:report_detail", (pk,))))
+    part = _("co-unit part")
+    for pk, unit_id, due, submitted_at, cycle, title in (
+            ReportPart.objects.filter(unit_id__in=unit_ids, report__due_date__gte=start, report__due_date__lt=cutoff)
+            .order_by("report__due_date", "pk").values_list("pk", "unit_id", "report__due_date", "submitted_at",
+                                                            "report__cycle__label", "report__work_item__title")):
+        filed = _local_date(submitted_at)
         state = "missing" if filed is None else "late" if filed > due else "on_time"
-        label = f"{p.report.cycle.label} · {p.report.work_item.title} · {_('co-unit part')}（{_due(due)}）"
-        out.append(_Filed(p.unit_id, True, due, state, RecordRef("report_part", p.pk, label, "progress:part_detail",
-                                                                 (p.pk,))))
+        when = due_text.get(due) or due_text.setdefault(due, _due(due))
+        out.append(_Filed(unit_id, True, due, state, RecordRef(
+            "report_part", pk, f"{cycle} · {title} · {part}（{when}）", "progress:part_detail", (pk,))))
     return out
 
 
@@ -312,13 +318,14 @@ def _work_items(unit_ids: set[int], start: dt.date, end: dt.date, cutoff: dt.dat
 
 def _escalations(unit_ids: set[int], start: dt.date, cutoff: dt.date) -> list[tuple[int, bool, str, RecordRef]]:
     """(unit, is a part's, level, record) of every escalation step recorded in the year before `cutoff`."""
-    out = []
-    for e in (EscalationEvent.objects.filter(unit_id__in=unit_ids, on_date__gte=start, on_date__lt=cutoff)
-              .select_related("work_item").order_by("on_date", "pk")):
-        label = f"{e.get_level_display()} · {e.on_date:%Y-%m-%d} · {e.work_item.title}"
-        out.append((e.unit_id, e.part_id is not None, e.level,
-                    RecordRef("escalation", e.pk, label, "progress:work_item_detail", (e.work_item_id,))))
-    return out
+    labels = {level: str(label) for level, label in EscalationLevel.choices}
+    return [(unit_id, part_id is not None, level,
+             RecordRef("escalation", pk, f"{labels.get(level, level)} · {on_date:%Y-%m-%d} · {title}",
+                       "progress:work_item_detail", (item_id,)))
+            for pk, unit_id, part_id, level, on_date, item_id, title in (
+                EscalationEvent.objects.filter(unit_id__in=unit_ids, on_date__gte=start, on_date__lt=cutoff)
+                .order_by("on_date", "pk").values_list("pk", "unit_id", "part_id", "level", "on_date", "work_item_id",
+                                                       "work_item__title"))]
 
 
 def _findings(unit_ids: set[int], start: dt.date, end: dt.date, cutoff: dt.date) -> dict[str, list[tuple[int, RecordRef]]]:
@@ -557,6 +564,13 @@ def collect_units(*, scheme: AssessmentScheme | Scheme | Mapping[str, Any], year
         if s.name == LED_INDICATORS and s.without_value not in led:
             led[s.without_value] = _led_indicators(unit_ids, year, as_of, s.without_value)
 
+    # Grouped by unit once, so each unit reads only its own rows.
+    reports_of = _by_unit(reports, lambda f: f.unit_id)
+    filed_of = _by_unit(indicator_filed, lambda f: f.unit_id)
+    escalations_of = _by_unit(escalations, lambda row: row[0])
+    work_of = {count: _by_unit(rows, lambda row: row[0]) for count, rows in work.items()}
+    findings_of = {count: _by_unit(rows, lambda row: row[0]) for count, rows in findings.items()}
+
     out_units: list[UnitInputs] = []
     for unit in units:
         group = (groups or {}).get(unit.pk) or unit_group(unit) or ""
@@ -568,9 +582,12 @@ def collect_units(*, scheme: AssessmentScheme | Scheme | Mapping[str, Any], year
             if not source.automatic:
                 result.manual.append(code)
                 continue
-            result.leaves[code] = _leaf_inputs(leaf, source, unit.pk, year, reports=reports, work=work,
-                                               escalations=escalations, findings=findings,
-                                               indicator_filed=indicator_filed, led=led)
+            result.leaves[code] = _leaf_inputs(
+                leaf, source, unit.pk, year, reports=reports_of.get(unit.pk, []),
+                work={count: rows.get(unit.pk, []) for count, rows in work_of.items()},
+                escalations=escalations_of.get(unit.pk, []),
+                findings={count: rows.get(unit.pk, []) for count, rows in findings_of.items()},
+                indicator_filed=filed_of.get(unit.pk, []), led=led)
         out_units.append(result)
 
     document_out = {
@@ -582,6 +599,13 @@ def collect_units(*, scheme: AssessmentScheme | Scheme | Mapping[str, Any], year
                   for u in out_units],
     }
     return CollectResult(document_out, out_units, sources)
+
+
+def _by_unit(rows: list, key) -> dict[int, list]:
+    grouped: dict[int, list] = defaultdict(list)
+    for row in rows:
+        grouped[key(row)].append(row)
+    return grouped
 
 
 def _leaf_inputs(leaf: Leaf, source: LeafSource, unit_id: int, year: int, *, reports: list[_Filed],
