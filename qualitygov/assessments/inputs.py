@@ -203,6 +203,10 @@ class RecordRef:
         return {"kind": self.kind, "pk": self.pk, "label": self.label, "url_name": self.url_name,
                 "url_args": list(self.url_args)}
 
+    def as_link(self) -> dict[str, str]:
+        """`{"label", "url"}`, the form a round's entry keeps its records in."""
+        return {"label": self.label, "url": self.url()}
+
 
 @dataclass(frozen=True)
 class AutoFigure:
