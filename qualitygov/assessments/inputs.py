@@ -387,21 +387,22 @@ def _q4(value: Fraction | Decimal) -> Decimal:
     return indicator_status.to_decimal(value)  # type: ignore[return-value]
 
 
-def _year_values(indicator_ids: list[int], year: int) -> dict[int, tuple[Decimal, list[int]]]:
-    """Indicator → (the year's approved value, the observations behind it): values of one period are
+def _year_values(indicator_ids: list[int], year: int) -> dict[int, tuple[Decimal, list[tuple[int, str]]]]:
+    """Indicator → (the year's approved value, the observations behind it as (pk, period label)): values of one period are
     combined over units and towns (summed for a sum indicator, else averaged), the periods ending in the
     year by the indicator's aggregation (latest, sum or average). One query."""
     rows = (Observation.objects.filter(indicator_id__in=indicator_ids, status=ObservationStatus.APPROVED,
                                        value__isnull=False, period__end__year=year)
-            .values_list("indicator_id", "indicator__aggregation", "period_id", "period__end", "value", "pk")
+            .values_list("indicator_id", "indicator__aggregation", "period_id", "period__end", "value", "pk",
+                         "period__label")
             .order_by("indicator_id", "period__end", "pk"))
     periods: dict[int, dict[int, list]] = defaultdict(dict)
     aggregation: dict[int, str] = {}
-    for ind, agg, period, end, value, pk in rows:
+    for ind, agg, period, end, value, pk, label in rows:
         aggregation[ind] = agg
         slot = periods[ind].setdefault(period, [end, [], []])
         slot[1].append(Fraction(value))
-        slot[2].append(pk)
+        slot[2].append((pk, label))
     out = {}
     for ind, by_period in periods.items():
         agg = aggregation[ind]
@@ -474,8 +475,8 @@ def _led_indicators(unit_ids: set[int], year: int, as_of: dt.date,
         value, pks = found
         entry = {"indicator": ind.code, "comparator": comparator, "target": _plain(target),
                  "baseline": None if baseline is None else _plain(baseline), "value": _plain(value)}
-        refs = (name_ref, *(RecordRef("observation", pk, f"{ind.code} · {_('approved value')}",
-                                      "indicators:observation_detail", (pk,)) for pk in pks))
+        refs = (name_ref, *(RecordRef("observation", pk, f"{ind.code} · {period} · {_('approved value')}",
+                                      "indicators:observation_detail", (pk,)) for pk, period in pks))
         text = _("%(code)s: value %(value)s, target %(cmp)s %(target)s for %(year)d, baseline %(baseline)s") % {
             "code": ind.code, "value": _plain(value), "cmp": comparator, "target": _plain(target), "year": year,
             "baseline": "—" if baseline is None else _plain(baseline)}

@@ -120,6 +120,9 @@ def test_every_figure_opens_its_records(world):
     assert (q1.value, pks(q1)) == (Decimal("98.5"), [("indicator", w.indicators["Q1"].pk),
                                                     ("observation", w.observations["Q1-4"].pk)])
     assert q1.explanation == "Q1：2026 年数值 98.5，目标 >= 98，基期值 90"
+    assert [ref.label for ref in q1.records] == ["Q1 Q1 抽检合格率", "Q1 · 2026年第4季度 · 审定数值"]
+    assert q1.records[1].as_link() == {"label": "Q1 · 2026年第4季度 · 审定数值",
+                                       "url": f"/indicators/observations/{w.observations['Q1-4'].pk}/"}
     q3 = fig(result, "区住建局", "A1", "Q3")
     assert (q3.value, q3.explanation) == (None, "Q3：2026 年无审定数值，按未达标计")
     a2 = fig(result, "区住建局", "A2", "not_on_time")
