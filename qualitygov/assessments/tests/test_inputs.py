@@ -11,6 +11,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qualitygov.accounts.choices import OrgUnitKind
 from qualitygov.accounts.services import org_unit_create
@@ -291,3 +293,25 @@ def test_a_stored_scheme_is_read_with_its_source_keys(world):
     stored = scheme_import(actor=world.cast.office, text=DEMO.read_text(encoding="utf-8"), year=2026)
     assert collect(world, stored).document == collect(world).document
     assert copy.deepcopy(collect(world).document) == collect(world).document
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner,
+                                                                                  max_size=4), max_leaves=12)
+_KEYS = st.sampled_from(["events", "name", "co_parts", "without_value", "finding_overdue", "late_report"])
+
+
+@given(source=_JSON | st.dictionaries(_KEYS, _JSON | st.sampled_from(
+    ["manual", "late_report", "report_on_time", "led_indicators", "leave_out"]), max_size=4))
+@settings(max_examples=300, deadline=None)
+def test_reading_any_source_raises_nothing_but_assessment_error(source):
+    scheme = demo()
+    engine = validate_scheme(scheme)
+    leaves = {leaf["code"]: leaf for section in scheme["sections"] for leaf in section["items"]}
+    for code, raw in leaves.items():
+        try:
+            found = leaf_source(engine.leaves[code], {**raw, "source": source})
+        except AssessmentError as exc:
+            assert exc.message.startswith(f"评分项“{code}”的 source")
+        else:
+            assert set(found.events) | set(found.manual_events) <= set(engine.leaves[code].params.get("events", {}))
