@@ -78,10 +78,14 @@ def test_bad_input_exits_2_and_writes_nothing(cast, tmp_path, options, message):
     assert not out.exists()
 
 
-def test_a_scheme_with_an_unknown_source_exits_2(cast, tmp_path):
+def test_a_stored_scheme_with_an_unknown_source_exits_2(cast, tmp_path):
+    # Stored before import checked sources (import now refuses it: see the test below).
+    from qualitygov.assessments.models import AssessmentScheme
+
     data = json.loads(DEMO.read_text(encoding="utf-8"))
     data["sections"][2]["items"][0]["source"] = "reports"
-    publish(cast, json.dumps(data, ensure_ascii=False))
+    stored = publish(cast)
+    AssessmentScheme.objects.filter(pk=stored.pk).update(document=json.dumps(data, ensure_ascii=False))
     out = tmp_path / "units.json"
     assert collect(out) == (2, "", "错误：评分项“C1”的 source “reports”不适用于 rate_bands 方法"
                                    "（可用：report_on_time、indicator_on_time、manual）\n")
@@ -97,3 +101,18 @@ def test_several_published_schemes_need_scheme(cast, tmp_path):
     assert collect(out)[0::2] == (2, "错误：2026 年有多个已发布的评分细则（another、putuo-member-units），请用 --scheme 指定\n")
     code, _out, err = collect(out, key="another")
     assert (code, err, load_json(out)["scheme"]) == (0, "", "another")
+
+
+def test_importing_a_scheme_with_an_unknown_source_is_refused(cast):
+    from qualitygov.assessments.models import AssessmentScheme
+    from qualitygov.core.errors import ServiceError
+
+    data = json.loads(DEMO.read_text(encoding="utf-8"))
+    data["sections"][1]["items"][0]["source"] = {"events": {"item_late": "late_items"}}
+    with pytest.raises(ServiceError) as exc:
+        services.scheme_import(actor=cast.office, text=json.dumps(data, ensure_ascii=False), year=2026)
+    assert exc.value.fields == {"document": [
+        "评分项“B1”的 source 中事件“item_late”对应的“late_items”不是平台能统计的数据（可用：late_report、missing_report、"
+        "work_item_late、work_item_red、escalation_reminder、escalation_level_1、escalation_level_2、"
+        "escalation_level_3、finding_overdue、finding_reopened）"]}
+    assert not AssessmentScheme.objects.exists()
