@@ -304,19 +304,20 @@ def _work_items(unit_ids: set[int], start: dt.date, end: dt.date, cutoff: dt.dat
     items = (WorkItem.objects.filter(lead_unit_id__in=unit_ids, start_date__lte=end,
                                      status__in=[WorkItemStatus.ACTIVE, WorkItemStatus.COMPLETED])
              .select_related("light").order_by("deadline", "pk"))
+    def ref(item: WorkItem, note: str) -> RecordRef:
+        return RecordRef("work_item", item.pk, f"{item.title}（{note}）", "progress:work_item_detail", (item.pk,))
+
     for item in items:
-        ref = lambda note, item=item: RecordRef("work_item", item.pk, f"{item.title}（{note}）",  # noqa: E731
-                                                "progress:work_item_detail", (item.pk,))
         if start <= item.deadline <= end and item.deadline < cutoff and (
                 item.completed_on is None or item.completed_on > item.deadline):
             note = (_("deadline %(deadline)s, completed %(done)s") % {"deadline": item.deadline, "done": item.completed_on}
                     if item.completed_on else _("deadline %(deadline)s, not completed") % {"deadline": item.deadline})
-            out[WORK_ITEM_LATE].append((item.lead_unit_id, ref(note)))
+            out[WORK_ITEM_LATE].append((item.lead_unit_id, ref(item, note)))
         light = getattr(item, "light", None)  # a reverse one-to-one: None when never computed
         if light is not None:
             changed_later = light.changed_on is not None and light.changed_on > last_day and light.previous_light
             if (light.previous_light if changed_later else light.light) == Light.RED:
-                out[WORK_ITEM_RED].append((item.lead_unit_id, ref(_("red light"))))
+                out[WORK_ITEM_RED].append((item.lead_unit_id, ref(item, _("red light"))))
     return out
 
 
