@@ -229,6 +229,30 @@ class LeafInputs:
     input: dict[str, Any]
     figures: list[AutoFigure]
 
+    def records(self) -> list[RecordRef]:
+        """Every record behind the leaf's figures, once each, in figure order."""
+        seen: dict[tuple[str, int], RecordRef] = {}
+        for figure in self.figures:
+            for ref in figure.records:
+                seen.setdefault((ref.kind, ref.pk), ref)
+        return list(seen.values())
+
+    def input_json(self) -> dict[str, Any]:
+        """`input` with decimals as JSON numbers (int when whole, else float: exact for the platform's
+        values of at most 15 significant digits), for a JSONField."""
+        return jsonable(self.input)
+
+
+def jsonable(value: Any) -> Any:
+    """`value` with every Decimal turned into an int (whole) or a float."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
+
 
 @dataclass
 class UnitInputs:

@@ -315,3 +315,15 @@ def test_reading_any_source_raises_nothing_but_assessment_error(source):
             assert exc.message.startswith(f"评分项“{code}”的 source")
         else:
             assert set(found.events) | set(found.manual_events) <= set(engine.leaves[code].params.get("events", {}))
+
+
+def test_a_leaf_gives_its_records_once_and_its_input_for_a_json_field(world):
+    result = collect(world)
+    c1 = result.unit("区住建局").leaves["C1"]
+    assert [(r.kind, r.pk) for r in c1.records()] == [
+        ("progress_report", world.reports["W2-5"].pk), ("progress_report", world.reports["W2-6"].pk),
+        ("report_part", world.parts["W1-5"].pk), ("report_part", world.parts["W1-6"].pk)]
+    assert json.dumps(c1.input_json()) == '{"value": 50}'
+    a1 = result.unit("区经信局").leaves["A1"].input_json()
+    assert json.loads(json.dumps(a1))["indicators"][0] == {"indicator": "Q1", "comparator": ">=", "target": 98,
+                                                           "baseline": 90, "value": 98.5}
