@@ -26,6 +26,7 @@ from .engine.errors import AssessmentError
 from .engine.io import parse_json
 from .engine.model import Scheme
 from .engine.validate import validate_scheme
+from .inputs import scheme_sources
 from .models import AssessmentScheme
 
 #: A scheme document larger than this is refused before parsing (a real one is a few tens of KB).
@@ -42,13 +43,15 @@ def _require_office(actor) -> None:
 
 
 def scheme_check(text: str) -> tuple[dict[str, Any], Scheme]:
-    """The parsed and validated document; ServiceError (field `document`) with the engine's Chinese line."""
+    """The parsed and validated document; ServiceError (field `document`) with the engine's Chinese line,
+    or the line naming a leaf whose `source` the platform cannot feed (`inputs.scheme_sources`)."""
     if len(text.encode("utf-8")) > MAX_DOCUMENT_BYTES:
         message = _("The scheme is larger than 2 MB.")
         raise ServiceError(message, fields={"document": [message]})
     try:
         data = parse_json(text)
         scheme = validate_scheme(data)
+        scheme_sources(scheme, data)
     except AssessmentError as exc:
         raise ServiceError(exc.message, fields={"document": [exc.message]}) from None
     return data, scheme

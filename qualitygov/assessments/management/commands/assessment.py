@@ -1,5 +1,6 @@
 """`qualitygov assessment score [--json] [--pdf OUT.pdf] SCHEME.json UNITS.json` (no database) and
-`qualitygov assessment scheme export --year 2026 [--id ID] --out SCHEME.json` (the published scheme)."""
+`qualitygov assessment scheme export --year 2026 [--id ID] --out SCHEME.json` (the published scheme) and
+`qualitygov assessment collect --year 2026 [--scheme ID] --out UNITS.json` (the automatic inputs)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,28 @@ class Command(BaseCommand):
         export.add_argument("--id", dest="key", default="", help="the scheme id when the year has several")
         export.add_argument("--out", required=True, metavar="SCHEME.json")
 
+        collect = sub.add_parser("collect", help="write the year's automatic inputs of the member units")
+        collect.add_argument("--year", type=int, required=True)
+        collect.add_argument("--scheme", dest="key", default="",
+                             help="the scheme id when the year has several published schemes")
+        collect.add_argument("--out", required=True, metavar="UNITS.json")
+        collect.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DD",
+                             help="read the records as of this day (default today)")
+        collect.add_argument("--bulletin-date", dest="bulletin_date", metavar="YYYY-MM-DD",
+                             help="the units file's bulletin date (default 31 December of the year)")
+        collect.add_argument("--explain", action="store_true",
+                             help="also print every automatic figure with the records behind it")
+
     def handle(self, *args, action: str, **options):
+        if action == "collect":
+            from qualitygov.assessments.collect_cli import run_collect
+
+            code = run_collect(year=options["year"], key=options["key"], out=options["out"],
+                               as_of=options["as_of"], bulletin_date=options["bulletin_date"],
+                               explain=options["explain"], stdout=sys.stdout, stderr=sys.stderr)
+            if code:
+                sys.exit(code)
+            return
         if action == "scheme":
             code = self._scheme_export(year=options["year"], key=options["key"], out=options["out"])
             if code:
