@@ -13,3 +13,12 @@ urlpatterns = [
     path("schemes/<int:pk>/new-version/", views.scheme_new_version, name="scheme_new_version"),
     path("schemes/<int:pk>/scheme.json", views.scheme_export, name="scheme_export"),
 ]
+
+# Importing a scoring table (评分细则) with a review step.
+from . import views_rules  # noqa: E402
+
+urlpatterns += [
+    path("schemes/rules/", views_rules.rules_upload, name="rules_upload"),
+    path("schemes/rules/review/", views_rules.rules_review, name="rules_review"),
+    path("schemes/rules/cancel/", views_rules.rules_cancel, name="rules_cancel"),
+]
