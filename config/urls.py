@@ -17,6 +17,7 @@ urlpatterns = [
     path("audit/", include("qualitygov.audit.urls")),
     path("leadership/", include("qualitygov.leadership.urls")),
     path("assessments/", include("qualitygov.assessments.urls")),
+    path("upper-assessment/", include("qualitygov.upperassessment.urls")),
     path("api/", include("config.api_urls")),
     path("", include("qualitygov.core.urls")),
 ]

@@ -27,3 +27,9 @@ SAMPLES = {
     "assessments:scheme_publish": lambda cast: {"pk": _scheme(cast), "district_wide": True, "get_status": 405},
     "assessments:scheme_new_version": lambda cast: {"pk": _scheme(cast), "district_wide": True, "get_status": 405},
 }
+
+SAMPLES.update({
+    "assessments:rules_upload": lambda cast: {"district_wide": True},
+    "assessments:rules_review": lambda cast: {"district_wide": True, "get_status": 302},
+    "assessments:rules_cancel": lambda cast: {"district_wide": True, "get_status": 405},
+})
