@@ -32,10 +32,10 @@ def item_rows(assessment: UpperAssessment) -> QuerySet[UpperItem]:
 
 
 def item_get_fillable(*, user, pk: int) -> UpperItem:
-    """An item whose lead unit `user` may change (the liaison's own items; the office: all assigned)."""
+    """An assigned item whose lead unit `user` may change (the liaison's own items; the office: every assigned one)."""
     try:
-        return (UpperItem.objects.visible_to(user, Action.CHANGE).select_related("assessment", "lead_unit", "work_item")
-                .get(pk=pk))
+        return (UpperItem.objects.visible_to(user, Action.CHANGE).filter(lead_unit__isnull=False)
+                .select_related("assessment", "lead_unit", "work_item").get(pk=pk))
     except UpperItem.DoesNotExist:
         raise NotFoundError("Not found.") from None
 
@@ -49,7 +49,7 @@ def item_get(*, pk: int) -> UpperItem:
 
 def items_of_user(user, assessment: UpperAssessment) -> set[int]:
     """Ids of the items `user` may fill (for the "fill" links on the table)."""
-    return set(UpperItem.objects.visible_to(user, Action.CHANGE).filter(assessment=assessment)
+    return set(UpperItem.objects.visible_to(user, Action.CHANGE).filter(assessment=assessment, lead_unit__isnull=False)
                .values_list("pk", flat=True))
 
 

@@ -110,6 +110,7 @@ def upper_detail(request, pk: int):
     counts = {status: sum(1 for i in items if i.status == status) for status in ItemStatus.values}
     return render(request, "upperassessment/detail.html", {
         "assessment": assessment, "items": items, "may_manage": services.may_manage(request.user),
+        "year_in_title": str(assessment.year) in assessment.title,
         "counts": counts, "unassigned": sum(1 for i in items if i.lead_unit_id is None),
         "self_total": sum((i.self_score or 0) for i in items), "max_total": sum(i.max for i in items),
     })

@@ -4,11 +4,13 @@ confirm into a draft scheme, and who may import."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import Workbook, load_workbook
 
 from qualitygov.assessments.engine.validate import validate_scheme
 from qualitygov.assessments.events import SCHEME_IMPORT
@@ -117,9 +119,6 @@ def test_a_word_table_with_merged_categories_and_decimal_numbering(cast):
 
 def test_an_empty_content_cell_is_a_problem_with_row_and_column(cast):
     data = excel_rules(damaged=False)
-    from openpyxl import load_workbook
-    import io
-
     wb = load_workbook(io.BytesIO(data))
     wb.active["B5"] = None
     buffer = io.BytesIO()
@@ -139,9 +138,6 @@ def test_unreadable_files_are_refused_in_chinese(name, data, message):
 
 
 def test_a_workbook_without_the_columns_is_refused_at_upload(cast, client_for):
-    from openpyxl import Workbook
-    import io
-
     wb = Workbook()
     wb.active.append(["名称", "备注"])
     wb.active.append(["甲", "乙"])

@@ -202,3 +202,19 @@ def test_the_detail_page_shows_lead_due_status_and_evidence(cast, client_for):
         cast.dept_a, DUE, "todo", Decimal("12.00"), 2, True)
     assert not next(i for i in page.context["items"] if i.code == "A1").mine
     assert UpperItem.objects.filter(assessment_id=item.assessment_id).count() == 7
+
+
+def test_the_inbox_lists_items_to_fill_returned_and_to_review(cast):
+    from qualitygov.upperassessment.inbox import inbox_items
+
+    item = assigned_item(cast)
+    due = inbox_items(cast.liaison_a, 10)
+    assert [(i.section, i.title, i.url, i.due_date) for i in due] == [
+        ("due", "3 品牌建设", reverse("upperassessment:item", args=[item.pk]), DUE)]
+    assert inbox_items(cast.liaison_b, 10) == []
+    services.upper_item_fill(actor=cast.liaison_a, item=item, self_score="12")
+    services.upper_item_submit(actor=cast.liaison_a, item=item)
+    assert inbox_items(cast.liaison_a, 10) == []
+    assert [(i.section, i.detail) for i in inbox_items(cast.office, 10)] == [("review", "区经信局 提交自评 12 分")]
+    services.upper_item_return(actor=cast.office, item=item, note="证书不全")
+    assert [(i.section, i.detail) for i in inbox_items(cast.liaison_a, 10)] == [("returned", "理由：证书不全")]
