@@ -47,6 +47,8 @@ from .rules_import import (
 SESSION_KEY = "assessments.rules_import"
 RULES_EXTENSIONS = (".xlsx", ".docx")
 RULES_MAX_BYTES = 10 * 1024 * 1024
+#: The pending parse kept in the session is refused above this size (a real table is a few tens of KB).
+PENDING_MAX_BYTES = 1024 * 1024
 KIND_LABELS = {GROUP: gettext_lazy("Group"), ITEM: gettext_lazy("Item"), BONUS: gettext_lazy("Bonus item"),
                VETO: gettext_lazy("Veto")}
 
@@ -74,9 +76,13 @@ def parse_upload(uploaded) -> tuple[str, ParsedRules]:
     """Check an uploaded scoring table through the upload gate and parse it; ServiceError (field `file`)."""
     checked = check_upload(uploaded, allowed=RULES_EXTENSIONS, max_bytes=RULES_MAX_BYTES)
     try:
-        return checked.name, parse_rules(checked.name, checked.data)
+        parsed = parse_rules(checked.name, checked.data)
     except RulesFileError as exc:
         raise ServiceError(exc.message, fields={"file": [exc.message]}) from None
+    if len(json.dumps(parsed.to_json(), ensure_ascii=False).encode("utf-8")) > PENDING_MAX_BYTES:
+        message = _("The table holds more text than a scoring table can: split it or shorten the cells.")
+        raise ServiceError(message, fields={"file": [message]})
+    return checked.name, parsed
 
 
 def document_text(parsed: ParsedRules, *, year: int, title: str, source: str) -> str:

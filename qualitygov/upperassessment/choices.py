@@ -11,6 +11,11 @@ class UpperStatus(models.TextChoices):
     CLOSED = "closed", _("Submitted upwards")
 
 
+class ItemKind(models.TextChoices):
+    ITEM = "item", _("Scored item")
+    BONUS = "bonus", _("Bonus item")
+
+
 class ItemStatus(models.TextChoices):
     TODO = "todo", _("To do")
     SUBMITTED = "submitted", _("Submitted")

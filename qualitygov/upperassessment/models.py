@@ -18,7 +18,7 @@ from qualitygov.core.versioning import VersionedModel
 from qualitygov.plans.models import Task
 from qualitygov.progress.models import WorkItem
 
-from .choices import ItemStatus, UpperStatus
+from .choices import ItemKind, ItemStatus, UpperStatus
 
 
 class UpperAssessment(models.Model):
@@ -50,11 +50,13 @@ class UpperItemQuerySet(ScopedQuerySet):
 
 class UpperItem(VersionedModel):
     """A scored item of the upper level's scheme the district prepares: led by a unit, due on a date,
-    with a proposed self-score (≤ `max`), a note and evidence; chased as `work_item`."""
+    with a proposed self-score (≤ `max`), a note and evidence; chased as `work_item`. A bonus item
+    (加分项) is claimed the same way; its `max` is the bonus cap, its points per award in `criteria`."""
 
     assessment = models.ForeignKey(UpperAssessment, on_delete=models.CASCADE, related_name="items",
                                    verbose_name=_("upper assessment"))
     code = models.CharField(_("item code"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=8, choices=ItemKind.choices, default=ItemKind.ITEM)
     seq = models.CharField(_("number"), max_length=40, blank=True)
     section = models.CharField(_("section"), max_length=300, blank=True)
     name = models.CharField(_("item"), max_length=300)

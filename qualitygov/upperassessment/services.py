@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qualitygov.accounts.models import OrgUnit
@@ -38,7 +39,7 @@ from qualitygov.progress.services import (
 )
 
 from . import events
-from .choices import EDITABLE, ITEM_TRANSITIONS
+from .choices import EDITABLE, ITEM_TRANSITIONS, ItemKind
 from .models import UpperAssessment, UpperItem
 
 
@@ -85,7 +86,8 @@ def _leaves(document: dict[str, Any]) -> list[dict[str, Any]]:
 def upper_assessment_import(*, actor, year: int, task: Task, title: str = "", text: str | None = None,
                             scheme: AssessmentScheme | None = None, source_name: str = "") -> UpperAssessment:
     """Load the upper level's scheme (`text` in the exchange format, or a stored `scheme`) for `year`:
-    one UpperItem per leaf, numbered by the scheme's `seq` (else its code), unassigned."""
+    one UpperItem per leaf and per bonus item, numbered by the scheme's `seq` (else its code), unassigned.
+    Vetoes are not self-scored and make no item."""
     _require_office(actor)
     if not 2000 <= year <= 2100:
         raise _error("year", _("Enter a year between 2000 and 2100."))
@@ -104,6 +106,14 @@ def upper_assessment_import(*, actor, year: int, task: Task, title: str = "", te
                        max=Decimal(str(leaf["max"])), criteria=str(leaf.get("description") or ""),
                        owner_hint=str(leaf.get("owner") or "")[:200], order=i)
              for i, leaf in enumerate(_leaves(data), start=1)]
+    bonus = data.get("bonus") or {}
+    for key, entry in (bonus.get("items") or {}).items():
+        # Stored text in Chinese, as the scheme's own text is.
+        points, cap = Decimal(str(entry["points"])), Decimal(str(bonus["cap"]))
+        items.append(UpperItem(
+            assessment=assessment, kind=ItemKind.BONUS, code=str(key)[:100], seq=str(entry.get("seq") or "")[:40],
+            section="加分项目", name=str(entry.get("text") or key)[:300], max=cap, order=len(items) + 1,
+            criteria=f"每项加 {points.normalize():f} 分，加分合计不超过 {cap.normalize():f} 分。"))
     UpperItem.objects.bulk_create(items)
     audit_record(actor=actor, action=events.UPPER_IMPORT, obj=assessment, changes={
         "year": year, "title": assessment.title, "items": len(items), "scheme": scheme.pk if scheme else None,
@@ -137,7 +147,7 @@ def upper_item_assign(*, actor, item: UpperItem, lead_unit: OrgUnit, due_date: d
     item.lead_unit, item.due_date = lead_unit, due_date
     title, description = _work_item_text(item)
     if item.work_item is None:
-        start = min(dt.date.today(), due_date)
+        start = min(timezone.localdate(), due_date)
         item.work_item = work_item_create(actor=actor, task=item.assessment.task, lead_unit=lead_unit, title=title,
                                           deadline=due_date, start_date=start, description=description,
                                           co_units=co_units)

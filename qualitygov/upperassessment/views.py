@@ -130,9 +130,10 @@ def item_assign(request, pk: int):
             services.upper_item_assign(actor=request.user, item=item, lead_unit=data["lead_unit"],
                                        co_units=list(data["co_units"]), due_date=data["due_date"],
                                        version=data.get("version"))
-        except (ServiceError, NotFoundError) as exc:
-            apply_service_error(form, exc) if isinstance(exc, ServiceError) else form.add_error(
-                "lead_unit", _("You may not assign work to this unit."))
+        except NotFoundError:
+            form.add_error("lead_unit", _("You may not assign work to this unit."))
+        except ServiceError as exc:
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("Assigned: the lead unit sees it in its inbox."))
             return redirect("upperassessment:detail", pk=item.assessment_id)

@@ -36,7 +36,10 @@ def test_loading_makes_one_item_per_leaf(cast):
     assert [(i.number, i.code, i.max, i.section, i.owner_hint) for i in items][:3] == [
         ("1", "A1", Decimal("10.00"), "组织领导", "区政府办"), ("2", "A2", Decimal("10.00"), "组织领导", "区市场监管局"),
         ("3", "B1", Decimal("15.00"), "质量提升", "区经信局")]
-    assert len(items) == 7 and all(i.status == "todo" and i.lead_unit is None for i in items)
+    assert len(items) == 8 and all(i.status == "todo" and i.lead_unit is None for i in items)
+    bonus = items[-1]
+    assert (bonus.kind, bonus.number, bonus.name, bonus.max, bonus.criteria) == (
+        "bonus", "award", "获省政府质量奖或提名奖", Decimal("5.00"), "每项加 3 分，加分合计不超过 5 分。")
 
 
 def test_loading_a_scoring_table_through_the_page(cast, client_for):
@@ -50,7 +53,7 @@ def test_loading_a_scoring_table_through_the_page(cast, client_for):
     assert [(i.number, i.name, i.max) for i in upper.items.all()] == [
         ("1", "建立工作机制", Decimal("10.00")), ("2", "召开领导小组会议", Decimal("10.00")),
         ("B1-1", "新增省级品牌得5分", Decimal("5.00")), ("B1-2", "完成培育计划得10分", Decimal("10.00")),
-        ("4", "质量基础", Decimal("15.00"))]
+        ("4", "质量基础", Decimal("15.00")), ("5", "获评省政府质量奖：每获一项加3分", Decimal("5.00"))]
 
 
 def test_a_damaged_scoring_table_is_refused_naming_the_row(cast, client_for):
@@ -168,7 +171,8 @@ def test_the_self_assessment_table_reads_back(cast, client_for):
     ws = load_workbook(io.BytesIO(response.content)).active
     rows = list(ws.iter_rows(values_only=True))
     assert list(rows[0]) == HEADER
-    assert len(rows) == 8
+    assert len(rows) == 9
+    assert list(rows[8])[:4] == ["award", "获省政府质量奖或提名奖", "5", "每项加 3 分，加分合计不超过 5 分。"]
     assert list(rows[3]) == ["3", "品牌建设", "15", "新增“品字标”企业每家得3分，最高15分。", "区经信局", "12",
                              "3-1-名单.pdf\n3-2-证书.pdf", "见名单"]
     assert list(rows[1])[4:7] == ["区政府办", None, None]
@@ -201,7 +205,7 @@ def test_the_detail_page_shows_lead_due_status_and_evidence(cast, client_for):
     assert (row.lead_unit, row.due_date, row.status, row.self_score, row.evidence_count, row.mine) == (
         cast.dept_a, DUE, "todo", Decimal("12.00"), 2, True)
     assert not next(i for i in page.context["items"] if i.code == "A1").mine
-    assert UpperItem.objects.filter(assessment_id=item.assessment_id).count() == 7
+    assert UpperItem.objects.filter(assessment_id=item.assessment_id).count() == 8
 
 
 def test_the_inbox_lists_items_to_fill_returned_and_to_review(cast):
