@@ -45,6 +45,7 @@ _CN_SUB = re.compile(rf"^\s*[（(]\s*([{_CN_DIGITS}]+)\s*[）)]\s*")
 _NUM_SEQ = re.compile(r"^\s*(\d+(?:\s*[.．]\s*\d+)*)\s*[.．、]?\s*$")
 _POINTS = re.compile(r"(\d+(?:\.\d+)?)\s*分")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_TOTAL = re.compile(r"\s*(合\s*计|总\s*计|总\s*分|小\s*计)\s*")
 
 
 class RulesFileError(Exception):
@@ -180,6 +181,10 @@ def _find_header(grid: list[list[_Cell]]) -> tuple[int, dict[str, int], list[int
             if kind == "category":
                 if col not in categories and cell.text not in {row[c].text for c in categories}:
                     categories.append(col)
+            elif kind == "content" and "content" in found:
+                # 考核项目 | 考核内容: the first names the group, the second the item.
+                categories.append(found["content"])
+                found["content"] = col
             elif kind and kind not in found:
                 found[kind] = col
         if "max" in found and ("content" in found or "criteria" in found):
@@ -310,6 +315,8 @@ def _rows_of(grid: list[list[_Cell]], header: int, cols: dict[str, int], cats: l
             continue
         seq, content, score = cell(raw, "seq"), cell(raw, "content"), cell(raw, "max")
         criteria, owner = cell(raw, "criteria").text, cell(raw, "owner").text
+        if _TOTAL.fullmatch(seq.text) or _TOTAL.fullmatch(content.text):
+            continue  # the 合计 row under the table
         cn_top = re.fullmatch(rf"[{_CN_DIGITS}]+\s*[、.．]?", seq.text)
         cn_sub = re.fullmatch(rf"[（(]\s*[{_CN_DIGITS}]+\s*[）)]", seq.text)
         if cn_top or cn_sub:

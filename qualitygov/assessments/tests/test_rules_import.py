@@ -165,3 +165,21 @@ def test_cancel_drops_the_pending_table(cast, client_for):
     assert client.post(reverse("assessments:rules_cancel")).status_code == 302
     assert SESSION_KEY not in client.session
     assert client.get(reverse("assessments:rules_review")).status_code == 302
+
+
+def test_an_item_column_beside_a_content_column_and_the_total_row():
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", "考核项目", "考核内容", "分值", "评分标准"])
+    ws.append(["1", "质量安全", "食品抽检", 6, "合格率达98%"])
+    ws.append(["2", "质量安全", "特种设备", 4, "无事故"])
+    ws.merge_cells("B2:B3")
+    ws.append(["合计", "", "", 10, ""])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    parsed = parse_rules("t.xlsx", buffer.getvalue())
+    assert row_problems(parsed) == {}
+    document = build_document(parsed, key="k", title="t")
+    assert document["max_total"] == 10
+    assert [(s["title"], [(i["code"], i["title"], i["max"]) for i in s["items"]]) for s in document["sections"]] == [
+        ("质量安全", [("1", "食品抽检", 6), ("2", "特种设备", 4)])]
