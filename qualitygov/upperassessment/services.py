@@ -136,7 +136,7 @@ def upper_item_assign(*, actor, item: UpperItem, lead_unit: OrgUnit, due_date: d
     """Give `item` to `lead_unit` (with `co_units`) due on `due_date`: its progress work item is created
     under the assessment's task, or moved to the new lead, co units and deadline."""
     _require_office(actor)
-    item = UpperItem.objects.select_for_update().select_related("assessment").get(pk=item.pk)
+    item = UpperItem.objects.select_for_update(of=("self",)).select_related("assessment").get(pk=item.pk)
     version_check(item, version, submitted={"lead_unit": lead_unit, "due_date": due_date}, what=_("this item"))
     if lead_unit is None:
         raise _error("lead_unit", _("Choose the lead unit."))
@@ -236,7 +236,7 @@ def upper_item_submit(*, actor, item: UpperItem, version: int | None = None) -> 
 def upper_item_accept(*, actor, item: UpperItem) -> UpperItem:
     """The office accepts a submitted item; its work item is completed (the chasing stops)."""
     _require_office(actor)
-    item = UpperItem.objects.select_for_update().select_related("work_item").get(pk=item.pk)
+    item = UpperItem.objects.select_for_update(of=("self",)).select_related("work_item").get(pk=item.pk)
     old = apply_transition(item, ITEM_TRANSITIONS, "accept")
     item.review_note = ""
     item.save()
@@ -254,7 +254,7 @@ def upper_item_return(*, actor, item: UpperItem, note: str) -> UpperItem:
     note = (note or "").strip()
     if not note:
         raise _error("note", _("Give the reason for returning the item."))
-    item = UpperItem.objects.select_for_update().select_related("work_item").get(pk=item.pk)
+    item = UpperItem.objects.select_for_update(of=("self",)).select_related("work_item").get(pk=item.pk)
     old = apply_transition(item, ITEM_TRANSITIONS, "return")
     item.review_note = note[:500]
     item.save()
