@@ -27,7 +27,7 @@ from qualitygov.core.views_helpers import apply_service_error, visible_or_404
 from qualitygov.plans import selectors as plan_selectors
 
 from . import exports, selectors, services
-from .choices import EDITABLE, ItemStatus
+from .choices import EDITABLE, ItemKind, ItemStatus
 from .forms import AssignForm, EvidenceForm, FillForm, ImportForm, ReturnForm
 
 MANAGE = action_rule(Action.MANAGE)
@@ -112,7 +112,8 @@ def upper_detail(request, pk: int):
         "assessment": assessment, "items": items, "may_manage": services.may_manage(request.user),
         "year_in_title": str(assessment.year) in assessment.title,
         "counts": counts, "unassigned": sum(1 for i in items if i.lead_unit_id is None),
-        "self_total": sum((i.self_score or 0) for i in items), "max_total": sum(i.max for i in items),
+        "self_total": sum((i.self_score or 0) for i in items),
+        "max_total": sum(i.max for i in items if i.kind == ItemKind.ITEM),
     })
 
 

@@ -39,7 +39,7 @@ def test_loading_makes_one_item_per_leaf(cast):
     assert len(items) == 8 and all(i.status == "todo" and i.lead_unit is None for i in items)
     bonus = items[-1]
     assert (bonus.kind, bonus.number, bonus.name, bonus.max, bonus.criteria) == (
-        "bonus", "award", "获省政府质量奖或提名奖", Decimal("5.00"), "每项加 3 分，加分合计不超过 5 分。")
+        "bonus", "8", "获省政府质量奖或提名奖", Decimal("5.00"), "每项加 3 分，加分合计不超过 5 分。")
 
 
 def test_loading_a_scoring_table_through_the_page(cast, client_for):
@@ -172,7 +172,7 @@ def test_the_self_assessment_table_reads_back(cast, client_for):
     rows = list(ws.iter_rows(values_only=True))
     assert list(rows[0]) == HEADER
     assert len(rows) == 9
-    assert list(rows[8])[:4] == ["award", "获省政府质量奖或提名奖", "5", "每项加 3 分，加分合计不超过 5 分。"]
+    assert list(rows[8])[:4] == ["8", "获省政府质量奖或提名奖", "5", "每项加 3 分，加分合计不超过 5 分。"]
     assert list(rows[3]) == ["3", "品牌建设", "15", "新增“品字标”企业每家得3分，最高15分。", "区经信局", "12",
                              "3-1-名单.pdf\n3-2-证书.pdf", "见名单"]
     assert list(rows[1])[4:7] == ["区政府办", None, None]
@@ -205,6 +205,7 @@ def test_the_detail_page_shows_lead_due_status_and_evidence(cast, client_for):
     assert (row.lead_unit, row.due_date, row.status, row.self_score, row.evidence_count, row.mine) == (
         cast.dept_a, DUE, "todo", Decimal("12.00"), 2, True)
     assert not next(i for i in page.context["items"] if i.code == "A1").mine
+    assert (page.context["max_total"], page.context["self_total"]) == (Decimal("100.00"), Decimal("12.00"))
     assert UpperItem.objects.filter(assessment_id=item.assessment_id).count() == 8
 
 
