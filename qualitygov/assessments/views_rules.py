@@ -114,8 +114,9 @@ def rules_upload(request):
 def _apply_corrections(parsed: ParsedRules, post) -> None:
     """The office's edits of each row: name, max, method, skip (fields `<i>-name` … `<i>-skip`)."""
     for i, row in enumerate(parsed.rows):
-        if f"{i}-name" in post:
-            row.name = post.get(f"{i}-name", "").strip()[:300]
+        if f"{i}-name" not in post:
+            continue  # a row the form did not show: unchanged
+        row.name = post.get(f"{i}-name", "").strip()[:300]
         if f"{i}-max" in post:
             row.max_text = post.get(f"{i}-max", "").strip()[:40]
         method = post.get(f"{i}-method")
@@ -125,8 +126,9 @@ def _apply_corrections(parsed: ParsedRules, post) -> None:
 
 
 def _review_rows(parsed: ParsedRules, problems: dict[int, list[str]]) -> list[dict]:
+    parents = {r.parent for r in parsed.rows}
     return [{"i": i, "row": r, "kind": KIND_LABELS[r.kind], "problems": problems.get(i, []),
-             "leafy": r.kind in (ITEM, BONUS) and not any(x.parent == i for x in parsed.rows)}
+             "leafy": r.kind in (ITEM, BONUS) and i not in parents}
             for i, r in enumerate(parsed.rows)]
 
 

@@ -33,6 +33,7 @@ from .forms import AssignForm, EvidenceForm, FillForm, ImportForm, ReturnForm
 MANAGE = action_rule(Action.MANAGE)
 CHANGE = action_rule(Action.CHANGE)
 SCHEME_JSON_MAX = 2 * 1024 * 1024
+SCHEME_EXTENSIONS = (".json", ".xlsx", ".docx")
 
 
 def _office_or_404(request) -> None:
@@ -58,6 +59,9 @@ def _scheme_text(upload, year: int) -> tuple[str, str]:
     """(exchange-format text, file name) of an uploaded scheme: JSON as it is, or a 评分细则 table read
     by the assessment import (refused, naming every damaged row, unless every row is clean)."""
     name = (upload.name or "").lower()
+    if not name.endswith(SCHEME_EXTENSIONS):
+        message = _("Upload the scheme as .json (exchange format), .xlsx or .docx (scoring table).")
+        raise ServiceError(message, fields={"file": [message]})
     if name.endswith(".json"):
         checked = check_upload(upload, allowed=(".json",), max_bytes=SCHEME_JSON_MAX, sniff=_json_sniff)
         try:

@@ -86,7 +86,7 @@ def test_a_damaged_row_may_be_skipped_and_the_rest_imported(cast, client_for):
     client = client_for("office")
     _upload(client)
     damaged = _index(client, 9)
-    client.post(reverse("assessments:rules_review"), {f"{damaged}-skip": "on"})
+    client.post(reverse("assessments:rules_review"), {f"{damaged}-name": "质量基础", f"{damaged}-skip": "on"})
     page = client.get(reverse("assessments:rules_review"))
     # Without row 9 section 二 adds up to 15, not the 30 its heading states: a new problem on row 6.
     assert [p for r in page.context["rows"] for p in r["problems"]] == [

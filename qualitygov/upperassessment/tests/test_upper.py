@@ -223,3 +223,25 @@ def test_the_inbox_lists_items_to_fill_returned_and_to_review(cast):
     assert [(i.section, i.detail) for i in inbox_items(cast.office, 10)] == [("review", "区经信局 提交自评 12 分")]
     services.upper_item_return(actor=cast.office, item=item, note="证书不全")
     assert [(i.section, i.detail) for i in inbox_items(cast.liaison_a, 10)] == [("returned", "理由：证书不全")]
+
+
+def test_loading_from_json_or_a_stored_scheme_and_refusing_other_files(cast, client_for):
+    from qualitygov.assessments.services import scheme_import
+    from qualitygov.upperassessment.demo import SCHEME
+
+    task = make_task(cast)
+    client = client_for("office")
+    url = reverse("upperassessment:import")
+    refused = client.post(url, {"year": 2026, "task": task.pk, "file": _pdf()})
+    assert refused.status_code == 400
+    assert refused.context["form"].errors["file"] == ["请上传 .json（交换格式）或 .xlsx、.docx（评分细则表）格式的细则文件。"]
+    assert UpperAssessment.objects.count() == 0
+    upload = SimpleUploadedFile("city.json", SCHEME.read_bytes(), content_type="application/json")
+    assert client.post(url, {"year": 2026, "task": task.pk, "file": upload}).status_code == 302
+    stored = scheme_import(actor=cast.office, text=SCHEME.read_text(encoding="utf-8"), year=2026)
+    assert client.post(url, {"year": 2026, "task": task.pk, "scheme": stored.pk, "title": "市对区考核"}).status_code == 302
+    first, second = UpperAssessment.objects.order_by("pk")
+    assert (first.title, first.scheme, first.items.count()) == ("2026年度市对区（县）质量工作考核", None, 8)
+    assert (second.title, second.scheme, second.items.count()) == ("市对区考核", stored, 8)
+    assert client_for("liaison_a").post(url, {"year": 2026, "task": task.pk, "scheme": stored.pk}).status_code == 404
+    assert UpperAssessment.objects.count() == 2
