@@ -33,6 +33,7 @@ class World:
     units: list
     indicators: list
     meeting: object = None
+    upper: object = None
 
 
 def _world(cast) -> World:
@@ -121,7 +122,26 @@ def _world(cast) -> World:
     for index, text in enumerate(PAYLOADS[1:], start=1):
         meeting_save(actor=cast.office, title=text, held_on=dt.date(2026, 3, 1 + index), location=PAYLOADS[0])
     _schemes_and_jobs(cast)
-    return World(plan=plan, units=units, indicators=indicators, meeting=meeting)
+    upper = _upper_assessment(cast, tasks[0], units)
+    return World(plan=plan, units=units, indicators=indicators, meeting=meeting, upper=upper)
+
+
+def _upper_assessment(cast, task, units):
+    """A 迎考 whose four items are named by the strings, led by the units named by them, noted with them."""
+    import json
+
+    from qualitygov.upperassessment import services as upper
+
+    document = {"id": "formula", "title": "迎考", "max_total": 40, "grades": [{"grade": "合格", "min": None}],
+                "sections": [{"code": "S", "title": "考核", "items": [
+                    {"code": f"U{i}", "title": text, "max": 10, "method": "judged", "description": text}
+                    for i, text in enumerate(PAYLOADS)]}]}
+    assessment = upper.upper_assessment_import(actor=cast.office, year=2026, task=task,
+                                               text=json.dumps(document, ensure_ascii=False))
+    for item, unit, text in zip(assessment.items.order_by("order"), units, PAYLOADS, strict=True):
+        item = upper.upper_item_assign(actor=cast.office, item=item, lead_unit=unit, due_date=dt.date(2026, 11, 30))
+        upper.upper_item_fill(actor=cast.office, item=item, self_score="5", note=text)
+    return assessment
 
 
 def _schemes_and_jobs(cast) -> None:
@@ -168,6 +188,7 @@ EXPORTS = [
     ("background jobs", "core:job_list", NO_ARGS, "office", {"format": "xlsx"}),
     ("the leading group's meetings", "leadership:group", NO_ARGS, "office", {"format": "xlsx"}),
     ("assessment schemes", "assessments:schemes", NO_ARGS, "office", {"format": "xlsx"}),
+    ("迎考 self-assessment table", "upperassessment:export_xlsx", lambda w, c: [w.upper.pk], "office", {}),
 ]
 
 

@@ -4,7 +4,7 @@ Office holding the whole district only (404 for anyone else). The pending parse 
 user's server-side session (the database session store), not in a model: it is small (a few
 hundred rows of text), belongs to one person's one import, survives a reload or a second tab of
 the review page, and disappears with the session or on confirm/cancel, leaving nothing to clean
-up. Confirming writes one draft `AssessmentScheme` through `services.scheme_import` (the document
+up. One table is pending per session: a new upload replaces it. Confirming writes one draft `AssessmentScheme` through `services.scheme_import` (the document
 validated by the engine): all or nothing, and only when no row has an open problem.
 """
 
