@@ -23,6 +23,12 @@ class ItemStatus(models.TextChoices):
     RETURNED = "returned", _("Returned")
 
 
+#: Named transitions of an assessment: once its 自评表 went to the upper level it is closed (reopen to correct).
+UPPER_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "close": (frozenset({UpperStatus.OPEN}), UpperStatus.CLOSED),
+    "reopen": (frozenset({UpperStatus.CLOSED}), UpperStatus.OPEN),
+}
+
 #: Named transitions of an item: name → (from states, to state).
 ITEM_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "submit": (frozenset({ItemStatus.TODO, ItemStatus.RETURNED}), ItemStatus.SUBMITTED),

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from qualitygov.core.events import EventType
 
 UPPER_IMPORT = EventType("upper_assessment.import", _("Upper assessment loaded"))
+UPPER_CLOSE = EventType("upper_assessment.close", _("Upper assessment submitted upwards"))
+UPPER_REOPEN = EventType("upper_assessment.reopen", _("Upper assessment reopened"))
 ITEM_ASSIGN = EventType("upper_item.assign", _("Upper assessment item assigned"))
 ITEM_FILL = EventType("upper_item.fill", _("Upper assessment self-score filed"))
 ITEM_EVIDENCE = EventType("upper_item.evidence", _("Upper assessment evidence added"))

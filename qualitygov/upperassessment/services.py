@@ -10,7 +10,6 @@ Assigning an item creates (or moves) the progress work item that chases it; acce
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -23,7 +22,7 @@ from qualitygov.accounts.models import OrgUnit
 from qualitygov.assessments.models import AssessmentScheme
 from qualitygov.assessments.services import scheme_check
 from qualitygov.core.audit import audit_record
-from qualitygov.core.errors import NotFoundError, ServiceError
+from qualitygov.core.errors import ConflictError, NotFoundError, ServiceError
 from qualitygov.core.models import Attachment
 from qualitygov.core.permissions import Action
 from qualitygov.core.scoping import can, manages_district
@@ -39,7 +38,7 @@ from qualitygov.progress.services import (
 )
 
 from . import events
-from .choices import EDITABLE, ITEM_TRANSITIONS, ItemKind
+from .choices import EDITABLE, ITEM_TRANSITIONS, UPPER_TRANSITIONS, ItemKind, UpperStatus
 from .models import UpperAssessment, UpperItem
 
 
@@ -60,6 +59,12 @@ def may_fill(actor, item: UpperItem) -> bool:
 def _require_filler(actor, item: UpperItem) -> None:
     if not may_fill(actor, item):
         raise NotFoundError(_("Not found."))
+
+
+def _require_open(assessment: UpperAssessment) -> None:
+    """A closed assessment (its 自评表 sent upwards) changes no more until the office reopens it."""
+    if assessment.status != UpperStatus.OPEN:
+        raise ConflictError(_("This assessment was submitted upwards: the office must reopen it first."))
 
 
 def _error(field: str, message: str) -> ServiceError:
@@ -138,6 +143,7 @@ def upper_item_assign(*, actor, item: UpperItem, lead_unit: OrgUnit, due_date: d
     _require_office(actor)
     item = UpperItem.objects.select_for_update(of=("self",)).select_related("assessment").get(pk=item.pk)
     version_check(item, version, submitted={"lead_unit": lead_unit, "due_date": due_date}, what=_("this item"))
+    _require_open(item.assessment)
     if lead_unit is None:
         raise _error("lead_unit", _("Choose the lead unit."))
     if due_date is None:
@@ -177,6 +183,7 @@ def parse_score(value: Any, item: UpperItem) -> Decimal:
 
 
 def _editable(item: UpperItem) -> None:
+    _require_open(item.assessment)
     if item.status not in EDITABLE:
         raise ServiceError(_("This item has been submitted: it can be changed again only if the office returns it."),
                            code="conflict")
@@ -222,6 +229,7 @@ def upper_item_submit(*, actor, item: UpperItem, version: int | None = None) -> 
     _require_filler(actor, item)
     item = UpperItem.objects.select_for_update().get(pk=item.pk)
     version_check(item, version, what=_("this item"))
+    _require_open(item.assessment)
     if item.self_score is None:
         raise _error("self_score", _("Enter the self-score before submitting."))
     old = apply_transition(item, ITEM_TRANSITIONS, "submit")
@@ -237,6 +245,7 @@ def upper_item_accept(*, actor, item: UpperItem) -> UpperItem:
     """The office accepts a submitted item; its work item is completed (the chasing stops)."""
     _require_office(actor)
     item = UpperItem.objects.select_for_update(of=("self",)).select_related("work_item").get(pk=item.pk)
+    _require_open(item.assessment)
     old = apply_transition(item, ITEM_TRANSITIONS, "accept")
     item.review_note = ""
     item.save()
@@ -255,6 +264,7 @@ def upper_item_return(*, actor, item: UpperItem, note: str) -> UpperItem:
     if not note:
         raise _error("note", _("Give the reason for returning the item."))
     item = UpperItem.objects.select_for_update(of=("self",)).select_related("work_item").get(pk=item.pk)
+    _require_open(item.assessment)
     old = apply_transition(item, ITEM_TRANSITIONS, "return")
     item.review_note = note[:500]
     item.save()
@@ -265,6 +275,14 @@ def upper_item_return(*, actor, item: UpperItem, note: str) -> UpperItem:
     return item
 
 
-def document_data(assessment: UpperAssessment) -> dict[str, Any]:
-    return json.loads(assessment.document)
+@transaction.atomic
+def upper_assessment_transition(*, actor, assessment: UpperAssessment, name: str) -> UpperAssessment:
+    """`close` once the 自评表 went to the upper level (no item changes any more), `reopen` to correct."""
+    _require_office(actor)
+    assessment = UpperAssessment.objects.select_for_update().get(pk=assessment.pk)
+    old = apply_transition(assessment, UPPER_TRANSITIONS, name)
+    assessment.save()
+    audit_record(actor=actor, action=events.UPPER_CLOSE if name == "close" else events.UPPER_REOPEN, obj=assessment,
+                 changes={"status": [old, assessment.status]})
+    return assessment
 

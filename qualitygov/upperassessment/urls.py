@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.upper_list, name="list"),
     path("import/", views.upper_import, name="import"),
     path("<int:pk>/", views.upper_detail, name="detail"),
+    path("<int:pk>/status/", views.upper_status, name="status"),
     path("<int:pk>/self-assessment.xlsx", views.export_xlsx, name="export_xlsx"),
     path("<int:pk>/self-assessment.docx", views.export_docx, name="export_docx"),
     path("<int:pk>/evidence.zip", views.export_zip, name="export_zip"),

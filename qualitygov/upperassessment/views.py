@@ -27,7 +27,7 @@ from qualitygov.core.views_helpers import apply_service_error, visible_or_404
 from qualitygov.plans import selectors as plan_selectors
 
 from . import exports, selectors, services
-from .choices import EDITABLE, ItemKind, ItemStatus
+from .choices import EDITABLE, ItemKind, ItemStatus, UpperStatus
 from .forms import AssignForm, EvidenceForm, FillForm, ImportForm, ReturnForm
 
 MANAGE = action_rule(Action.MANAGE)
@@ -114,11 +114,28 @@ def upper_detail(request, pk: int):
     counts = {status: sum(1 for i in items if i.status == status) for status in ItemStatus.values}
     return render(request, "upperassessment/detail.html", {
         "assessment": assessment, "items": items, "may_manage": services.may_manage(request.user),
-        "year_in_title": str(assessment.year) in assessment.title,
+        "year_in_title": str(assessment.year) in assessment.title, "is_open": assessment.status == UpperStatus.OPEN,
         "counts": counts, "unassigned": sum(1 for i in items if i.lead_unit_id is None),
         "self_total": sum((i.self_score or 0) for i in items),
         "max_total": sum(i.max for i in items if i.kind == ItemKind.ITEM),
     })
+
+
+@access(MANAGE)
+def upper_status(request, pk: int):
+    """The office marks the assessment submitted upwards (`close`) or reopens it (POST `action`)."""
+    _office_or_404(request)
+    assessment = _assessment(pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    name = "reopen" if request.POST.get("action") == "reopen" else "close"
+    try:
+        services.upper_assessment_transition(actor=request.user, assessment=assessment, name=name)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Marked as submitted upwards.") if name == "close" else _("Reopened."))
+    return redirect("upperassessment:detail", pk=assessment.pk)
 
 
 @access(MANAGE)
@@ -150,7 +167,7 @@ def item_assign(request, pk: int):
 def item_page(request, pk: int):
     """The lead unit's page for one item: self-score and note, evidence upload, submit (POST `action`)."""
     item = visible_or_404(selectors.item_get_fillable, user=request.user, pk=pk)
-    editable = item.status in EDITABLE
+    editable = item.status in EDITABLE and item.assessment.status == UpperStatus.OPEN
     fill = FillForm(initial={"self_score": f"{item.self_score.normalize():f}" if item.self_score is not None else "",
                              "note": item.note, "version": item.version})
     upload = EvidenceForm()

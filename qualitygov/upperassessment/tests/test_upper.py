@@ -245,3 +245,27 @@ def test_loading_from_json_or_a_stored_scheme_and_refusing_other_files(cast, cli
     assert (second.title, second.scheme, second.items.count()) == ("市对区考核", stored, 8)
     assert client_for("liaison_a").post(url, {"year": 2026, "task": task.pk, "scheme": stored.pk}).status_code == 404
     assert UpperAssessment.objects.count() == 2
+
+
+def test_once_submitted_upwards_nothing_changes_until_reopened(cast, client_for):
+    from qualitygov.core.errors import ConflictError
+
+    item = assigned_item(cast)
+    status = reverse("upperassessment:status", args=[item.assessment_id])
+    assert client_for("liaison_a").post(status, {"action": "close"}).status_code == 404
+    assert client_for("office").post(status, {"action": "close"}).status_code == 302
+    item.refresh_from_db()
+    assert item.assessment.status == "closed"
+    events = AuditEvent.objects.count()
+    with pytest.raises(ConflictError):
+        services.upper_item_fill(actor=cast.liaison_a, item=item, self_score="3")
+    with pytest.raises(ConflictError):
+        services.upper_item_assign(actor=cast.office, item=item, lead_unit=cast.dept_b, due_date=DUE)
+    page = client_for("liaison_a").get(reverse("upperassessment:item", args=[item.pk]))
+    assert page.context["editable"] is False
+    item.refresh_from_db()
+    assert (item.self_score, item.lead_unit, AuditEvent.objects.count()) == (None, cast.dept_a, events)
+    client_for("office").post(status, {"action": "reopen"})
+    services.upper_item_fill(actor=cast.liaison_a, item=item, self_score="3")
+    item.refresh_from_db()
+    assert (item.assessment.status, item.self_score) == ("open", Decimal("3.00"))

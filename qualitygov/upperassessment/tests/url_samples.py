@@ -42,6 +42,7 @@ def _evidence(cast) -> int:
 SAMPLES = {
     "upperassessment:import": lambda cast: {"district_wide": True},
     "upperassessment:detail": lambda cast: {"pk": _upper(cast)},
+    "upperassessment:status": lambda cast: {"pk": _upper(cast), "district_wide": True, "get_status": 405},
     "upperassessment:export_xlsx": lambda cast: {"pk": _upper(cast)},
     "upperassessment:export_docx": lambda cast: {"pk": _upper(cast)},
     "upperassessment:export_zip": lambda cast: {"pk": _upper(cast), "district_wide": True},
