@@ -324,7 +324,6 @@ def _rows_of(grid: list[list[_Cell]], header: int, cols: dict[str, int], cats: l
             b.heading(2 if cn_sub else 1, RuleRow(row=number, seq=seq.text, name=name, max_text=score.text,
                                                   criteria=criteria, owner=owner, kind=_kind_of(name),
                                                   stated=bool(score.text)))
-            b.numbered = {}
             continue
         groups: list[tuple[Any, RuleRow]] = []
         for col in cats:

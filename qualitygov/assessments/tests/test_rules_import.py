@@ -183,3 +183,17 @@ def test_an_item_column_beside_a_content_column_and_the_total_row():
     assert document["max_total"] == 10
     assert [(s["title"], [(i["code"], i["title"], i["max"]) for i in s["items"]]) for s in document["sections"]] == [
         ("质量安全", [("1", "食品抽检", 6), ("2", "特种设备", 4)])]
+
+
+def test_a_word_table_is_imported_through_the_review(cast, client_for):
+    client = client_for("office")
+    upload = SimpleUploadedFile("市对区细则.docx", word_rules(),
+                                content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    assert client.post(reverse("assessments:rules_upload"), {"year": 2026, "title": "市对区考核", "file": upload}
+                       ).status_code == 302
+    page = client.get(reverse("assessments:rules_review"))
+    assert (page.context["problem_count"], page.context["leaves"]) == (0, 3)
+    assert client.post(reverse("assessments:rules_review"), {"confirm": "1"}).status_code == 302
+    scheme = AssessmentScheme.objects.get()
+    document = json.loads(scheme.document)
+    assert (scheme.title, scheme.source_name, document["max_total"]) == ("市对区考核", "市对区细则.docx", 18)
