@@ -20,6 +20,7 @@ urlpatterns = [
     path("summaries/", include("qualitygov.summaries.urls")),
     path("workplans/", include("qualitygov.workplans.urls")),
     path("assessments/", include("qualitygov.assessments.urls")),
+    path("upper-assessment/", include("qualitygov.upperassessment.urls")),
     path("api/", include("config.api_urls")),
     path("", include("qualitygov.core.urls")),
 ]

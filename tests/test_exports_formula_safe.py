@@ -34,6 +34,7 @@ class World:
     indicators: list
     meeting: object = None
     work_plan: object = None
+    upper: object = None
 
 
 def _world(cast) -> World:
@@ -122,8 +123,9 @@ def _world(cast) -> World:
     for index, text in enumerate(PAYLOADS[1:], start=1):
         meeting_save(actor=cast.office, title=text, held_on=dt.date(2026, 3, 1 + index), location=PAYLOADS[0])
     _schemes_and_jobs(cast)
+    upper = _upper_assessment(cast, tasks[0], units)
     return World(plan=plan, units=units, indicators=indicators, meeting=meeting,
-                 work_plan=_work_plans(plan, tasks, units))
+                 work_plan=_work_plans(plan, tasks, units), upper=upper)
 
 
 def _work_plans(plan, tasks, units):
@@ -137,6 +139,24 @@ def _work_plans(plan, tasks, units):
                                         deadline_text=text)
         point.co_units.set([units[(i + 1) % 4]])
     return work_plans[0]
+
+
+def _upper_assessment(cast, task, units):
+    """A 迎考 whose four items are named by the strings, led by the units named by them, noted with them."""
+    import json
+
+    from qualitygov.upperassessment import services as upper
+
+    document = {"id": "formula", "title": "迎考", "max_total": 40, "grades": [{"grade": "合格", "min": None}],
+                "sections": [{"code": "S", "title": "考核", "items": [
+                    {"code": f"U{i}", "title": text, "max": 10, "method": "judged", "description": text}
+                    for i, text in enumerate(PAYLOADS)]}]}
+    assessment = upper.upper_assessment_import(actor=cast.office, year=2026, task=task,
+                                               text=json.dumps(document, ensure_ascii=False))
+    for item, unit, text in zip(assessment.items.order_by("order"), units, PAYLOADS, strict=True):
+        item = upper.upper_item_assign(actor=cast.office, item=item, lead_unit=unit, due_date=dt.date(2026, 11, 30))
+        upper.upper_item_fill(actor=cast.office, item=item, self_score="5", note=text)
+    return assessment
 
 
 def _schemes_and_jobs(cast) -> None:
@@ -206,6 +226,7 @@ EXPORTS = [
     ("a work plan's key points", "workplans:xlsx", lambda w, c: [w.work_plan.pk], "office", {}),
     ("annual work plans", "workplans:list", NO_ARGS, "office", {"format": "xlsx"}),
     ("an assessment round's scores", "assessments:round_results_xlsx", _assessment_round, "office", {}),
+    ("迎考 self-assessment table", "upperassessment:export_xlsx", lambda w, c: [w.upper.pk], "office", {}),
 ]
 
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "qualitygov.upperreports",
     "qualitygov.summaries",
     "qualitygov.workplans",
+    "qualitygov.upperassessment",
     # After the project's apps: for a msgid both translate, the app listed first wins, and django_q's
     # catalogue would otherwise rename ours (its "Quarterly" is 每季度, ours 按季度).
     "django_q",

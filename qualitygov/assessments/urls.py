@@ -34,3 +34,12 @@ urlpatterns += [
     path("entries/<int:pk>/files/<int:file_pk>/", views_rounds.entry_file, name="entry_file"),
     path("objections/<int:pk>/answer/", views_rounds.objection_answer, name="objection_answer"),
 ]
+
+# Importing a scoring table (评分细则) with a review step.
+from . import views_rules  # noqa: E402
+
+urlpatterns += [
+    path("schemes/rules/", views_rules.rules_upload, name="rules_upload"),
+    path("schemes/rules/review/", views_rules.rules_review, name="rules_review"),
+    path("schemes/rules/cancel/", views_rules.rules_cancel, name="rules_cancel"),
+]

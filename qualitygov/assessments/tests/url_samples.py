@@ -106,3 +106,9 @@ SAMPLES.update({
     "assessments:entry_file": _file,
     "assessments:objection_answer": lambda cast: {"pk": _objection(cast), "district_wide": True},
 })
+
+SAMPLES.update({
+    "assessments:rules_upload": lambda cast: {"district_wide": True},
+    "assessments:rules_review": lambda cast: {"district_wide": True, "get_status": 302},
+    "assessments:rules_cancel": lambda cast: {"district_wide": True, "get_status": 405},
+})
