@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from qualitygov.accounts.choices import TOWN_KINDS, OrgUnitKind
 from qualitygov.accounts.models import OrgUnit
+from qualitygov.core import registry
 from qualitygov.core.choices import Light
 from qualitygov.core.models import AuditEvent
 from qualitygov.indicators import status as indicator_status
@@ -61,8 +62,9 @@ ESCALATION_2 = "escalation_level_2"
 ESCALATION_3 = "escalation_level_3"
 FINDING_OVERDUE = "finding_overdue"
 FINDING_REOPENED = "finding_reopened"
+MEETING_ABSENCE = "meeting_absence"  # from the leading group's attendance, through the core hook
 COUNTS = (LATE_REPORT, MISSING_REPORT, WORK_ITEM_LATE, WORK_ITEM_RED, ESCALATION_REMINDER, ESCALATION_1,
-          ESCALATION_2, ESCALATION_3, FINDING_OVERDUE, FINDING_REOPENED)
+          ESCALATION_2, ESCALATION_3, FINDING_OVERDUE, FINDING_REOPENED, MEETING_ABSENCE)
 
 #: A scheme's event name → the platform count it means when the leaf's `source` does not say.
 DEFAULT_EVENTS: dict[str, str] = {
@@ -70,7 +72,7 @@ DEFAULT_EVENTS: dict[str, str] = {
     "report_late": LATE_REPORT, "report_missing": MISSING_REPORT,
     "item_late": WORK_ITEM_LATE, "item_red": WORK_ITEM_RED,
     "escalation_yellow": ESCALATION_1, "escalation_red": ESCALATION_2, "escalation_supervised": ESCALATION_3,
-    "supervised_escalation": ESCALATION_3,
+    "supervised_escalation": ESCALATION_3, "absence": MEETING_ABSENCE, "meeting_absent": MEETING_ABSENCE,
 }
 
 _ESCALATION_LEVELS = {ESCALATION_REMINDER: EscalationLevel.REMINDER, ESCALATION_1: EscalationLevel.YELLOW,
@@ -80,6 +82,8 @@ _ESCALATION_LEVELS = {ESCALATION_REMINDER: EscalationLevel.REMINDER, ESCALATION_
 REPORT_ON_TIME = "report_on_time"
 INDICATOR_ON_TIME = "indicator_on_time"
 LED_INDICATORS = "led_indicators"
+#: Source of a `binary` leaf: done when the unit missed none of the year's leading-group meetings.
+GROUP_MEETINGS = "group_meetings"
 MANUAL = "manual"
 _RATE_SOURCES = (REPORT_ON_TIME, INDICATOR_ON_TIME)
 _WITHOUT_VALUE = ("not_met", "leave_out")
@@ -152,7 +156,8 @@ def leaf_source(leaf: Leaf, raw: Mapping[str, Any] | None) -> LeafSource:
     name = options.get("name", LED_INDICATORS if method == "share_indicators" and spec is None else MANUAL)
     if name == MANUAL:
         return LeafSource(code, method)
-    allowed = {"ratio": _RATE_SOURCES, "rate_bands": _RATE_SOURCES, "share_indicators": (LED_INDICATORS,)}.get(method, ())
+    allowed = {"ratio": _RATE_SOURCES, "rate_bands": _RATE_SOURCES, "share_indicators": (LED_INDICATORS,),
+               "binary": (GROUP_MEETINGS,)}.get(method, ())
     if name not in allowed:
         shown = "、".join((*allowed, MANUAL))
         raise _bad(code, f"“{name}”不适用于 {method} 方法（可用：{shown}）")
@@ -589,6 +594,8 @@ def collect_units(*, scheme: AssessmentScheme | Scheme | Mapping[str, Any], year
     findings = (_findings(unit_ids, start, end, cutoff) if wanted & {FINDING_OVERDUE, FINDING_REOPENED}
                 else {FINDING_OVERDUE: [], FINDING_REOPENED: []})
     indicator_filed = _indicator_on_time(unit_ids, start, end, cutoff) if INDICATOR_ON_TIME in names_used else []
+    absences = (_absences(unit_ids, start, min(end, cutoff - dt.timedelta(days=1)))
+                if MEETING_ABSENCE in wanted or GROUP_MEETINGS in names_used else [])
     led: dict[str, dict[int, list[_IndicatorFigure]]] = {}
     for s in sources.values():
         if s.name == LED_INDICATORS and s.without_value not in led:
@@ -600,6 +607,7 @@ def collect_units(*, scheme: AssessmentScheme | Scheme | Mapping[str, Any], year
     escalations_of = _by_unit(escalations, lambda row: row[0])
     work_of = {count: _by_unit(rows, lambda row: row[0]) for count, rows in work.items()}
     findings_of = {count: _by_unit(rows, lambda row: row[0]) for count, rows in findings.items()}
+    absences_of = _by_unit(absences, lambda row: row[0])
 
     out_units: list[UnitInputs] = []
     for unit in units:
@@ -617,7 +625,8 @@ def collect_units(*, scheme: AssessmentScheme | Scheme | Mapping[str, Any], year
                 work={count: rows.get(unit.pk, []) for count, rows in work_of.items()},
                 escalations=escalations_of.get(unit.pk, []),
                 findings={count: rows.get(unit.pk, []) for count, rows in findings_of.items()},
-                indicator_filed=filed_of.get(unit.pk, []), led=led)
+                indicator_filed=filed_of.get(unit.pk, []), led=led,
+                absences=[ref for _unit, ref in absences_of.get(unit.pk, [])])
         out_units.append(result)
 
     document_out = {
@@ -640,12 +649,17 @@ def _by_unit(rows: list, key) -> dict[int, list]:
 
 def _leaf_inputs(leaf: Leaf, source: LeafSource, unit_id: int, year: int, *, reports: list[_Filed],
                  work: dict, escalations: list, findings: dict, indicator_filed: list[_Filed],
-                 led: dict[str, dict[int, list[_IndicatorFigure]]]) -> LeafInputs:
+                 led: dict[str, dict[int, list[_IndicatorFigure]]], absences: list[RecordRef]) -> LeafInputs:
+    if leaf.method == "binary":  # GROUP_MEETINGS, the only automatic source of a binary leaf
+        text = _("%(what)s: %(n)d") % {"what": _count_label(MEETING_ABSENCE), "n": len(absences)}
+        return LeafInputs(leaf.code, source, {"done": not absences},
+                          [AutoFigure(MEETING_ABSENCE, len(absences), tuple(absences), text)])
     if leaf.method == "event_deductions":
         counts, figures = {}, []
         for event, count in source.events.items():
-            refs = _event_records(count, unit_id, source.co_parts, reports=reports, work=work,
-                                  escalations=escalations, findings=findings)
+            refs = (absences if count == MEETING_ABSENCE else
+                    _event_records(count, unit_id, source.co_parts, reports=reports, work=work,
+                                   escalations=escalations, findings=findings))
             each = leaf.params["events"][event]
             counts[event] = len(refs)
             points = -(each * len(refs)) if refs else Decimal(0)
@@ -703,8 +717,18 @@ def _count_label(count: str) -> str:
         WORK_ITEM_LATE: _("work items not completed by the deadline"), WORK_ITEM_RED: _("work items red at year end"),
         ESCALATION_REMINDER: _("reminders"), ESCALATION_1: _("yellow notices"), ESCALATION_2: _("red notices"),
         ESCALATION_3: _("supervised follow-ups"), FINDING_OVERDUE: _("findings not rectified by the deadline"),
-        FINDING_REOPENED: _("findings reopened"),
+        FINDING_REOPENED: _("findings reopened"), MEETING_ABSENCE: _("absences from leading-group meetings"),
     }[count]
+
+
+def _absences(unit_ids: set[int], start: dt.date, end: dt.date) -> list[tuple[int, RecordRef]]:
+    """(unit id, record) of every absence from a leading-group meeting held from `start` to `end`, read
+    through the `meeting_absences` hook (assessments does not import the leading group's app)."""
+    if end < start:
+        return []
+    rows = registry.hook(registry.MEETING_ABSENCES)(unit_ids, start, end)
+    return [(unit_id, RecordRef("meeting_attendance", pk, label, url_name, tuple(url_args)))
+            for unit_id, pk, label, url_name, url_args in rows]
 
 
 # ── The units file ────────────────────────────────────────────────────────────────────────────────

@@ -41,6 +41,7 @@ from .choices import (
     SchemeStatus,
     SheetStatus,
 )
+from .inputs import collect_units
 from .models import AssessmentRound, AssessmentScheme, FollowUp, ItemEntry, Objection, RoundUnit
 
 ASSESSED_KINDS = (OrgUnitKind.DEPARTMENT, OrgUnitKind.TOWN, OrgUnitKind.SUBDISTRICT, OrgUnitKind.MANAGEMENT_COMMITTEE)
@@ -452,6 +453,39 @@ def round_inputs_set(*, actor, round_unit: RoundUnit, code: str, value: dict[str
     audit_record(actor=actor, action=events.ENTRY_AUTO, obj=entry, unit=entry.round_unit.unit,
                  changes={"code": code, "value": [old, cleaned], "records": len(records)})
     return entry
+
+
+@transaction.atomic
+def round_collect(*, actor, round_: AssessmentRound, as_of: dt.date | None = None) -> tuple[int, list[str]]:
+    """Collect the automatic figures of every unit of the round from the platform's records of its year
+    (`inputs.collect_units`) and store each through `round_inputs_set`, with the figures' explanations
+    and the records behind them. Office only; not once the result is frozen.
+
+    Returns (figures stored, codes of automatic items the platform cannot feed — the office sets those
+    in the review). An override already made stays in force. All or nothing."""
+    _require_office(actor)
+    round_ = AssessmentRound.objects.select_for_update().get(pk=round_.pk)
+    if round_.status in FROZEN_STATES or round_.status == RoundStatus.DRAFT:
+        raise ConflictError(_("Figures are collected after self-assessment starts and before the result is frozen."))
+    round_units = list(round_.units.select_related("unit"))
+    result = collect_units(scheme=round_.scheme, year=round_.year, units=[ru.unit for ru in round_units],
+                           groups={ru.unit_id: ru.group for ru in round_units}, as_of=as_of)
+    by_unit = {inputs.unit.pk: inputs for inputs in result.units}
+    auto = ItemEntry.objects.filter(round_unit__round=round_, kind=EntryKind.LEAF, source=EntrySource.AUTO)
+    stored, unfed = 0, set()
+    for entry in auto.select_related("round_unit").order_by("round_unit_id", "id"):
+        leaf = by_unit[entry.round_unit.unit_id].leaves.get(entry.code)
+        if leaf is None:
+            unfed.add(entry.code)
+            continue
+        records: list[dict[str, str]] = []
+        for figure in leaf.figures:
+            records.append({"label": figure.explanation, "url": ""})
+            records.extend(ref.as_link() for ref in figure.records)
+        round_inputs_set(actor=actor, round_unit=entry.round_unit, code=entry.code, value=leaf.input_json(),
+                         records=records)
+        stored += 1
+    return stored, sorted(unfed)
 
 
 @transaction.atomic

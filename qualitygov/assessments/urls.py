@@ -20,6 +20,7 @@ urlpatterns += [
     path("rounds/<int:pk>/", views_rounds.round_detail, name="round"),
     path("rounds/<int:pk>/edit/", views_rounds.round_edit, name="round_edit"),
     path("rounds/<int:pk>/step/<slug:name>/", views_rounds.round_step, name="round_step"),
+    path("rounds/<int:pk>/collect/", views_rounds.round_collect, name="round_collect"),
     path("rounds/<int:pk>/approve/", views_rounds.round_approve, name="round_approve"),
     path("rounds/<int:pk>/results/", views_rounds.round_results, name="round_results"),
     path("rounds/<int:pk>/scores.xlsx", views_rounds.round_results_xlsx, name="round_results_xlsx"),

@@ -147,7 +147,8 @@ def round_detail(request, pk: int):
     return render(request, "assessments/round_detail.html", {
         "round": round_, "units": units, "may_manage": may_manage, "steps": steps,
         "may_approve": S.may_approve(request.user) and round_.status == RoundStatus.APPROVAL,
-        "editable_groups": editable_groups, "group_choices": _groups(round_),
+        "editable_groups": editable_groups,
+        "may_collect": may_manage and round_.status not in FROZEN_STATES and round_.status != RoundStatus.DRAFT, "group_choices": _groups(round_),
         "objections": sel.round_objections(user=request.user, round_=round_),
         "statuses": RoundStatus, "sheet_statuses": SheetStatus,
         "sees_all": sel.sees_all(request.user),
@@ -169,6 +170,25 @@ def round_step(request, pk: int, name: str):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Done: %(step)s.") % {"step": OFFICE_TRANSITIONS[name]})
+    return redirect("assessments:round", pk=round_.pk)
+
+
+@access(action_rule(Action.MANAGE))
+def round_collect(request, pk: int):
+    """Collect the automatic figures from the platform's records (POST)."""
+    _office_or_404(request)
+    round_ = _round_or_404(pk)
+    if (refused := _post_only(request)) is not None:
+        return refused
+    try:
+        stored, unfed = S.round_collect(actor=request.user, round_=round_)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(n)s automatic figures collected from the platform's records.") % {"n": stored})
+        if unfed:
+            messages.warning(request, _("The platform cannot collect items %(codes)s: set them in the review.")
+                             % {"codes": "、".join(unfed)})
     return redirect("assessments:round", pk=round_.pk)
 
 

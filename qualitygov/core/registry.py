@@ -257,7 +257,10 @@ def notice_kinds() -> list[tuple[str, Any]]:
 #: Hooks a lower layer calls without importing the app that provides them.
 SCOPE_RESOLVER = "scope_resolver"  # f(user, action) -> Scope: the units where the user may act
 DEMO_LOGINS = "demo_logins"  # f() -> [(username, password, description)]
-HOOKS = (SCOPE_RESOLVER, DEMO_LOGINS)
+#: f(unit_ids, start, end) -> [(unit_id, attendance_pk, label, url_name, url_args)]: absences from the
+#: leading group's meetings held from start to end (both included), for the assessment's inputs.
+MEETING_ABSENCES = "meeting_absences"
+HOOKS = (SCOPE_RESOLVER, DEMO_LOGINS, MEETING_ABSENCES)
 
 
 def register_hook(name: str, dotted: str) -> None:

@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qualitygov.core.models import Attachment
 from qualitygov.progress.choices import WorkItemStatus
@@ -72,6 +73,21 @@ def absences_by_unit(*, year: int) -> dict[int, int]:
     rows = (MeetingAttendance.objects.filter(meeting__held_on__year=year, status=Attendance.ABSENT)
             .values_list("member__unit_id", flat=True))
     return dict(Counter(rows))
+
+
+def absences(unit_ids, start: dt.date, end: dt.date) -> list[tuple[int, int, str, str, tuple[int, ...]]]:
+    """Absences (substitutes are not absences) of the units' members from meetings held from `start` to
+    `end`, both included, as `(unit id, attendance id, label, url name, url args)` in date order: the
+    `meeting_absences` hook the assessment's automatic inputs read. One query."""
+    rows = (MeetingAttendance.objects
+            .filter(member__unit_id__in=list(unit_ids), status=Attendance.ABSENT,
+                    meeting__held_on__gte=start, meeting__held_on__lte=end)
+            .select_related("meeting", "member").order_by("meeting__held_on", "meeting_id", "pk"))
+    return [(row.member.unit_id, row.pk,
+             _("%(meeting)s (%(date)s): %(member)s absent, reason: %(reason)s") % {
+                 "meeting": row.meeting.title, "date": row.meeting.held_on.isoformat(), "member": row.member.name,
+                 "reason": row.reason or _("none given")},
+             "leadership:meeting", (row.meeting_id,)) for row in rows]
 
 
 def open_decisions_by_unit(*, on: dt.date) -> dict[int, dict[str, int]]:

@@ -40,7 +40,7 @@ def test_collect_then_score_round_trip(cast, tmp_path, capsys):
     call_command("assessment", "collect", "--year", "2026", "--as-of", "2027-01-10", "--out", str(units))
     assert capsys.readouterr().out == (
         f"普陀区质量强区工作成员单位年度考核评分细则（2026年，演示）（v1）：3 个单位的自动考核数据 → {units}"
-        "；待人工填写的评分项：B2、D1、D2、E1\n")
+        "；待人工填写的评分项：B2、D1、E1\n")
     call_command("assessment", "scheme", "export", "--year", "2026", "--out", str(scheme))
     capsys.readouterr()
     data = load_json(units)
@@ -51,7 +51,7 @@ def test_collect_then_score_round_trip(cast, tmp_path, capsys):
     assert run_score(str(scheme), str(units), as_json=True, stdout=out, stderr=err) == 0
     result = json.loads(out.getvalue())
     assert [(u["unit"], u["base"], u["grade"], u["caps_applied"]) for u in result["units"]] == [
-        ("区经信局", "60.67", "合格", ["G1"]), ("区住建局", "32.00", "不合格", []), ("沈家门街道", "90.00", "优秀", [])]
+        ("区经信局", "63.13", "合格", ["G1"]), ("区住建局", "36.25", "不合格", []), ("沈家门街道", "91.11", "优秀", [])]
 
 
 def test_explain_prints_every_figure_with_its_records(cast, tmp_path):
@@ -114,5 +114,5 @@ def test_importing_a_scheme_with_an_unknown_source_is_refused(cast):
     assert exc.value.fields == {"document": [
         "评分项“B1”的 source 中事件“item_late”对应的“late_items”不是平台能统计的数据（可用：late_report、missing_report、"
         "work_item_late、work_item_red、escalation_reminder、escalation_level_1、escalation_level_2、"
-        "escalation_level_3、finding_overdue、finding_reopened）"]}
+        "escalation_level_3、finding_overdue、finding_reopened、meeting_absence）"]}
     assert not AssessmentScheme.objects.exists()

@@ -66,7 +66,7 @@ def test_the_units_document(world):
                 "B2": PENDING,
                 "C1": {"value": Decimal("25.00")},
                 "C2": {"counts": {"finding_overdue": 1, "finding_reopened": 1, "supervised_escalation": 3}},
-                "D1": PENDING, "D2": PENDING, "E1": PENDING}},
+                "D1": PENDING, "D2": {"done": True}, "E1": PENDING}},
             {"unit": "区住建局", "group": "department", "inputs": {
                 "A1": {"indicators": [{"indicator": "Q3", "comparator": ">=", "target": 1, "baseline": None,
                                        "value": 0, "no_value": True}]},
@@ -75,7 +75,7 @@ def test_the_units_document(world):
                 "B2": PENDING,
                 "C1": {"value": Decimal("50.00")},
                 "C2": {"counts": {"finding_overdue": 1, "finding_reopened": 0, "supervised_escalation": 1}},
-                "D1": PENDING, "D2": PENDING, "E1": PENDING}},
+                "D1": PENDING, "D2": {"done": True}, "E1": PENDING}},
             {"unit": "沈家门街道", "group": "town", "inputs": {
                 "A1": {"indicators": []},
                 "A2": {"num": 0, "den": 0},
@@ -83,9 +83,9 @@ def test_the_units_document(world):
                 "B2": PENDING,
                 "C1": {"value": Decimal("100.00")},
                 "C2": {"counts": {"finding_overdue": 0, "finding_reopened": 0, "supervised_escalation": 0}},
-                "D1": PENDING, "D2": PENDING, "E1": PENDING}},
+                "D1": PENDING, "D2": {"done": True}, "E1": PENDING}},
         ]}
-    assert [u.manual for u in result.units] == [["B2", "D1", "D2", "E1"]] * 3
+    assert [u.manual for u in result.units] == [["B2", "D1", "E1"]] * 3
 
 
 def test_every_figure_opens_its_records(world):
@@ -138,9 +138,9 @@ def test_the_engine_scores_the_collected_document(world):
                        u["nodes"]["C1"]["score"], u["nodes"]["C2"]["score"], u["base"], u["grade"], u["caps_applied"])
            for u in result["units"]}
     assert got == {
-        "区经信局": ("22.50", "5.00", "18.00", "0.00", "0.00", "60.67", "合格", ["G1"]),
-        "区住建局": ("0.00", "0.00", "18.00", "0.00", "6.00", "32.00", "不合格", []),
-        "沈家门街道": (None, None, "16.00", "10.00", "10.00", "90.00", "优秀", []),
+        "区经信局": ("22.50", "5.00", "18.00", "0.00", "0.00", "63.13", "合格", ["G1"]),
+        "区住建局": ("0.00", "0.00", "18.00", "0.00", "6.00", "36.25", "不合格", []),
+        "沈家门街道": (None, None, "16.00", "10.00", "10.00", "91.11", "优秀", []),
     }
 
 
@@ -155,7 +155,7 @@ def test_one_more_late_report_or_escalation_never_raises_a_score(world):
     escalate("t-new", world.cast.town, world.reports["W4-6"], "supervised", dt.date(2026, 6, 29))
     after_escalation = score("沈家门街道")
     assert before >= after_late >= after_escalation
-    assert (before, after_late, after_escalation) == (Decimal("90.0"), Decimal("65.0"), Decimal("60.0"))
+    assert (before, after_late, after_escalation) == (Decimal("91.1"), Decimal("68.9"), Decimal("64.4"))
 
 
 def test_an_in_year_preview_counts_only_what_fell_due(world):

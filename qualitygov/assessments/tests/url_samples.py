@@ -92,6 +92,7 @@ SAMPLES.update({
     "assessments:round_edit": lambda cast: {"pk": _round(cast).pk, "district_wide": True},
     "assessments:round_step": lambda cast: {"pk": _round(cast).pk, "name": "publish", "district_wide": True,
                                             "get_status": 405},
+    "assessments:round_collect": lambda cast: {"pk": _round(cast).pk, "district_wide": True, "get_status": 405},
     "assessments:round_approve": lambda cast: {"pk": _round(cast).pk, "district_wide": True},
     "assessments:round_results": lambda cast: {"pk": _round(cast).pk},
     "assessments:round_results_xlsx": lambda cast: {"pk": _round(cast).pk, "district_wide": True},

@@ -17,10 +17,12 @@ def _nav(html: str) -> list[tuple[str, bool]]:
 
 def test_every_installed_app_registers_its_entries():
     assert [e.key for e in registry.nav_entries()] == [
-        "home", "plans", "indicators", "inbox", "board", "findings", "leadership", "summaries", "assessments",
-        "upperassessment", "upperreports", "org", "users", "calendar", "audit", "jobs", "notifications", "api"]
+        "home", "plans", "indicators", "inbox", "board", "findings", "workplans", "leadership", "summaries",
+        "assessments", "upperreports", "upperassessment", "org", "users", "calendar", "audit", "jobs", "notifications",
+        "api"]
     assert [d.key for d in registry.demo_loaders()] == ["accounts", "plans", "indicators", "progress", "leadership",
-                                                        "summaries", "assessments", "upperassessment", "upperreports"]
+                                                        "summaries", "workplans", "assessments", "upperassessment",
+                                                        "upperreports"]
     assert [c.key for c in registry.home_cards()] == ["my-roles", "indicators", "progress"]
     assert [link.key for link in registry.page_links("plans:list")] == ["plan-import"]
     assert [link.key for link in registry.page_links("plans:task_detail")] == ["task-progress"]

@@ -237,9 +237,10 @@ class _IndicatorStateView(ApiView):
     def post(self, request, pk: int):
         from .. import services
 
+        # The object first: an unknown or foreign indicator answers 404 whatever the body says.
+        indicator = selectors.indicator_get_visible(user=request.user, pk=pk, action=Action.MANAGE)
         form = IndicatorStateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        indicator = selectors.indicator_get_visible(user=request.user, pk=pk, action=Action.MANAGE)
         service = services.indicator_retire if self.action_name == "retire" else services.indicator_reinstate
         indicator = service(actor=request.user, indicator=indicator, reason=form.validated_data["reason"],
                             version=request_version(request, form.validated_data.get("version")))

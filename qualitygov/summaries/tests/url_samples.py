@@ -22,7 +22,7 @@ def _round(cast):
         return found
     template = SummaryTemplate.objects.first() or template_save(
         actor=cast.office, title="矩阵样例模板", sections=[{"heading": "一、主要工作成效"}], figures=["work_items"])
-    plan = plan_factory()
+    plan = plan_factory(title="矩阵样例工作总结方案")
     return round_open(actor=cast.office, plan=plan, year=2026, kind="half_year", half=1, due_date=dt.date(2026, 7, 10),
                       template=template, units=[cast.dept_a, cast.dept_b])
 

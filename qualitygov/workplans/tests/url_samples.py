@@ -13,9 +13,9 @@ def _plan(cast):
     from qualitygov.plans.models import Plan
     from qualitygov.plans.tests.factories import group_factory, plan_factory, task_factory
 
-    plan = Plan.objects.filter(title="矩阵样例方案").first()
+    plan = Plan.objects.filter(title="矩阵样例工作要点方案").first()
     if plan is None:
-        plan = plan_factory(title="矩阵样例方案")
+        plan = plan_factory(title="矩阵样例工作要点方案")
         group = group_factory(plan=plan, number="一", title="样例任务组")
         task_factory(plan=plan, group=group, title="样例任务", lead=[cast.dept_a])
     return plan
@@ -27,7 +27,7 @@ def _import(cast, year: int):
 
     from .factories import checked
 
-    found = WorkPlanImport.objects.filter(year=year, plan__title="矩阵样例方案").first()
+    found = WorkPlanImport.objects.filter(year=year, plan__title="矩阵样例工作要点方案").first()
     return found or work_plan_import_preview(actor=cast.office, plan=_plan(cast), year=year,
                                              checked=checked("样例.txt", TEXT.format(year=year).encode()))
 
@@ -36,7 +36,7 @@ def _work_plan(cast, year: int, *, published: bool):
     from qualitygov.workplans.models import WorkPlan
     from qualitygov.workplans.services import work_plan_import_confirm, work_plan_publish
 
-    found = WorkPlan.objects.filter(year=year, plan__title="矩阵样例方案").first()
+    found = WorkPlan.objects.filter(year=year, plan__title="矩阵样例工作要点方案").first()
     if found is None:
         found = work_plan_import_confirm(actor=cast.office, imp=_import(cast, year))
         if published:
