@@ -16,7 +16,7 @@ class AssessmentsConfig(AppConfig):
 
         register_events(self.label, events_of(events), keys=events.KEYS)
         registry.register_nav(registry.NavEntry(
-            "assessments", _("Assessment"), "assessments:rounds", LOGIN, order=65,
+            "assessments", _("Assessment"), "assessments:rounds", LOGIN, order=65, menu="assessment",
             active_url_names=tuple(f"assessments:{name}" for name in (
                 "schemes", "scheme_import", "scheme", "scheme_edit", "scheme_publish", "scheme_new_version",
                 "scheme_export", "sheet", "sheet_group", "sheet_submit", "sheet_result", "objection_new",

@@ -478,10 +478,16 @@ def round_collect(*, actor, round_: AssessmentRound, as_of: dt.date | None = Non
         if leaf is None:
             unfed.add(entry.code)
             continue
+        # Each figure's explanation, then the records it counts not already listed under an earlier
+        # figure of the leaf (a rate's on-time and due figures share their records).
         records: list[dict[str, str]] = []
+        listed: set[tuple[str, int]] = set()
         for figure in leaf.figures:
             records.append({"label": figure.explanation, "url": ""})
-            records.extend(ref.as_link() for ref in figure.records)
+            for ref in figure.records:
+                if (ref.kind, ref.pk) not in listed:
+                    listed.add((ref.kind, ref.pk))
+                    records.append(ref.as_link())
         round_inputs_set(actor=actor, round_unit=entry.round_unit, code=entry.code, value=leaf.input_json(),
                          records=records)
         stored += 1

@@ -4,7 +4,7 @@ from django.urls import NoReverseMatch, reverse
 
 from .access import rule_allows
 from .help import help_anchor
-from .registry import nav_entries
+from .registry import NAV_MENUS, nav_entries
 
 
 def navigation(request) -> dict:
@@ -15,14 +15,28 @@ def navigation(request) -> dict:
     prefix of another entry's ("/progress/" and "/progress/board/") lights only on its own page, so
     the inbox does not stay lit on every progress page.
 
-    Entries with a `menu` go into that dropdown (`nav_menu`; "admin" is 管理), which lights when one
-    of them is active, so the bar keeps one line on an office screen.
+    Entries with a `menu` go into that dropdown (`registry.NAV_MENUS`), which stands where its first
+    entry would and lights when one of its entries is active, so the bar keeps one line on an office
+    screen. `nav_items` is the bar in order: an entry, or a menu `{"menu", "label", "entries",
+    "active"}`; the "admin" menu (更多) comes last.
     """
     out = _navigation(request)
-    entries = out["nav_entries"]
-    menu = [e for e in entries if e.get("menu")]
-    return {"nav_entries": [e for e in entries if not e.get("menu")], "nav_menu": menu,
-            "nav_menu_active": any(e["active"] for e in menu)}
+    items: list[dict] = []
+    menus: dict[str, dict] = {}
+    for entry in out["nav_entries"]:
+        key = entry.get("menu")
+        if not key:
+            items.append(entry)
+            continue
+        if key not in menus:
+            menus[key] = {"menu": key, "label": NAV_MENUS.get(key, key), "entries": [], "active": False}
+            if key != "admin":
+                items.append(menus[key])
+        menus[key]["entries"].append(entry)
+        menus[key]["active"] = menus[key]["active"] or entry["active"]
+    if "admin" in menus:
+        items.append(menus["admin"])
+    return {"nav_items": items}
 
 
 def _navigation(request) -> dict:

@@ -13,6 +13,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+#: The navigation bar's dropdown menus: key → label. A menu stands where its first entry (by order)
+#: would stand; "admin" (更多) always comes last.
+NAV_MENUS: dict[str, Any] = {
+    "cycle": _("Yearly work"),
+    "assessment": _("Assessment and evaluation"),
+    "admin": _("More"),
+}
 
 
 @dataclass(frozen=True)
@@ -34,7 +43,7 @@ class NavEntry:
     order: int = 100
     active_url_names: tuple[str, ...] = ()
     badge: str = ""
-    menu: str = ""  # "admin": listed under 管理 instead of on the bar itself
+    menu: str = ""  # a key of NAV_MENUS: listed under that dropdown instead of on the bar itself
 
     def badge_count(self, request) -> int:
         return import_string(self.badge)(request) if self.badge else 0

@@ -22,5 +22,6 @@ class LeadershipConfig(AppConfig):
 
         register_events(self.label, events_of(events), keys=events.KEYS)
         registry.register_hook(registry.MEETING_ABSENCES, "qualitygov.leadership.selectors.absences")
-        registry.register_nav(registry.NavEntry("leadership", _("Leading group"), "leadership:group", LOGIN, order=60))
+        registry.register_nav(registry.NavEntry("leadership", _("Leading group"), "leadership:group", LOGIN, order=60,
+                                                        menu="cycle"))
         registry.register_demo_loader(registry.DemoLoader("leadership", "qualitygov.leadership.demo.load", order=50))

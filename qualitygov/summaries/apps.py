@@ -19,7 +19,8 @@ class SummariesConfig(AppConfig):
         from . import events
 
         register_events(self.label, events_of(events), keys=events.KEYS)
-        registry.register_nav(registry.NavEntry("summaries", _("Summaries"), "summaries:rounds", LOGIN, order=62))
+        registry.register_nav(registry.NavEntry("summaries", _("Summaries"), "summaries:rounds", LOGIN, order=62,
+                                                        menu="cycle"))
         registry.register_inbox_source(registry.InboxSource("summaries", "qualitygov.summaries.inbox.inbox_items",
                                                             order=40))
         registry.register_demo_loader(registry.DemoLoader("summaries", "qualitygov.summaries.demo.load", order=55))

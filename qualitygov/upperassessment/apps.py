@@ -21,7 +21,7 @@ class UpperAssessmentConfig(AppConfig):
 
         register_events(self.label, events_of(events), keys=events.KEYS)
         registry.register_nav(registry.NavEntry("upperassessment", _("Upper assessment"), "upperassessment:list",
-                                                LOGIN, order=66))
+                                                LOGIN, order=66, menu="assessment"))
         registry.register_inbox_source(registry.InboxSource("upperassessment",
                                                             "qualitygov.upperassessment.inbox.inbox_items", order=40))
         registry.register_demo_loader(registry.DemoLoader("upperassessment", "qualitygov.upperassessment.demo.load",

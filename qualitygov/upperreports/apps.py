@@ -25,7 +25,7 @@ class UpperReportsConfig(AppConfig):
         register_events(self.label, events_of(events), keys=events.KEYS,
                         values={"channel": Channel, "period_kind": PeriodKind}, pairs=["missing"])
         registry.register_nav(registry.NavEntry("upperreports", _("Reports upward"), "upperreports:list",
-                                                action_rule(Action.APPROVE, Action.MANAGE), order=65))
+                                                action_rule(Action.APPROVE, Action.MANAGE), order=63, menu="cycle"))
         registry.register_inbox_source(registry.InboxSource("upperreports", "qualitygov.upperreports.inbox.inbox_items",
                                                             order=60))
         registry.register_demo_loader(registry.DemoLoader("upperreports", "qualitygov.upperreports.demo.load",

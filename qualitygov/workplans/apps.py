@@ -20,7 +20,8 @@ class WorkPlansConfig(AppConfig):
         from . import events
 
         register_events(self.label, events_of(events), keys=events.KEYS)
-        registry.register_nav(registry.NavEntry("workplans", _("Annual work plan"), "workplans:list", LOGIN, order=55))
+        registry.register_nav(registry.NavEntry("workplans", _("Annual work plan"), "workplans:list", LOGIN, order=55,
+                                                        menu="cycle"))
         registry.register_inbox_source(registry.InboxSource("workplans", "qualitygov.workplans.inbox.inbox_items",
                                                             order=40))
         registry.register_demo_loader(registry.DemoLoader("workplans", "qualitygov.workplans.demo.load", order=55))

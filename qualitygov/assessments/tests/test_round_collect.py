@@ -87,3 +87,13 @@ def test_the_office_collects_from_the_round_page(cast, opened):
     text = response.content.decode()
     assert "已从平台记录采集 18 项自动数据" in text
     assert "平台无法自动采集" not in text
+
+
+def test_a_rate_lists_each_record_once_under_its_first_figure(cast, opened):
+    world, round_ = opened
+    S.round_collect(actor=cast.office, round_=round_, as_of=AS_OF)
+    records = entry(units_of(cast, round_)["b"], "A2").records
+    links = [r["url"] for r in records if r["url"]]
+    assert links == [reverse("indicators:indicator_detail", args=[world.indicators["Q3"].pk])]
+    assert [r["label"] for r in records if not r["url"]] == [
+        "指标数据：应报 1 份，按时报送 0 份", "指标数据应报：1 份", "指标数据逾期或未报：1 份"]

@@ -18,7 +18,7 @@ def _nav(html: str) -> list[tuple[str, bool]]:
 def test_every_installed_app_registers_its_entries():
     assert [e.key for e in registry.nav_entries()] == [
         "home", "plans", "indicators", "inbox", "board", "findings", "workplans", "leadership", "summaries",
-        "assessments", "upperreports", "upperassessment", "org", "users", "calendar", "audit", "jobs", "notifications",
+        "upperreports", "assessments", "upperassessment", "org", "users", "calendar", "audit", "jobs", "notifications",
         "api"]
     assert [d.key for d in registry.demo_loaders()] == ["accounts", "plans", "indicators", "progress", "leadership",
                                                         "summaries", "workplans", "assessments", "upperassessment",
