@@ -45,11 +45,12 @@ def find(data: dict[str, Any], code: str) -> tuple[list[dict[str, Any]], int, di
 
 
 def number(text: str) -> int | float:
-    """A JSON number for a decimal text: an int when whole, else a float of the same digits."""
+    """A JSON number for a decimal text: an int when whole, else a float of the same digits; InvalidOperation
+    for text that is not a finite number below 10¹³."""
     value = Decimal(text)
-    if not value.is_finite():
+    if not value.is_finite() or value.adjusted() > 12:
         raise InvalidOperation
-    return int(value) if value == value.to_integral_value() else float(text)
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def num_text(value: Any) -> str:
@@ -60,7 +61,13 @@ def num_text(value: Any) -> str:
 def parse_pairs(field: str, label: str, text: str, *, left: str, right: str,
                 non_negative: bool = False) -> list[tuple[str, int | float]]:
     """Lines "名称=数字" (全角＝ also accepted), blank lines skipped; names unique, at least one line."""
-    out: list[tuple[str, int | float]] = []
+    return [(name, points) for _k, name, points in _pairs(field, label, text, left=left, right=right,
+                                                          non_negative=non_negative)]
+
+
+def _pairs(field: str, label: str, text: str, *, left: str, right: str,
+           non_negative: bool = False) -> list[tuple[int, str, int | float]]:
+    out: list[tuple[int, str, int | float]] = []
     for k, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line:
@@ -77,9 +84,9 @@ def parse_pairs(field: str, label: str, text: str, *, left: str, right: str,
             raise LineError(field, f"“{label}”第 {k} 行：{right}“{value}”不是数字") from None
         if non_negative and points < 0:
             raise LineError(field, f"“{label}”第 {k} 行：{right}“{value}”不能为负数")
-        if any(name == seen for seen, _ in out):
+        if any(name == seen for _line, seen, _points in out):
             raise LineError(field, f"“{label}”第 {k} 行：{left}“{name}”重复")
-        out.append((name, points))
+        out.append((k, name, points))
     if not out:
         raise LineError(field, f"请填写“{label}”，每行一项，写成“{left}={right}”")
     return out
@@ -123,13 +130,13 @@ def params_from(method: str, values: dict[str, Any]) -> dict[str, Any] | None:
         return {"aspects": parse_lines("aspects", "考核要点", values.get("aspects") or ""),
                 "deduct_each": number_field("deduct_each", "每缺一项扣分", values.get("deduct_each")), "zero_if_none": bool(values.get("zero_if_none"))}
     if method == "rate_bands":
-        bands = parse_pairs("bands", "分档", values.get("bands") or "", left="最低值", right="分值")
+        bands = _pairs("bands", "分档", values.get("bands") or "", left="最低值", right="分值")
         out = []
-        for k, (low, points) in enumerate(bands, 1):
+        for k, low, points in bands:
             try:
                 low_number = number(low)
             except (InvalidOperation, ValueError):
-                raise LineError("bands", f"“分档”第 {k} 项：最低值“{low}”不是数字") from None
+                raise LineError("bands", f"“分档”第 {k} 行：最低值“{low}”不是数字") from None
             out.append({"min": low_number, "points": points})
         return {"bands": out}
     if method == "event_deductions":

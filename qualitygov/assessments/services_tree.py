@@ -19,8 +19,6 @@ from qualitygov.core.errors import ConflictError, ServiceError
 
 from . import scheme_tree, services
 from .choices import SchemeStatus
-from .engine.errors import AssessmentError
-from .engine.io import parse_json
 from .models import AssessmentScheme
 from .scheme_tree import LineError
 
@@ -34,11 +32,9 @@ def _locked_draft(actor, scheme: AssessmentScheme) -> tuple[AssessmentScheme, di
     scheme = AssessmentScheme.objects.select_for_update().get(pk=scheme.pk)
     if scheme.status != SchemeStatus.DRAFT:
         raise ConflictError(_("A published scheme is frozen: start a new version to change it."))
-    try:
-        data = parse_json(scheme.document)
-    except AssessmentError as exc:  # pragma: no cover - a stored draft was validated
-        raise ServiceError(exc.message) from None
-    return scheme, data
+    # Plain floats (not the engine's Decimals) so the edited dict dumps back to JSON; a float prints
+    # the shortest text that reads back as itself, so stored numbers keep their value.
+    return scheme, json.loads(scheme.document)
 
 
 def _store(actor, scheme: AssessmentScheme, data: dict[str, Any], **changes: Any) -> AssessmentScheme:

@@ -52,7 +52,7 @@ urlpatterns += [
     path("schemes/new/", views_tree.scheme_new, name="scheme_new"),
     path("schemes/<int:pk>/header/", views_tree.scheme_header, name="scheme_header"),
     path("schemes/<int:pk>/items/new/", views_tree.item_new, name="item_new"),
-    path("schemes/<int:pk>/item/<str:code>/edit/", views_tree.item_edit, name="item_edit"),
-    path("schemes/<int:pk>/item/<str:code>/delete/", views_tree.item_delete, name="item_delete"),
-    path("schemes/<int:pk>/item/<str:code>/move/<slug:direction>/", views_tree.item_move, name="item_move"),
+    path("schemes/<int:pk>/item/<path:code>/edit/", views_tree.item_edit, name="item_edit"),
+    path("schemes/<int:pk>/item/<path:code>/delete/", views_tree.item_delete, name="item_delete"),
+    path("schemes/<int:pk>/item/<path:code>/move/<slug:direction>/", views_tree.item_move, name="item_move"),
 ]

@@ -5,6 +5,7 @@ published version and who may edit."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -15,7 +16,7 @@ from qualitygov.assessments import services, services_tree
 from qualitygov.assessments.engine import assess
 from qualitygov.assessments.events import SCHEME_UPDATE
 from qualitygov.assessments.models import AssessmentScheme
-from qualitygov.assessments.scheme_tree import LineError, parse_grades, parse_pairs
+from qualitygov.assessments.scheme_tree import LineError, params_from, parse_grades, parse_pairs
 from qualitygov.core.errors import ConflictError, NotFoundError, ServiceError
 from qualitygov.core.models import AuditEvent
 
@@ -188,9 +189,68 @@ def test_grade_lines_and_pair_lines_parse_strictly():
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=80))
 def test_the_line_parsers_never_crash(text):
-    for parse in (lambda: parse_grades(text),
-                  lambda: parse_pairs("events", "扣分事件", text, left="事件", right="每次扣分", non_negative=True)):
+    parsers = [lambda: parse_grades(text),
+               lambda: parse_pairs("events", "扣分事件", text, left="事件", right="每次扣分", non_negative=True)]
+    for method in ("graded", "per_missing", "rate_bands", "event_deductions", "indicator_shortfall",
+                   "share_indicators"):
+        values = {key: text for key in ("options", "aspects", "deduct_each", "bands", "events", "comparator",
+                                        "target", "step", "points_per_step", "met", "improved")}
+        parsers.append(lambda method=method, values=values: params_from(method, values))
+    for parse in parsers:
         try:
             parse()
         except LineError:
             pass
+
+
+def test_a_group_edited_keeps_its_items_and_gets_no_method(cast, client_for):
+    scheme = _build_through_services(cast.office)
+    page = client_for("office").get(reverse("assessments:item_edit", args=[scheme.pk, "A"])).content.decode()
+    assert 'name="method"' not in page and 'name="code"' in page
+    services_tree.scheme_item_save(actor=cast.office, scheme=scheme, path_or_code="A",
+                                   data={"code": "A", "title": "重点工作推进", "max": "", "method": "judged"})
+    group = _doc(scheme)["sections"][1]
+    assert ({k: v for k, v in group.items() if k != "items"}, [i["code"] for i in group["items"]]) == (
+        {"code": "A", "title": "重点工作推进"}, ["A1", "A2"])
+
+
+def test_every_method_s_parameters_round_trip_through_the_form_fields(cast, client_for):
+    scheme = services_tree.scheme_create(actor=cast.office, title="各种评分方法", year=2027)
+    leaves = [
+        ({"code": "P/1", "title": "要点齐全", "max": "10", "method": "per_missing", "aspects": "制度\n台账\n总结",
+          "deduct_each": "2.5", "zero_if_none": True},
+         {"aspects": ["制度", "台账", "总结"], "deduct_each": 2.5, "zero_if_none": True}),
+        ({"code": "R1", "title": "合格率", "max": "10", "method": "rate_bands", "bands": "98=10\n95=6\n90.5=2"},
+         {"bands": [{"min": 98, "points": 10}, {"min": 95, "points": 6}, {"min": 90.5, "points": 2}]}),
+        ({"code": "S1", "title": "达标差距", "max": "10", "method": "indicator_shortfall", "comparator": ">=",
+          "target": "95", "step": "1", "points_per_step": "2"},
+         {"comparator": ">=", "target": 95, "step": 1, "points_per_step": 2}),
+        ({"code": "T1", "title": "牵头指标", "max": "10", "method": "share_indicators", "met": "1", "improved": "0.5"},
+         {"met": 1, "improved": 0.5}),
+        ({"code": "Q1", "title": "报送率", "max": "10", "method": "ratio", "options": "不用=1"}, None),
+        ({"code": "D1", "title": "纳入考核", "max": "10", "method": "binary"}, None),
+    ]
+    for data, _params in leaves:
+        services_tree.scheme_item_save(actor=cast.office, scheme=scheme, path_or_code=None, data=data)
+    stored = {node["code"]: node for node in _doc(scheme)["sections"]}
+    for data, params in leaves:
+        assert stored[data["code"]].get("params") == params
+    # A code with a slash has its own edit page; the form shows the stored parameters as lines.
+    page = client_for("office").get(reverse("assessments:item_edit", args=[scheme.pk, "P/1"])).content.decode()
+    assert "制度\n台账\n总结" in page and 'value="2.5"' in page
+    bands = client_for("office").get(reverse("assessments:item_edit", args=[scheme.pk, "R1"])).content.decode()
+    assert "98=10\n95=6\n90.5=2" in bands
+    with pytest.raises(ServiceError) as refused:
+        services_tree.scheme_item_save(actor=cast.office, scheme=scheme, path_or_code="R1",
+                                       data={**leaves[1][0], "bands": "98=10\n高=6"})
+    assert refused.value.fields == {"bands": ["“分档”第 2 行：最低值“高”不是数字"]}
+
+
+def test_an_imported_scheme_with_fractions_is_edited_keeping_every_other_key(cast):
+    text = (Path(__file__).resolve().parents[1] / "data" / "member-units-2026.json").read_text(encoding="utf-8")
+    scheme = services.scheme_import(actor=cast.office, text=text, year=2026)
+    services_tree.scheme_item_move(actor=cast.office, scheme=scheme, code="A2", direction="up")
+    expected = json.loads(text)
+    items = expected["sections"][0]["items"]
+    items[0], items[1] = items[1], items[0]
+    assert _doc(scheme) == expected  # A1's "improved": 0.5 and the leaves' "source" kept
