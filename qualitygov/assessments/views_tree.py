@@ -16,8 +16,8 @@ from qualitygov.core.permissions import Action
 from qualitygov.core.views_helpers import apply_service_error
 
 from . import scheme_tree, selectors, services_tree
-from .choices import METHOD_LABELS, SchemeStatus, UnitGroup
-from .forms_tree import METHOD_FIELDS, ItemForm, SchemeHeaderForm, SchemeNewForm, group_label
+from .choices import SchemeStatus, UnitGroup
+from .forms_tree import ItemForm, SchemeHeaderForm, SchemeNewForm, group_label
 from .views import _office_or_404, _scheme_or_404
 
 
@@ -35,8 +35,8 @@ def _back(scheme):
 
 def _render_item(request, scheme, form, *, title: str, parent=None, status: int = 200):
     return render(request, "assessments/scheme_item_form.html", {
-        "scheme": scheme, "form": form, "title": title, "parent": parent, "method_fields": METHOD_FIELDS,
-        "method_labels": METHOD_LABELS}, status=status)
+        "scheme": scheme, "form": form, "title": title,
+        "parent_is_leaf": parent is not None and "items" not in parent}, status=status)
 
 
 @access(action_rule(Action.MANAGE))

@@ -105,6 +105,8 @@ def test_the_pages_build_the_same_scheme(cast, client_for):
         response = client.post(new + (f"?parent={parent}" if parent else ""), {k: v for k, v in data.items()
                                                                             if v is not False})
         assert response.status_code == 302, response.content.decode()
+    assert 'data-testid="becomes-group"' in client.get(new + "?parent=A1").content.decode()
+    assert 'data-testid="becomes-group"' not in client.get(new + "?parent=A").content.decode()
     page = client.get(reverse("assessments:item_edit", args=[pk, "A1"]))
     assert page.status_code == 200 and "完善=30\n基本完善=20\n缺失=0" in page.content.decode()
     assert client.post(reverse("assessments:item_edit", args=[pk, "A1"]),
