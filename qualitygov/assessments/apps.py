@@ -20,7 +20,8 @@ class AssessmentsConfig(AppConfig):
             active_url_names=tuple(f"assessments:{name}" for name in (
                 "schemes", "scheme_import", "scheme", "scheme_edit", "scheme_publish", "scheme_new_version",
                 "scheme_export", "sheet", "sheet_group", "sheet_submit", "sheet_result", "objection_new",
-                "entry_fill", "entry_review", "entry_file", "objection_answer", "rules_upload", "rules_review"))))
+                "entry_fill", "entry_review", "entry_file", "objection_answer", "rules_upload", "rules_review",
+                "scheme_new", "scheme_header", "item_new", "item_edit", "item_delete", "item_move"))))
         registry.register_inbox_source(registry.InboxSource("assessments", "qualitygov.assessments.inbox.inbox_items",
                                                             order=40))
         registry.register_demo_loader(registry.DemoLoader("assessments", "qualitygov.assessments.demo.load", order=60))

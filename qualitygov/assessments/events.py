@@ -30,4 +30,5 @@ FOLLOW_UP_CREATE = EventType("assessment_follow_up.create", _("Follow-up work cr
 KEYS.update({"round": _("assessment round"), "code": _("item code"), "late": _("submitted late"),
              "decision": _("review"), "reason": _("reason"), "value": _("value"), "records": _("records"),
              "outcome": _("outcome"), "transition": _("step"), "due": _("due"), "work_item": _("work item"),
-             "units": _("units"), "note": _("note"), "files": _("files"), "totals": _("totals")})
+             "units": _("units"), "note": _("note"), "files": _("files"), "totals": _("totals"),
+             "item_change": _("item change")})

@@ -84,8 +84,10 @@ def scheme_import(*, actor, text: str, year: int, source_name: str = "") -> Asse
 
 
 @transaction.atomic
-def scheme_save_document(*, actor, scheme: AssessmentScheme, text: str) -> AssessmentScheme:
-    """Replace a draft's document; a published version is frozen (ConflictError) and its id may not change."""
+def scheme_save_document(*, actor, scheme: AssessmentScheme, text: str,
+                         changes: dict[str, Any] | None = None) -> AssessmentScheme:
+    """Replace a draft's document; a published version is frozen (ConflictError) and its id may not change.
+    `changes` adds keys to the audit event (the tree editor names the item it changed)."""
     _require_office(actor)
     scheme = AssessmentScheme.objects.select_for_update().get(pk=scheme.pk)
     if scheme.status != SchemeStatus.DRAFT:
@@ -99,7 +101,7 @@ def scheme_save_document(*, actor, scheme: AssessmentScheme, text: str) -> Asses
     scheme.document, scheme.title = text, str(data["title"])[:300]
     scheme.save()
     audit_record(actor=actor, action=events.SCHEME_UPDATE, obj=scheme,
-                 changes={"sha256": [old_sha, _sha(text)], "leaves": _leaves(checked)})
+                 changes={**(changes or {}), "sha256": [old_sha, _sha(text)], "leaves": _leaves(checked)})
     return scheme
 
 

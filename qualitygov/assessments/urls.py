@@ -44,3 +44,15 @@ urlpatterns += [
     path("schemes/rules/review/", views_rules.rules_review, name="rules_review"),
     path("schemes/rules/cancel/", views_rules.rules_cancel, name="rules_cancel"),
 ]
+
+# Editing a draft scheme item by item (the tree editor).
+from . import views_tree  # noqa: E402
+
+urlpatterns += [
+    path("schemes/new/", views_tree.scheme_new, name="scheme_new"),
+    path("schemes/<int:pk>/header/", views_tree.scheme_header, name="scheme_header"),
+    path("schemes/<int:pk>/items/new/", views_tree.item_new, name="item_new"),
+    path("schemes/<int:pk>/item/<path:code>/edit/", views_tree.item_edit, name="item_edit"),
+    path("schemes/<int:pk>/item/<path:code>/delete/", views_tree.item_delete, name="item_delete"),
+    path("schemes/<int:pk>/item/<path:code>/move/<slug:direction>/", views_tree.item_move, name="item_move"),
+]

@@ -20,6 +20,7 @@ from qualitygov.core.views_helpers import apply_service_error
 from . import selectors, services
 from .choices import SchemeStatus
 from .forms import SchemeDocumentForm, SchemeImportForm
+from .forms_tree import edit_rows
 from .lists import SCHEME_LIST
 
 
@@ -88,11 +89,12 @@ def scheme_detail(request, pk: int):
     scheme = _scheme_or_404(pk)
     data = selectors.scheme_document(scheme)
     bonus = data.get("bonus") or {}
+    may_manage, is_draft = services.may_manage(request.user), scheme.status == SchemeStatus.DRAFT
     return render(request, "assessments/scheme_detail.html", {
+        "edit_rows": edit_rows(data) if may_manage and is_draft else None,
         "scheme": scheme, "data": data, "tree": selectors.scheme_tree(data),
         "bonus_items": list((bonus.get("items") or {}).values()), "bonus_cap": bonus.get("cap"),
-        "versions": list(selectors.scheme_versions(scheme)), "may_manage": services.may_manage(request.user),
-        "is_draft": scheme.status == SchemeStatus.DRAFT,
+        "versions": list(selectors.scheme_versions(scheme)), "may_manage": may_manage, "is_draft": is_draft,
     })
 
 

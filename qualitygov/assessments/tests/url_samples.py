@@ -113,3 +113,25 @@ SAMPLES.update({
     "assessments:rules_review": lambda cast: {"district_wide": True, "get_status": 302},
     "assessments:rules_cancel": lambda cast: {"district_wide": True, "get_status": 405},
 })
+
+
+# The tree editor of a draft scheme (office holding the whole district only).
+
+def _draft(cast) -> int:
+    from qualitygov.assessments.models import AssessmentScheme
+    from qualitygov.assessments.services import scheme_import
+
+    found = AssessmentScheme.objects.filter(year=2025, status="draft").first()
+    return (found or scheme_import(actor=cast.office, text=DEMO.read_text(encoding="utf-8"), year=2025)).pk
+
+
+SAMPLES.update({
+    "assessments:scheme_new": lambda cast: {"district_wide": True},
+    "assessments:scheme_header": lambda cast: {"pk": _draft(cast), "district_wide": True},
+    "assessments:item_new": lambda cast: {"pk": _draft(cast), "district_wide": True},
+    "assessments:item_edit": lambda cast: {"pk": _draft(cast), "code": "A1", "district_wide": True},
+    "assessments:item_delete": lambda cast: {"pk": _draft(cast), "code": "A2", "district_wide": True,
+                                             "get_status": 405},
+    "assessments:item_move": lambda cast: {"pk": _draft(cast), "code": "A2", "direction": "up",
+                                           "district_wide": True, "get_status": 405},
+})
