@@ -73,6 +73,14 @@ INSTALLED_APPS = [
     "qualitygov.summaries",
     "qualitygov.workplans",
     "qualitygov.upperassessment",
+    "qualitygov.registry",
+    "qualitygov.feeds",
+    "qualitygov.sampling",
+    "qualitygov.registers",
+    "qualitygov.onestop",
+    "qualitygov.regdash",
+    "qualitygov.portal",
+    "qualitygov.opendata",
     # After the project's apps: for a msgid both translate, the app listed first wins, and django_q's
     # catalogue would otherwise rename ours (its "Quarterly" is 每季度, ours 按季度).
     "django_q",

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    """Public disclosure (信息公开): explicit publication of records as masked, versioned snapshots,
+    and the public site at /public/ that shows only those snapshots."""
+
+    name = "qualitygov.portal"
+    label = "portal"
+    verbose_name = _("Public disclosure")
