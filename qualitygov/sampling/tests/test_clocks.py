@@ -20,7 +20,7 @@ def _followup(cast, **kw):
     return batch(cast, town=other_town(cast), **kw).followup
 
 
-def test_seeded_rules_say_calendar_or_working_days():
+def test_seeded_rules_say_calendar_or_working_days(db):
     rule_set = SamplingRuleSet.in_force(D(2026, 6, 1))
     assert rule_set.effective_from == D(2020, 1, 1)
     assert {k: (v["days"], v["count"]) for k, v in rule_set.params.items() if isinstance(v, dict)} == {
@@ -94,6 +94,6 @@ def test_the_rule_in_force_on_the_start_date_decides(cast):
     assert (late.objection_due, late.recheck_due) == (D(2026, 11, 17), D(2027, 1, 2))
 
 
-def test_no_rule_in_force_is_a_refusal():
+def test_no_rule_in_force_is_a_refusal(db):
     with pytest.raises(ServiceError):
         rules.deadline("recheck", D(2019, 12, 31))
