@@ -43,7 +43,7 @@ FAILED_ITEMS = {"电热水壶": "泄漏电流和电气强度；发热", "电动�
 def _demo_entities(towns: list[OrgUnit]) -> list[MarketEntity]:
     created = []
     for i in range(48):
-        title, product, _std, code, industry, _lab, _n = PLANS[i % len(PLANS)]
+        _title, product, _std, code, industry, _lab, _n = PLANS[i % len(PLANS)]
         town = towns[i % len(towns)]
         created.append(MarketEntity.objects.create(
             uscc=uscc_with_check(f"91330903MA2{i + 1:06d}"),

@@ -26,7 +26,17 @@ from qualitygov.core.views_helpers import apply_service_error
 
 from . import io, selectors, services
 from .choices import TRANSITION_LABELS, TRANSITIONS, ClockState, Stage
-from .forms import ACCEPT, ALLOWED, ActForm, BatchForm, DeleteForm, ImportForm, PlanForm, PublishForm, plan_initial
+from .forms import (
+    ACCEPT,
+    ALLOWED,
+    ActForm,
+    BatchForm,
+    DeleteForm,
+    ImportForm,
+    PlanForm,
+    PublishForm,
+    plan_initial,
+)
 from .lists import BATCH_LIST, PLAN_LIST
 from .models import SamplingRuleSet
 from .services_import import batches_import
