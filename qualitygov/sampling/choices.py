@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Category(models.TextChoices):
@@ -107,8 +108,8 @@ class ClockState(models.TextChoices):
 
 
 class DayCount(models.TextChoices):
-    CALENDAR = "calendar", _("calendar days")
-    WORKDAYS = "workdays", _("working days")
+    CALENDAR = "calendar", pgettext_lazy("length of a period", "calendar days")
+    WORKDAYS = "workdays", pgettext_lazy("length of a period", "working days")
 
 
 class Channel(models.TextChoices):
