@@ -78,7 +78,8 @@ def load(stdout=None, today: dt.date | None = None) -> dict[str, int]:
                          notes="演示数据", is_demo=True)
         for i in range(count):
             number += 1
-            entity = entities[(number * 7) % len(entities)]
+            matching = [e for e in entities if e.industry_code == PLANS[p][3]] or entities
+            entity = matching[(i * 7 + p) % len(matching)]
             sampled = first + dt.timedelta(days=(i * span) // count + p)
             batches.append(batch_create(actor=actor, plan=plan, entity=entity, product=product,
                                         sampled_on=min(sampled, today - dt.timedelta(days=3)), lab=lab,
@@ -110,7 +111,8 @@ def _failures(actor, *, plans, entities, today: dt.date, start: int) -> int:
     ]
     for i, (sampled, steps) in enumerate(stories):
         plan = plans[i % len(plans)]
-        entity = entities[(i * 11 + 3) % len(entities)]
+        matching = [e for e in entities if e.industry_code == PLANS[i % len(PLANS)][3]] or entities
+        entity = matching[(i * 5 + 3) % len(matching)]
         batch = batch_create(actor=actor, plan=plan, entity=entity, product=plan.product, sampled_on=ago(sampled),
                              lab=plan.lab, report_no=f"PT-JD-{today.year}-{start + i + 1:04d}", verdict="fail",
                              failed_items=FAILED_ITEMS[plan.product], notes="演示数据", is_demo=True)

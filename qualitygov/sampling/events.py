@@ -1,6 +1,7 @@
 """Audit events of the sampling follow-up ledger."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qualitygov.core.events import EventType
 
@@ -32,7 +33,7 @@ FOLLOWUP_EVENTS: dict[str, EventType] = {
     "transfer": TRANSFER,
 }
 
-KEYS = {"new": _("new"), "rows": _("rows"), "file": _("file"), "plan": _("plan"), "as_of": _("as of"),
+KEYS = {"new": pgettext_lazy("sampling ledger", "new"), "rows": _("rows"), "file": _("file"), "plan": _("sampling plan"), "as_of": _("as of"),
         "reminders": _("reminders"), "overdue": _("overdue notices"), "already_sent": _("already sent"),
         "deleted": _("deleted")}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qualitygov.accounts.choices import TOWN_KINDS
 from qualitygov.accounts.models import OrgUnit
@@ -17,14 +18,14 @@ from .selectors import clock_filter, clock_state
 
 
 class BatchFilter(ListFilterSet):
-    plan = django_filters.ModelChoiceFilter(label=_("Plan"), queryset=SamplingPlan.objects.none(),
+    plan = django_filters.ModelChoiceFilter(label=_("Sampling plan"), queryset=SamplingPlan.objects.none(),
                                             empty_label=_("All"))
-    town = django_filters.ModelChoiceFilter(label=_("Town"), queryset=OrgUnit.objects.filter(kind__in=TOWN_KINDS)
+    town = django_filters.ModelChoiceFilter(label=pgettext_lazy("sampling ledger", "Town"), queryset=OrgUnit.objects.filter(kind__in=TOWN_KINDS)
                                             .order_by("sort_order", "pk"), empty_label=_("All"))
     verdict = django_filters.ChoiceFilter(label=_("Verdict"), choices=Verdict.choices, empty_label=_("All"))
     product = django_filters.CharFilter(label=_("Product"), lookup_expr="icontains")
     entity = django_filters.CharFilter(label=_("Entity"), method="filter_entity")
-    clock = django_filters.ChoiceFilter(label=_("Follow-up"), choices=ClockState.choices, empty_label=_("All"),
+    clock = django_filters.ChoiceFilter(label=pgettext_lazy("sampling ledger", "Follow-up"), choices=ClockState.choices, empty_label=_("All"),
                                         method="filter_clock")
     category = django_filters.ChoiceFilter(label=_("Category"), field_name="plan__category",
                                            choices=Category.choices, empty_label=_("All"))
@@ -64,12 +65,12 @@ BATCH_LIST = ListSpec(
     columns=[
         Column(_("Sampling date"), "sampled", ("sampled_on",)),
         Column(_("Entity"), "entity", ("entity__name",)),
-        Column(_("Town"), "town", ("town__sort_order",)),
+        Column(pgettext_lazy("sampling ledger", "Town"), "town", ("town__sort_order",)),
         Column(_("Product"), "product"),
         Column(_("Report number"), "report", ("report_no",)),
         Column(_("Verdict"), "verdict"),
-        Column(_("Follow-up")),
-        Column(_("Due on"), "due", ("followup__clock_due",)),
+        Column(pgettext_lazy("sampling ledger", "Follow-up")),
+        Column(pgettext_lazy("sampling ledger", "Due on"), "due", ("followup__clock_due",)),
     ],
     default_sort="-sampled",
     filterset=BatchFilter,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.models import VersionedRuleSet
@@ -177,8 +178,8 @@ class FollowUp(VersionedModel):
     case_no = models.CharField(_("case number"), max_length=60, blank=True)
     credit_recorded = models.BooleanField(_("credit record made"), default=False)
     clock = models.CharField(_("waiting on"), max_length=20, choices=Clock.choices, blank=True)
-    clock_due = models.DateField(_("due on"), null=True, blank=True, db_index=True)
-    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    clock_due = models.DateField(pgettext_lazy("sampling ledger", "due on"), null=True, blank=True, db_index=True)
+    outcome = models.CharField(_("how it ended"), max_length=20, choices=Outcome.choices, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -187,8 +188,8 @@ class FollowUp(VersionedModel):
 
     class Meta:
         ordering = ["clock_due", "id"]
-        verbose_name = _("follow-up")
-        verbose_name_plural = _("follow-ups")
+        verbose_name = pgettext_lazy("sampling ledger", "follow-up")
+        verbose_name_plural = pgettext_lazy("sampling ledger", "follow-ups")
 
     def __str__(self) -> str:
         return f"{self.batch.report_no} · {self.get_stage_display()}"
