@@ -298,7 +298,9 @@ def batch_import(request, pk: int):
     elif request.method == "POST":
         status = 400
     return render(request, "sampling/import.html", {"plan": plan, "form": form, "accept": ACCEPT, "result": result,
-                                                    "token": token}, status=status)
+                                                    "token": token,
+                                                    "plan_cancel": reverse("sampling:plan_detail", args=[plan.pk])},
+                  status=status)
 
 
 @access(VIEW)
