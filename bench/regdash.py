@@ -47,15 +47,16 @@ from qualitygov.accounts.choices import OrgUnitKind  # noqa: E402
 from qualitygov.accounts.services import org_unit_create  # noqa: E402
 from qualitygov.accounts.testing import build_cast  # noqa: E402
 from qualitygov.indicators.measures import registered_measures  # noqa: E402
-from qualitygov.registry.models import MarketEntity  # noqa: E402
 from qualitygov.regdash.testing import (  # noqa: E402
     ABOVE_SCALE,
     ABOVE_SCALE_RATE,
+    AGREED,
     CLOSED,
     COUNT,
     register_entity_measures,
 )
 from qualitygov.regdash.tiles import TILES  # noqa: E402
+from qualitygov.registry.models import MarketEntity  # noqa: E402
 
 YEARS = (2025, 2026)
 
@@ -67,7 +68,8 @@ def bench_measures() -> tuple[list[str], list[str]]:
     kinds = (COUNT, ABOVE_SCALE, CLOSED)
     spec = {key: (ABOVE_SCALE_RATE if key.endswith(("_rate", "pass_rate")) else kinds[i % 3])
             for i, key in enumerate(wanted) if key not in registered}
-    register_entity_measures(spec)
+    register_entity_measures(spec, unit={k: AGREED[k][1] for k in spec if k in AGREED},
+                             labels={k: AGREED[k][0] for k in spec if k in AGREED})
     return sorted(spec), sorted(set(wanted) & registered)
 
 

@@ -29,6 +29,25 @@ from .tiles import TILES
 COUNT, ABOVE_SCALE, CLOSED, ABOVE_SCALE_RATE = "count", "above_scale", "closed", "above_scale_rate"
 
 
+#: Labels and units of the agreed measure keys the tiles read (as the feeds and ledgers register them),
+#: for the benchmark's and the screenshots' stand-in measures.
+AGREED = {
+    "sampling.batches": ("抽检批次", "批次"), "sampling.failed": ("不合格批次", "批次"),
+    "sampling.pass_rate": ("监督抽查合格率", "%"), "sampling.followups_open": ("未结后处置", "件"),
+    "sampling.followups_due_soon": ("15日内到期复查", "件"), "sampling.followups_overdue": ("逾期复查", "件"),
+    "feeds.c12315.accepted": ("受理量", "件"), "feeds.c12315.ontime_rate": ("按时办结率", "%"),
+    "feeds.c12315.mediation_rate": ("调解成功率", "%"), "feeds.c12315.disclosure_rate": ("投诉公示率", "%"),
+    "feeds.inspections.planned": ("计划抽查户数", "户"), "feeds.inspections.completed": ("完成抽查户数", "户"),
+    "feeds.inspections.completion_rate": ("完成率", "%"), "feeds.inspections.ontime_publication_rate": ("按时公示率", "%"),
+    "feeds.inspections.problems": ("发现问题户数", "户"), "feeds.credit.serious_listed": ("列入严重违法失信名单", "户"),
+    "feeds.credit.serious_removed": ("移出严重违法失信名单", "户"), "feeds.credit.abnormal_listed": ("列入经营异常名录", "户"),
+    "feeds.credit.abnormal_removed": ("移出经营异常名录", "户"), "registers.awards_won": ("获奖", "家"),
+    "registers.award_applications": ("申报", "家"), "registers.brand_certificates": ("品字标证书", "张"),
+    "registers.standards_led": ("主导制定标准", "项"), "registers.standard_leaders": ("企业标准领跑者", "家"),
+    "onestop.requests": ("服务申请", "件"), "onestop.done": ("已办结", "件"), "onestop.sla_rate": ("按时办结率", "%"),
+}
+
+
 def _aggregates():
     return {"n": Count("pk"), "above": Count("pk", filter=Q(above_scale=True)),
             "closed": Count("pk", filter=Q(is_active=False))}
@@ -63,13 +82,14 @@ def _make(key: str, kind: str, url: str):
 
 
 def register_entity_measures(spec: dict[str, str], *, unit: dict[str, str] | None = None,
-                             urls: dict[str, str] | None = None) -> list[str]:
+                             urls: dict[str, str] | None = None, labels: dict[str, str] | None = None) -> list[str]:
     """Register, for each `key: kind` of `spec`, a measure counting market entities (see the kinds above);
-    `unit` and `urls` give a key its unit and the provenance `url` of the rows behind it."""
+    `unit`, `urls` and `labels` give a key its unit, the provenance `url` of the rows behind it and its
+    label (default "测试<key>")."""
     for key, kind in spec.items():
         fn, by_town = _make(key, kind, (urls or {}).get(key, ""))
         default_unit = "%" if kind == ABOVE_SCALE_RATE else "户"
-        register_measure(key, label=f"测试{key}", fn=fn, by_town=by_town, unit=(unit or {}).get(key, default_unit))
+        register_measure(key, label=(labels or {}).get(key, f"测试{key}"), fn=fn, by_town=by_town, unit=(unit or {}).get(key, default_unit))
     return list(spec)
 
 
