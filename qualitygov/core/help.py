@@ -30,6 +30,7 @@ HELP_SECTIONS: dict[str, str] = {
     "leadership:": "leadership",
     "upperreports:": "upper-reports",
     "sampling:": "sampling",
+    "regdash:": "regulatory-dashboard",
     "summaries:": "summaries",
     "workplans:": "workplans",
     "assessments:": "assessment",

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 NAV_MENUS: dict[str, Any] = {
     "cycle": _("Yearly work"),
     "assessment": _("Assessment and evaluation"),
+    "regulation": _("Regulatory data"),
     "admin": _("More"),
 }
 
