@@ -21,6 +21,8 @@ urlpatterns = [
     path("workplans/", include("qualitygov.workplans.urls")),
     path("assessments/", include("qualitygov.assessments.urls")),
     path("upper-assessment/", include("qualitygov.upperassessment.urls")),
+    path("registers/", include("qualitygov.registers.urls")),
+    path("onestop/", include("qualitygov.onestop.urls")),
     path("api/", include("config.api_urls")),
     path("", include("qualitygov.core.urls")),
 ]
