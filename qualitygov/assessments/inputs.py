@@ -161,10 +161,9 @@ def leaf_source(leaf: Leaf, raw: Mapping[str, Any] | None) -> LeafSource:
     name = options.get("name", LED_INDICATORS if method == "share_indicators" and spec is None else MANUAL)
     if name == MANUAL:
         return LeafSource(code, method)
-    allowed = {"ratio": _RATE_SOURCES, "rate_bands": (*_RATE_SOURCES, *REGISTER_COUNTS),
-               "share_indicators": (LED_INDICATORS,),
+    allowed = {"ratio": _RATE_SOURCES, "rate_bands": _RATE_SOURCES, "share_indicators": (LED_INDICATORS,),
                "binary": (GROUP_MEETINGS,)}.get(method, ())
-    if name not in allowed:
+    if name not in allowed and not (method == "rate_bands" and name in REGISTER_COUNTS):
         shown = "、".join((*allowed, MANUAL))
         raise _bad(code, f"“{name}”不适用于 {method} 方法（可用：{shown}）")
     without = options.get("without_value", "not_met")
@@ -602,7 +601,8 @@ def collect_units(*, scheme: AssessmentScheme | Scheme | Mapping[str, Any], year
     indicator_filed = _indicator_on_time(unit_ids, start, end, cutoff) if INDICATOR_ON_TIME in names_used else []
     absences = (_absences(unit_ids, start, min(end, cutoff - dt.timedelta(days=1)))
                 if MEETING_ABSENCE in wanted or GROUP_MEETINGS in names_used else [])
-    register_names = sorted(names_used & set(REGISTER_COUNTS))
+    bonus_sources = bonus_register_sources(document)
+    register_names = sorted((names_used | set(bonus_sources.values())) & set(REGISTER_COUNTS))
     registered = _register_counts(register_names, unit_ids, start, min(end, cutoff - dt.timedelta(days=1)))
     led: dict[str, dict[int, list[_IndicatorFigure]]] = {}
     for s in sources.values():
@@ -646,6 +646,10 @@ def collect_units(*, scheme: AssessmentScheme | Scheme | Mapping[str, Any], year
                               for code in sources if code in u.leaves or code in u.manual}}
                   for u in out_units],
     }
+    if bonus_sources:  # bonus items counted from the registers: the number of records is the count claimed
+        for entry, u in zip(document_out["units"], out_units, strict=True):
+            entry["bonus"] = {key: len(registered.get(u.unit.pk, {}).get(name, []))
+                              for key, name in bonus_sources.items()}
     return CollectResult(document_out, out_units, sources)
 
 
@@ -744,6 +748,14 @@ def _absences(unit_ids: set[int], start: dt.date, end: dt.date) -> list[tuple[in
     rows = registry.hook(registry.MEETING_ABSENCES)(unit_ids, start, end)
     return [(unit_id, RecordRef("meeting_attendance", pk, label, url_name, tuple(url_args)))
             for unit_id, pk, label, url_name, url_args in rows]
+
+
+def bonus_register_sources(document: Mapping[str, Any] | None) -> dict[str, str]:
+    """Bonus item key → register count, for the scheme's bonus items whose `source` names one (e.g.
+    `"source": "registers.brand_certificates"` on 新增品字标认证企业): the count is collected per unit."""
+    items = ((document or {}).get("bonus") or {}).get("items") or {}
+    return {key: item["source"] for key, item in items.items()
+            if isinstance(item, Mapping) and item.get("source") in REGISTER_COUNTS}
 
 
 def _register_label(name: str) -> str:

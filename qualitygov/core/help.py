@@ -29,6 +29,8 @@ HELP_SECTIONS: dict[str, str] = {
     "accounts:unit_robot": "robots",
     "leadership:": "leadership",
     "upperreports:": "upper-reports",
+    "registers:": "registers",
+    "onestop:": "onestop",
     "summaries:": "summaries",
     "workplans:": "workplans",
     "assessments:": "assessment",

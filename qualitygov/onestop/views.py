@@ -149,8 +149,12 @@ def by_industry(request):
              "within": sum(r.within for r in rows), "solved": sum(r.solved for r in rows)}
     total["sla_rate"] = selectors.percent(total["within"], total["done"])
     if request.GET.get("format") == "xlsx":
-        body = [[r.code, r.name, r.requests, r.done, r.within, r.sla_rate, r.solved, r.rating] for r in rows]
-        body.append(["合计", "", total["requests"], total["done"], total["within"], total["sla_rate"], total["solved"], ""])
+        def number(value):
+            return None if value is None else float(value)
+        body = [[r.code, r.name, r.requests, r.done, r.within, number(r.sla_rate), r.solved, number(r.rating)]
+                for r in rows]
+        body.append(["合计", "", total["requests"], total["done"], total["within"], number(total["sla_rate"]),
+                     total["solved"], ""])
         return xlsx_response(f"一站式服务分行业统计{start:%Y%m%d}-{end:%Y%m%d}.xlsx", [(
             "分行业统计", ["行业代码", "行业名称", "受理件数", "办结件数", "按时办结件数", "按时办结率（%）", "问题解决件数",
                       "平均评价"], body)])

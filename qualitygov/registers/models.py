@@ -68,7 +68,8 @@ class AwardRound(RegisterRecord):
         verbose_name = _("award round")
         verbose_name_plural = _("award rounds")
         constraints = [models.CheckConstraint(condition=models.Q(closes_on__gte=models.F("opens_on")),
-                                              name="registers_round_window")]
+                                              name="registers_round_window",
+                                              violation_error_message=_("Applications cannot close before they open."))]
 
     def __str__(self) -> str:
         return self.title
@@ -101,7 +102,9 @@ class AwardApplication(RegisterRecord):
         ordering = ["-applied_on", "id"]
         verbose_name = _("award application")
         verbose_name_plural = _("award applications")
-        constraints = [models.UniqueConstraint(fields=["round", "entity"], name="registers_one_application")]
+        constraints = [models.UniqueConstraint(
+            fields=["round", "entity"], name="registers_one_application",
+            violation_error_message=_("This firm has applied in this round already."))]
 
     def __str__(self) -> str:
         return f"{self.round.title} · {self.entity.name}"
@@ -122,7 +125,9 @@ class Brand(RegisterRecord):
         ordering = ["-issued_on", "id"]
         verbose_name = _("brand")
         verbose_name_plural = _("brands")
-        constraints = [models.UniqueConstraint(fields=["kind", "number"], name="registers_brand_number")]
+        constraints = [models.UniqueConstraint(
+            fields=["kind", "number"], name="registers_brand_number",
+            violation_error_message=_("A brand of this kind with this number is recorded already."))]
 
     def __str__(self) -> str:
         return f"{self.number} {self.product}"
@@ -143,7 +148,9 @@ class StandardLed(RegisterRecord):
         ordering = ["-published_on", "id"]
         verbose_name = _("standard")
         verbose_name_plural = _("standards")
-        constraints = [models.UniqueConstraint(fields=["entity", "number"], name="registers_standard_once")]
+        constraints = [models.UniqueConstraint(
+            fields=["entity", "number"], name="registers_standard_once",
+            violation_error_message=_("This standard is recorded for this firm already."))]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"

@@ -70,8 +70,7 @@ def _validate(register: Register, obj) -> dict[str, list[str]]:
 
 def _refuse(errors: dict[str, list[str]]):
     first = next(iter(errors.values()))[0]
-    fields = {("unit" if k == "__all__" else k): v for k, v in errors.items()}
-    raise ServiceError(first, fields=fields)
+    raise ServiceError(first, fields=errors)
 
 
 def _lock(register: Register, actor, obj):

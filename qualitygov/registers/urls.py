@@ -18,7 +18,7 @@ for _reg in REGISTERS:
     urlpatterns += [
         path(f"{_reg.key}/", views.record_list, _k, name=f"{_reg.key}_list"),
         path(f"{_reg.key}/new/", views.record_edit, _k, name=f"{_reg.key}_new"),
-        path(f"{_reg.key}/template.xlsx", views.import_template, _k, name=f"{_reg.key}_template"),
+        path(f"{_reg.key}/template/", views.import_template, _k, name=f"{_reg.key}_template"),
         path(f"{_reg.key}/import/", views.record_import, _k, name=f"{_reg.key}_import"),
         path(f"{_reg.key}/<int:pk>/", views.record_detail, _k, name=f"{_reg.key}_detail"),
         path(f"{_reg.key}/<int:pk>/edit/", views.record_edit, _k, name=f"{_reg.key}_edit"),
