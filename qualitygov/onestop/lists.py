@@ -71,7 +71,7 @@ REQUEST_LIST = ListSpec(
         Column(_("Firm"), "firm", ("entity__name",)),
         Column(_("Service type"), "kind"),
         Column(_("Handled by"), "assigned", ("assigned_to",)),
-        Column(_("Due on"), "due", ("due_on",)),
+        Column(_("Due by"), "due", ("due_on",)),
         Column(_("Done on"), "done", ("done_on",)),
         Column(_("Time limit")),
         Column(_("Rating"), "rating"),

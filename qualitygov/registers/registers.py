@@ -120,7 +120,7 @@ BRANDS = Register(
                   ListCol(gettext_lazy("Certificate or registration no."), lambda o: o.number, "number"),
                   ListCol(gettext_lazy("Product or mark"), lambda o: o.product),
                   ListCol(gettext_lazy("Town"), _town),
-                  ListCol(gettext_lazy("Issued on"), _date("issued_on"), "date", ("issued_on",)),
+                  ListCol(gettext_lazy("Date of issue"), _date("issued_on"), "date", ("issued_on",)),
                   ListCol(gettext_lazy("Expires on"), _date("expires_on"), "expires_on")),
     date_field="issued_on", filters=("kind",), search=("entity__name", "number", "product"),
     natural_key=("kind", "number"), select_related=("unit", "entity__town"),

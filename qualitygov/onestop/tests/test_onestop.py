@@ -145,8 +145,10 @@ def test_pages_in_chinese_and_the_list_export_is_formula_safe(cast, client_for, 
     client = client_for("liaison_a")
     html = client.get(reverse("onestop:list")).content.decode()
     assert "质量基础设施一站式服务" in html and "检验检测" in html
-    html = client.get(reverse("onestop:detail", args=[req.pk])).content.decode()
-    assert "应办结日期" in html and "2026-03-16" in html
+    response = client.get(reverse("onestop:detail", args=[req.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200, html[-3000:]
+    assert "应办结日期" in html and "2026-03-16" in html, html[html.find("<main"):][:4000]
     response = client.get(reverse("onestop:list"), {"format": "xlsx"})
     cells = [c for row in load_workbook(io.BytesIO(response.content)).active.iter_rows() for c in row]
     assert [c.coordinate for c in cells if c.data_type == "f"] == []
