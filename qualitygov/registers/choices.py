@@ -23,7 +23,7 @@ class AwardStage(models.TextChoices):
     SITE = "site", _("On-site review (现场评审)")
     DEFENCE = "defence", _("Defence (答辩)")
     APPROVAL = "approval", _("Approval and publicity (审定公示)")
-    DECIDED = "decided", _("Decided")
+    DECIDED = "decided", _("Review finished")
 
 
 class AwardResult(models.TextChoices):

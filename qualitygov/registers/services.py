@@ -278,6 +278,25 @@ def application_decide(*, actor, application: AwardApplication, result: str, dec
     return obj
 
 
+# ── Publicity evidence ──────────────────────────────────────────────────────────────────────────────
+
+
+@transaction.atomic
+def publicity_evidence_add(*, actor, item, checked):
+    """Store a checked file (photo, article, PDF) as evidence of a publicity item (core's attachment event)."""
+    from qualitygov.core.uploads import attachment_create
+
+    obj = _lock(PUBLICITY, actor, item)
+    return attachment_create(actor=actor, checked=checked, owner=obj, unit=obj.unit)
+
+
+def publicity_evidence(item) -> list:
+    from qualitygov.core.models import Attachment
+
+    return list(Attachment.objects.filter(owner_type=item._meta.label_lower, owner_id=str(item.pk))
+                .order_by("uploaded_at", "pk"))
+
+
 # ── Each register's named services ──────────────────────────────────────────────────────────────────
 
 

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("awards/<int:pk>/advance/", views.application_advance, name="awards_advance"),
     path("awards/<int:pk>/decide/", views.application_decide, name="awards_decide"),
+    path("publicity/<int:pk>/evidence/", views.publicity_evidence_add, name="publicity_evidence_add"),
+    path("publicity/<int:pk>/evidence/<int:file_pk>/", views.publicity_evidence, name="publicity_evidence"),
 ]
 
 for _reg in REGISTERS:

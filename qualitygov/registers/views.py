@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from qualitygov.core.access import access, action_rule
 from qualitygov.core.errors import ServiceError
+from qualitygov.core.files import attachment_response
 from qualitygov.core.io import XLSX_MIME, download, xlsx_bytes
 from qualitygov.core.lists import list_page
 from qualitygov.core.permissions import Action
@@ -30,7 +31,7 @@ from .choices import NEXT_STEP, AwardStage
 from .engine import ENTITY, MAX_IMPORT_BYTES, Register, cell_of, template_sheets
 from .forms import ConfirmForm, DecideForm, DeleteForm, RecordForm, UploadForm
 from .lists import SPECS
-from .registers import APPLICATIONS, BY_KEY, REGISTERS
+from .registers import APPLICATIONS, BY_KEY, PUBLICITY, REGISTERS
 
 READ = action_rule(Action.VIEW)
 WRITE = action_rule(Action.CHANGE)
@@ -88,6 +89,8 @@ def record_detail(request, register: str, pk: int):
     if reg is APPLICATIONS:
         context.update(next_step=NEXT_STEP.get(obj.stage), decided=obj.stage == AwardStage.DECIDED,
                        stages=AwardStage, decide_form=DecideForm(initial={"version": obj.version}))
+    if reg.key == "publicity":
+        context["evidence"] = services.publicity_evidence(obj)
     if reg.key == "rounds":
         context["applications"] = obj.applications.select_related("entity").order_by("entity__name")
     return render(request, "registers/detail.html", context)
@@ -248,3 +251,32 @@ def application_decide(request, pk: int):
 def _int(value) -> int | None:
     return int(value) if value and str(value).isdigit() else None
 
+
+
+@access(WRITE)
+def publicity_evidence_add(request, pk: int):
+    """Upload a file as evidence of a publicity item (POST)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    obj = _record_or_404(request, PUBLICITY, pk, Action.CHANGE)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file."))
+    else:
+        try:
+            services.publicity_evidence_add(actor=request.user, item=obj, checked=check_upload(upload))
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Evidence added."))
+    return redirect("registers:publicity_detail", pk=obj.pk)
+
+
+@access(READ)
+def publicity_evidence(request, pk: int, file_pk: int):
+    """Download one evidence file of a publicity item the user may see."""
+    obj = _record_or_404(request, PUBLICITY, pk)
+    found = next((a for a in services.publicity_evidence(obj) if a.pk == file_pk), None)
+    if found is None:
+        raise Http404
+    return attachment_response(found)

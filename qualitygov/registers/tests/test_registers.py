@@ -357,3 +357,17 @@ def test_the_demo_loads_once(db):
     assert AwardApplication.objects.filter(result="won", is_demo=True).count() == 2
     assert QualityOfficer.objects.exists() and StandardLed.objects.filter(leader=True).exists()
     assert load(today=dt.date(2026, 11, 26)) == {"records": 0}
+
+
+def test_publicity_evidence_is_checked_stored_and_served_in_scope(cast, client_for):
+    item = services.publicity_save(actor=cast.office, unit=cast.dept_a, values={
+        "kind": "quality_month", "title": "质量月启动仪式", "held_on": D, "reach": 800})
+    client = client_for("liaison_a")
+    url = reverse("registers:publicity_evidence_add", args=[item.pk])
+    client.post(url, {"file": SimpleUploadedFile("照片.pdf", b"MZ not a pdf", "application/pdf")})
+    assert services.publicity_evidence(item) == []
+    client.post(url, {"file": SimpleUploadedFile("照片.pdf", b"%PDF-1.4 photo", "application/pdf")})
+    [evidence] = services.publicity_evidence(item)
+    download = reverse("registers:publicity_evidence", args=[item.pk, evidence.pk])
+    assert b"".join(client.get(download).streaming_content) == b"%PDF-1.4 photo"
+    assert client_for("liaison_b").get(download).status_code == 404

@@ -51,7 +51,26 @@ def _samples():
     out["registers:awards_decide"] = lambda cast: {"pk": _record(cast, "awards").pk, "owner": "liaison_a",
                                                    "get_status": 405,
                                                    "post": {"result": "won", "decided_on": "2026-11-20"}}
+    out["registers:publicity_evidence_add"] = lambda cast: {"pk": _record(cast, "publicity").pk, "owner": "liaison_a",
+                                                            "get_status": 405}
+    out["registers:publicity_evidence"] = _evidence
     return out
+
+
+def _evidence(cast) -> dict:
+    import hashlib
+
+    from qualitygov.core.uploads import CheckedFile
+    from qualitygov.registers import services
+
+    item = _record(cast, "publicity")
+    found = services.publicity_evidence(item)
+    if not found:
+        data = b"%PDF-1.4 evidence"
+        checked = CheckedFile(name="质量月活动照片.pdf", data=data, extension=".pdf", content_type="application/pdf",
+                              sha256=hashlib.sha256(data).hexdigest())
+        found = [services.publicity_evidence_add(actor=cast.office, item=item, checked=checked)]
+    return {"pk": item.pk, "file_pk": found[0].pk, "owner": "liaison_a"}
 
 
 SAMPLES = _samples()
