@@ -23,6 +23,8 @@ urlpatterns = [
     path("upper-assessment/", include("qualitygov.upperassessment.urls")),
     path("sampling/", include("qualitygov.sampling.urls")),
     path("regulation/", include("qualitygov.regdash.urls")),
+    path("registers/", include("qualitygov.registers.urls")),
+    path("onestop/", include("qualitygov.onestop.urls")),
     path("api/", include("config.api_urls")),
     path("", include("qualitygov.core.urls")),
 ]

@@ -64,7 +64,7 @@ def test_the_guide_is_served_with_an_anchor_per_section(client, db):
     ids = re.findall(r'<h[1-6] id="([^"]+)">', html)
     assert ids == ["top", "office", "org-users", "plan-import", "indicators", "progress", "audit", "calendar",
                    "leadership", "summaries", "workplans", "assessment", "assessment-rounds", "assessment-inputs",
-                   "upper-assessment", "jobs", "search", "upper-reports", "liaisons", "pdf", "leaders", "api",
+                   "upper-assessment", "jobs", "search", "upper-reports", "registers", "onestop", "liaisons", "pdf", "leaders", "api",
                    "sign-in", "notifications", "notification-settings", "robots"]
     assert '<h2 id="leaders">三、领导</h2>' in html and "{#" not in html
     # A line break inside a Chinese paragraph is no space.

@@ -86,6 +86,11 @@ LED_INDICATORS = "led_indicators"
 GROUP_MEETINGS = "group_meetings"
 MANUAL = "manual"
 _RATE_SOURCES = (REPORT_ON_TIME, INDICATOR_ON_TIME)
+#: Sources of a `rate_bands` leaf whose value is a count of the unit's register records in the year (the
+#: bands' `min` are counts), read through the `register_counts` hook: the bonus inputs for awards,
+#: standards and 品字标. A record counts for the unit that keeps it and for its firm's town.
+REGISTER_COUNTS = ("registers.award_applications", "registers.awards_won", "registers.brand_certificates",
+                   "registers.famous_trademarks", "registers.standards_led", "registers.standard_leaders")
 _WITHOUT_VALUE = ("not_met", "leave_out")
 
 #: What a leaf the platform does not feed carries in the document: not applicable for now, marked
@@ -158,7 +163,7 @@ def leaf_source(leaf: Leaf, raw: Mapping[str, Any] | None) -> LeafSource:
         return LeafSource(code, method)
     allowed = {"ratio": _RATE_SOURCES, "rate_bands": _RATE_SOURCES, "share_indicators": (LED_INDICATORS,),
                "binary": (GROUP_MEETINGS,)}.get(method, ())
-    if name not in allowed:
+    if name not in allowed and not (method == "rate_bands" and name in REGISTER_COUNTS):
         shown = "、".join((*allowed, MANUAL))
         raise _bad(code, f"“{name}”不适用于 {method} 方法（可用：{shown}）")
     without = options.get("without_value", "not_met")
@@ -596,6 +601,9 @@ def collect_units(*, scheme: AssessmentScheme | Scheme | Mapping[str, Any], year
     indicator_filed = _indicator_on_time(unit_ids, start, end, cutoff) if INDICATOR_ON_TIME in names_used else []
     absences = (_absences(unit_ids, start, min(end, cutoff - dt.timedelta(days=1)))
                 if MEETING_ABSENCE in wanted or GROUP_MEETINGS in names_used else [])
+    bonus_sources = bonus_register_sources(document)
+    register_names = sorted((names_used | set(bonus_sources.values())) & set(REGISTER_COUNTS))
+    registered = _register_counts(register_names, unit_ids, start, min(end, cutoff - dt.timedelta(days=1)))
     led: dict[str, dict[int, list[_IndicatorFigure]]] = {}
     for s in sources.values():
         if s.name == LED_INDICATORS and s.without_value not in led:
@@ -626,7 +634,8 @@ def collect_units(*, scheme: AssessmentScheme | Scheme | Mapping[str, Any], year
                 escalations=escalations_of.get(unit.pk, []),
                 findings={count: rows.get(unit.pk, []) for count, rows in findings_of.items()},
                 indicator_filed=filed_of.get(unit.pk, []), led=led,
-                absences=[ref for _unit, ref in absences_of.get(unit.pk, [])])
+                absences=[ref for _unit, ref in absences_of.get(unit.pk, [])],
+                registered=registered.get(unit.pk, {}))
         out_units.append(result)
 
     document_out = {
@@ -637,6 +646,10 @@ def collect_units(*, scheme: AssessmentScheme | Scheme | Mapping[str, Any], year
                               for code in sources if code in u.leaves or code in u.manual}}
                   for u in out_units],
     }
+    if bonus_sources:  # bonus items counted from the registers: the number of records is the count claimed
+        for entry, u in zip(document_out["units"], out_units, strict=True):
+            entry["bonus"] = {key: len(registered.get(u.unit.pk, {}).get(name, []))
+                              for key, name in bonus_sources.items()}
     return CollectResult(document_out, out_units, sources)
 
 
@@ -649,7 +662,8 @@ def _by_unit(rows: list, key) -> dict[int, list]:
 
 def _leaf_inputs(leaf: Leaf, source: LeafSource, unit_id: int, year: int, *, reports: list[_Filed],
                  work: dict, escalations: list, findings: dict, indicator_filed: list[_Filed],
-                 led: dict[str, dict[int, list[_IndicatorFigure]]], absences: list[RecordRef]) -> LeafInputs:
+                 led: dict[str, dict[int, list[_IndicatorFigure]]], absences: list[RecordRef],
+                 registered: Mapping[str, list[RecordRef]] | None = None) -> LeafInputs:
     if leaf.method == "binary":  # GROUP_MEETINGS, the only automatic source of a binary leaf
         text = _("%(what)s: %(n)d") % {"what": _count_label(MEETING_ABSENCE), "n": len(absences)}
         return LeafInputs(leaf.code, source, {"done": not absences},
@@ -668,6 +682,11 @@ def _leaf_inputs(leaf: Leaf, source: LeafSource, unit_id: int, year: int, *, rep
             figures.append(AutoFigure(event, len(refs), tuple(refs), text, points))
         return LeafInputs(leaf.code, source, {"counts": counts}, figures)
 
+    if source.name in REGISTER_COUNTS:
+        refs = tuple((registered or {}).get(source.name, []))
+        text = _("%(what)s: %(n)d") % {"what": _register_label(source.name), "n": len(refs)}
+        return LeafInputs(leaf.code, source, {"value": Decimal(len(refs))},
+                          [AutoFigure("value", len(refs), refs, text)])
     if leaf.method in ("ratio", "rate_bands"):
         rows = [f for f in (reports if source.name == REPORT_ON_TIME else indicator_filed)
                 if f.unit_id == unit_id and (source.co_parts or not f.co)]
@@ -729,6 +748,38 @@ def _absences(unit_ids: set[int], start: dt.date, end: dt.date) -> list[tuple[in
     rows = registry.hook(registry.MEETING_ABSENCES)(unit_ids, start, end)
     return [(unit_id, RecordRef("meeting_attendance", pk, label, url_name, tuple(url_args)))
             for unit_id, pk, label, url_name, url_args in rows]
+
+
+def bonus_register_sources(document: Mapping[str, Any] | None) -> dict[str, str]:
+    """Bonus item key → register count, for the scheme's bonus items whose `source` names one (e.g.
+    `"source": "registers.brand_certificates"` on 新增品字标认证企业): the count is collected per unit."""
+    items = ((document or {}).get("bonus") or {}).get("items") or {}
+    return {key: item["source"] for key, item in items.items()
+            if isinstance(item, Mapping) and item.get("source") in REGISTER_COUNTS}
+
+
+def _register_label(name: str) -> str:
+    return {
+        "registers.award_applications": _("quality award applications"),
+        "registers.awards_won": _("quality awards won"),
+        "registers.brand_certificates": _("品字标浙江制造 certificates"),
+        "registers.famous_trademarks": _("famous trademarks"),
+        "registers.standards_led": _("standards led"),
+        "registers.standard_leaders": _("enterprise standard leaders"),
+    }[name]
+
+
+def _register_counts(names: Sequence[str], unit_ids: set[int], start: dt.date,
+                     end: dt.date) -> dict[int, dict[str, list[RecordRef]]]:
+    """unit id → count name → the register records behind it, read through the `register_counts` hook
+    (assessments does not import the registers app)."""
+    out: dict[int, dict[str, list[RecordRef]]] = defaultdict(lambda: defaultdict(list))
+    if not names or end < start:
+        return out
+    for unit_id, name, pk, label, url_name, url_args in registry.hook(registry.REGISTER_COUNTS)(
+            list(names), unit_ids, start, end):
+        out[unit_id][name].append(RecordRef(name, pk, label, url_name, tuple(url_args)))
+    return out
 
 
 # ── The units file ────────────────────────────────────────────────────────────────────────────────

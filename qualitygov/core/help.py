@@ -31,6 +31,8 @@ HELP_SECTIONS: dict[str, str] = {
     "upperreports:": "upper-reports",
     "sampling:": "sampling",
     "regdash:": "regulatory-dashboard",
+    "registers:": "registers",
+    "onestop:": "onestop",
     "summaries:": "summaries",
     "workplans:": "workplans",
     "assessments:": "assessment",

@@ -270,7 +270,11 @@ DEMO_LOGINS = "demo_logins"  # f() -> [(username, password, description)]
 #: f(unit_ids, start, end) -> [(unit_id, attendance_pk, label, url_name, url_args)]: absences from the
 #: leading group's meetings held from start to end (both included), for the assessment's inputs.
 MEETING_ABSENCES = "meeting_absences"
-HOOKS = (SCOPE_RESOLVER, DEMO_LOGINS, MEETING_ABSENCES)
+#: f(names, unit_ids, start, end) -> [(unit_id, name, record_pk, label, url_name, url_args)]: the records
+#: behind named register counts ("registers.awards_won", "registers.brand_certificates"…) of each unit
+#: dated from start to end (both included), for the assessment's inputs.
+REGISTER_COUNTS = "register_counts"
+HOOKS = (SCOPE_RESOLVER, DEMO_LOGINS, MEETING_ABSENCES, REGISTER_COUNTS)
 
 
 def register_hook(name: str, dotted: str) -> None:
