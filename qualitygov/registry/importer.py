@@ -216,11 +216,16 @@ def read_table(name: str, data: bytes, *, required: tuple[str, ...] = REQUIRED) 
 
 
 def is_skipped(values: tuple) -> bool:
-    """Blank rows, and totals rows (合计/总计… in a cell, no code), are not data."""
-    texts = [_text(v) for v in values if v is not None and _text(v)]
-    if not texts:
+    """Blank rows, and totals rows (合计/总计… in one of the first cells, no valid code), are not data."""
+    for value in values:
+        if value is not None and (not isinstance(value, str) or value.strip()):
+            break
+    else:
         return True
-    return any(t.replace(" ", "").startswith(_TOTALS) for t in texts[:3]) and not any(uscc.is_valid(t) for t in texts)
+    for value in values[:3]:
+        if isinstance(value, str) and value.replace(" ", "").lstrip().startswith(_TOTALS):
+            return not any(uscc.is_valid(v) for v in values if isinstance(v, str))
+    return False
 
 
 def split_industry(code_text: str, name_text: str) -> tuple[str, str, str]:

@@ -9,6 +9,7 @@ keep the whole directory. Imports are seen by the writers only.
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from qualitygov.accounts.choices import TOWN_KINDS
 from qualitygov.accounts.models import OrgUnit
@@ -32,7 +33,7 @@ def entity_get_visible(*, user, pk: int) -> MarketEntity:
     try:
         return entity_list_visible(user=user).get(pk=pk)
     except MarketEntity.DoesNotExist:
-        raise NotFoundError from None
+        raise NotFoundError(_("Not found.")) from None
 
 
 def entity_by_uscc(*, user, uscc: str) -> MarketEntity | None:
@@ -63,7 +64,7 @@ def import_get_visible(*, user, pk: int) -> EntityImport:
     try:
         return import_list_visible(user=user).get(pk=pk)
     except EntityImport.DoesNotExist:
-        raise NotFoundError from None
+        raise NotFoundError(_("Not found.")) from None
 
 
 def import_file(imp: EntityImport) -> Attachment | None:

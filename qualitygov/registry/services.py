@@ -185,25 +185,31 @@ def _chunks(name: str, data: bytes, plan: ImportPlan) -> Iterator[list[tuple[Ent
 
 def _compare(chunk: list[tuple[EntityRow, int | None]], *, is_demo: bool, plan: ImportPlan,
              ) -> tuple[list[MarketEntity], list[MarketEntity]]:
-    """New and changed entities of a chunk (one query); unchanged ones only counted."""
+    """New and changed entities of a chunk (one query, stored rows read as tuples); unchanged ones only
+    counted. A changed entity comes back as an unsaved instance with its pk, its next version and
+    every compared field set (stored values where the file has no column), ready for `bulk_update`."""
     codes = [row.uscc for row, _town in chunk]
-    stored = {e.uscc: e for e in MarketEntity.objects.filter(uscc__in=codes).only("uscc", "version", *FIELDS)}
+    stored = {values[0]: values[1:] for values in
+              MarketEntity.objects.filter(uscc__in=codes).values_list("uscc", "pk", "version", *FIELDS)}
     created: list[MarketEntity] = []
     changed: list[MarketEntity] = []
+    positions = {name: index for index, name in enumerate(FIELDS)}
+    given_cache: dict[frozenset, tuple[int, ...]] = {}
     for row, town_id in chunk:
         values = _values(row, town_id)
-        entity = stored.get(row.uscc)
-        if entity is None:
+        found = stored.get(row.uscc)
+        if found is None:
             created.append(MarketEntity(uscc=row.uscc, is_demo=is_demo, **values))
             continue
-        fields = {f for key in row.given if key in _GIVEN for f in _GIVEN[key]}
-        differ = False
-        for name in fields:
-            if getattr(entity, name) != values[name]:
-                setattr(entity, name, values[name])
-                differ = True
-        if differ:
-            changed.append(entity)
+        compared = given_cache.get(row.given)
+        if compared is None:
+            compared = given_cache[row.given] = tuple(sorted(
+                {positions[f] for key in row.given if key in _GIVEN for f in _GIVEN[key]}))
+        old = found[2:]
+        if all(old[i] == values[FIELDS[i]] for i in compared):
+            continue
+        merged = {name: (values[name] if i in compared else old[i]) for i, name in enumerate(FIELDS)}
+        changed.append(MarketEntity(pk=found[0], uscc=row.uscc, version=found[1] + 1, **merged))
     plan.new += len(created)
     plan.changed += len(changed)
     plan.unchanged += len(chunk) - len(created) - len(changed)
@@ -237,7 +243,6 @@ def _apply(name: str, data: bytes, *, is_demo: bool) -> ImportPlan:
             MarketEntity.objects.bulk_create(created, batch_size=CHUNK)
         if changed:
             for entity in changed:
-                entity.version += 1
                 entity.updated_at = now
             MarketEntity.objects.bulk_update(changed, update_fields, batch_size=500)
     if plan.error_count:
