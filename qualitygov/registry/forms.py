@@ -25,7 +25,7 @@ class TownField(forms.ModelChoiceField):
 class EntityForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200, widget=forms.TextInput(attrs=TEXT))
     kind = forms.ChoiceField(label=_("Type"), choices=EntityKind.choices, widget=forms.Select(attrs=SELECT))
-    industry_code = forms.RegexField(label=_("Industry code (GB/T 4754)"), regex=r"^[A-T]\d{2,4}$", max_length=5,
+    industry_code = forms.RegexField(label=_("Industry code (GB/T 4754)"), regex=r"^[A-Ta-t]\d{2,4}$", max_length=5,
                                      required=False, widget=forms.TextInput(attrs=TEXT),
                                      help_text=_("e.g. C1361"),
                                      error_messages={"invalid": _("A letter A–T and 2 to 4 digits, e.g. C1361.")})
