@@ -27,7 +27,7 @@ class EntityFilter(ListFilterSet):
     above_scale = django_filters.ChoiceFilter(label=_("Above designated size"), choices=_YES_NO,
                                               empty_label=_("All"), method="flag_filter")
     active = django_filters.ChoiceFilter(label=_("In business"), choices=(("1", _("In business")),
-                                                                         ("0", _("Closed"))),
+                                                                         ("0", _("Closed down"))),
                                          empty_label=_("All"), method="active_filter")
 
     def search(self, queryset, name, value):
