@@ -25,6 +25,7 @@ urlpatterns = [
     path("regulation/", include("qualitygov.regdash.urls")),
     path("registers/", include("qualitygov.registers.urls")),
     path("onestop/", include("qualitygov.onestop.urls")),
+    path("entities/", include("qualitygov.registry.urls")),
     path("api/", include("config.api_urls")),
     path("", include("qualitygov.core.urls")),
 ]

@@ -16,6 +16,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("summaries", "half-year and annual summaries: `summaries remind [--today YYYY-MM-DD]` chases the units"),
     ("assessment", "annual assessment: `assessment score [--json] [--pdf OUT.pdf] SCHEME.json UNITS.json` (no database); "
                    "`assessment scheme export --year YYYY --out SCHEME.json`"),
+    ("entities", "market entities: `entities check FILE.csv --json` checks the 统一社会信用代码 column (no database); "
+                 "`entities import FILE [--dry-run] [--json]` imports a registration/credit-publicity export"),
     ("calendar", "working-day calendar: `calendar workdays FROM TO` prints the working days, both days included"),
     ("audit", "audit trail: `audit verify [--checkpoints DIR]` checks the chain and names the first bad event; "
               "`audit checkpoint` exports its hashes outside the database"),

@@ -33,6 +33,7 @@ HELP_SECTIONS: dict[str, str] = {
     "regdash:": "regulatory-dashboard",
     "registers:": "registers",
     "onestop:": "onestop",
+    "registry:": "registry",
     "summaries:": "summaries",
     "workplans:": "workplans",
     "assessments:": "assessment",

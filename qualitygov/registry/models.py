@@ -6,12 +6,15 @@ users see every entity).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.scoping import ScopedQuerySet
 from qualitygov.core.versioning import VersionedModel
+
+from .choices import ImportStatus
 
 
 class EntityKind(models.TextChoices):
@@ -54,3 +57,37 @@ class MarketEntity(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.uscc}）"
+
+
+class EntityImport(models.Model):
+    """An uploaded entity export between its dry run and its confirmation.
+
+    The file itself is kept as an `Attachment` owned by this row (the record of what was imported);
+    `counts` holds the dry run's {rows, new, changed, unchanged, errors} and `errors` the first
+    `ERRORS_KEPT` bad cells ({row, column, label, message}). Confirming reads the kept file again and
+    writes every row in one transaction, or nothing.
+    """
+
+    ERRORS_KEPT = 1000
+
+    status = models.CharField(_("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.PREVIEW)
+    source_name = models.CharField(_("file name"), max_length=255)
+    source_sha256 = models.CharField(max_length=64)
+    counts = models.JSONField(default=dict)
+    errors = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("market entity import")
+        verbose_name_plural = _("market entity imports")
+
+    def __str__(self) -> str:
+        return self.source_name
+
+    @property
+    def error_count(self) -> int:
+        return int(self.counts.get("errors", 0))
