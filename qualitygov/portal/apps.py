@@ -9,3 +9,13 @@ class PortalConfig(AppConfig):
     name = "qualitygov.portal"
     label = "portal"
     verbose_name = _("Public disclosure")
+
+    def ready(self) -> None:
+        from qualitygov.core.events import events_of, register_events
+
+        from . import builders, events
+        from .choices import ItemState, Treatment, VersionAction
+
+        register_events(self.label, events_of(events), keys=events.KEYS,
+                        values={"treatment": Treatment, "state": ItemState, "action": VersionAction})
+        builders.register_builtin_kinds()
