@@ -49,25 +49,36 @@ class Kind:
     key: str
     label: Any
     model: str
-    build: Callable[[models.Model, dict], Snapshot]
-    candidates: Callable[[], Iterable[models.Model]]
-    key_of: Callable[[models.Model], str] | None = None
-    slug_of: Callable[[models.Model], str] | None = None
+    build: Callable[[Any, dict], Snapshot]
+    candidates: Callable[[], Iterable[Any]]
+    key_of: Callable[[Any], str] | None = None
+    slug_of: Callable[[Any], str] | None = None
+    #: For a source that is not a model row (a bulletin is a period): source id → object, object → id.
+    resolve: Callable[[str], Any] | None = None
+    id_of: Callable[[Any], str] | None = None
     template: str = "portal/public/entry.html"
     order: int = 100
     #: Options the office may set when publishing (e.g. "until" for an indicator's values).
     options: tuple[str, ...] = field(default_factory=tuple)
 
-    def item_key(self, obj: models.Model) -> str:
-        return self.key_of(obj) if self.key_of else f"{self.key}:{obj.pk}"
+    def source_id(self, obj: Any) -> str:
+        return self.id_of(obj) if self.id_of else str(obj.pk)
 
-    def item_slug(self, obj: models.Model) -> str:
-        return self.slug_of(obj) if self.slug_of else f"{self.key}-{obj.pk}"
+    def item_key(self, obj: Any) -> str:
+        return self.key_of(obj) if self.key_of else f"{self.key}:{self.source_id(obj)}"
+
+    def item_slug(self, obj: Any) -> str:
+        return self.slug_of(obj) if self.slug_of else f"{self.key}-{self.source_id(obj)}"
 
     def model_class(self) -> type[models.Model]:
         return apps.get_model(self.model)
 
-    def source(self, source_id: str) -> models.Model | None:
+    def source(self, source_id: str) -> Any | None:
+        """The source object of `source_id`, or None when it does not exist (any more)."""
+        if self.resolve is not None:
+            return self.resolve(source_id)
+        if not str(source_id).isdigit():
+            return None
         return self.model_class()._default_manager.filter(pk=source_id).first()
 
 

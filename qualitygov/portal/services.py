@@ -77,7 +77,7 @@ def _publish(*, actor, kind: Kind, obj, options: dict[str, Any] | None, note: st
         item = PublishedItem.objects.create(
             kind=kind.key, key=key, slug=_free_slug(kind.item_slug(obj), None), title=title,
             state=ItemState.PUBLISHED, current_version=1, payload=payload, first_published_at=at,
-            last_published_at=at, source_type=kind.model.lower(), source_id=str(obj.pk), is_demo=is_demo, **columns)
+            last_published_at=at, source_type=(kind.model or kind.key).lower(), source_id=kind.source_id(obj), is_demo=is_demo, **columns)
         action = VersionAction.PUBLISH
     else:
         if item.is_published and item.payload == payload and item.title == title:
@@ -168,8 +168,7 @@ def rule_save(*, actor, name: str, kind: str, keys: list[str], day_of_month: int
     keys = [str(k) for k in keys if str(k).strip()]
     if not keys:
         _refuse("keys", _("Choose at least one record to publish."))
-    found = {str(pk) for pk in kind_.model_class()._default_manager.filter(pk__in=keys).values_list("pk", flat=True)}
-    if set(keys) - found:
+    if any(kind_.source(k) is None for k in keys):
         _refuse("keys", _("Some chosen records do not exist."))
     if not 1 <= int(day_of_month) <= 28:
         _refuse("day_of_month", _("Choose a day between 1 and 28."))
@@ -220,7 +219,7 @@ def rules_apply(*, actor=None, today: dt.date | None = None, force: bool = False
             continue
         options = {"until": rule_cutoff(today).isoformat()}
         done = []
-        for obj in kind.model_class()._default_manager.filter(pk__in=rule.keys).order_by("pk"):
+        for obj in filter(None, (kind.source(k) for k in rule.keys)):
             item, did = _publish(actor=actor, kind=kind, obj=obj, options=options,
                                  note=_("Published by the rule “%(name)s”") % {"name": rule.name}, rule=rule,
                                  is_demo=rule.is_demo)
