@@ -349,6 +349,7 @@ class SchemaView(SpectacularAPIView):
     permission_classes: list = []
     generator_class = OpenSchemaGenerator
     http_method_names = ["get", "head", "options"]
+    schema = None  # not an operation of either document
     custom_settings = {
         "TITLE": "质量强区开放数据接口",
         "DESCRIPTION": (
@@ -384,6 +385,7 @@ class DocsView(SpectacularRedocView):
     authentication_classes: list = []
     permission_classes: list = []
     template_name = "opendata/api_docs.html"
+    schema = None
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
