@@ -17,7 +17,6 @@ import datetime as dt
 import hashlib
 from contextvars import ContextVar
 
-from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
@@ -31,7 +30,7 @@ from qualitygov.core.access import PUBLIC
 from qualitygov.core.api.base import AccessRulePermission
 from qualitygov.core.api.errors import error_body
 from qualitygov.core.api.schema import ErrorSerializer
-from qualitygov.core.publiccache import public_cache_key, public_cache_seconds
+from qualitygov.core.publiccache import public_cache_get, public_cache_key, public_cache_set
 
 from . import ratelimit
 from .renderers import CsvRenderer, OpenJsonRenderer
@@ -160,9 +159,10 @@ class OpenDataView(APIView):
 
     # --- the wrapper ------------------------------------------------------------------------------
 
-    def _cache_key(self, request, fmt: str) -> str:
+    def _cache_key(self, request, fmt: str, generation: int | None) -> str:
         query = "&".join(sorted(f"{k}={v}" for k in request.GET for v in request.GET.getlist(k) if k != "format"))
-        return public_cache_key("opendata", request.get_host(), request.path, query, fmt, get_language() or "")
+        return public_cache_key("opendata", request.get_host(), request.path, query, fmt, get_language() or "",
+                                generation=generation)
 
     def dispatch(self, request, *args, **kwargs):
         if request.method == "OPTIONS" and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in request.META:
@@ -175,7 +175,7 @@ class OpenDataView(APIView):
         if allowance is not None and allowance.refused:
             return add_cors(throttled_response(allowance))
         if request.method in ("GET", "HEAD") and self.cache_answers:
-            response = self._cached_dispatch(request, *args, **kwargs)
+            response = self._cached_dispatch(request, allowance.generation if allowance else None, *args, **kwargs)
         else:
             response = super().dispatch(request, *args, **kwargs)
         if allowance is not None:
@@ -184,10 +184,10 @@ class OpenDataView(APIView):
         patch_vary_headers(response, ("Accept", "Accept-Language"))
         return add_cors(response)
 
-    def _cached_dispatch(self, request, *args, **kwargs) -> HttpResponse:
+    def _cached_dispatch(self, request, generation: int | None, *args, **kwargs) -> HttpResponse:
         fmt = requested_format(request)
-        key = self._cache_key(request, fmt or "?")
-        kept = cache.get(key) if fmt else None
+        key = self._cache_key(request, fmt or "?", generation)
+        kept = public_cache_get(key) if fmt else None
         if kept is None:
             response = super().dispatch(request, *args, **kwargs)
             if hasattr(response, "render"):
@@ -199,7 +199,7 @@ class OpenDataView(APIView):
             headers = {name: value for name, value in response.items()
                        if name in ("Content-Type", "Link", "X-Total-Count", "Content-Disposition")}
             kept = (response.content, headers, etag, changed.timestamp() if changed else None)
-            cache.set(key, kept, public_cache_seconds())
+            public_cache_set(key, kept)
         content, headers, etag, changed = kept
         response = HttpResponse(b"" if request.method == "HEAD" else content)
         for name, value in headers.items():
