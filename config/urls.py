@@ -22,6 +22,7 @@ urlpatterns = [
     path("assessments/", include("qualitygov.assessments.urls")),
     path("upper-assessment/", include("qualitygov.upperassessment.urls")),
     path("api/", include("config.api_urls")),
+    path("", include("qualitygov.portal.urls")),
     path("", include("qualitygov.core.urls")),
 ]
 
