@@ -325,6 +325,9 @@ def register_builtin_kinds() -> None:
     register_kind(Kind("assessment", _("Assessment results"), "assessments.AssessmentRound", build_assessment,
                        assessment_candidates, slug_of=lambda r: f"assessment-{r.pk}",
                        template="portal/public/assessment.html", order=50))
+    from .ledger_kinds import register_ledger_kinds
+
+    register_ledger_kinds()
 
 
 def published_through(indicator: Indicator) -> dt.date | None:

@@ -84,7 +84,7 @@ def _item_page(request, item: PublishedItem, version: PublishedVersion | None):
                  "chart_labels": {"actual": "实际值", "expected": "序时进度（按目标推算）", "target": "目标值"}}
     return _page(request, kind.template if kind else "portal/public/entry.html", nav=item.kind, item=item, kind=kind,
                  payload=payload, version=version, history=selectors.public_history(item),
-                 entries=_entries(payload), **extra)
+                 entries=_entries(payload, kind.labels if kind else {}), **extra)
 
 
 def _as_of_version(item: PublishedItem, version: PublishedVersion) -> PublishedItem:
@@ -95,13 +95,24 @@ def _as_of_version(item: PublishedItem, version: PublishedVersion) -> PublishedI
     return copy
 
 
-def _entries(payload: dict) -> list[tuple[str, Any]]:
-    """A register entry's fields in order, for the generic entry page (nested values as text)."""
+def _entries(payload: dict, labels: dict | None = None) -> list[tuple[str, Any]]:
+    """A register entry's fields in order, labelled by the kind's `labels`, for the generic entry page
+    (nested values as text)."""
+    labels = labels or {}
     out = []
     for key, value in payload.items():
-        if isinstance(value, dict | list):
-            value = json.dumps(value, ensure_ascii=False)
-        out.append((key, value))
+        if isinstance(value, dict):  # one level of nesting (the enterprise of a register entry) as its fields
+            pairs = [(f"{key}.{sub}", v) for sub, v in value.items()]
+        else:
+            pairs = [(key, value)]
+        for name, shown in pairs:
+            if name in labels and labels[name] is None:
+                continue  # a technical field (the record's kind or id), not shown
+            if isinstance(shown, dict | list):
+                shown = json.dumps(shown, ensure_ascii=False)
+            if isinstance(shown, bool):
+                shown = "是" if shown else "否"
+            out.append((str(labels.get(name, name)), shown))
     return out
 
 
@@ -172,7 +183,8 @@ def data_table(item: PublishedItem) -> tuple[list[str], list[list[Any]]]:
         header = ["组别", "排名", "单位", "总分", "等次"]
         return header, [[g.get("group"), u.get("rank"), u.get("unit"), u.get("total"), u.get("grade")]
                         for g in p.get("groups") or [] for u in g.get("units") or []]
-    return ["字段", "内容"], [[key, value] for key, value in _entries(p)]
+    found = KINDS.get(item.kind)
+    return ["字段", "内容"], [[key, value] for key, value in _entries(p, found.labels if found else {})]
 
 
 @access(PUBLIC)
