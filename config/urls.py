@@ -23,6 +23,7 @@ urlpatterns = [
     path("upper-assessment/", include("qualitygov.upperassessment.urls")),
     path("api/open/v1/", include("qualitygov.opendata.urls")),
     path("api/", include("config.api_urls")),
+    path("", include("qualitygov.portal.urls")),
     path("", include("qualitygov.core.urls")),
 ]
 

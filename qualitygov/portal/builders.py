@@ -309,13 +309,13 @@ def build_assessment(round_: AssessmentRound, options: dict) -> Snapshot:
 
 def register_builtin_kinds() -> None:
     """Register the built-in kinds (called from `PortalConfig.ready()`)."""
-    register_kind(Kind("plan", _("Plan"), "plans.Plan", build_plan, lambda: Plan.objects.order_by("-period_start"),
+    register_kind(Kind("plan", _("Implementation plan"), "plans.Plan", build_plan, lambda: Plan.objects.order_by("-period_start"),
                        slug_of=lambda p: f"plan-{p.pk}", template="portal/public/plan.html", order=10))
     register_kind(Kind("indicator", _("Indicators"), "indicators.Indicator", build_indicator,
                        lambda: Indicator.objects.select_related("plan").order_by("plan_id", "order"),
                        key_of=lambda i: f"indicator:{i.pk}", slug_of=_indicator_slug,
                        template="portal/public/indicator.html", order=20, options=("until",)))
-    register_kind(Kind("taskgroup", _("Task groups"), "plans.TaskGroup", build_task_group,
+    register_kind(Kind("taskgroup", _("Progress of the tasks"), "plans.TaskGroup", build_task_group,
                        lambda: TaskGroup.objects.select_related("plan").order_by("plan_id", "pk"),
                        slug_of=lambda g: f"tasks-{g.pk}", template="portal/public/taskgroup.html", order=30))
     register_kind(Kind("bulletin", _("Progress bulletins"), "", build_bulletin, bulletin_candidates,
@@ -325,6 +325,9 @@ def register_builtin_kinds() -> None:
     register_kind(Kind("assessment", _("Assessment results"), "assessments.AssessmentRound", build_assessment,
                        assessment_candidates, slug_of=lambda r: f"assessment-{r.pk}",
                        template="portal/public/assessment.html", order=50))
+    from .ledger_kinds import register_ledger_kinds
+
+    register_ledger_kinds()
 
 
 def published_through(indicator: Indicator) -> dt.date | None:

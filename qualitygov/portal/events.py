@@ -13,3 +13,4 @@ MASKING_SAVE = EventType("portal_masking.save", _("Masking policy changed"))
 
 KEYS = {"kind": _("kind"), "key": _("key"), "version": _("version"), "slug": _("stable address"),
         "published": _("published"), "field": _("field"), "treatment": _("treatment")}
+RULES_RUN = EventType("portal_rules.run", _("Publication rules checked"))

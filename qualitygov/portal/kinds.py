@@ -7,7 +7,8 @@ built later add their kind in a few lines in `PortalConfig.ready()`, e.g. for a 
 
     register_kind(selector_kind("award", _("Quality awards"), "registers.Award",
                                 "qualitygov.registers.selectors.award_public_snapshot",
-                                title=lambda obj, data: data.get("name") or str(obj)))
+                                title=lambda obj, data: data.get("name") or str(obj),
+                                labels={"name": "获奖单位", "award": "奖项"}))
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ class Kind:
     order: int = 100
     #: Options the office may set when publishing (e.g. "until" for an indicator's values).
     options: tuple[str, ...] = field(default_factory=tuple)
+    #: Payload field → its label on the public entry page (fields without one are shown by name).
+    labels: dict[str, Any] = field(default_factory=dict)
 
     def source_id(self, obj: Any) -> str:
         return self.id_of(obj) if self.id_of else str(obj.pk)
@@ -101,7 +104,8 @@ def selector_kind(key: str, label: Any, model: str, selector: str, *, title: Cal
                   category: Callable[[Any, dict], str] | None = None,
                   town: Callable[[Any, dict], str] | None = None,
                   period: Callable[[Any, dict], tuple[str, dt.date | None, dt.date | None]] | None = None,
-                  candidates: Callable[[], Iterable[models.Model]] | None = None, order: int = 100) -> Kind:
+                  candidates: Callable[[], Iterable[models.Model]] | None = None, order: int = 100,
+                  labels: dict[str, Any] | None = None) -> Kind:
     """A kind whose content is a source app's `<thing>_public_snapshot(obj) -> dict` (register entries,
     sampling results). The selector's dict is stored as the payload (masked like every payload)."""
 
@@ -115,4 +119,5 @@ def selector_kind(key: str, label: Any, model: str, selector: str, *, title: Cal
     def all_objects():
         return apps.get_model(model)._default_manager.all()
 
-    return Kind(key=key, label=label, model=model, build=build, candidates=candidates or all_objects, order=order)
+    return Kind(key=key, label=label, model=model, build=build, candidates=candidates or all_objects, order=order,
+                labels=dict(labels or {}))

@@ -100,7 +100,7 @@ def policy() -> dict[str, str]:
     for field, treatment in MaskingRule.objects.filter(active=True).values_list("field", "treatment"):
         key = field.strip().lower()
         current = fields.get(key)
-        if current is None or STRENGTH.get(treatment, 0) >= STRENGTH.get(current, 0):
+        if current is None or STRENGTH.get(treatment, 0) > STRENGTH.get(current, 0):
             fields[key] = treatment
     return fields
 

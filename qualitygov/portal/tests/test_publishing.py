@@ -95,7 +95,7 @@ def test_rule_publishes_on_its_day_the_values_of_ended_months_once(cast):
     assert [v["value"] for v in item.payload["values"]] == ["95.5", "96.25"]
     assert item.payload["as_of"] == "2026-06-30"
     version = item.versions.get()
-    assert (version.rule, version.actor, version.note) == (rule, None, "Published by the rule “每月5日公开抽检合格率”")
+    assert (version.rule, version.actor, version.note) == (rule, None, "按规则“每月5日公开抽检合格率”发布")
     # Applying again in the same month (a second run of the job) changes nothing.
     assert services.rules_apply(today=dt.date(2026, 7, 6)) == []
     assert services.rules_apply(today=dt.date(2026, 7, 6), force=True) == []
