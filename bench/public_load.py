@@ -104,8 +104,8 @@ def _prepare(env: dict[str, str]) -> dict:
 
 
 def _published(env: dict[str, str]) -> dict:
-    subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, timeout=600,
-                   check=True)
+    for command in (["migrate", "--no-input", "-v0"], ["collectstatic", "--no-input", "-v0"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, timeout=600, check=True)
     result = subprocess.run([sys.executable, "manage.py", "shell", "-c", PUBLISH], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=600, check=True)
     return json.loads(result.stdout.strip().splitlines()[-1])

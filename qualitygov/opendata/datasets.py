@@ -51,7 +51,7 @@ ITEM_TAIL = [
     _f("version", "integer", "版本号：首次发布为 1，每次修订加 1；撤回后再发布时继续累加", 1),
     _f("published_at", "date-time", "首次公开的时间（北京时间，ISO 8601）"),
     _f("updated_at", "date-time", "最近一次发布或修订的时间（北京时间，ISO 8601）"),
-    _f("url", "string", "公开网站上该记录页面的地址"),
+    _f("url", "string", "公开网站上该记录页面的地址（本站路径，如 /public/p/indicator-i1/）"),
 ]
 
 ITEM_FIELDS = [
