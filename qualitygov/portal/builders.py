@@ -223,7 +223,8 @@ def build_task_group(group: TaskGroup, options: dict) -> Snapshot:
                       "lead_units": [r.unit.name for r in roles if r.role == ResponsibilityRole.LEAD],
                       "co_units": [r.unit.name for r in roles if r.role == ResponsibilityRole.CO],
                       "time_limit": task.deadline_text or (task.deadline.isoformat() if task.deadline else ""),
-                      "light": light, "progress_pct": _num(sum(progress) / len(progress)) if progress else None,
+                      "light": light, "progress_pct": _num((sum(progress) / len(progress)).quantize(Decimal("0.1")))
+                      if progress else None,
                       "work_items": items})
     payload = {"number": group.number, "title": group.title, "plan": group.plan.title, "tasks": tasks,
                "lights": counts, "as_of": as_of.isoformat() if as_of else None}

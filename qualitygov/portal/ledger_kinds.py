@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .kinds import register_kind, selector_kind
 
-FIRM = {"firm.name": _("Enterprise"), "firm.uscc": _("Unified social credit code"), "firm.town": _("Town"),
+FIRM = {"firm.name": _("Name of the enterprise"), "firm.uscc": _("Unified social credit code"), "firm.town": _("Town"),
         "kind": None, "id": None}
 
 
@@ -37,7 +37,7 @@ LEDGER_KINDS: dict[str, tuple] = {
         lambda obj, d: f"{d.get('entity_name', '')} {d.get('product', '')}".strip(),
         lambda obj, d: d.get("category") or "", lambda obj, d: d.get("town") or "",
         lambda obj, d: _day(d.get("sampled_on")),
-        {"entity_name": _("Enterprise"), "uscc": _("Unified social credit code"), "product": _("Product"),
+        {"entity_name": _("Name of the enterprise"), "uscc": _("Unified social credit code"), "product": _("Product"),
          "category": _("Category"), "plan": _("Sampling plan"), "year": _("Year"), "verdict": None,
          "verdict_label": _("Verdict"), "failed_items": _("Failed items"), "lab": _("Testing body"),
          "report_no": _("Report number"), "sampled_on": _("Sampled on"), "published_on": _("Published on"),
