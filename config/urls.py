@@ -26,7 +26,9 @@ urlpatterns = [
     path("registers/", include("qualitygov.registers.urls")),
     path("onestop/", include("qualitygov.onestop.urls")),
     path("entities/", include("qualitygov.registry.urls")),
+    path("api/open/v1/", include("qualitygov.opendata.urls")),
     path("api/", include("config.api_urls")),
+    path("", include("qualitygov.portal.urls")),
     path("", include("qualitygov.core.urls")),
 ]
 

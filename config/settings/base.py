@@ -19,6 +19,12 @@ Environment variables:
                           _JWKS_ENDPOINT / _END_SESSION_ENDPOINT (instead of the discovery document),
                           QUALITYGOV_OIDC_USERNAME_CLAIM (preferred_username), QUALITYGOV_OIDC_SCOPES,
                           QUALITYGOV_OIDC_TOKEN_AUTH (basic|post), QUALITYGOV_OIDC_TIMEOUT
+  QUALITYGOV_CACHE_URL    redis://127.0.0.1:6379/1 makes Redis the cache (shared by every app server); unset:
+                          files under VAR_DIR/cache (shared by the worker processes of one machine)
+  QUALITYGOV_PUBLIC_CACHE_SECONDS  how long a public page or open-data answer is kept (default 3600;
+                          publishing or withdrawing anything makes every kept answer stale at once)
+  QUALITYGOV_OPENDATA_RATE_LIMIT / _RATE_WINDOW  open-data API requests one client address may make per
+                          window (default 600 per 60 seconds); 0 turns the limit off
 """
 
 from __future__ import annotations
@@ -273,6 +279,23 @@ Q_CLUSTER = {
     "broker_class": "qualitygov.core.worker.broker",
     "label": "后台任务队列",
 }
+
+# The cache (public pages, open-data answers and their rate limit, dashboard figures). Redis when
+# QUALITYGOV_CACHE_URL is set (the `redis` package is a dependency already, ADR 0011); otherwise files
+# under VAR_DIR, not process memory: gunicorn's workers must share one cache, or a worker would keep
+# serving an answer another worker's publication made stale, and each would count its own rate limit.
+CACHE_URL = os.environ.get("QUALITYGOV_CACHE_URL", "").strip()
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                          "KEY_PREFIX": "qualitygov"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(VAR_DIR / "cache"), "OPTIONS": {"MAX_ENTRIES": 20000}}}
+PUBLIC_CACHE_SECONDS = int(os.environ.get("QUALITYGOV_PUBLIC_CACHE_SECONDS", "3600"))
+# Open-data API (`/api/open/v1/`): requests per client address (accounts.forms.client_ip, so behind
+# TRUSTED_PROXY_COUNT proxies the real client) per window of seconds; beyond it 429 with Retry-After.
+OPENDATA_RATE_LIMIT = int(os.environ.get("QUALITYGOV_OPENDATA_RATE_LIMIT", "600"))
+OPENDATA_RATE_WINDOW = int(os.environ.get("QUALITYGOV_OPENDATA_RATE_WINDOW", "60"))
 
 EMAIL_BACKEND = os.environ.get("QUALITYGOV_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("QUALITYGOV_EMAIL_HOST", "localhost")

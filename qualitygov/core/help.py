@@ -34,6 +34,7 @@ HELP_SECTIONS: dict[str, str] = {
     "registers:": "registers",
     "onestop:": "onestop",
     "registry:": "registry",
+    "portal:": "public-disclosure",
     "summaries:": "summaries",
     "workplans:": "workplans",
     "assessments:": "assessment",

@@ -9,3 +9,23 @@ class PortalConfig(AppConfig):
     name = "qualitygov.portal"
     label = "portal"
     verbose_name = _("Public disclosure")
+
+    def ready(self) -> None:
+        from qualitygov.core.events import events_of, register_events
+
+        from . import builders, events
+        from .choices import ItemState, Treatment, VersionAction
+
+        register_events(self.label, events_of(events), keys=events.KEYS,
+                        values={"treatment": Treatment, "state": ItemState, "action": VersionAction})
+        builders.register_builtin_kinds()
+        from qualitygov.core import registry
+        from qualitygov.core.access import action_rule
+        from qualitygov.core.permissions import Action
+
+        registry.register_nav(registry.NavEntry("portal", _("Public disclosure"), "portal:office",
+                                                action_rule(Action.MANAGE), order=90, menu="admin"))
+        registry.register_demo_loader(registry.DemoLoader("portal", "qualitygov.portal.demo.load", order=95))
+        registry.register_daily_job(registry.DailyJob(
+            "portal.rules", events.RULES_RUN, order=90, run="qualitygov.portal.jobs.rules_daily_job",
+            label=_("Public disclosure: publication rules")))
