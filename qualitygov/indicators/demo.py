@@ -334,8 +334,10 @@ def load_computed(today: dt.date | None = None) -> dict[str, int]:
         return counts
     indicators = list(Indicator.objects.filter(plan=plan, data_source=DataSource.COMPUTED).exclude(formula=""))
     for indicator in indicators:
-        counts["computed"] += computed_indicator_recompute(actor=None, indicator=indicator, as_of=today)["created"]
+        computed_indicator_recompute(actor=None, indicator=indicator, as_of=today)
+        # Computed from the demo's feed files: demo data like them.
         Observation.objects.filter(indicator=indicator, is_demo=False).update(is_demo=True)
+        counts["computed"] += Observation.objects.filter(indicator=indicator).count()
         waiting = list(Observation.objects.filter(indicator=indicator, status=ObservationStatus.SUBMITTED)
                        .order_by("period__start"))
         latest = max((o.period.start for o in waiting), default=None)
