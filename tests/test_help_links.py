@@ -62,7 +62,7 @@ def test_the_guide_is_served_with_an_anchor_per_section(client, db):
     assert response.status_code == 200
     html = response.content.decode()
     ids = re.findall(r'<h[1-6] id="([^"]+)">', html)
-    assert ids == ["top", "office", "org-users", "plan-import", "indicators", "progress", "audit", "calendar",
+    assert ids == ["top", "office", "org-users", "plan-import", "indicators", "computed-indicators", "progress", "audit", "calendar",
                    "leadership", "summaries", "workplans", "assessment", "assessment-rounds", "assessment-inputs",
                    "upper-assessment", "jobs", "search", "upper-reports", "registers", "onestop", "liaisons", "pdf", "leaders", "api",
                    "sign-in", "notifications", "notification-settings", "robots"]

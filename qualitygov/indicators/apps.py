@@ -13,7 +13,7 @@ class IndicatorsConfig(AppConfig):
         from qualitygov.core.access import LOGIN
         from qualitygov.core.events import events_of, register_events
 
-        from . import events
+        from . import events, measures
         from .selectors import RULE_LABELS
 
         registry.register_search_source(registry.SearchSource(
@@ -34,6 +34,11 @@ class IndicatorsConfig(AppConfig):
         registry.register_daily_job(registry.DailyJob(
             "indicators.remind", events.INDICATORS_REMIND, order=20, run="qualitygov.indicators.jobs.nightly_job",
             label=_("Indicator recomputation and reminders")))
+        # Data behind a measure changed (a feed imported, a ledger edited): the indicators whose formulas
+        # read it are recomputed in the same transaction.
+        measures.add_listener("indicators.recompute", _recompute_for_inputs)
+        registry.register_demo_loader(
+            registry.DemoLoader("indicators.computed", "qualitygov.indicators.demo.load_computed", order=95))
         register_events(self.label, events_of(events), object_types=events.OBJECT_TYPES, keys=events.KEYS, values={**events.VALUES, "rule": RULE_LABELS},
                         pairs=events.PAIRS)
         # The notices this app sends, for the user's 通知设置 page.
@@ -41,3 +46,9 @@ class IndicatorsConfig(AppConfig):
                             ("indicator_overdue", _("Indicator values overdue")),
                             ("indicator_returned", _("Indicator values returned"))):
             registry.register_notice_kind(kind, label)
+
+
+def _recompute_for_inputs(*, keys, actor) -> None:
+    from .services.computed import recompute_for_inputs
+
+    recompute_for_inputs(keys=keys, actor=actor)

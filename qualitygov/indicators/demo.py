@@ -83,6 +83,31 @@ PROFILES: dict[str, Profile] = {
 }
 
 
+#: Seed indicators computed from the feeds' figures in the demo (keyword of the name → formula), and the
+#: national statistic that shows the district's own sampling pass rate beside it, for reference only.
+#: Each applies only when every measure it names is registered (the feeds and sampling apps register them).
+COMPUTED_DEMO: dict[str, str] = {
+    "农产品质量安全": "feeds.sampling.pass_rate[食用农产品]",
+    "食品安全": "feeds.sampling.pass_rate[食品]",
+    "基本药物": "feeds.sampling.pass_rate[药品]",
+    "空气质量": "feeds.air.good_rate",
+    "水质": "feeds.water.good_rate",
+}
+REFERENCE_DEMO: dict[str, str] = {"制造业产品质量合格率": "sampling.pass_rate"}
+
+
+def _demo_formula(indicator: Indicator, table: dict[str, str]) -> str:
+    """The demo formula for `indicator` from `table` when all its measures are registered, else ""."""
+    from . import formula as formulas
+    from . import measures
+
+    registered = {m.key for m in measures.registered_measures()}
+    for keyword, text in table.items():
+        if keyword in indicator.name:
+            return text if formulas.keys_in(text) <= registered else ""
+    return ""
+
+
 def _profile_for(indicator: Indicator) -> Profile:
     """The profile of the indicator's code when its keyword fits the name, else the first whose keyword
     does; an on-track yearly series otherwise."""
@@ -231,6 +256,15 @@ def load(today: dt.date | None = None) -> dict[str, int]:
         if not indicator.responsibilities.exists():
             IndicatorResponsibility.objects.create(indicator=indicator, unit=unit, role="lead")
         reporter = indicator.responsibilities.order_by("role", "pk").first().unit
+        computed = _demo_formula(indicator, COMPUTED_DEMO)
+        reference = _demo_formula(indicator, REFERENCE_DEMO)
+        if computed or reference:
+            from .services import indicator_update
+
+            # Through the office's service (validated, audited); a computed indicator gets no typed values.
+            indicator_update(actor=None, indicator=indicator, **(
+                {"data_source": "computed", "formula": computed} if computed else {"reference_formula": reference}))
+            indicator.refresh_from_db()
         first = (indicator.baseline_year or BASELINE_YEAR) + 1
         specs = calendar.periods_between(indicator.frequency, first, today, due_days=indicator.due_days,
                                          grace_days=indicator.grace_days,
@@ -246,7 +280,7 @@ def load(today: dt.date | None = None) -> dict[str, int]:
         upper = Decimal(100) if indicator.unit.strip() == "%" else indicator.physical_max
         submitter = liaison_by_unit.get(reporter.pk)
         rows = []
-        for i, period in enumerate(ended):
+        for i, period in enumerate(ended if not computed else []):
             value = _value_at(profile, period.end, rng, upper)
             late = rng.random() < 0.12
             submitted_on = period.deadline + dt.timedelta(days=rng.randint(2, 15)) if late \
@@ -279,4 +313,38 @@ def load(today: dt.date | None = None) -> dict[str, int]:
                           "special": specials})
     counts.update(load_targets_and_safeguards(plan, today))
     counts["lights"] = status_refresh_all(as_of=today, plan=plan)
+    return counts
+
+
+@transaction.atomic
+def load_computed(today: dt.date | None = None) -> dict[str, int]:
+    """After the feeds are loaded: compute the demo's computed indicators, and let the office approve
+    every computed value but the latest period's, which waits in the review queue (demo data)."""
+    from qualitygov.plans.demo import SEED as SEED_FILE
+    from qualitygov.plans.models import Plan
+
+    from .choices import DataSource, ObservationStatus
+    from .services import computed_indicator_recompute, observation_approve, status_refresh_all
+
+    today = today or timezone.localdate()
+    plan = Plan.objects.filter(source_name=SEED_FILE.name).order_by("-id").first()
+    office = User.objects.filter(username="office").first()
+    counts = {"computed": 0, "approved": 0}
+    if plan is None:
+        return counts
+    indicators = list(Indicator.objects.filter(plan=plan, data_source=DataSource.COMPUTED).exclude(formula=""))
+    for indicator in indicators:
+        computed_indicator_recompute(actor=None, indicator=indicator, as_of=today)
+        # Computed from the demo's feed files: demo data like them.
+        Observation.objects.filter(indicator=indicator, is_demo=False).update(is_demo=True)
+        counts["computed"] += Observation.objects.filter(indicator=indicator).count()
+        waiting = list(Observation.objects.filter(indicator=indicator, status=ObservationStatus.SUBMITTED)
+                       .order_by("period__start"))
+        latest = max((o.period.start for o in waiting), default=None)
+        for observation in waiting:
+            if office is not None and observation.period.start != latest:
+                observation_approve(actor=office, observation=observation)
+                counts["approved"] += 1
+    if indicators:
+        status_refresh_all(as_of=today, plan=plan)
     return counts

@@ -32,6 +32,7 @@ KEYS = {
     "units": _("responsible units"),
     "created": _("periods created"),
     "function": _("computed by"),
+    "formula": _("formula"),
     "light": _("light"),
     "rule": _("rule that fired"),
     "as_of": _("as of"),

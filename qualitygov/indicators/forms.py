@@ -173,6 +173,17 @@ class IndicatorForm(forms.Form):
     frequency = forms.ChoiceField(label=gettext_lazy("Reporting frequency"), choices=Frequency.choices)
     aggregation = forms.ChoiceField(label=gettext_lazy("How periods combine"), choices=Aggregation.choices)
     data_source = forms.ChoiceField(label=gettext_lazy("Data source"), choices=DataSource.choices)
+    formula = forms.CharField(
+        label=gettext_lazy("Formula"), required=False, max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false", "data-formula-input": "formula"}),
+        help_text=gettext_lazy("For a value computed from platform data: measures from the list below combined "
+                               "with + - * / and parentheses, a category in square brackets, e.g. "
+                               "1 - feeds.sampling.failed[食品] / feeds.sampling.batches[食品]."))
+    reference_formula = forms.CharField(
+        label=gettext_lazy("Reference figure"), required=False, max_length=500,
+        widget=forms.Textarea(attrs={"rows": 1, "spellcheck": "false", "data-formula-input": "reference"}),
+        help_text=gettext_lazy("Shown on the indicator page for reference only, e.g. sampling.pass_rate beside a "
+                               "national statistic; it never replaces this indicator's values."))
     by_town = forms.BooleanField(label=gettext_lazy("Broken down by town"), required=False)
     lead_units = forms.ModelMultipleChoiceField(label=gettext_lazy("Lead units"), queryset=OrgUnit.objects.none(),
                                                 required=False,
@@ -205,8 +216,8 @@ class IndicatorForm(forms.Form):
     version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     FIELDS = ("code", "name", "unit", "comparator", "nature", "baseline_year", "baseline_value", "target_value",
-              "target_year", "frequency", "aggregation", "data_source", "by_town", "plausible_min", "plausible_max",
-              "change_limit_pct", "due_days", "grace_days")
+              "target_year", "frequency", "aggregation", "data_source", "formula", "reference_formula", "by_town",
+              "plausible_min", "plausible_max", "change_limit_pct", "due_days", "grace_days")
     #: Left empty, these keep their stored value.
     KEEP_WHEN_EMPTY = ("due_days", "grace_days")
 
@@ -293,7 +304,8 @@ class IndicatorCreateForm(IndicatorForm):
             self.initial[name] = None if name not in ("code", "name", "unit") else ""
         self.order_fields(["plan", "code", "name", "unit", "comparator", "nature", "baseline_year", "baseline_value",
                            "target_value", "target_year", *(f"target_{year}" for year in years), "decision",
-                           "frequency", "aggregation", "data_source", "computed_by", "by_town", "lead_units",
+                           "frequency", "aggregation", "data_source", "computed_by", "formula", "reference_formula",
+                           "by_town", "lead_units",
                            "co_units", "plausible_min", "plausible_max", "change_limit_pct", "due_days",
                            "grace_days"])
 

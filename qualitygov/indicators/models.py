@@ -64,6 +64,16 @@ class Indicator(VersionedModel):
                                    default=DataSource.ENTERED)
     computed_by = models.CharField(_("computing function"), max_length=100, blank=True,
                                    help_text=_("Registered name of the function that computes the value."))
+    # A computed indicator's value: arithmetic over measure keys (see `formula.py`), e.g.
+    # `feeds.sampling.pass_rate[食品]`; it goes through review like an entered value.
+    formula = models.TextField(_("formula"), blank=True,
+                               help_text=_("Measures combined with + − × ÷ and parentheses; a category in "
+                                           "square brackets, e.g. feeds.sampling.failed[食品]."))
+    # Shown beside the indicator for reference only (e.g. the district's own sampling pass rate next to a
+    # national statistic); never stored as a value and never part of the light.
+    reference_formula = models.TextField(_("reference figure"), blank=True,
+                                         help_text=_("A formula shown for reference only; it never replaces "
+                                                     "this indicator's values."))
     by_town = models.BooleanField(_("broken down by town"), default=False)
     physical_max = models.DecimalField(_("physical upper limit"), max_digits=18, decimal_places=4, null=True,
                                        blank=True, help_text=_("E.g. 100 for a percentage."))
@@ -96,6 +106,11 @@ class Indicator(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def value_source(self) -> str:
+        """`computed` (from a formula or a registered function) or `typed` (entered by a unit)."""
+        return "computed" if self.data_source == DataSource.COMPUTED else "typed"
 
 
 class IndicatorResponsibility(models.Model):
@@ -214,6 +229,9 @@ class Observation(VersionedModel):
     # When the value was first submitted (timeliness counts this, not a resubmission after a return).
     first_submitted_at = models.DateTimeField(null=True, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
+    #: A computed value's origin: the formula (or function), the span, and each measure's value and
+    #: provenance (`formula.Evaluation.provenance`); empty for a value entered by a unit.
+    provenance = models.JSONField(_("provenance"), default=dict, blank=True)
 
     objects = ObservationQuerySet.as_manager()
 
@@ -242,12 +260,16 @@ class ObservationChangeRequest(models.Model):
     reason = models.TextField(_("reason"))
     status = models.CharField(_("status"), max_length=10, choices=ChangeRequestStatus.choices,
                               default=ChangeRequestStatus.PENDING)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None: the system asked, because a computed value's inputs changed after it was approved.
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
+    #: The recomputed value's provenance (copied to the value when the correction is approved).
+    provenance = models.JSONField(_("provenance"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-requested_at"]

@@ -28,9 +28,18 @@ from qualitygov.core.views_helpers import apply_service_error, visible_or_404
 from qualitygov.plans.models import Plan
 from qualitygov.utilities.numbers import decimal_text
 
+from . import formula as formulas
 from . import io as indicator_io
-from . import selectors
-from .choices import ChangeRequestStatus, ForecastStatus, IndicatorState, Light, Nature, ObservationStatus
+from . import measures, selectors
+from .choices import (
+    ChangeRequestStatus,
+    DataSource,
+    ForecastStatus,
+    IndicatorState,
+    Light,
+    Nature,
+    ObservationStatus,
+)
 from .forms import (
     ChangeRequestForm,
     DashboardFilterForm,
@@ -158,9 +167,15 @@ def dashboard_xlsx(request):
 @access(LOGIN)
 def indicator_detail(request, pk: int):
     """The indicator's chart (actual, expected path, band), its light and why, periods and history."""
+    from .services import reference_figures
+
     indicator = visible_or_404(selectors.indicator_get_visible, user=request.user, pk=pk)
     status = selectors.indicator_status(indicator)
     return render(request, "indicators/indicator_detail.html", {
+        "formula_label": formulas.describe(indicator.formula) if indicator.formula else "",
+        "reference_label": formulas.describe(indicator.reference_formula) if indicator.reference_formula else "",
+        "references": reference_figures(indicator, as_of=timezone.localdate()),
+        "is_computed": indicator.data_source == DataSource.COMPUTED,
         "indicator": indicator, "status": status, "chart": selectors.indicator_chart(indicator),
         "chart_labels": {"actual": _("Actual value"), "expected": _("Expected path"), "band": _("Target band"),
                          "target": _("Target")},
@@ -225,7 +240,8 @@ def indicator_edit(request, pk: int):
         else:
             messages.success(request, _("The indicator has been saved."))
             return redirect("indicators:indicator_detail", pk=indicator.pk)
-    return render(request, "indicators/indicator_edit.html", {"indicator": indicator, "form": form})
+    return render(request, "indicators/indicator_edit.html", {"indicator": indicator, "form": form,
+                                                              "measures": measures.registered_measures()})
 
 
 @access(MANAGE)
@@ -249,7 +265,8 @@ def indicator_create(request):
         else:
             messages.success(request, _("The indicator has been created."))
             return redirect("indicators:indicator_detail", pk=indicator.pk)
-    return render(request, "indicators/indicator_create.html", {"form": form})
+    return render(request, "indicators/indicator_create.html", {"form": form,
+                                                                "measures": measures.registered_measures()})
 
 
 def _indicator_state(request, pk: int, action: str):
@@ -369,7 +386,9 @@ def observation_entry(request, period: int, unit: int):
 def _observation_context(request, observation: Observation, **extra) -> dict:
     user = request.user
     status = observation.status
-    may_change = observation.unit_id in scope_for(user, Action.CHANGE)
+    # A computed value is never typed over: it changes only by recomputation (and review).
+    may_change = (observation.unit_id in scope_for(user, Action.CHANGE)
+                  and observation.indicator.data_source != DataSource.COMPUTED)
     may_approve = selectors.may_review_unit(user, observation.unit_id)
     return {
         "observation": observation, "indicator": observation.indicator,

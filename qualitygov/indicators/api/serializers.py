@@ -57,6 +57,10 @@ class IndicatorSerializer(serializers.ModelSerializer):
     responsibilities = IndicatorUnitSerializer(many=True, read_only=True)
     light = serializers.SerializerMethodField(help_text="the stored light; grey before the first refresh")
     light_label = serializers.SerializerMethodField()
+    # `source` already names the plan's source clause, so where the values come from is `value_source`.
+    value_source = serializers.ChoiceField(choices=[("typed", "typed"), ("computed", "computed")], read_only=True,
+                                           help_text="typed: entered by the responsible unit; computed: from the "
+                                                     "formula (or a registered function)")
 
     class Meta:
         model = Indicator
@@ -65,7 +69,8 @@ class IndicatorSerializer(serializers.ModelSerializer):
                   "scope_label", "source", "baseline_year", "baseline_value", "frequency", "frequency_label",
                   "aggregation", "aggregation_label", "data_source", "data_source_label", "by_town", "physical_max",
                   "due_days", "grace_days", "order", "origin", "origin_label", "state", "state_label",
-                  "retired_on", "retired_reason", "responsibilities", "light", "light_label"]
+                  "retired_on", "retired_reason", "responsibilities", "light", "light_label", "value_source",
+                  "formula", "reference_formula"]
         read_only_fields = fields
 
     def _light(self, indicator: Indicator) -> str:
@@ -117,7 +122,7 @@ class ObservationSerializer(serializers.ModelSerializer):
                   "period_end", "due_date", "unit", "unit_name", "town", "town_name", "value", "comment", "status",
                   "status_label", "return_reason", "first_submitted_value", "submitted_by", "submitted_by_name",
                   "submitted_at", "first_submitted_at", "approved_by", "approved_by_name", "approved_at",
-                  "updated_at", "version"]
+                  "updated_at", "version", "provenance"]
         read_only_fields = fields
 
     def get_submitted_by_name(self, observation: Observation) -> str | None:
@@ -194,6 +199,11 @@ class IndicatorCreateSerializer(serializers.Serializer):
     aggregation = serializers.CharField(max_length=10, required=False, default="latest")
     data_source = serializers.CharField(max_length=10, required=False, default="entered")
     computed_by = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    formula = serializers.CharField(max_length=500, required=False, allow_blank=True, default="",
+                                    help_text="for data_source=computed: measure keys with + - * / and parentheses, "
+                                              "a category in square brackets, e.g. feeds.sampling.pass_rate[食品]")
+    reference_formula = serializers.CharField(max_length=500, required=False, allow_blank=True, default="",
+                                              help_text="a figure shown for reference only, never stored")
     due_days = serializers.IntegerField(min_value=0, max_value=250, required=False, default=15,
                                         help_text="working days after the period ends until due")
     grace_days = serializers.IntegerField(min_value=0, max_value=250, required=False, default=5,

@@ -28,6 +28,12 @@ from .common import (  # noqa: F401
     observation_value_check,
     parse_value,
 )
+from .computed import (  # noqa: F401
+    computed_indicator_recompute,
+    computed_values_refresh,
+    recompute_for_inputs,
+    reference_figures,
+)
 from .definitions import (  # noqa: F401
     CREATE_FIELDS,
     _choice,
@@ -58,7 +64,6 @@ from .status_refresh import (  # noqa: F401
     _overdue_missing,
     _path,
     _year_value,
-    computed_values_refresh,
     indicator_series,
     indicator_status_refresh,
     status_refresh_all,

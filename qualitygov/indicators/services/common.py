@@ -28,8 +28,8 @@ from ..models import (
 from ..selectors import big_change_message, is_liaison_of
 
 INDICATOR_FIELDS = ["code", "name", "unit", "comparator", "target_value", "target_year", "nature", "baseline_year",
-                    "baseline_value", "frequency", "aggregation", "data_source", "computed_by", "by_town",
-                    "physical_max", "due_days", "grace_days", "task", "order", "plausible_min", "plausible_max",
+                    "baseline_value", "frequency", "aggregation", "data_source", "computed_by", "formula",
+                    "reference_formula", "by_town", "physical_max", "due_days", "grace_days", "task", "order", "plausible_min", "plausible_max",
                     "change_limit_pct"]
 #: Changing any of these needs a reason (it moves the path every light is measured against).
 TARGET_FIELDS = {"target_value", "target_year"}

@@ -18,7 +18,8 @@ from qualitygov.core.versioning import bump, version_check
 from qualitygov.indicators import events
 from qualitygov.plans.choices import ResponsibilityRole
 
-from .. import registry
+from .. import formula as formulas
+from .. import measures, registry
 from ..choices import (
     INDICATOR_TRANSITIONS,
     Aggregation,
@@ -98,6 +99,11 @@ def indicator_update(*, actor, indicator: Indicator, reason: str = "", version: 
     if reason.strip():
         changes["reason"] = reason.strip()
     audit_record(actor=actor, action=events.INDICATOR_UPDATE, obj=indicator, changes=changes)
+    if indicator.data_source == DataSource.COMPUTED and indicator.formula and {"formula", "data_source"} & set(changes):
+        # A new formula gives new figures at once (to review; approved values wait as correction requests).
+        from .computed import computed_indicator_recompute
+
+        computed_indicator_recompute(actor=actor, indicator=indicator, as_of=timezone.localdate())
     indicator_status_refresh(indicator=indicator, as_of=timezone.localdate())
     return indicator
 
@@ -193,8 +199,8 @@ def indicator_set_responsibilities(*, actor, indicator: Indicator, units: list[t
 
 #: The definition fields `indicator_create` takes (besides targets by year and responsible units).
 CREATE_FIELDS = ("code", "name", "unit", "comparator", "target_value", "target_year", "nature", "baseline_year",
-                 "baseline_value", "frequency", "aggregation", "data_source", "computed_by", "by_town",
-                 "physical_max", "due_days", "grace_days", "plausible_min", "plausible_max", "change_limit_pct")
+                 "baseline_value", "frequency", "aggregation", "data_source", "computed_by", "formula",
+                 "reference_formula", "by_town", "physical_max", "due_days", "grace_days", "plausible_min", "plausible_max", "change_limit_pct")
 #: What the audit event of a new indicator records.
 CREATED_SNAPSHOT = [*CREATE_FIELDS, "origin"]
 
@@ -307,14 +313,38 @@ def indicator_create(*, actor, plan, name: str, comparator: str, target_value: A
     return Indicator.objects.get(pk=indicator.pk)
 
 
+def check_formula(text: str, *, field: str = "formula") -> None:
+    """A formula that reads and names registered measures only; ServiceError (Chinese, with the column and,
+    for an unknown measure, the measures there are) otherwise."""
+    try:
+        formulas.parse(text)
+    except formulas.FormulaError as exc:
+        message = exc.message
+        if exc.code == "unknown_measure":
+            keys = [m.key for m in measures.registered_measures()]
+            available = _("Available measures: %(keys)s.") % {
+                "keys": "、".join(keys) if keys else _("none registered yet")}
+            message = f"{message} {available}"
+        raise ServiceError(message, code=exc.code, fields={field: [message]}) from exc
+
+
 def _check_definition(indicator: Indicator) -> None:
     """The checks a definition passes on create and edit."""
     for name in ("target_value", "baseline_value"):
         if getattr(indicator, name) is not None:
             check_limits(indicator, getattr(indicator, name), field=name)
-    if indicator.data_source == DataSource.COMPUTED and not registry.is_registered(indicator.computed_by):
-        message = _("No computing function is registered under “%(name)s”.") % {"name": indicator.computed_by}
-        raise ServiceError(message, code="unknown_function", fields={"computed_by": [message]})
+    indicator.formula = (indicator.formula or "").strip()
+    indicator.reference_formula = (indicator.reference_formula or "").strip()
+    for name in ("formula", "reference_formula"):
+        if getattr(indicator, name):
+            check_formula(getattr(indicator, name), field=name)
+    if (indicator.data_source == DataSource.COMPUTED and not indicator.formula
+            and not registry.is_registered(indicator.computed_by)):
+        if indicator.computed_by:
+            message = _("No computing function is registered under “%(name)s”.") % {"name": indicator.computed_by}
+            raise ServiceError(message, code="unknown_function", fields={"computed_by": [message]})
+        message = _("A computed indicator needs a formula.")
+        raise ServiceError(message, code="formula_required", fields={"formula": [message]})
     if (indicator.plausible_min is not None and indicator.plausible_max is not None
             and indicator.plausible_min > indicator.plausible_max):
         message = _("The lowest plausible value must not exceed the highest.")

@@ -234,7 +234,11 @@ def change_request_decide(*, actor, change_request: ObservationChangeRequest, ap
     if approve:
         changes["value"] = [observation.value, request.new_value]
         observation.value = request.new_value
-        observation.save(update_fields=["value", "updated_at"])
+        update = ["value", "updated_at"]
+        if request.provenance:  # a recomputed value: its inputs replace the old ones
+            observation.provenance = request.provenance
+            update.append("provenance")
+        observation.save(update_fields=update)
         audit_record(actor=actor, action=events.OBSERVATION_CORRECT, obj=observation, unit=observation.unit,
                      changes={"value": changes["value"], "change_request": request.pk})
     audit_record(actor=actor, action=events.OBSERVATION_CHANGE_REQUEST_DECIDE, obj=request, unit=observation.unit,

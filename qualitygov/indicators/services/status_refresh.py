@@ -1,4 +1,4 @@
-"""Computed indicators and the status engine's refresh: series, path, forecast, the stored light."""
+"""The status engine's refresh: series, path, forecast, the stored light."""
 
 from __future__ import annotations
 
@@ -10,17 +10,14 @@ from fractions import Fraction
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from qualitygov.core.audit import audit_record
 from qualitygov.indicators import events
 from qualitygov.plans.choices import PlanStatus
 
-from .. import calendar, forecast, registry, status
+from .. import calendar, forecast, status
 from ..choices import (
     Aggregation,
-    DataSource,
     IndicatorState,
     ObservationStatus,
 )
@@ -31,57 +28,6 @@ from ..models import (
     ReportingPeriod,
 )
 from ..selectors import rule_params, rule_set_in_force
-from .periods import periods_generate
-
-# Computed indicators
-
-@transaction.atomic
-def computed_values_refresh(*, as_of: dt.date) -> dict[str, int]:
-    """Store the registered functions' values for every ended period of computed indicators in active plans.
-
-    The value goes to the indicator's first lead unit, approved by the system; unchanged values are not
-    written again, so the job can run at any time.
-    """
-    counts = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0}
-    indicators = (Indicator.objects.active().filter(data_source=DataSource.COMPUTED, plan__status=PlanStatus.ACTIVE)
-                   .select_related("plan"))
-    from ..selectors import reporting_units
-
-    units = reporting_units([i.pk for i in indicators])
-    for indicator in indicators:
-        owner = (units.get(indicator.pk) or [None])[0]
-        if owner is None or not registry.is_registered(indicator.computed_by):
-            counts["skipped"] += 1
-            continue
-        periods_generate(indicator=indicator, until=as_of)
-        existing = {o.period_id: o for o in Observation.objects.filter(indicator=indicator, unit=owner,
-                                                                       town__isnull=True)}
-        for period in indicator.periods.filter(end__lte=as_of).order_by("start"):
-            value = registry.compute(indicator, period)
-            if value is None:
-                continue
-            value = status.to_decimal(value)
-            observation = existing.get(period.pk)
-            if observation is not None and observation.value == value:
-                counts["unchanged"] += 1
-                continue
-            now = timezone.now()
-            if observation is None:
-                observation = Observation.objects.create(
-                    indicator=indicator, period=period, unit=owner, value=value, first_submitted_value=value,
-                    status=ObservationStatus.APPROVED, submitted_at=now, first_submitted_at=now, approved_at=now,
-                    comment=_("Computed by %(name)s") % {"name": indicator.computed_by})
-                counts["created"] += 1
-                old = None
-            else:
-                old = observation.value
-                observation.value = value
-                observation.save(update_fields=["value", "updated_at"])
-                counts["updated"] += 1
-            audit_record(actor=None, action=events.OBSERVATION_COMPUTE, obj=observation, unit=owner,
-                         changes={"value": [old, value], "function": indicator.computed_by})
-    return counts
-
 
 # The status engine
 

@@ -73,3 +73,44 @@ def dashboard_row(indicator, base: str, labels: dict) -> str:
         period=r["latest_period"], target=r["target"], year=year, light=indicator.light,
         light_label=r["light_label"], why=why, forecast=r["forecast"], forecast_value=forecast_value, spark=spark,
         units=r["units"])
+
+
+@register.filter
+def provenance_rows(rows) -> str:
+    """A feed file's row numbers for people: runs shortened ("3–5、9"); text as given."""
+    if not isinstance(rows, list | tuple):
+        return str(rows)
+    numbers = sorted({r for r in rows if isinstance(r, int)})
+    runs: list[str] = []
+    i = 0
+    while i < len(numbers):
+        j = i
+        while j + 1 < len(numbers) and numbers[j + 1] == numbers[j] + 1:
+            j += 1
+        runs.append(str(numbers[i]) if i == j else f"{numbers[i]}–{numbers[j]}")
+        i = j + 1
+    others = [str(r) for r in rows if not isinstance(r, int)]
+    return "、".join(runs + others)
+
+
+@register.filter
+def local_url(url) -> str:
+    """A provenance link only when it points into the platform ("/…"), never to another site or a script."""
+    text = str(url or "")
+    return text if text.startswith("/") and not text.startswith("//") else ""
+
+
+@register.filter
+def provenance_view(provenance) -> dict:
+    """A stored provenance (formula or function) with every key the provenance template reads."""
+    p = provenance if isinstance(provenance, dict) else {}
+    inputs = []
+    for item in p.get("inputs") or []:
+        if isinstance(item, dict):
+            sources = [{"label": s.get("label", ""), "url": s.get("url", ""), "file": s.get("file", ""),
+                        "rows": s.get("rows", ""), "count": s.get("count", "")}
+                       for s in item.get("provenance") or [] if isinstance(s, dict)]
+            inputs.append({"key": item.get("key", ""), "label": item.get("label", ""), "unit": item.get("unit", ""),
+                           "value": item.get("value"), "provenance": sources})
+    return {"formula_label": p.get("formula_label", ""), "function": p.get("function", ""),
+            "start": p.get("start", ""), "end": p.get("end", ""), "town": p.get("town", ""), "inputs": inputs}

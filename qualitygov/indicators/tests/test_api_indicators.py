@@ -57,7 +57,7 @@ def test_indicator_reads_with_labels_units_light_and_periods(client_for, cast, w
         "retired_reason": "",
         "responsibilities": [{"unit": cast.dept_a.pk, "unit_name": "舟山市普陀区经济和信息化局", "role": "lead",
                               "role_label": "牵头单位"}],
-        "light": "grey", "light_label": "无数据",
+        "light": "grey", "light_label": "无数据", "value_source": "typed", "formula": "", "reference_formula": "",
     }
     first = w.period(w.a2, "2023-Q1")
     assert (len(periods), periods[0]) == (16, {"id": first.pk, "label": "2023-Q1", "start": "2023-01-01",
@@ -120,7 +120,7 @@ def test_observation_reads_exactly(client_for, cast, w):
         "return_reason": "", "first_submitted_value": "25.0000", "submitted_by": cast.liaison_a.pk,
         "submitted_by_name": "liaison_a", "submitted_at": body["submitted_at"],
         "first_submitted_at": body["submitted_at"], "approved_by": None, "approved_by_name": None,
-        "approved_at": None, "updated_at": body["updated_at"], "version": 2,
+        "approved_at": None, "updated_at": body["updated_at"], "version": 2, "provenance": {},
     }
 
 

@@ -21,7 +21,7 @@ from qualitygov.indicators.services import (
 
 from .engine_helpers import quarterly_indicator
 
-KEYS = ["code", "name", "unit", "origin", "state", "comparator", "target", "target_year", "plan_target", "plan_target_year",
+KEYS = ["code", "name", "unit", "origin", "state", "source", "formula", "comparator", "target", "target_year", "plan_target", "plan_target_year",
         "latest_value", "latest_period", "status", "status_inputs", "forecast_value", "forecast_status"]
 
 
@@ -48,7 +48,8 @@ def test_status_json_prints_every_indicator_of_the_current_plan(plan):
     assert [list(row) for row in rows] == [KEYS, KEYS]
     first, second = rows
     assert {k: v for k, v in first.items() if k != "status_inputs"} == {
-        "code": "Q1", "name": "Q1 抽检合格率", "unit": "%", "origin": "plan", "state": "active", "comparator": ">=", "target": 99, "target_year": 2025,
+        "code": "Q1", "name": "Q1 抽检合格率", "unit": "%", "origin": "plan", "state": "active", "source": "typed",
+        "formula": "", "comparator": ">=", "target": 99, "target_year": 2025,
         "plan_target": 99, "plan_target_year": 2025, "latest_value": 95, "latest_period": "2024-Q4", "status": "yellow", "forecast_value": 97.5842,
         "forecast_status": "will_miss"}
     inputs = first["status_inputs"]
@@ -56,7 +57,8 @@ def test_status_json_prints_every_indicator_of_the_current_plan(plan):
         "behind", 96.0, 95.0, 1.0, 11.1111)
     assert inputs["series"] == [["2023-Q4", 92.5], ["2024-Q2", 94.0], ["2024-Q4", 95.0]]
     assert {k: v for k, v in second.items() if k != "status_inputs"} == {
-        "code": "Q2", "name": "Q2 抽检合格率", "unit": "%", "origin": "plan", "state": "active", "comparator": "about", "target": 17, "target_year": 2025,
+        "code": "Q2", "name": "Q2 抽检合格率", "unit": "%", "origin": "plan", "state": "active", "source": "typed",
+        "formula": "", "comparator": "about", "target": 17, "target_year": 2025,
         "plan_target": 17, "plan_target_year": 2025, "latest_value": None, "latest_period": None, "status": "grey", "forecast_value": None,
         "forecast_status": "insufficient"}
     assert IndicatorStatus.objects.get(indicator__code="Q1").as_of == dt.date(2025, 1, 25)

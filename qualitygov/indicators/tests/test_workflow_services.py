@@ -504,8 +504,10 @@ def test_computed_values_are_stored_once_and_updated_when_the_source_changes(cas
         assert computed_values_refresh(as_of=as_of) == {"created": 0, "updated": 0, "unchanged": 4, "skipped": 0}
         source["value"] = D("98")
         assert computed_values_refresh(as_of=as_of) == {"created": 0, "updated": 4, "unchanged": 0, "skipped": 0}
-        values = set(Observation.objects.filter(indicator=indicator).values_list("status", "value", "unit_id"))
-        assert values == {("approved", D("98"), cast.dept_a.pk)}
+        # Computed values go through review like entered ones: submitted by the system, not yet counted.
+        values = set(Observation.objects.filter(indicator=indicator).values_list("status", "value", "unit_id",
+                                                                                 "submitted_by"))
+        assert values == {("submitted", D("98"), cast.dept_a.pk, None)}
     finally:
         registry.unregister("tests.pass_rate")
 

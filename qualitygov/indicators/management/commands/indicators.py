@@ -78,6 +78,8 @@ class Command(BaseCommand):
             rows.append({
                 "code": indicator.code, "name": indicator.name, "unit": indicator.unit,
                 "origin": indicator.origin, "state": indicator.state,
+                # Where the values come from: "typed" (entered by a unit) or "computed" (formula or function).
+                "source": indicator.value_source, "formula": indicator.formula,
                 # The target the light was judged against (the year's target in force), and the plan's own goal.
                 "comparator": indicator.comparator, "target": _num(stored.target_value),
                 "target_year": stored.target_year,
