@@ -23,7 +23,7 @@ class RegistryConfig(AppConfig):
 
         register_events(self.label, events_of(events), keys=events.KEYS)
         registry.register_nav(registry.NavEntry("registry", _("Market entities"), "registry:list",
-                                                action_rule(Action.VIEW), order=72, menu="admin"))
+                                                action_rule(Action.VIEW), order=74, menu="regulation"))
         # Early (order 15): the ledgers' demo loaders pick their entities from this directory.
         registry.register_demo_loader(registry.DemoLoader("registry", "qualitygov.registry.demo.load", order=15))
         registry.register_search_source(registry.SearchSource(

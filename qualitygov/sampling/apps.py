@@ -27,7 +27,7 @@ class SamplingConfig(AppConfig):
                         values={"stage": Stage, "verdict": Verdict, "notice_method": NoticeMethod, "clock": Clock,
                                 "outcome": Outcome, "publication_channel": Channel})
         registry.register_nav(registry.NavEntry("sampling", _("Sampling follow-up"), "sampling:list",
-                                                action_rule(Action.VIEW), order=72, menu="admin"))
+                                                action_rule(Action.VIEW), order=76, menu="regulation"))
         registry.register_inbox_source(registry.InboxSource("sampling", "qualitygov.sampling.inbox.inbox_items",
                                                             order=65))
         # After the market-entity directory's own demo loader, whose entities it samples.
