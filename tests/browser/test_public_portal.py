@@ -43,3 +43,40 @@ def test_phone_visitor_opens_an_indicator_and_downloads_its_csv(new_page, cast):
     table = list(csv.reader(io.StringIO(content)))
     assert [row[2] for row in table[1:]] == ["2026-Q1", "2026-Q2"]
     assert [row[5] for row in table[1:]] == ["95.5", "96.25"]
+
+
+def test_public_pages_pass_axe_at_phone_and_desktop_widths(browser, live_server, cast):
+    """WCAG 2.1 AA (axe, no serious or critical violation) on every kind of public page, signed out, at 375 px
+    and on a desktop; and the office's disclosure pages."""
+    from django.test import Client
+
+    from tests.browser.conftest import DESKTOP
+    from tests.browser.test_accessibility import AXE, BLOCKING, RUN_AXE, WCAG_AA
+
+    world = build_world(cast)
+    slug = world.items["p1"].slug
+    public = ["/public/", "/public/changes/", "/public/k/indicator/", "/public/k/taskgroup/", "/public/k/bulletin/",
+              f"/public/p/{slug}/", f"/public/p/{slug}/v1/", f"/public/p/{world.items['group'].slug}/",
+              f"/public/p/{world.items['bulletin'].slug}/", f"/public/p/{world.items['plan'].slug}/"]
+    office = ["/disclosure/", f"/disclosure/items/{world.items['p1'].pk}/", "/disclosure/publishable/indicator/",
+              "/disclosure/rules/", "/disclosure/rules/new/", "/disclosure/masking/"]
+    source = AXE.read_text(encoding="utf-8")
+    problems: list[str] = []
+    client = Client()
+    client.force_login(cast.office)
+    for viewport, urls, signed_in in ((PHONE_375, public, False), (DESKTOP, public, False), (DESKTOP, office, True)):
+        context = browser.new_context(viewport=viewport, base_url=live_server.url, locale="zh-CN", bypass_csp=True)
+        context.set_default_timeout(90_000)
+        if signed_in:
+            context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
+                                  "url": live_server.url}])
+        page = context.new_page()
+        for url in urls:
+            page.goto(url)
+            page.wait_for_load_state("networkidle")
+            page.add_script_tag(content=source)
+            for v in page.evaluate(RUN_AXE, WCAG_AA):
+                if v["impact"] in BLOCKING:
+                    problems.append(f"{viewport['width']} {url}: [{v['impact']}] {v['id']} — {v['help']} — {v['nodes']}")
+        context.close()
+    assert problems == [], "\n".join(problems)

@@ -5,7 +5,7 @@ weaker; a register kind added through `selector_kind` is masked like the built-i
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qualitygov.core.models import AuditEvent
@@ -104,6 +104,7 @@ def _walk(value):
                     lambda children: st.lists(children, max_size=4)
                     | st.dictionaries(st.sampled_from(["phone", "name", "x", "id_number", "email", "note"]), children,
                                       max_size=4), max_leaves=20))
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_masking_never_crashes_and_leaves_no_declared_field_in_clear(payload):
     out = mask_payload(payload, dict(DEFAULT_FIELDS))
     for node in _walk(out):
