@@ -21,6 +21,7 @@ urlpatterns = [
     path("workplans/", include("qualitygov.workplans.urls")),
     path("assessments/", include("qualitygov.assessments.urls")),
     path("upper-assessment/", include("qualitygov.upperassessment.urls")),
+    path("feeds/", include("qualitygov.feeds.urls")),
     path("api/", include("config.api_urls")),
     path("", include("qualitygov.core.urls")),
 ]

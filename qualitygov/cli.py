@@ -16,6 +16,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("summaries", "half-year and annual summaries: `summaries remind [--today YYYY-MM-DD]` chases the units"),
     ("assessment", "annual assessment: `assessment score [--json] [--pdf OUT.pdf] SCHEME.json UNITS.json` (no database); "
                    "`assessment scheme export --year YYYY --out SCHEME.json`"),
+    ("feeds", "data feeds: `feeds import SOURCE FILE [--dry-run] [--json]` checks an upper system's export and imports "
+              "it (exit 2 on errors, nothing imported)"),
     ("calendar", "working-day calendar: `calendar workdays FROM TO` prints the working days, both days included"),
     ("audit", "audit trail: `audit verify [--checkpoints DIR]` checks the chain and names the first bad event; "
               "`audit checkpoint` exports its hashes outside the database"),
