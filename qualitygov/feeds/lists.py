@@ -62,11 +62,16 @@ def _period(figure) -> str:
     return f"{figure.period_start:%Y-%m}"
 
 
+def _number(value):
+    """A number cell: whole numbers as int, others as float (spreadsheets hold no Decimal)."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 def _figure_rows(figures):
     labels = _labels()
     for f in figures:
         yield [f.source.label, labels.get(f"{f.source.key}.{f.measure}", f.measure), _period(f),
-               f.town.label if f.town else "", f.category, f.subject, f.value.normalize(), f.file.original_name, f.row]
+               f.town.label if f.town else "", f.category, f.subject, _number(f.value), f.file.original_name, f.row]
 
 
 def _file_rows(files):

@@ -485,7 +485,8 @@ def _read(rows: Iterator[tuple[int, list[Any], set[int]]], mapping: Mapping, res
                 return
             if best_missing is None or len(missing) < len(best_missing):
                 best_missing = missing
-            line = " ".join(t for t in (text_of(v) for v in values) if t)
+            # merged title cells repeat their text across the range: keep each text once
+            line = " ".join(dict.fromkeys(t for t in (text_of(v) for v in values) if t))
             if line:
                 title_lines.append(line)
             above = values
