@@ -29,6 +29,7 @@ HELP_SECTIONS: dict[str, str] = {
     "accounts:unit_robot": "robots",
     "leadership:": "leadership",
     "upperreports:": "upper-reports",
+    "feeds:": "feeds",
     "summaries:": "summaries",
     "workplans:": "workplans",
     "assessments:": "assessment",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qualitygov.core.lists import Column, Export, ListFilterSet, ListSpec
 
@@ -21,21 +22,21 @@ def _measure_choices():
 
 
 class FileFilter(ListFilterSet):
-    source = django_filters.ChoiceFilter(label=_("Source"), field_name="source__key", choices=_source_choices,
+    source = django_filters.ChoiceFilter(label=pgettext_lazy("feeds", "Source"), field_name="source__key", choices=_source_choices,
                                          empty_label=_("All"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=FileStatus.choices, empty_label=_("All"))
 
 
 class FigureFilter(ListFilterSet):
-    source = django_filters.ChoiceFilter(label=_("Source"), field_name="source__key", choices=_source_choices,
+    source = django_filters.ChoiceFilter(label=pgettext_lazy("feeds", "Source"), field_name="source__key", choices=_source_choices,
                                          empty_label=_("All"))
-    measure = django_filters.ChoiceFilter(label=_("Figure"), choices=_measure_choices, empty_label=_("All"),
+    measure = django_filters.ChoiceFilter(label=pgettext_lazy("feeds", "Figure"), choices=_measure_choices, empty_label=_("All"),
                                           method="filter_measure")
     start = django_filters.DateFilter(label=_("Period from"), field_name="period_start", lookup_expr="gte",
                                       widget=forms.DateInput(attrs={"type": "date"}))
     end = django_filters.DateFilter(label=_("Period to"), field_name="period_end", lookup_expr="lte",
                                     widget=forms.DateInput(attrs={"type": "date"}))
-    town = django_filters.ModelChoiceFilter(label=_("Town"), queryset=None, empty_label=_("All"))
+    town = django_filters.ModelChoiceFilter(label=pgettext_lazy("feeds", "Town"), queryset=None, empty_label=_("All"))
     category = django_filters.CharFilter(label=_("Category"), field_name="category")
 
     def __init__(self, *args, request=None, **kwargs):
@@ -83,7 +84,7 @@ def _file_rows(files):
 FILE_LIST = ListSpec(
     columns=[
         Column(_("Uploaded"), "uploaded", ("uploaded_at",)),
-        Column(_("Source"), "source", ("source__key",)),
+        Column(pgettext_lazy("feeds", "Source"), "source", ("source__key",)),
         Column(_("File")),
         Column(_("Months"), "period", ("period_start",)),
         Column(_("Status"), "status"),
@@ -99,12 +100,12 @@ FILE_LIST = ListSpec(
 
 FIGURE_LIST = ListSpec(
     columns=[
-        Column(_("Source"), "source", ("source__key",)),
-        Column(_("Figure"), "measure"),
-        Column(_("Period"), "period", ("period_start", "town__sort_order")),
-        Column(_("Town"), "town", ("town__sort_order",)),
+        Column(pgettext_lazy("feeds", "Source"), "source", ("source__key",)),
+        Column(pgettext_lazy("feeds", "Figure"), "measure"),
+        Column(pgettext_lazy("feeds", "Period"), "period", ("period_start", "town__sort_order")),
+        Column(pgettext_lazy("feeds", "Town"), "town", ("town__sort_order",)),
         Column(_("Category"), "category"),
-        Column(_("Item")),
+        Column(pgettext_lazy("feeds", "Item")),
         Column(_("Value"), "value"),
         Column(_("File and row")),
     ],

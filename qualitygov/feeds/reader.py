@@ -472,7 +472,7 @@ def _read(rows: Iterator[tuple[int, list[Any], set[int]]], mapping: Mapping, res
     title_lines: list[str] = []
     above: list[Any] = []
     best_missing: list[str] | None = None
-    for number, values, percent in rows:
+    for number, values, _percent in rows:
         if header is None:
             if number > HEADER_SEARCH_ROWS:
                 break
