@@ -34,6 +34,7 @@ MAX_ERRORS = 500
 EMPTY_MARKS = frozenset({"", "-", "－", "—", "--", "/", "／", "无", "\\"})
 NOTE_STARTS = ("注", "备注", "说明", "填表", "制表", "审核", "数据来源", "单位负责人", "统计人", "联系电话")
 TOTAL_WORDS = ("合计", "总计", "全区合计", "全区")
+_TOTAL_FIRST = ("合", "总", "小", "全")
 SUBTOTAL_WORDS = ("小计",)
 _MONTH_RANGE = re.compile(r"(20\d{2})\s*年\s*(\d{1,2})\s*月?\s*(?:-|－|—|~|～|至|到)\s*(\d{1,2})\s*月")
 _MONTH_TEXT = re.compile(r"(20\d{2})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|$)")
@@ -329,6 +330,14 @@ def parse_day(value: Any) -> tuple[dt.date, dt.date]:
         if not 2000 <= value.year <= 2100:
             raise CellError(f"日期“{value}”无效")
         return value, value
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if 2000 <= day.year <= 2100:
+                return day, day
     text = unicodedata.normalize("NFKC", text_of(value))
     found = _DAY_TEXT.match(text) or _DAY_COMPACT.match(text)
     if not found:
@@ -449,16 +458,24 @@ def read_feed(data: bytes, filename: str, mapping: Mapping, *, resolve_town: Tow
     return result
 
 
-def _is_total(values: list[Any], header: Header) -> str:
-    """"total", "subtotal" or "" for a data row."""
+def _total_columns(header: Header) -> tuple[int, ...]:
     keys = [header.columns.get(k) for k in ("field:town", "field:category", "field:subject", "field:period")]
-    looked = {c for c in keys if c is not None} | {0, 1}
-    for col in sorted(looked):
-        if col >= len(values):
+    return tuple(sorted({c for c in keys if c is not None} | {0, 1}))
+
+
+def _is_total(values: list[Any], looked: tuple[int, ...]) -> str:
+    """"total", "subtotal" or "" for a data row."""
+    width = len(values)
+    for col in looked:
+        if col >= width:
             continue
-        text = re.sub(r"\s", "", text_of(values[col]))
-        if not text:
+        value = values[col]
+        if not isinstance(value, str) or not value:
             continue
+        text = value.strip()
+        if not text.startswith(_TOTAL_FIRST) and not text.endswith(("计", "区")):
+            continue
+        text = re.sub(r"\s", "", text)
         if any(text.startswith(word) for word in SUBTOTAL_WORDS):
             return "subtotal"
         if any(text.startswith(word) or text.endswith(word) for word in TOTAL_WORDS if word != "全区") or text == "全区":
@@ -525,6 +542,7 @@ def _read_body(rows, mapping: Mapping, header: Header, resolve_town: TownResolve
     figure_specs = [(spec, cols[f"figure:{spec.measure}"]) for spec in mapping.figures if f"figure:{spec.measure}" in cols]
     raw_specs = [(name, cols[f"raw:{name}"]) for name in mapping.raw if f"raw:{name}" in cols]
     mapped = [c for c in cols.values()]
+    looked = _total_columns(header)
     for number, values, percent in rows:
         width = len(values)
 
@@ -533,10 +551,11 @@ def _read_body(rows, mapping: Mapping, header: Header, resolve_town: TownResolve
 
         if all(text_of(cell(c)) == "" for c in mapped):
             continue
-        first = next((text_of(v) for v in values if text_of(v)), "")
-        if first.startswith(NOTE_STARTS) and all(cell(c) in (None, "") for _s, c in figure_specs):
+        first = values[0] if width and values[0] not in (None, "") else (values[1] if width > 1 else None)
+        if (isinstance(first, str) and first.lstrip().startswith(NOTE_STARTS)
+                and all(cell(c) in (None, "") for _s, c in figure_specs)):
             continue
-        kind = _is_total(values, header)
+        kind = _is_total(values, looked)
         if kind == "subtotal":
             result.skipped_totals.append(number)
             continue

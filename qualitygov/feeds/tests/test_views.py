@@ -114,3 +114,15 @@ def test_demo_loads_once(db):
     assert load(today=dt.date(2026, 4, 2)) == {"files": 0, "corrections": 0}
     assert source_get("c12315").owner_unit.short_name == "区市场监管分局"
     assert source_get("air").owner_unit.short_name == "区生态环境分局"
+
+
+def test_figures_export_writes_typed_text_as_text(client_for, cast, towns):
+    """A category the export typed as "=1+1" comes back as that text, never as a formula."""
+    data = fixtures.csv_bytes([["2026年1月"], ["镇街", "类别", "受理量"], ["沈家门街道", "=1+1", 3],
+                               ["沈家门街道", "@SUM(A1)", 4]])
+    feed_import(actor=cast.office, source=source_get("c12315"), name="公式.csv", data=data)
+    response = client_for("office").get("/feeds/figures/", {"format": "xlsx"})
+    cells = [c for row in load_workbook(io.BytesIO(response.content)).active.iter_rows() for c in row]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    assert sorted(c.value for c in cells if c.column == 5 and c.row > 1) == ["=1+1", "@SUM(A1)"]
+    assert {c.data_type for c in cells if c.column == 5 and c.row > 1} == {"s"}
