@@ -27,6 +27,7 @@ urlpatterns = [
     path("onestop/", include("qualitygov.onestop.urls")),
     path("entities/", include("qualitygov.registry.urls")),
     path("api/open/v1/", include("qualitygov.opendata.urls")),
+    path("feeds/", include("qualitygov.feeds.urls")),
     path("api/", include("config.api_urls")),
     path("", include("qualitygov.portal.urls")),
     path("", include("qualitygov.core.urls")),

@@ -18,6 +18,8 @@ COMMANDS: list[tuple[str, str]] = [
                    "`assessment scheme export --year YYYY --out SCHEME.json`"),
     ("entities", "market entities: `entities check FILE.csv --json` checks the 统一社会信用代码 column (no database); "
                  "`entities import FILE [--dry-run] [--json]` imports a registration/credit-publicity export"),
+    ("feeds", "data feeds: `feeds import SOURCE FILE [--dry-run] [--json]` checks an upper system's export and imports "
+              "it (exit 2 on errors, nothing imported)"),
     ("calendar", "working-day calendar: `calendar workdays FROM TO` prints the working days, both days included"),
     ("audit", "audit trail: `audit verify [--checkpoints DIR]` checks the chain and names the first bad event; "
               "`audit checkpoint` exports its hashes outside the database"),

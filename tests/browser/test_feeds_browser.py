@@ -1,0 +1,63 @@
+"""The office checks a 12315 export with a bad row (errors by row and column, nothing imported), discards
+it, uploads the corrected export, confirms it and sees the import result and the figures by row."""
+
+from __future__ import annotations
+
+import re
+
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from qualitygov.feeds.models import FeedFile, Figure
+from qualitygov.feeds.sheets import xlsx_bytes
+
+
+def _export(accepted) -> bytes:
+    rows = [["普陀区12315投诉举报统计月报"], ["统计期间：2026年1月"],
+            ["镇街", "类别", "受理量（件）", "按时办结率", "调解成功率", "投诉公示率"],
+            ["沈家门街道", "食品", accepted, "100%", "90%", "100%"],
+            [None, "日用消费品", 20, "95%", "85%", "100%"],
+            ["合计", None, 30, None, None, None]]
+    return xlsx_bytes(rows, merges=["A1:F1", "A2:F2", "A4:A5"])
+
+
+def test_office_dry_runs_and_imports_a_12315_file(new_page, sign_in, cast, tmp_path):
+    bad = tmp_path / "12315-2026年1月.xlsx"
+    bad.write_bytes(_export("十"))
+    good = tmp_path / "12315-2026年1月（修正）.xlsx"
+    good.write_bytes(_export(10))
+    page = new_page()
+    sign_in(page, "office")
+
+    page.goto(reverse("feeds:sources"))
+    page.get_by_test_id("upload-c12315").click()
+    page.wait_for_url(re.compile(r"/feeds/sources/c12315/upload/$"))
+    page.get_by_test_id("upload-form").locator("input[type=file]").set_input_files(str(bad))
+    page.get_by_test_id("check").click()
+    page.wait_for_url(re.compile(r"/feeds/files/\d+/$"))
+    expect(page.get_by_test_id("error")).to_have_count(1)
+    expect(page.get_by_test_id("error")).to_contain_text("C列（受理量（件））")
+    expect(page.get_by_test_id("error")).to_contain_text("“十”不是数字")
+    expect(page.get_by_test_id("confirm")).to_have_count(0)
+    page.get_by_test_id("discard").click()
+    page.wait_for_url(re.compile(r"/feeds/sources/c12315/$"))
+    assert not Figure.objects.exists()
+
+    page.get_by_test_id("upload").click()
+    page.get_by_test_id("upload-form").locator("input[type=file]").set_input_files(str(good))
+    page.get_by_test_id("check").click()
+    page.wait_for_url(re.compile(r"/feeds/files/\d+/$"))
+    expect(page.get_by_test_id("dry-run-ok")).to_contain_text("共读取2行")
+    expect(page.get_by_test_id("dry-run-measure").first).to_contain_text("受理量")
+    assert not Figure.objects.exists()  # the preview writes no figure
+    page.get_by_test_id("confirm").click()
+    page.wait_for_url(re.compile(r"/feeds/files/\d+/$"))
+    expect(page.get_by_test_id("file-status")).to_have_attribute("data-status", "imported")
+    expect(page.get_by_test_id("import-result")).to_contain_text("新增8项")
+    expect(page.get_by_test_id("file-row")).to_have_count(2)
+    expect(page.locator("#row-4")).to_contain_text("受理量 10")
+    feed_file = FeedFile.objects.get(status="imported")
+    assert Figure.objects.filter(file=feed_file, is_current=True).count() == 8
+
+    page.goto(reverse("feeds:figures") + "?measure=c12315.accepted")
+    expect(page.get_by_test_id("figure")).to_have_count(2)
