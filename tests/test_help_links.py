@@ -64,8 +64,9 @@ def test_the_guide_is_served_with_an_anchor_per_section(client, db):
     ids = re.findall(r'<h[1-6] id="([^"]+)">', html)
     assert ids == ["top", "office", "org-users", "plan-import", "indicators", "computed-indicators", "progress", "audit", "calendar",
                    "leadership", "summaries", "workplans", "assessment", "assessment-rounds", "assessment-inputs",
-                   "upper-assessment", "jobs", "search", "upper-reports", "registers", "onestop", "liaisons", "pdf", "leaders", "api",
-                   "sign-in", "notifications", "notification-settings", "robots"]
+                   "upper-assessment", "jobs", "search", "upper-reports", "feeds", "registry", "sampling", "registers", "onestop",
+                   "regulatory-dashboard", "public-disclosure", "liaisons", "pdf", "leaders", "api", "sign-in", "notifications",
+                   "notification-settings", "robots", "open-data"]
     assert '<h2 id="leaders">三、领导</h2>' in html and "{#" not in html
     # A line break inside a Chinese paragraph is no space.
     assert "所有页面只显示当前用户权限范围内的单位和数据" in html

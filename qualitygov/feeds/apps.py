@@ -28,5 +28,5 @@ class FeedsConfig(AppConfig):
                         pairs=["owner"])
         register_all()
         registry.register_nav(registry.NavEntry("feeds", _("Data feeds"), "feeds:sources", action_rule(Action.VIEW),
-                                                order=64, menu="cycle"))
+                                                order=72, menu="regulation"))
         registry.register_demo_loader(registry.DemoLoader("feeds", "qualitygov.feeds.demo.load", order=75))

@@ -18,11 +18,12 @@ def _nav(html: str) -> list[tuple[str, bool]]:
 def test_every_installed_app_registers_its_entries():
     assert [e.key for e in registry.nav_entries()] == [
         "home", "plans", "indicators", "inbox", "board", "findings", "workplans", "leadership", "summaries",
-        "upperreports", "assessments", "upperassessment", "regdash", "org", "users", "calendar", "audit", "jobs", "notifications",
-        "api"]
-    assert [d.key for d in registry.demo_loaders()] == ["accounts", "plans", "indicators", "progress", "leadership",
-                                                        "summaries", "workplans", "assessments", "upperassessment",
-                                                        "upperreports"]
+        "upperreports", "assessments", "upperassessment", "regdash", "feeds", "registry", "sampling", "org", "users",
+        "registers", "onestop", "calendar", "audit", "portal", "jobs", "notifications", "api"]
+    assert [d.key for d in registry.demo_loaders()] == ["accounts", "registry", "plans", "indicators", "progress",
+                                                        "leadership", "summaries", "workplans", "assessments",
+                                                        "upperassessment", "upperreports", "feeds", "registers",
+                                                        "sampling", "onestop", "indicators.computed", "portal"]
     assert [c.key for c in registry.home_cards()] == ["my-roles", "indicators", "progress", "regdash"]
     assert [link.key for link in registry.page_links("plans:list")] == ["plan-import"]
     assert [link.key for link in registry.page_links("plans:task_detail")] == ["task-progress"]
