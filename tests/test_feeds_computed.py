@@ -13,6 +13,7 @@ from qualitygov.accounts.choices import OrgUnitKind
 from qualitygov.accounts.services import org_unit_create
 from qualitygov.feeds.models import FeedSource
 from qualitygov.feeds.services import feed_import, source_get
+from qualitygov.feeds.sheets import xlsx_bytes
 from qualitygov.feeds.tests import fixtures
 from qualitygov.indicators.models import Observation, ObservationChangeRequest
 from qualitygov.indicators.services import change_request_decide, indicator_create, observation_approve
@@ -25,9 +26,11 @@ FORMULA = "feeds.c12315.ontime_rate[食品]"
 
 @pytest.fixture
 def towns(cast):
-    """东港街道 next to the cast's 沈家门街道, so every row of the export has its town."""
+    """东港街道 and 六横镇 next to the cast's 沈家门街道, so every row of the exports has its town."""
     org_unit_create(actor=None, name="舟山市普陀区东港街道", kind=OrgUnitKind.SUBDISTRICT, parent=cast.district,
                     short_name="东港街道")
+    org_unit_create(actor=None, name="舟山市普陀区六横镇", kind=OrgUnitKind.TOWN, parent=cast.district,
+                    short_name="六横镇")
     FeedSource.objects.update(owner_unit=cast.dept_a)
 
 
@@ -95,3 +98,45 @@ def test_imports_recompute_the_indicator_for_review_then_as_a_correction_request
     obs.refresh_from_db()
     assert (obs.value, obs.status, obs.first_submitted_value) == (D("99.2"), "approved", D("99.29"))
     assert obs.provenance == provenance(third, "99.20")
+
+
+def test_a_corrected_sampling_export_recomputes_the_food_pass_rate(cast, towns):
+    """The sampling feed's 食品 (评价性抽检) pass rate, replaced when April's export is corrected."""
+    indicator = indicator_create(actor=cast.office, plan=plan_factory(), name="食品评价性抽检合格率", unit="%",
+                                 comparator=">=", baseline_year=2025, baseline_value="98", frequency="quarterly",
+                                 data_source="computed", formula="feeds.sampling.pass_rate[食品]",
+                                 targets={2026: "98"}, units=[(cast.dept_a, "lead")])
+    source = source_get("sampling")
+    first = feed_import(actor=cast.liaison_a, source=source, name="抽检结果-2026-04.xlsx",
+                        data=fixtures.sampling_xlsx()).file
+    obs = Observation.objects.get(indicator=indicator, period__label="2026-Q2")
+    assert (obs.value, obs.status, obs.submitted_by) == (D("100"), "submitted", None)  # 大米, row 3: 合格
+    assert [(i["key"], i["category"], i["value"], i["provenance"]) for i in obs.provenance["inputs"]] == [
+        ("feeds.sampling.pass_rate", "食品", "100.00",
+         [{"label": "抽检合格率：抽检结果-2026-04.xlsx（第3行）", "file": "抽检结果-2026-04.xlsx", "file_id": first.pk,
+           "rows": "3", "count": 1, "url": f"/feeds/files/{first.pk}/?rows=3#row-3"}])]
+
+    # The corrected export adds a failed 食品 batch in row 7: 1 of 2 batches passed.
+    second = feed_import(actor=cast.liaison_a, source=source, name="抽检结果-2026-04（更正）.xlsx",
+                         data=_sampling_corrected()).file
+    obs.refresh_from_db()
+    assert (obs.value, obs.status, obs.first_submitted_value) == (D("50"), "submitted", D("100"))
+    assert obs.provenance["inputs"][0]["value"] == "50.00"
+    assert obs.provenance["inputs"][0]["provenance"] == [
+        {"label": "抽检合格率：抽检结果-2026-04（更正）.xlsx（第3,7行）", "file": "抽检结果-2026-04（更正）.xlsx",
+         "file_id": second.pk, "rows": "3,7", "count": 2, "url": f"/feeds/files/{second.pk}/?rows=3,7#row-3"}]
+
+
+def _sampling_corrected() -> bytes:
+    """April's sampling export with one more 评价性抽检 batch (不合格) before the totals row."""
+    rows = [
+        ["普陀区食品和产品抽检结果明细（2026年4月）", None, None, None, None, None, None],
+        ["抽样单编号", "样品名称", "抽检类别", "被抽样单位名称", "所在镇街", "抽样日期", "检验结论"],
+        ["DC26330903000101", "大米", "评价性抽检", "某粮油店", "沈家门街道", "2026-04-02", "合格"],
+        ["DC26330903000102", "带鱼", "例行监测", "某水产店", "沈家门街道", "2026/4/3", "不合格"],
+        ["DC26330903000103", "阿莫西林胶囊", "基本药物", "某药房", "东港街道", "2026年4月8日", "合格"],
+        ["GC26330903000104", "电线电缆", "产品质量监督抽查", "某电器厂", "六横镇", "2026-04-30", "合格"],
+        ["DC26330903000105", "面包", "评价性抽检", "某面包店", "东港街道", "2026-04-10", "不合格"],
+        ["合计：共5批次", None, None, None, None, None, None],
+    ]
+    return xlsx_bytes(rows, merges=["A1:G1"])
