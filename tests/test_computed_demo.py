@@ -1,8 +1,8 @@
 """The demo: five seed indicators computed from the feeds' figures, the national statistic with the
 district's own sampling pass rate beside it for reference, and no typed demo values for the computed ones.
 
-The feeds and sampling apps register the measures; where one is not registered (this app alone), the
-test registers a stand-in over real rows (the active towns) and removes it after.
+The feeds and sampling apps register the measures and the feeds' demo exports give them figures; where a
+measure is not registered, the test registers a stand-in over real rows (the active towns) and removes it after.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import pytest
 from qualitygov.accounts.choices import TOWN_KINDS
 from qualitygov.accounts.demo import load as load_accounts
 from qualitygov.accounts.models import OrgUnit
+from qualitygov.feeds.demo import load as load_feeds
 from qualitygov.indicators import demo, measures
 from qualitygov.indicators.measures import MeasureValue
 from qualitygov.indicators.models import Indicator, Observation
@@ -60,6 +61,7 @@ def test_five_seed_indicators_are_computed_in_the_demo_and_get_no_typed_values(d
     assert (national.data_source, national.reference_formula) == ("entered", "sampling.pass_rate")
     assert Observation.objects.filter(indicator=national, comment=demo.DEMO_COMMENT).exists()
 
+    load_feeds(today=today)  # the figures the formulas read (the feeds' measures are registered on main)
     counts = demo.load_computed(today=today)
     assert counts["computed"] > 0 and counts["approved"] > 0
     for indicator in Indicator.objects.filter(data_source="computed"):

@@ -129,8 +129,9 @@ def _figure_key(measure: str, start, end, town_id, category: str, subject: str) 
     return (measure, start, end, town_id, category, subject)
 
 
-def _current(source: FeedSource, months: set[tuple[int, int]]) -> dict[Key, tuple[Decimal, int, int, int]]:
-    """Current figures of `source` in `months`: key → (value, row, file id, figure id)."""
+def _current(source: FeedSource, months: set[tuple[int, int]]
+             ) -> dict[Key, tuple[Decimal, int, int, int, Decimal | None]]:
+    """Current figures of `source` in `months`: key → (value, row, file id, figure id, weight)."""
     if not months:
         return {}
     first = min(months)
@@ -138,10 +139,11 @@ def _current(source: FeedSource, months: set[tuple[int, int]]) -> dict[Key, tupl
     qs = Figure.objects.filter(source=source, is_current=True, period_start__gte=dt.date(first[0], first[1], 1),
                                period_start__lt=_next_month(last))
     out = {}
-    for fid, measure, start, end, town_id, category, subject, value, row, file_id in qs.values_list(
-            "pk", "measure", "period_start", "period_end", "town_id", "category", "subject", "value", "row", "file_id"):
+    for fid, measure, start, end, town_id, category, subject, value, row, file_id, weight in qs.values_list(
+            "pk", "measure", "period_start", "period_end", "town_id", "category", "subject", "value", "row", "file_id",
+            "weight"):
         if (start.year, start.month) in months:
-            out[_figure_key(measure, start, end, town_id, category, subject)] = (value, row, file_id, fid)
+            out[_figure_key(measure, start, end, town_id, category, subject)] = (value, row, file_id, fid, weight)
     return out
 
 
@@ -170,7 +172,8 @@ def dry_run(*, source: FeedSource, name: str, data: bytes) -> DryRun:
     return result
 
 
-def _compare(source: FeedSource, read: ReadResult, result: DryRun) -> dict[Key, tuple[Decimal, int, int, int]]:
+def _compare(source: FeedSource, read: ReadResult, result: DryRun
+             ) -> dict[Key, tuple[Decimal, int, int, int, Decimal | None]]:
     from qualitygov.accounts.models import OrgUnit
 
     current = _current(source, read.months())
@@ -351,10 +354,24 @@ def feed_commit(*, actor, feed_file: FeedFile) -> CommitResult:
                           "unchanged": totals["unchanged"], "removed": totals["removed"],
                           "replaces": run.replaces, "status": ["pending", "imported"]})
     touched = {m for m, c in run.counts.items() if c.get("new") or c.get("changed") or c.get("removed")}
+    touched |= _reweighted(run)
     keys = sorted(keys_affected(source.key, touched))
     if keys:
         inputs_changed(keys=keys, actor=actor)
     return CommitResult(file=feed_file, run=run, keys=keys, superseded=superseded)
+
+
+def _reweighted(run: DryRun) -> set[str]:
+    """Rates whose figure is unchanged but whose weight is not (a corrected 受理量 moves the weighted
+    按时办结率 of the district): the measures over them change too."""
+    out = set()
+    for row in run.read.rows:
+        for measure, _value, weight in row.figures:
+            old = run.current.get(_figure_key(measure, row.period_start, row.period_end, row.town_id, row.category,
+                                              row.subject))
+            if old is not None and old[4] != weight:
+                out.add(measure)
+    return out
 
 
 @transaction.atomic

@@ -19,10 +19,10 @@ from django.utils import timezone
 from qualitygov.accounts.choices import TOWN_KINDS
 from qualitygov.accounts.models import OrgUnit, User
 from qualitygov.registry.models import MarketEntity
+from qualitygov.utilities import uscc
 
 from .models import SampleBatch, SamplingPlan
 from .services import batch_create, batch_publish, followup_transition, plan_save
-from .testing import uscc_with_check
 
 OWNER = "区市场监管分局"
 PLANS = [  # title, product, standard, industry code, industry name, lab, batches
@@ -40,13 +40,17 @@ FAILED_ITEMS = {"电热水壶": "泄漏电流和电气强度；发热", "电动�
                 "儿童服装": "绳带；纤维含量", "塑料购物袋": "厚度偏差；标志"}
 
 
+def _uscc(first17: str) -> str:
+    return first17 + uscc.check_character(first17)
+
+
 def _demo_entities(towns: list[OrgUnit]) -> list[MarketEntity]:
     created = []
     for i in range(48):
         _title, product, _std, code, industry, _lab, _n = PLANS[i % len(PLANS)]
         town = towns[i % len(towns)]
         created.append(MarketEntity.objects.create(
-            uscc=uscc_with_check(f"91330903MA2{i + 1:06d}"),
+            uscc=_uscc(f"91330903MA2{i + 1:06d}"),
             name=f"舟山市普陀{NAMES[i % len(NAMES)]}{product}{['有限公司', '制造有限公司', '商贸有限公司'][i % 3]}"
                  f"{'' if i < len(NAMES) else i // len(NAMES) + 1}",
             industry_code=code, industry_name=industry, town=town, above_scale=i % 4 == 0, is_demo=True,

@@ -15,13 +15,13 @@ from qualitygov.core.audit import audit_record
 from qualitygov.core.errors import NotFoundError
 from qualitygov.core.uploads import CheckedFile
 from qualitygov.registry.models import MarketEntity
+from qualitygov.utilities import uscc
 
 from . import events
 from .choices import Verdict
 from .io import COLUMNS, parse_date, read_rows
 from .models import SampleBatch, SamplingPlan
 from .services import _changed, _new_batch, may_write
-from .testing import uscc_valid
 
 HEADING = dict(COLUMNS)
 VERDICTS = {"合格": Verdict.PASS, "不合格": Verdict.FAIL, "pass": Verdict.PASS, "fail": Verdict.FAIL}
@@ -62,7 +62,8 @@ def check_rows(plan: SamplingPlan, checked: CheckedFile) -> ImportResult:
     if read.error:
         result.errors.append(read.error)
         return result
-    codes = {str(r.get("uscc", "")).strip().upper() for _n, r in read.rows}
+    # Codes as the registry stores them: full-width characters, blanks and lower case undone.
+    codes = {uscc.normalise(r.get("uscc", "")) for _n, r in read.rows}
     entities = {e.uscc: e for e in MarketEntity.objects.filter(uscc__in=codes)}
     numbers = {str(r.get("report_no", "")).strip() for _n, r in read.rows}
     taken = set(SampleBatch.objects.filter(report_no__in=numbers).values_list("report_no", flat=True))
@@ -70,12 +71,13 @@ def check_rows(plan: SamplingPlan, checked: CheckedFile) -> ImportResult:
     today = timezone.localdate()
     for number, raw in read.rows:
         errors: list[str] = []
-        code = str(raw.get("uscc", "")).strip().upper()
+        checked_code = uscc.check(raw.get("uscc", ""))
+        code = checked_code.code
         entity = entities.get(code)
         if not code:
             _error(errors, number, "uscc", "必填。")
-        elif not uscc_valid(code):
-            _error(errors, number, "uscc", f"“{code}”不是有效的统一社会信用代码。")
+        elif not checked_code.valid:
+            _error(errors, number, "uscc", f"“{code}”不是有效的统一社会信用代码：{checked_code.reason}。")
         elif entity is None:
             _error(errors, number, "uscc", f"市场主体名录中没有代码为“{code}”的主体，请先在市场主体名录中登记。")
         product = str(raw.get("product", "")).strip()

@@ -1,15 +1,21 @@
 """The office checks a 12315 export with a bad row (errors by row and column, nothing imported), discards
-it, uploads the corrected export, confirms it and sees the import result and the figures by row."""
+it, uploads the corrected export, confirms it and sees the import result and the figures by row; then opens
+the own indicator computed from the 12315 figures, sees the new value, unfolds its provenance and follows it
+to the file's page with the rows behind the value marked."""
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from qualitygov.feeds.models import FeedFile, Figure
 from qualitygov.feeds.sheets import xlsx_bytes
+from qualitygov.indicators.models import Observation
+from qualitygov.indicators.services import indicator_create
+from qualitygov.plans.tests.factories import plan_factory
 
 
 def _export(accepted) -> bytes:
@@ -26,6 +32,11 @@ def test_office_dry_runs_and_imports_a_12315_file(new_page, sign_in, cast, tmp_p
     bad.write_bytes(_export("十"))
     good = tmp_path / "12315-2026年1月（修正）.xlsx"
     good.write_bytes(_export(10))
+    # The office's own indicator over the 12315 figures, computed quarterly by formula.
+    indicator = indicator_create(actor=cast.office, plan=plan_factory(), name="12315按时办结率", unit="%",
+                                 comparator=">=", baseline_year=2025, baseline_value="95", frequency="quarterly",
+                                 data_source="computed", formula="feeds.c12315.ontime_rate", targets={2026: "98"},
+                                 units=[(cast.dept_a, "lead")])
     page = new_page()
     sign_in(page, "office")
 
@@ -61,3 +72,24 @@ def test_office_dry_runs_and_imports_a_12315_file(new_page, sign_in, cast, tmp_p
 
     page.goto(reverse("feeds:figures") + "?measure=c12315.accepted")
     expect(page.get_by_test_id("figure")).to_have_count(2)
+
+    # The import recomputed the indicator: (100×10 + 95×20) / 30 = 96.67, waiting for review.
+    obs = Observation.objects.get(indicator=indicator, period__label="2026-Q1")
+    assert (obs.value, obs.status) == (Decimal("96.67"), "submitted")
+    page.goto(reverse("indicators:indicator_detail", args=[indicator.pk]))
+    row = page.get_by_test_id("periods").locator("tr", has_text="2026-Q1")
+    expect(row).to_contain_text("96.67")
+    provenance = row.get_by_test_id("provenance")
+    expect(provenance).to_be_hidden()  # folded until asked for
+    row.locator("summary", has_text="输入数据与来源").click()
+    expect(provenance).to_be_visible()
+    name = "12315-2026年1月（修正）.xlsx"
+    expect(provenance).to_contain_text(f"12315按时办结率：{name}（第4～5行）")
+    expect(provenance).to_contain_text(f"文件 {name}")
+    expect(provenance).to_contain_text("行 4-5")
+    provenance.get_by_role("link", name=f"12315按时办结率：{name}（第4～5行）").click()
+    page.wait_for_url(re.compile(rf"/feeds/files/{feed_file.pk}/\?rows=4-5#row-4$"))
+    expect(page.get_by_test_id("file-row")).to_have_count(2)
+    expect(page.locator("[data-testid=file-row][data-marked='1']")).to_have_count(2)
+    expect(page.locator("#row-4")).to_contain_text("按时办结率 100")
+    expect(page.locator("#row-5")).to_contain_text("按时办结率 95")

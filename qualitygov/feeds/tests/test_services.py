@@ -73,7 +73,9 @@ def test_corrected_file_replaces_the_month_and_records_changes(cast, towns, hear
         ("accepted", towns["沈家门街道"].pk, "食品", Decimal("12.0000"), Decimal("13.0000"), first.pk, 5, 5)]
     assert Figure.objects.filter(is_current=True).count() == 12
     assert not Figure.objects.filter(file=first, is_current=True).exists()
-    assert heard[-1] == (["feeds.c12315.accepted"], cast.office)
+    # The rates are weighted by 受理量: a corrected 受理量 moves them too, though their own cells did not change.
+    assert heard[-1] == (["feeds.c12315.accepted", "feeds.c12315.disclosure_rate", "feeds.c12315.mediation_rate",
+                          "feeds.c12315.ontime_rate"], cast.office)
     value = measure_value("feeds.c12315.accepted", start=JAN[0], end=JAN[1])
     assert value.value == Decimal("1026")
     assert value.provenance == ({"label": "12315受理量：1月更正.xlsx（第5～7行）", "file": "1月更正.xlsx",

@@ -10,7 +10,7 @@ from qualitygov.accounts.services import org_unit_create
 from qualitygov.registry.models import MarketEntity
 from qualitygov.sampling.models import SamplingPlan
 from qualitygov.sampling.services import batch_create, plan_save
-from qualitygov.sampling.testing import uscc_with_check
+from qualitygov.utilities.uscc import check_character
 
 
 def other_town(cast) -> OrgUnit:
@@ -20,7 +20,8 @@ def other_town(cast) -> OrgUnit:
 
 
 def entity(town: OrgUnit | None, n: int = 1, name: str = "") -> MarketEntity:
-    code = uscc_with_check(f"913309037{n:08d}")
+    first17 = f"913309037{n:08d}"
+    code = first17 + check_character(first17)
     found = MarketEntity.objects.filter(uscc=code).first()
     return found or MarketEntity.objects.create(uscc=code, name=name or f"舟山测试电器有限公司{n}", town=town,
                                                 industry_code="C3854", industry_name="家用电力器具制造",

@@ -24,7 +24,7 @@ from qualitygov.sampling.models import FollowUp, SampleBatch
 from qualitygov.sampling.selectors import batch_list_visible, sample_public_snapshot
 from qualitygov.sampling.services import batch_delete, batch_publish, followup_transition
 from qualitygov.sampling.services_import import batches_import
-from qualitygov.sampling.testing import uscc_valid, uscc_with_check
+from qualitygov.utilities.uscc import check_character
 
 from .factories import batch, entity, other_town, plan
 
@@ -168,7 +168,7 @@ def _checked(data: bytes, name: str = "批次.xlsx") -> CheckedFile:
 def test_import_errors_name_row_and_column_and_nothing_is_recorded(cast):
     town = other_town(cast)
     known = entity(town, 11)
-    unknown = uscc_with_check("91330903MA2999999")
+    unknown = "91330903MA2999999" + check_character("91330903MA2999999")
     the_plan = plan(cast)
     data = _xlsx([
         [known.uscc, "", "电热水壶", D(2026, 5, 12), "", "R-1", "合格", "", ""],
@@ -181,7 +181,8 @@ def test_import_errors_name_row_and_column_and_nothing_is_recorded(cast):
     result = batches_import(actor=cast.office, plan=the_plan, checked=_checked(data), commit=True)
     assert result.errors == [
         f"第3行“统一社会信用代码”列：市场主体名录中没有代码为“{unknown}”的主体，请先在市场主体名录中登记。",
-        f"第4行“统一社会信用代码”列：“{known.uscc[:17]}0”不是有效的统一社会信用代码。",
+        f"第4行“统一社会信用代码”列：“{known.uscc[:17]}0”不是有效的统一社会信用代码："
+        f"第18位校验码“0”有误，按前17位计算应为“{known.uscc[17]}”。",
         "第5行“产品名称”列：必填。",
         "第5行“抽样日期”列：不在计划年度（2026年）内。",
         "第5行“报告编号”列：与第2行的报告编号重复。",
@@ -226,13 +227,6 @@ def test_the_template_reads_back_with_its_headings(cast, client_for):
 def test_the_reader_never_crashes(data, extension):
     result = sampling_io.read_rows(data, extension)
     assert result.error or result.rows
-
-
-def test_uscc_check_character():
-    assert uscc_valid("91330903MA28K0XX0X") is False
-    code = uscc_with_check("91330903MA2000001")
-    assert uscc_valid(code) and uscc_valid(f" {code.lower()} ")
-    assert not any(uscc_valid(code[:i] + ch + code[i + 1:]) for i in range(18) for ch in "0A" if code[i] != ch)
 
 
 # --- measures, snapshot, export, reminders ---------------------------------------------------------
