@@ -146,11 +146,13 @@ def _aggregate(qs, group: tuple[str, ...]):
 
 def _provenance(measure: FeedMeasure, rows_by_file: dict[int, tuple[str, list[int]]]) -> tuple[dict, ...]:
     out = []
+    # One reverse() per call, not per file: a dashboard asks for every town's provenance at once.
+    pattern = reverse("feeds:file_detail", args=[987654321]) if rows_by_file else ""
     for file_id in sorted(rows_by_file):
         name, rows = rows_by_file[file_id]
         text = compress_rows(rows)
         first = min(rows) if rows else 0
-        url = reverse("feeds:file_detail", args=[file_id]) + f"?rows={text}#row-{first}"
+        url = pattern.replace("987654321", str(file_id)) + f"?rows={text}#row-{first}"
         out.append({"label": f"{measure.label}：{name}（第{text.replace('-', '～')}行）",
                     "file": name, "file_id": file_id, "rows": text, "count": len(set(rows)), "url": url})
     return tuple(out)
