@@ -110,23 +110,23 @@ def test_the_cluster_in_its_own_process_runs_a_queued_job(instance):
         worker.send_signal(signal.SIGTERM)
         out, err = worker.communicate(timeout=120)
     assert "Queue 'qualitygov' on the database; daily jobs scheduled: qualitygov-daily:indicators.remind, " \
-           "qualitygov-daily:progress.daily, qualitygov-daily:summaries.daily." in out, err
+           "qualitygov-daily:progress.daily, qualitygov-daily:summaries.daily, qualitygov-daily:portal.rules." in out, err
     assert read(f"SELECT status, attempts, progress_done, progress_total, error FROM core_jobrun WHERE id = {job_id}"
                 ) == [("succeeded", 1, 3, 3, "")]
     assert read("SELECT count(*) FROM django_q_ormq") == [(0,)]
     assert sorted(read("SELECT name FROM django_q_schedule")) == [
-        ("qualitygov-daily:indicators.remind",), ("qualitygov-daily:progress.daily",),
-        ("qualitygov-daily:summaries.daily",)]
+        ("qualitygov-daily:indicators.remind",), ("qualitygov-daily:portal.rules",),
+        ("qualitygov-daily:progress.daily",), ("qualitygov-daily:summaries.daily",)]
 
 
 def test_the_daily_jobs_run_from_the_worker_schedule(cast, client):
     assert schedules_sync() == ["qualitygov-daily:indicators.remind", "qualitygov-daily:progress.daily",
-                                "qualitygov-daily:summaries.daily"]
+                                "qualitygov-daily:summaries.daily", "qualitygov-daily:portal.rules"]
     schedules = {s.name: s for s in Schedule.objects.all()}
     at = timezone.localtime(schedules["qualitygov-daily:progress.daily"].next_run)
     assert (at.hour, at.minute, schedules["qualitygov-daily:progress.daily"].schedule_type) == (2, 0, Schedule.DAILY)
-    assert schedules_sync() == list(schedules)  # again: the same three, nothing doubled
-    assert Schedule.objects.count() == 3
+    assert schedules_sync() == list(schedules)  # again: the same four, nothing doubled
+    assert Schedule.objects.count() == 4
     assert health.check_jobs()["status"] == "degraded"  # never ran
 
     # 02:00 comes (the schedules are moved back a day, to the last 02:00, instead of waiting).
@@ -134,11 +134,12 @@ def test_the_daily_jobs_run_from_the_worker_schedule(cast, client):
     Schedule.objects.update(next_run=F("next_run") - dt.timedelta(days=1))
     out = io.StringIO()
     call_command("worker", "--burst", stdout=out)
-    assert "Tasks run: 6." in out.getvalue()  # three schedules, each starting one job
+    assert "Tasks run: 8." in out.getvalue()  # four schedules, each starting one job
     jobs = list(JobRun.objects.order_by("label").values_list("kind", "label", "status", "actor", "func_path"))
     assert jobs == [
         (JobKind.DAILY, "任务推进：报送周期、督办升级与红黄绿灯", JobStatus.SUCCEEDED, None,
          "qualitygov.progress.jobs.progress_daily_job"),
+        (JobKind.DAILY, "信息公开：按规则发布", JobStatus.SUCCEEDED, None, "qualitygov.portal.jobs.rules_daily_job"),
         (JobKind.DAILY, "工作总结：催报和逾期单位", JobStatus.SUCCEEDED, None,
          "qualitygov.summaries.chase.summaries_daily_job"),
         (JobKind.DAILY, "指标重算与填报提醒", JobStatus.SUCCEEDED, None, "qualitygov.indicators.jobs.nightly_job"),

@@ -38,7 +38,7 @@ def export_sheets(*, tiles: list[TileFigures], period: Period, scope_label: str,
     """The workbook: the tiles (one row each, 未接入 ones included) and the by-town table."""
     # "regulatory dashboard": the context of words other apps translate otherwise ("Figure", "From").
     summary_header = [pgettext("regulatory dashboard", "Group"), pgettext("regulatory dashboard", "Figure"),
-                      pgettext("regulatory dashboard", "Value"), _("Unit"), _("Verdict"), _("Same period last year"),
+                      pgettext("regulatory dashboard", "Value"), _("Unit"), pgettext("regulatory dashboard", "Verdict"), _("Same period last year"),
                       _("Other figures"), pgettext("regulatory dashboard", "From"), pgettext("regulatory dashboard", "To"),
                       pgettext("regulatory dashboard", "Scope")]
     summary = []

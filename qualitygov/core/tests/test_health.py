@@ -18,7 +18,7 @@ from qualitygov.core.logs import JsonFormatter, RequestContextFilter
 from qualitygov.core.registry import daily_jobs
 
 URL = "/healthz"
-JOB_KEYS = ["indicators.remind", "progress.daily", "summaries.daily"]
+JOB_KEYS = ["indicators.remind", "progress.daily", "summaries.daily", "portal.rules"]
 
 
 def _run_jobs(at: dt.datetime) -> None:
@@ -30,7 +30,8 @@ def _run_jobs(at: dt.datetime) -> None:
 
 def test_the_daily_jobs_are_registered():
     assert [job.key for job in daily_jobs()] == JOB_KEYS
-    assert [str(job.event) for job in daily_jobs()] == ["indicators.remind", "progress.daily", "summaries.daily"]
+    assert [str(job.event) for job in daily_jobs()] == ["indicators.remind", "progress.daily", "summaries.daily",
+                                                         "portal_rules.run"]
 
 
 @pytest.mark.django_db

@@ -84,7 +84,8 @@ def test_a_failing_job_is_retried_then_failed_with_its_error_on_the_page(cast, c
     assert fail.changes == {"attempt": 3, "error": "数据源无法连接：超时"}
     # One-off retry schedules are gone once run; the daily jobs' schedules stay.
     assert sorted(Schedule.objects.values_list("name", flat=True)) == [
-        "qualitygov-daily:indicators.remind", "qualitygov-daily:progress.daily", "qualitygov-daily:summaries.daily"]
+        "qualitygov-daily:indicators.remind", "qualitygov-daily:portal.rules", "qualitygov-daily:progress.daily",
+        "qualitygov-daily:summaries.daily"]
 
     for member in ("liaison_a", "office"):
         page = client_for(member).get(reverse("core:job_detail", args=[job.pk]))

@@ -24,7 +24,7 @@ def test_every_kind_is_listed_in_chinese_and_on_by_default(cast, client_for):
     kinds = [kind for kind, _label in notice_kinds()]
     assert {"indicator_due", "indicator_overdue", "indicator_returned", "progress.reminder", "progress.yellow",
             "progress.red", "progress.supervised", "progress.report_returned", "progress.part_returned",
-            "progress.finding", "summaries.reminder", "summaries.overdue"} == set(kinds)
+            "progress.finding", "summaries.reminder", "summaries.overdue", "sampling_due", "sampling_overdue"} == set(kinds)
     for label in ("指标数据报送提醒", "红灯通知", "督查问题整改通知", "工作总结催报", "同时通过电子邮件发送我的通知"):
         assert label in page
     assert page.count(" checked>") == len(kinds) + 1
