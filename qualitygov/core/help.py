@@ -35,6 +35,7 @@ HELP_SECTIONS: dict[str, str] = {
     "onestop:": "onestop",
     "registry:": "registry",
     "portal:": "public-disclosure",
+    "opendata:": "open-data",
     "feeds:": "feeds",
     "summaries:": "summaries",
     "workplans:": "workplans",

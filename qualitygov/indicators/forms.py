@@ -178,11 +178,11 @@ class IndicatorForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false", "data-formula-input": "formula"}),
         help_text=gettext_lazy("For a value computed from platform data: measures from the list below combined "
                                "with + - * / and parentheses, a category in square brackets, e.g. "
-                               "1 - feeds.sampling.failed[食品] / feeds.sampling.batches[食品]."))
+                               "<code>1 - feeds.sampling.failed[食品] / feeds.sampling.batches[食品]</code>."))
     reference_formula = forms.CharField(
         label=gettext_lazy("Reference figure"), required=False, max_length=500,
         widget=forms.Textarea(attrs={"rows": 1, "spellcheck": "false", "data-formula-input": "reference"}),
-        help_text=gettext_lazy("Shown on the indicator page for reference only, e.g. sampling.pass_rate beside a "
+        help_text=gettext_lazy("Shown on the indicator page for reference only, e.g. <code>sampling.pass_rate</code> beside a "
                                "national statistic; it never replaces this indicator's values."))
     by_town = forms.BooleanField(label=gettext_lazy("Broken down by town"), required=False)
     lead_units = forms.ModelMultipleChoiceField(label=gettext_lazy("Lead units"), queryset=OrgUnit.objects.none(),

@@ -41,7 +41,8 @@ class RuleForm(forms.Form):
 
 class MaskingForm(forms.Form):
     field = forms.CharField(label=_("Field name"), max_length=60,
-                            help_text=_("The name of the field in the published data, e.g. contact_phone."))
+                            help_text=_("The name of the field in the published data (typed as it is stored), e.g. "
+                                        "<code>contact_phone</code>."))
     treatment = forms.ChoiceField(label=_("Treatment"), choices=Treatment.choices)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
     active = forms.BooleanField(label=_("In use"), required=False, initial=True)
