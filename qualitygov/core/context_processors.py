@@ -49,7 +49,7 @@ def _navigation(request) -> dict:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        if rule_allows(entry.rule, user):
+        if rule_allows(entry.rule, user) and entry.visible_to(user):
             entries.append({"key": entry.key, "label": entry.label, "url": url, "active": False,
                             "badge": entry.badge_count(request), "names": entry.active_url_names,
                             "menu": entry.menu})

@@ -45,9 +45,15 @@ class NavEntry:
     active_url_names: tuple[str, ...] = ()
     badge: str = ""
     menu: str = ""  # a key of NAV_MENUS: listed under that dropdown instead of on the bar itself
+    #: dotted path to `f(user) -> bool`, a further check for pages whose view needs more than the rule
+    #: (a scope); the entry is hidden when it answers False, so the bar never links to a 404.
+    visible: str = ""
 
     def badge_count(self, request) -> int:
         return import_string(self.badge)(request) if self.badge else 0
+
+    def visible_to(self, user) -> bool:
+        return import_string(self.visible)(user) if self.visible else True
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ class RegdashConfig(AppConfig):
         # The rule lets every viewer reach the menu; the page itself answers 404 to a reader who
         # neither reads the whole district nor a town (a department's liaison).
         registry.register_nav(registry.NavEntry("regdash", _("Regulatory dashboard"), "regdash:dashboard",
-                                                action_rule(Action.VIEW), order=70, menu="regulation"))
+                                                action_rule(Action.VIEW), order=70, menu="regulation",
+                                                visible="qualitygov.regdash.selectors.may_open_dashboard"))
         # Budget: scope and towns (≤ 4), the thresholds in force (1), then the headline measure of each
         # tile judged by them (6 in the shipped rules, ≤ 5 queries each with the feeds' and ledgers' own
         # measures: 36 on the demo district).

@@ -72,6 +72,11 @@ def dashboard_reach(user) -> Reach | None:
     return Reach(district=False, towns=mine) if mine else None
 
 
+def may_open_dashboard(user) -> bool:
+    """Whether the dashboard opens for `user` (the navigation hides it otherwise, rather than link to a 404)."""
+    return dashboard_reach(user) is not None
+
+
 def is_connected(key: str) -> bool:
     try:
         get_measure(key)
