@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -65,13 +65,16 @@ def may_write(user, plan: SamplingPlan) -> bool:
     return plan.owning_unit_id in scope_for(user, Action.CHANGE)
 
 
-def owning_unit_choices(user) -> QuerySet[OrgUnit]:
-    """Units `user` may make a plan for: departments (and offices) in their CHANGE scope."""
+def owning_unit_choices(user, *, keep_unit_id: int | None = None) -> QuerySet[OrgUnit]:
+    """Units `user` may make a plan for: departments (and offices) in their CHANGE scope; `keep_unit_id`
+    (a plan's current unit) stays choosable whatever its kind or scope, so editing a plan never loses it."""
     scope = scope_for(user, Action.CHANGE)
     qs = OrgUnit.objects.filter(kind__in=[OrgUnitKind.DEPARTMENT, OrgUnitKind.OFFICE], is_active=True)
-    if scope.everything:
-        return qs.order_by("sort_order", "pk")
-    return qs.filter(pk__in=scope.unit_ids).order_by("sort_order", "pk")
+    if not scope.everything:
+        qs = qs.filter(pk__in=scope.unit_ids)
+    if keep_unit_id is not None:
+        qs = OrgUnit.objects.filter(Q(pk__in=qs.values("pk")) | Q(pk=keep_unit_id))
+    return qs.order_by("sort_order", "pk")
 
 
 def may_create_plan(user) -> bool:

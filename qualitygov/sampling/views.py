@@ -8,14 +8,13 @@ from __future__ import annotations
 import base64
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.access import access, action_rule
 from qualitygov.core.errors import NotFoundError, ServiceError
 from qualitygov.core.io import XLSX_MIME, download
@@ -107,8 +106,7 @@ def plan_edit(request, pk: int | None = None):
     initial = plan_initial(plan) if plan else {"year": timezone.localdate().year,
                                                "owning_unit": units.first().pk if units.exists() else None}
     if plan is not None:  # the plan's own unit stays choosable
-        units = OrgUnit.objects.filter(Q(pk__in=units.values("pk")) | Q(pk=plan.owning_unit_id)).order_by(
-            "sort_order", "pk")
+        units = services.owning_unit_choices(request.user, keep_unit_id=plan.owning_unit_id)
     form = PlanForm(request.POST or None, initial=initial, units=units)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
