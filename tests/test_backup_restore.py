@@ -283,8 +283,10 @@ def test_demo_backup_restore_elsewhere_answers_every_page_and_file_as_before(ins
     assert restored.returncode == 0, restored.stderr
     verified = _qualitygov(restored_env, "audit", "verify")
     assert verified.returncode == 0, verified.stderr
-    # The upload above, the 迎考 demo's evidence file and the two files of the demo's report sent to the city.
-    assert _tree(restored_media) == _tree(demo_media) and len(_tree(demo_media)) == 4
+    # The upload above, the 迎考 demo's evidence file, the two files of the demo's report sent to the city,
+    # the market-entity export the directory was imported from, and the feeds' 67 export files (66 and
+    # October's corrected 12315 file).
+    assert _tree(restored_media) == _tree(demo_media) and len(_tree(demo_media)) == 72
 
     start = json.dumps(["/", evidence_url, report_url])
     before = json.loads(_python(demo_env, CRAWL, start, "120"))
