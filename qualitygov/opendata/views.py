@@ -188,13 +188,15 @@ class RegisterListView(ListView):
 
 def data_columns(fields: list[ds.Field], rows: list[dict]) -> list[str]:
     """CSV columns of a list with a `data` object: the item fields, then `data.<name>` for every key of
-    the rows' snapshots in order of first appearance (nested values are joined into one cell)."""
+    the rows' snapshots in alphabetical order (nested values are joined into one cell). Alphabetical, not
+    as stored: PostgreSQL's jsonb keeps keys in its own order, and a download's columns must not depend on
+    the database."""
     columns = [f.name for f in fields if f.name != "data"]
     seen: dict[str, None] = {}
     for row in rows:
         for key in (row.get("data") or {}):
             seen.setdefault(key, None)
-    return columns + [f"data.{key}" for key in seen]
+    return columns + [f"data.{key}" for key in sorted(seen)]
 
 
 # --- one indicator, any item, the index ------------------------------------------------------------

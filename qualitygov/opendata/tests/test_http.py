@@ -108,9 +108,9 @@ def test_csv_is_exact_utf8_with_bom_by_format_and_by_accept(client, entries):
     published = timezone.localtime(item.first_published_at).isoformat()
     expected = (
         "\ufeffid,kind,title,period,period_start,period_end,town,category,version,published_at,updated_at,url,"
-        "data.holder,data.level,data.contact_phone\r\n"
+        "data.contact_phone,data.holder,data.level\r\n"
         f"{item.slug},testaward,长寿质量奖甲,2026年,2026-01-01,2026-12-31,长寿路街道,区长质量奖,1,{published},"
-        f"{published},/public/p/{item.slug}/,长寿质量奖甲,区级,138****5678\r\n"
+        f"{published},/public/p/{item.slug}/,138****5678,长寿质量奖甲,区级\r\n"
     )
     assert response.content.decode("utf-8") == expected
     assert response.content.startswith(b"\xef\xbb\xbf")
