@@ -19,7 +19,13 @@ def navigation(request) -> dict:
     entry would and lights when one of its entries is active, so the bar keeps one line on an office
     screen. `nav_items` is the bar in order: an entry, or a menu `{"menu", "label", "entries",
     "active"}`; the "admin" menu (更多) comes last.
+
+    Built once per request: a page that renders fragments with the request (the home page's cards)
+    runs the context processors again, and the bar's badges and checks cost queries.
     """
+    cached = getattr(request, "_qualitygov_nav", None)
+    if cached is not None:
+        return cached
     out = _navigation(request)
     items: list[dict] = []
     menus: dict[str, dict] = {}
@@ -36,7 +42,9 @@ def navigation(request) -> dict:
         menus[key]["active"] = menus[key]["active"] or entry["active"]
     if "admin" in menus:
         items.append(menus["admin"])
-    return {"nav_items": items}
+    result = {"nav_items": items}
+    request._qualitygov_nav = result
+    return result
 
 
 def _navigation(request) -> dict:

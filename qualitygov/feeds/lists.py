@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from qualitygov.core.lists import Column, Export, ListFilterSet, ListSpec
+from qualitygov.core.widgets import DateInput
 
 from .choices import FileStatus
 from .mappings import all_mappings
@@ -33,9 +33,9 @@ class FigureFilter(ListFilterSet):
     measure = django_filters.ChoiceFilter(label=pgettext_lazy("feeds", "Figure"), choices=_measure_choices, empty_label=_("All"),
                                           method="filter_measure")
     start = django_filters.DateFilter(label=_("Period from"), field_name="period_start", lookup_expr="gte",
-                                      widget=forms.DateInput(attrs={"type": "date"}))
+                                      widget=DateInput())
     end = django_filters.DateFilter(label=_("Period to"), field_name="period_end", lookup_expr="lte",
-                                    widget=forms.DateInput(attrs={"type": "date"}))
+                                    widget=DateInput())
     town = django_filters.ModelChoiceFilter(label=pgettext_lazy("feeds", "Town"), queryset=None, empty_label=_("All"))
     category = django_filters.CharFilter(label=_("Category"), field_name="category")
 

@@ -61,8 +61,21 @@ def _district_root_id() -> int | None:
 
 
 def dashboard_reach(user) -> Reach | None:
-    """The towns `user` may read on the dashboard, or None when the user may not open it (404)."""
+    """The towns `user` may read on the dashboard, or None when the user may not open it (404).
+
+    Kept on the user object beside the scope it was read from (the navigation and the home card both
+    ask in one request); a new scope (`forget_scopes` after a grant changed) reads it again."""
     scope = scope_for(user, Action.VIEW)
+    cached = getattr(user, "__dict__", {}).get("_regdash_reach")
+    if cached is not None and cached[0] is scope:
+        return cached[1]
+    reach = _reach_for(scope)
+    if hasattr(user, "__dict__"):
+        user.__dict__["_regdash_reach"] = (scope, reach)
+    return reach
+
+
+def _reach_for(scope) -> Reach | None:
     if scope.empty:
         return None
     towns = tuple(OrgUnit.objects.filter(kind__in=TOWN_KINDS, is_active=True).order_by("sort_order", "pk"))

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from qualitygov.feeds.models import FeedFile, Figure
+from qualitygov.feeds.models import FeedFile, FeedSource, Figure
 from qualitygov.feeds.sheets import xlsx_bytes
 from qualitygov.indicators.models import Observation
 from qualitygov.indicators.services import indicator_create
@@ -28,6 +28,9 @@ def _export(accepted) -> bytes:
 
 
 def test_office_dry_runs_and_imports_a_12315_file(new_page, sign_in, cast, tmp_path):
+    # The shipped source rows come from a data migration; a browser test before this one on the same
+    # worker flushed every table (live-server tests are transactional), so write the row back.
+    FeedSource.objects.get_or_create(key="c12315", defaults={"label": "12315投诉举报月度统计"})
     bad = tmp_path / "12315-2026年1月.xlsx"
     bad.write_bytes(_export("十"))
     good = tmp_path / "12315-2026年1月（修正）.xlsx"
