@@ -24,12 +24,12 @@ import platform
 import random
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
-import uuid
 from decimal import Decimal
 from pathlib import Path
+
+from benchdb import prepare_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -37,30 +37,6 @@ sys.path.insert(0, str(ROOT))
 AS_OF = dt.date(2027, 1, 10)
 UNITS = 40
 ITEMS_PER_UNIT = 8
-
-
-def _prepare_database(args) -> tuple[str, callable]:
-    tmp = tempfile.TemporaryDirectory(prefix="qg-bench-")
-    os.environ["QUALITYGOV_VAR_DIR"] = tmp.name
-    if not args.postgres:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp.name}/bench.sqlite3"
-        return "SQLite (file, WAL)", tmp.cleanup
-    import psycopg
-
-    name = f"qg_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(args.postgres, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = f"{args.postgres.rsplit('/', 1)[0]}/{name}"
-
-    def cleanup():
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(args.postgres, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        tmp.cleanup()
-
-    return "PostgreSQL", cleanup
 
 
 def _at(day: dt.date):
@@ -181,7 +157,7 @@ def main() -> int:
     parser.add_argument("--postgres", default="")
     parser.add_argument("--append", default="")
     args = parser.parse_args()
-    engine, cleanup = _prepare_database(args)
+    engine, cleanup = prepare_database(args.postgres)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     import django
 

@@ -19,40 +19,13 @@ import platform
 import resource
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
+
+from benchdb import prepare_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def _prepare_database(args) -> tuple[str, callable]:
-    """Point Django at a throwaway database; return a description and a clean-up callable."""
-    tmp = tempfile.TemporaryDirectory(prefix="qg-bench-")
-    os.environ["QUALITYGOV_VAR_DIR"] = tmp.name
-    if not args.postgres:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp.name}/bench.sqlite3"
-        return "SQLite (file, WAL)", tmp.cleanup
-    import psycopg
-
-    name = f"qg_bench_{uuid.uuid4().hex[:8]}"
-    admin_url = args.postgres
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base = admin_url.rsplit("/", 1)[0]
-    os.environ["DATABASE_URL"] = f"{base}/{name}"
-
-    def cleanup():
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        tmp.cleanup()
-
-    return "PostgreSQL", cleanup
 
 
 def _append_events(total: int, cast) -> None:
@@ -116,7 +89,7 @@ def main() -> int:
     parser.add_argument("--append", default="", help="append the figures as a Markdown section to this file")
     args = parser.parse_args()
 
-    engine, cleanup = _prepare_database(args)
+    engine, cleanup = prepare_database(args.postgres)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     import django
 

@@ -25,38 +25,14 @@ import os
 import platform
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
-import uuid
 from pathlib import Path
+
+from benchdb import prepare_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def _prepare_database(args):
-    tmp = tempfile.TemporaryDirectory(prefix="qg-bench-")
-    os.environ["QUALITYGOV_VAR_DIR"] = tmp.name
-    if not args.postgres:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp.name}/bench.sqlite3"
-        return "SQLite (file, WAL)", tmp.cleanup
-    import psycopg
-
-    name = f"qg_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(args.postgres, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = f"{args.postgres.rsplit('/', 1)[0]}/{name}"
-
-    def cleanup():
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(args.postgres, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        tmp.cleanup()
-
-    return "PostgreSQL", cleanup
 
 
 def bare(data: bytes) -> int:
@@ -99,7 +75,7 @@ def main() -> None:
     parser.add_argument("--commit-runs", type=int, default=0, help="runs of the commit (default: --runs)")
     parser.add_argument("--postgres", default="")
     args = parser.parse_args()
-    backend, cleanup = _prepare_database(args)
+    backend, cleanup = prepare_database(args.postgres)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     import django
 

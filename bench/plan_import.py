@@ -18,11 +18,11 @@ import platform
 import re
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
-import uuid
 from pathlib import Path
+
+from benchdb import prepare_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -30,30 +30,6 @@ sys.path.insert(0, str(ROOT))
 
 class _Rollback(Exception):
     pass
-
-
-def _prepare_database(postgres: str) -> tuple[str, callable]:
-    tmp = tempfile.TemporaryDirectory(prefix="qg-bench-")
-    os.environ["QUALITYGOV_VAR_DIR"] = tmp.name
-    if not postgres:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp.name}/bench.sqlite3"
-        return "SQLite", tmp.cleanup
-    import psycopg
-
-    name = f"qg_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(postgres, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = f"{postgres.rsplit('/', 1)[0]}/{name}"
-
-    def cleanup():
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(postgres, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        tmp.cleanup()
-
-    return "PostgreSQL", cleanup
 
 
 def _revised(seed: bytes) -> bytes:
@@ -74,7 +50,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--postgres", default="")
     args = parser.parse_args()
-    engine, cleanup = _prepare_database(args.postgres)
+    engine, cleanup = prepare_database(args.postgres)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     import django
 

@@ -23,10 +23,10 @@ import platform
 import resource
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
+
+from benchdb import prepare_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -34,30 +34,6 @@ sys.path.insert(0, str(ROOT))
 TODAY = dt.date(2026, 8, 23)
 ITEMS = 500
 CYCLES = 20  # 2025-01 … 2026-08
-
-
-def _prepare_database(args) -> tuple[str, callable]:
-    tmp = tempfile.TemporaryDirectory(prefix="qg-bench-")
-    os.environ["QUALITYGOV_VAR_DIR"] = tmp.name
-    if not args.postgres:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp.name}/bench.sqlite3"
-        return "SQLite (file, WAL)", tmp.cleanup
-    import psycopg
-
-    name = f"qg_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(args.postgres, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = f"{args.postgres.rsplit('/', 1)[0]}/{name}"
-
-    def cleanup():
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(args.postgres, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        tmp.cleanup()
-
-    return "PostgreSQL", cleanup
 
 
 def _build() -> int:
@@ -112,7 +88,7 @@ def main() -> int:
     parser.add_argument("--postgres", default="")
     parser.add_argument("--append", default="")
     args = parser.parse_args()
-    engine, cleanup = _prepare_database(args)
+    engine, cleanup = prepare_database(args.postgres)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     import django
 
