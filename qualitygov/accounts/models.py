@@ -101,6 +101,14 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    @property
+    def bar_label(self) -> str:
+        """Who is signed in, for the top bar: the name, and the unit when the name does not say it
+        already ("沈家门街道 联络员 刘" rather than "沈家门街道 联络员 刘 · 沈家门街道")."""
+        name = str(self)
+        unit = self.unit.label if self.unit_id else ""
+        return f"{name} · {unit}" if unit and unit not in name else name
+
 
 class Grant(models.Model):
     """`user` holds `role` at `unit` (and at its descendants when `include_descendants`)."""

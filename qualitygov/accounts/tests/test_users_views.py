@@ -236,3 +236,16 @@ def test_sub_scope_admin_sees_only_users_of_own_units(cast):
     assert client.post(reverse("accounts:grant_delete", args=[outside.pk])).status_code == 404
     assert Grant.objects.filter(pk=outside.pk).exists()
     assert client.get(reverse("accounts:user_detail", args=[cast.liaison_a.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(("display_name", "label"), [
+    ("沈家门街道 联络员 刘", "沈家门街道 联络员 刘"),  # the name says the unit already
+    ("刘", "刘 · 沈家门街道"),
+])
+def test_the_top_bar_names_the_unit_once(client_for, cast, display_name, label):
+    user = user_create(actor=None, username="liu", password=PASSWORD, display_name=display_name, unit=cast.town)
+    assert user.bar_label == label
+    client = Client()
+    client.force_login(user)
+    html = client.get(reverse("core:home")).content.decode()
+    assert f'data-testid="current-user">{label}</button>' in html
