@@ -13,3 +13,4 @@ REQUEST_REOPEN = EventType("service_request.reopen", _("Service request reopened
 SLA_RULE_CREATE = EventType("sla_rule_set.create", _("Time-limit rule set added"))
 
 KEYS = {"due_on": _("due on"), "workdays": _("working days"), "rule_set": _("rule set")}
+REQUESTS_IMPORT = EventType("service_request.import", _("Service requests imported"))

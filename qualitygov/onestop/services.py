@@ -6,9 +6,11 @@ measures their inputs changed. A request is written by users holding `change` at
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,13 +23,14 @@ from qualitygov.core.transitions import apply_transition
 from qualitygov.core.versioning import version_check
 from qualitygov.core.workdays import workdays_add
 from qualitygov.indicators.measures import inputs_changed
+from qualitygov.registry.ledgers import header_of, natural_key_of, read_rows
 from qualitygov.registry.models import MarketEntity
 
 from . import events
-from .choices import TRANSITIONS, ServiceKind
+from .choices import TRANSITIONS, RequestStatus, ServiceKind
 from .models import DEFAULT_SLA_WORKDAYS, ServiceRequest, SlaRuleSet
+from .sheet import MEASURES, REQUESTS
 
-MEASURES = ("onestop.requests", "onestop.done", "onestop.sla_rate", "onestop.rating_avg")
 FIELDS = ["unit", "entity", "kind", "subject", "received_on", "status", "assigned_to", "sla_workdays", "due_on",
           "done_on", "outcome", "solved", "rating"]
 
@@ -209,3 +212,125 @@ def sla_rule_create(*, actor, effective_from: dt.date, default: int, by_kind: di
                  changes={"new": {"effective_from": effective_from.isoformat(), "params": rule.params,
                                   "legal_basis": rule.legal_basis}})
     return rule
+
+
+# ── Import (.xlsx or .csv, dry run first) ───────────────────────────────────────────────────────────
+
+
+@dataclass
+class ImportPlan:
+    """The dry run of an import: the rows that create or update a request (line, unsaved request), those
+    that say what is recorded already (`unchanged`, left alone), and every problem as "第N行“列”列：…"."""
+
+    created: list[tuple[int, ServiceRequest]]
+    updated: list[tuple[int, ServiceRequest]]
+    errors: list[str]
+    unchanged: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _row_problems(obj: ServiceRequest, values: dict[str, Any], today: dt.date) -> list[tuple[str, str]]:
+    """(field, message) for what the form and the services would refuse in one row."""
+    problems: list[tuple[str, str]] = []
+    try:
+        _check(entity=values.get("entity"), kind=values.get("kind"), subject=values.get("subject"),
+               received_on=values.get("received_on"))
+    except ServiceError as exc:
+        problems += [(name, str(message)) for name, messages in exc.fields.items() for message in messages]
+        return problems
+    done_on, rating = values.get("done_on"), values.get("rating")
+    if done_on is not None and (done_on < obj.received_on or done_on > today):
+        problems.append(("done_on", _("Enter the day it was done: not before it was received, not in the future.")))
+    if rating is not None and not 1 <= rating <= 5:
+        problems.append(("rating", _("The rating is 1 to 5.")))
+    if done_on is None and (rating is not None or values.get("solved") is not None):
+        problems.append(("done_on", _("A rating or whether the problem was solved needs the day it was done.")))
+    return problems
+
+
+def import_plan(*, actor, data: bytes, filename: str, unit: OrgUnit) -> ImportPlan:
+    """The dry run: read the file and check every row as it would be saved; writes nothing.
+
+    A row with the firm, type, day received and subject of a recorded request updates it (its handling,
+    done day, rating), when the actor may change it; other rows are new requests kept by `unit`. The
+    status follows the row: done when it has a done day, assigned when it names who handles it."""
+    if unit is None or not may_change_at(actor, unit.pk):
+        raise NotFoundError(_("Not found."))
+    read = read_rows(REQUESTS, data, filename)
+    plan = ImportPlan([], [], list(read.errors))
+    bad = {int(m.group(1)) for m in (re.match(r"第(\d+)行", e) for e in read.errors) if m}
+    changeable = ServiceRequest.objects.visible_to(actor, Action.CHANGE)
+    today, seen = timezone.localdate(), {}
+    for row in read.rows:
+        if row.line in bad:
+            continue
+        values = row.values
+        key = natural_key_of(REQUESTS, values)
+        existing = None
+        if key is not None:
+            if key in seen:
+                plan.errors.append(_("Row %(line)d repeats row %(first)d.") % {"line": row.line, "first": seen[key]})
+                continue
+            seen[key] = row.line
+            existing = ServiceRequest.objects.filter(**{n: values[n] for n in REQUESTS.natural_key}).first()
+            if existing is not None and not changeable.filter(pk=existing.pk).exists():
+                plan.errors.append(_("Row %(line)d: this record is kept by another unit.") % {"line": row.line})
+                continue
+        before = snapshot(existing, FIELDS) if existing is not None else None
+        obj = existing or ServiceRequest(unit=unit)
+        for name in ("entity", "kind", "received_on", "assigned_to", "done_on", "solved", "rating", "outcome"):
+            if name in values:  # a column the file leaves out keeps what is recorded
+                setattr(obj, name, values[name])
+        obj.subject = (values.get("subject") or "").strip()[:300]
+        problems = _row_problems(obj, values, today)
+        for name, message in problems:
+            plan.errors.append(f"第{row.line}行“{header_of(REQUESTS, name)}”列：{message}")
+        if problems:
+            continue
+        obj.sla_workdays, obj.due_on, obj.rule_set = time_limit(obj.kind, obj.received_on)
+        obj.status = (RequestStatus.DONE if obj.done_on else
+                      RequestStatus.ASSIGNED if obj.assigned_to else RequestStatus.RECEIVED)
+        if existing is None:
+            plan.created.append((row.line, obj))
+        elif snapshot(obj, FIELDS) == before:
+            plan.unchanged.append(row.line)
+        else:
+            plan.updated.append((row.line, obj))
+    return plan
+
+
+@transaction.atomic
+def requests_import(*, actor, data: bytes, filename: str, unit: OrgUnit, sha256: str = "") -> ImportPlan:
+    """Import the file all or nothing: with any problem nothing is written (ServiceError listing them all);
+    otherwise each row creates or updates its request with its audit event, and one import event names
+    the file."""
+    plan = import_plan(actor=actor, data=data, filename=filename, unit=unit)
+    if not plan.ok:
+        raise ServiceError(_("The file has %(n)d problems; nothing was imported.") % {"n": len(plan.errors)},
+                           code="import_errors", fields={"file": plan.errors})
+    creator = actor if getattr(actor, "is_authenticated", False) else None
+    try:
+        with transaction.atomic():
+            for _line, obj in plan.updated:
+                old = snapshot(ServiceRequest.objects.get(pk=obj.pk), FIELDS)
+                obj.save()
+                new = snapshot(obj, FIELDS)
+                audit_record(actor=actor, action=events.REQUEST_UPDATE, obj=obj, unit=obj.unit,
+                             changes={k: [old[k], new[k]] for k in new if old[k] != new[k]})
+            for _line, obj in plan.created:
+                obj.created_by = creator
+                obj.save()
+                audit_record(actor=actor, action=events.REQUEST_CREATE, obj=obj, unit=unit,
+                             changes={"new": snapshot(obj, FIELDS)})
+    except IntegrityError:
+        raise ServiceError(_("The file conflicts with records saved meanwhile; nothing was imported. "
+                             "Check it again.")) from None
+    audit_record(actor=actor, action=events.REQUESTS_IMPORT, object_type="onestop.servicerequest",
+                 object_repr=filename[:200], unit=unit,
+                 changes={"file": filename[:200], "sha256": sha256, "created": len(plan.created),
+                          "updated": len(plan.updated)})
+    inputs_changed(keys=MEASURES, actor=actor)
+    return plan

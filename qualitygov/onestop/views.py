@@ -1,7 +1,7 @@
-"""Pages of the one-stop service window: the requests (list, record, form, assign, done, reopen, delete),
-totals by industry, and the time-limit rules. Users read requests of the windows in their view scope and
-write those in their change scope; the rules are added by an office holding the district. Anything else
-answers 404.
+"""Pages of the one-stop service window: the requests (list, record, form, assign, done, reopen, delete,
+import with dry run), totals by industry, and the time-limit rules. Users read requests of the windows in
+their view scope and write those in their change scope; the rules are added by an office holding the
+district. Anything else answers 404.
 """
 
 from __future__ import annotations
@@ -16,16 +16,19 @@ from django.utils.translation import gettext as _
 
 from qualitygov.core.access import access, action_rule
 from qualitygov.core.errors import ServiceError
-from qualitygov.core.io import xlsx_response
+from qualitygov.core.io import XLSX_MIME, download, xlsx_bytes, xlsx_response
 from qualitygov.core.lists import list_page
 from qualitygov.core.permissions import Action
 from qualitygov.core.scoping import can, manages_district
 from qualitygov.core.views_helpers import apply_service_error, visible_or_404
+from qualitygov.registry.ledger_import import import_flow, preview_rows
+from qualitygov.registry.ledgers import cell_of, template_sheets
 
 from . import selectors, services
 from .choices import RequestStatus, ServiceKind
 from .forms import AssignForm, CompleteForm, DeleteForm, PeriodForm, ReasonForm, RequestForm, RuleForm
 from .lists import REQUEST_LIST, SLA_LABELS
+from .sheet import REQUESTS
 
 READ = action_rule(Action.VIEW)
 WRITE = action_rule(Action.CHANGE)
@@ -45,6 +48,34 @@ def request_list(request):
     rows = [(r, r.sla_state(today)) for r in lst.rows]
     return render(request, "onestop/list.html", {"lst": lst, "rows": rows, "may_write": can(request.user, Action.CHANGE),
                                                  "sla_labels": SLA_LABELS})
+
+
+@access(READ)
+def import_template(request):
+    """The .xlsx template of the requests' import (the headings and a sheet of instructions)."""
+    return download(xlsx_bytes(template_sheets(REQUESTS)), f"{REQUESTS.filename}导入模板.xlsx", XLSX_MIME)
+
+
+@access(WRITE)
+def request_import(request):
+    """Upload a file of requests and see the dry run (every row, or every problem with its row and column);
+    then confirm to import it all (nothing is written before)."""
+
+    def check(data, name, unit):
+        return services.import_plan(actor=request.user, data=data, filename=name, unit=unit)
+
+    def commit(data, name, unit, sha256):
+        return services.requests_import(actor=request.user, data=data, filename=name, unit=unit, sha256=sha256)
+
+    page = import_flow(request, units=selectors.units_for_change(request.user), check=check, commit=commit)
+    if page.imported is not None:
+        messages.success(request, _("Imported: %(created)d new, %(updated)d updated.")
+                         % {"created": len(page.imported.created), "updated": len(page.imported.updated)})
+        return redirect("onestop:list")
+    if "plan" in page.context:
+        page.context["preview"] = preview_rows(page.context["plan"],
+                                               lambda obj: [cell_of(REQUESTS, obj, c) for c in REQUESTS.columns])
+    return render(request, "onestop/import.html", {"reg": REQUESTS, **page.context}, status=page.status)
 
 
 @access(READ)

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class RegistersConfig(AppConfig):
     """The district's own quality registers: awards, brands, standards, chief quality officers,
-    enterprise visits and publicity — each declared once and served by one small engine (`engine`).
+    enterprise visits and publicity — each declared once and served by one small engine (`qualitygov.registry.ledgers`).
 
     Records are kept by a unit and scoped by it; the registers' counts are measures for computed
     indicators and, through the `register_counts` hook, bonus inputs of the annual assessment.

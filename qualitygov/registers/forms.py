@@ -7,10 +7,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qualitygov.core.widgets import DateInput
+from qualitygov.registry.ledgers import BOOL, CHOICE, DATE, DECIMAL, ENTITY, FK, INT, Register
 from qualitygov.registry.models import MarketEntity
 
 from .choices import AwardResult
-from .engine import BOOL, CHOICE, DATE, DECIMAL, ENTITY, FK, INT, Register
 
 TEXT = {"class": "form-control"}
 SELECT = {"class": "form-select"}
@@ -88,23 +88,6 @@ class RecordForm(forms.Form):
                 value = "" if col.kind not in (BOOL,) else False
             out[col.name] = value
         return out
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(label=_("File (.xlsx or .csv)"), widget=forms.ClearableFileInput(
-        attrs={"class": "form-control", "accept": ".xlsx,.csv"}))
-    unit = UnitField(queryset=None, label=_("Keeping unit of new records"), widget=forms.Select(attrs=SELECT),
-                     empty_label=None)
-
-    def __init__(self, *args, units, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-
-
-class ConfirmForm(forms.Form):
-    data = forms.CharField(widget=forms.HiddenInput)
-    filename = forms.CharField(widget=forms.HiddenInput, max_length=255)
-    unit = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class DecideForm(forms.Form):

@@ -11,8 +11,8 @@ from qualitygov.accounts.choices import TOWN_KINDS
 from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.lists import Column, Export, ListFilterSet, ListSpec
 from qualitygov.core.widgets import DateInput
+from qualitygov.registry.ledgers import Register, export_header, export_row
 
-from .engine import Register, export_header, export_row
 from .registers import REGISTERS
 
 _BOOLEAN = (("true", _("Yes")), ("false", _("No")))

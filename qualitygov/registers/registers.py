@@ -1,12 +1,13 @@
-"""The declarations of the district's registers (see `engine`): one `Register` each."""
+"""The declarations of the district's registers (see `qualitygov.registry.ledgers`): one `Register` each."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qualitygov.registry.ledgers import BOOL, CHOICE, DATE, DECIMAL, ENTITY, FK, INT, Col, ListCol, Register
+
 from . import events
-from .engine import BOOL, CHOICE, DATE, DECIMAL, ENTITY, FK, INT, Col, ListCol, Register
 from .models import (
     AwardApplication,
     AwardRound,

@@ -13,9 +13,9 @@ from qualitygov.accounts.models import OrgUnit
 from qualitygov.core.errors import NotFoundError
 from qualitygov.core.permissions import Action
 from qualitygov.core.scoping import scope_for
+from qualitygov.registry.ledgers import Register, choice_label
 
 from .choices import AwardResult, BrandKind, StandardRole
-from .engine import Register, choice_label
 from .models import AwardApplication, AwardRound, Brand, StandardLed
 from .registers import REGISTERS
 

@@ -28,10 +28,10 @@ from qualitygov.core.scoping import scope_for
 from qualitygov.core.transitions import apply_transition
 from qualitygov.core.versioning import version_check
 from qualitygov.indicators.measures import inputs_changed
+from qualitygov.registry.ledgers import Register, natural_key_of, read_rows, validation_messages
 
 from . import events
 from .choices import NEXT_STEP, STAGE_TRANSITIONS, AwardResult
-from .engine import Register, natural_key_of, read_rows, validation_messages
 from .models import AwardApplication, AwardRound
 from .registers import APPLICATIONS, BRANDS, OFFICERS, PUBLICITY, ROUNDS, STANDARDS, VISITS
 

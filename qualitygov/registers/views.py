@@ -6,12 +6,7 @@ anything else answers 404, as for a page that does not exist.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-
 from django.contrib import messages
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -25,11 +20,12 @@ from qualitygov.core.permissions import Action
 from qualitygov.core.scoping import can
 from qualitygov.core.uploads import check_upload
 from qualitygov.core.views_helpers import apply_service_error, visible_or_404
+from qualitygov.registry.ledger_import import import_flow, preview_rows
+from qualitygov.registry.ledgers import ENTITY, Register, cell_of, template_sheets
 
 from . import selectors, services
 from .choices import NEXT_STEP, AwardStage
-from .engine import ENTITY, MAX_IMPORT_BYTES, Register, cell_of, template_sheets
-from .forms import ConfirmForm, DecideForm, DeleteForm, RecordForm, UploadForm
+from .forms import DecideForm, DeleteForm, RecordForm
 from .lists import SPECS
 from .registers import APPLICATIONS, BY_KEY, PUBLICITY, REGISTERS
 
@@ -151,63 +147,27 @@ def import_template(request, register: str):
     return download(xlsx_bytes(template_sheets(reg)), f"{reg.filename}导入模板.xlsx", XLSX_MIME)
 
 
-def _upload_bytes(upload) -> tuple[str, bytes]:
-    checked = check_upload(upload, allowed=(".xlsx", ".csv"), max_bytes=MAX_IMPORT_BYTES)
-    return checked.name, checked.data
-
-
 @access(WRITE)
 def record_import(request, register: str):
     """Upload a file and see the dry run: every row that would be created or updated, or every problem
     with its row and column; then confirm to import it all (nothing is written before)."""
     reg = _register(register)
-    units = selectors.units_for_change(request.user)
-    form = UploadForm(request.POST or None, request.FILES or None, units=units,
-                      initial={"unit": request.user.unit_id})
-    context: dict = {"reg": reg, "form": form}
-    if request.method == "POST" and "confirm" in request.POST:
-        confirm = ConfirmForm(request.POST)
-        unit = units.filter(pk=confirm.data.get("unit")).first() if confirm.is_valid() else None
-        if unit is None:
-            raise Http404
-        try:
-            data = base64.b64decode(confirm.cleaned_data["data"], validate=True)
-        except (binascii.Error, ValueError):
-            raise Http404 from None
-        name = confirm.cleaned_data["filename"]
-        try:
-            # The confirmed bytes go through the same gate as an upload (size, type, real content).
-            name, data = _upload_bytes(SimpleUploadedFile(name, data))
-            plan = services.records_import(actor=request.user, register=reg, data=data, filename=name, unit=unit,
-                                           sha256=hashlib.sha256(data).hexdigest())
-        except ServiceError as exc:
-            context.update(errors=exc.fields.get("file") or [exc.message])
-            return render(request, "registers/import.html", context, status=400)
+
+    def check(data, name, unit):
+        return services.import_plan(actor=request.user, register=reg, data=data, filename=name, unit=unit)
+
+    def commit(data, name, unit, sha256):
+        return services.records_import(actor=request.user, register=reg, data=data, filename=name, unit=unit,
+                                       sha256=sha256)
+
+    page = import_flow(request, units=selectors.units_for_change(request.user), check=check, commit=commit)
+    if page.imported is not None:
         messages.success(request, _("Imported: %(created)d new, %(updated)d updated.")
-                         % {"created": len(plan.created), "updated": len(plan.updated)})
+                         % {"created": len(page.imported.created), "updated": len(page.imported.updated)})
         return redirect(f"registers:{reg.key}_list")
-    if request.method == "POST" and form.is_valid():
-        try:
-            name, data = _upload_bytes(form.cleaned_data["file"])
-            plan = services.import_plan(actor=request.user, register=reg, data=data, filename=name,
-                                        unit=form.cleaned_data["unit"])
-        except ServiceError as exc:
-            apply_service_error(form, exc, default_field="file")
-        else:
-            context.update(plan=plan, checked_name=name, preview=_preview(reg, plan))
-            if plan.ok:
-                context["confirm"] = ConfirmForm(initial={"data": base64.b64encode(data).decode(), "filename": name,
-                                                          "unit": form.cleaned_data["unit"].pk})
-            else:
-                context["errors"] = plan.errors
-    status = 400 if form.errors or context.get("errors") else 200
-    return render(request, "registers/import.html", context, status=status)
-
-
-def _preview(reg: Register, plan) -> list[tuple[int, str, list]]:
-    rows = [(line, _("update"), obj) for line, obj in plan.updated] + [(line, _("new"), obj) for line, obj in plan.created]
-    rows.sort(key=lambda r: r[0])
-    return [(line, what, [cell_of(reg, obj, c) for c in reg.columns]) for line, what, obj in rows[:200]]
+    if "plan" in page.context:
+        page.context["preview"] = preview_rows(page.context["plan"], lambda obj: [cell_of(reg, obj, c) for c in reg.columns])
+    return render(request, "registers/import.html", {"reg": reg, **page.context}, status=page.status)
 
 
 @access(WRITE)

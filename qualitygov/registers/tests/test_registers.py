@@ -22,9 +22,9 @@ from qualitygov.core.models import AuditEvent
 from qualitygov.indicators.measures import measure_by_town, measure_value
 from qualitygov.registers import selectors, services
 from qualitygov.registers.demo import demo_uscc, uscc_check_char
-from qualitygov.registers.engine import read_rows
 from qualitygov.registers.models import AwardApplication, Brand, QualityOfficer, StandardLed
 from qualitygov.registers.registers import BRANDS, REGISTERS, STANDARDS
+from qualitygov.registry.ledgers import read_rows
 
 from .factories import entity_factory
 

@@ -1,4 +1,5 @@
-"""One small engine for every register: a `Register` declares a ledger once — its model, columns (form
+"""One small engine for the ledgers kept against the directory's firms (the `registers` app's registers,
+the one-stop window's import): a `Register` declares a ledger once — its model, columns (form
 fields, .xlsx template/import/export columns), list, filters, the dates it counts by, its events and
 measures — and the engine gives it list/detail/edit/delete pages, the .xlsx round trip and audited
 writes, scoped to the keeping unit.
@@ -178,7 +179,11 @@ def _convert(register: Register, col: Col, raw: Any, lookups: dict) -> Any:
     if text == "":
         if col.required:
             raise CellError("必填")
-        return None if col.kind not in (TEXT, BOOL) else ("" if col.kind == TEXT else False)
+        if col.kind == TEXT:
+            return ""
+        if col.kind == BOOL:  # blank: unknown where the field may say so, else no
+            return None if register.model._meta.get_field(col.name).null else False
+        return None
     field_ = register.model._meta.get_field(col.name)
     if col.kind == TEXT:
         limit = getattr(field_, "max_length", None)
