@@ -56,6 +56,8 @@ def test_navigation_on_a_phone_uses_the_toggler(new_page, sign_in):
 
     toggler.click()
     expect(toggler).to_have_attribute("aria-expanded", "true")
+    # Bootstrap sets "show" when the opening animation ends; a click during it may land on a moving link.
+    expect(page.locator("#nav")).to_have_class(re.compile(r"\bshow\b"))
     for i in range(links.count()):
         expect(links.nth(i)).to_be_visible()
     expect(page.get_by_test_id("logout")).to_be_visible()
