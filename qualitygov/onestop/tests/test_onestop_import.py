@@ -132,11 +132,15 @@ def test_the_import_page_checks_then_imports_on_confirmation(cast, client_for, f
     checked = client.post(reverse("onestop:import"), {"file": upload, "unit": cast.dept_a.pk})
     html = checked.content.decode()
     assert checked.status_code == 200 and 'data-testid="import-ok"' in html
+    assert "“台账.xlsx”检查通过：新增 2 条，更新 0 条。确认后导入。</div>" in html
     assert ServiceRequest.objects.count() == 0
     confirm = checked.context["confirm"]
     response = client.post(reverse("onestop:import"), {**confirm.initial, "confirm": "1"})
     assert response.status_code == 302 and response["Location"] == reverse("onestop:list")
     assert ServiceRequest.objects.filter(unit=cast.dept_a).count() == 2
+    upload.seek(0)
+    again = client.post(reverse("onestop:import"), {"file": upload, "unit": cast.dept_a.pk}).content.decode()
+    assert "新增 0 条，更新 0 条。确认后导入。 另有 2 行与已登记内容相同，不作改动。</div>" in again
     # Another department's liaison may not pick this window: the form refuses, nothing is written.
     upload.seek(0)
     refused = client_for("liaison_b").post(reverse("onestop:import"), {"file": upload, "unit": cast.dept_a.pk})
