@@ -22,10 +22,15 @@ indicator page) and, where there is one, `url` (the rows behind it), `file` (a f
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
+
+T = TypeVar("T")
+_MEMO: ContextVar[dict | None] = ContextVar("qualitygov_measure_memo", default=None)
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,29 @@ def measure_by_town(key: str, *, start: dt.date, end: dt.date, town_ids: Iterabl
         return {town_id: found.get(town_id, MeasureValue(None)) for town_id in wanted}
     return {town_id: measure_value(key, start=start, end=end, town_id=town_id, category=category)
             for town_id in wanted}
+
+
+@contextmanager
+def measure_memo() -> Iterator[None]:
+    """Within the block, a read that measures share (`memoized`) runs once: for a page that shows many
+    figures of the same data in one request (the regulatory dashboard). Nothing is kept after it, so a
+    change made later is always read; do not write inside the block."""
+    token = _MEMO.set({}) if _MEMO.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _MEMO.reset(token)
+
+
+def memoized(key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()`, or its result for the same `key` earlier in the enclosing `measure_memo` block."""
+    memo = _MEMO.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def add_listener(name: str, listener: Callable[..., Any]) -> None:

@@ -11,7 +11,7 @@ from django.db.models import Avg, Count, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from qualitygov.indicators.measures import MeasureValue, register_measure
+from qualitygov.indicators.measures import MeasureValue, memoized, register_measure
 
 from .models import ServiceRequest
 
@@ -81,14 +81,19 @@ def requests_by_town(*, start, end, category=None):
 
 
 def _done_one(start, end, town_id):
-    qs = _done(start, end)
-    if town_id is not None:
-        qs = qs.filter(**{TOWN: town_id})
-    return qs.aggregate(**_DONE_AGG)
+    def compute():
+        qs = _done(start, end)
+        if town_id is not None:
+            qs = qs.filter(**{TOWN: town_id})
+        return qs.aggregate(**_DONE_AGG)
+
+    # done, sla_rate and rating_avg read the same counts: once on a page (`measure_memo`).
+    return memoized(("onestop.done", start, end, town_id), compute)
 
 
 def _done_by_town(start, end):
-    return {r[TOWN]: r for r in _done(start, end).values(TOWN).annotate(**_DONE_AGG).order_by()}
+    return memoized(("onestop.done_by_town", start, end), lambda: {
+        r[TOWN]: r for r in _done(start, end).values(TOWN).annotate(**_DONE_AGG).order_by()})
 
 
 def _pair(value_fn):

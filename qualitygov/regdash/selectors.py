@@ -31,6 +31,7 @@ from qualitygov.indicators.measures import (
     UnknownMeasure,
     get_measure,
     measure_by_town,
+    measure_memo,
     measure_value,
 )
 
@@ -142,6 +143,7 @@ def tile_url(tile: Tile, period: Period, town: OrgUnit | None, provenance: tuple
     return reverse("regdash:tile", args=[tile.key]) + (f"?{urlencode(query)}" if query else "")
 
 
+@measure_memo()  # tiles share reads (one sampling count for six figures)
 def dashboard_tiles(*, period: Period, town: OrgUnit | None, towns: tuple[OrgUnit, ...] = (),
                     compare: bool = True, only: tuple[Tile, ...] | None = None,
                     rule_set: TileRuleSet | str | None = "in force") -> list[TileFigures]:
@@ -180,6 +182,7 @@ def _shift(tile: Tile, period: Period) -> tuple[dt.date, dt.date]:
     return (dt.date(start.year, 1, 1) if tile.year_to_date else start), end
 
 
+@measure_memo()  # tiles share reads (one sampling count for six figures)
 def tile_breakdown(*, tile: Tile, period: Period, towns: tuple[OrgUnit, ...], with_total: bool
                    ) -> list[tuple[Figure, dict[int, MeasureValue]]]:
     """For each of the tile's registered measures: the total (when `with_total`) and every town's value,
@@ -195,6 +198,7 @@ def tile_breakdown(*, tile: Tile, period: Period, towns: tuple[OrgUnit, ...], wi
     return rows
 
 
+@measure_memo()  # tiles share reads (one sampling count for six figures)
 def red_tiles(*, reach: Reach, period: Period) -> list[TileFigures]:
     """The tiles judged red for `reach` (the district, or a town reader's first town) in `period`.
     Only tiles with a threshold in force are read: one query for the rules, then their measures."""

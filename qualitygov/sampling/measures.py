@@ -17,7 +17,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from qualitygov.indicators.measures import MeasureValue
+from qualitygov.indicators.measures import MeasureValue, memoized
 
 from .choices import ClockState, Outcome, Verdict
 from .models import SampleBatch
@@ -75,15 +75,19 @@ def _value(name: str, counts: dict, start, end, town_id, category) -> MeasureVal
 
 def _measure(name: str):
     def fn(*, start: dt.date, end: dt.date, town_id: int | None = None, category: str | None = None) -> MeasureValue:
-        qs = _base(start, end, category)
-        if town_id is not None:
-            qs = qs.filter(town_id=town_id)
-        counts = qs.aggregate(**_aggregates(timezone.localdate()))
-        return _value(name, counts, start, end, town_id, category)
+        def counts() -> dict:
+            qs = _base(start, end, category)
+            if town_id is not None:
+                qs = qs.filter(town_id=town_id)
+            return qs.aggregate(**_aggregates(timezone.localdate()))
+
+        # Every figure of the ledger comes from the same counts: one query for all of them on a page.
+        counts_ = memoized(("sampling.counts", start, end, town_id, category), counts)
+        return _value(name, counts_, start, end, town_id, category)
 
     def by_town(*, start: dt.date, end: dt.date, category: str | None = None) -> dict[int | None, MeasureValue]:
-        rows = (_base(start, end, category).order_by().values("town_id")
-                .annotate(**_aggregates(timezone.localdate())))
+        rows = memoized(("sampling.by_town", start, end, category), lambda: list(
+            _base(start, end, category).order_by().values("town_id").annotate(**_aggregates(timezone.localdate()))))
         return {row["town_id"]: _value(name, row, start, end, row["town_id"], category) for row in rows}
 
     return fn, by_town

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from qualitygov.core.errors import NotFoundError, ServiceError
 from qualitygov.core.permissions import Action
+from qualitygov.indicators.measures import memoized
 
 from . import rules
 from .choices import OPEN_STAGES, ClockState, Stage, Verdict
@@ -44,11 +45,13 @@ def batch_get_visible(*, user, pk: int, action: str = Action.VIEW) -> SampleBatc
 
 def due_soon_horizon(today: dt.date) -> dt.date:
     """The last day a clock counts as "due soon" on `today` (the rule's `due_soon_days`, 15 by default)."""
-    try:
-        days = rules.due_soon_days(today)
-    except ServiceError:  # no rule yet: the statutory default
-        days = 15
-    return today + dt.timedelta(days=days)
+    def days() -> int:
+        try:
+            return rules.due_soon_days(today)
+        except ServiceError:  # no rule yet: the statutory default
+            return 15
+
+    return today + dt.timedelta(days=memoized(("sampling.due_soon_days", today), days))
 
 
 def clock_filter(state: str, today: dt.date | None = None) -> Q:

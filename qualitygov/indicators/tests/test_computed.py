@@ -427,3 +427,20 @@ def test_the_nightly_job_recomputes_formulas_and_registered_functions(cast, comp
         assert Observation.objects.filter(indicator=legacy).first().provenance["function"] == "tests.ninety"
     finally:
         registry.unregister("tests.ninety")
+
+
+def test_a_shared_read_runs_once_inside_a_measure_memo_and_again_after_it():
+    from qualitygov.indicators.measures import measure_memo, memoized
+
+    calls: list[int] = []
+
+    def read() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert [memoized("k", read), memoized("k", read)] == [1, 2]  # no block: every call reads
+    with measure_memo():
+        assert [memoized("k", read), memoized("k", read), memoized("other", read)] == [3, 3, 4]
+        with measure_memo():  # a nested block shares the outer one's reads
+            assert memoized("k", read) == 3
+    assert memoized("k", read) == 5  # nothing is kept after the block
