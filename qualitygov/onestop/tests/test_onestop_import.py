@@ -9,6 +9,8 @@ import io
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from qualitygov.core.errors import NotFoundError, ServiceError
@@ -149,3 +151,18 @@ def test_the_import_page_checks_then_imports_on_confirmation(cast, client_for, f
     template = client.get(reverse("onestop:import_template"))
     sheet = load_workbook(io.BytesIO(template.content)).worksheets[0]
     assert [c.value for c in sheet[1]] == HEADER
+
+
+CELL = st.one_of(st.none(), st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12),
+                 st.integers(min_value=-10**12, max_value=10**12), st.dates(), st.sampled_from(["计量", "是", "否", "2026-10-09"]))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(CELL, min_size=10, max_size=10), max_size=4), known=st.booleans())
+def test_any_rows_give_a_plan_or_errors_never_a_crash(cast, firms, rows, known):
+    if known:  # rows that name a firm in the directory reach the request checks
+        rows = [[uscc(1), *row[1:]] for row in rows]
+    plan = services.import_plan(actor=cast.office, data=xlsx(rows), filename="x.xlsx", unit=cast.dept_a)
+    assert bool(plan.errors) or len(plan.created) + len(plan.updated) + len(plan.unchanged) == len(
+        [r for r in rows if any(c is not None and str(c).strip() for c in r)])
+    assert ServiceRequest.objects.count() == 0
