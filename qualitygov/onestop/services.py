@@ -6,7 +6,6 @@ measures their inputs changed. A request is written by users holding `change` at
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +22,7 @@ from qualitygov.core.transitions import apply_transition
 from qualitygov.core.versioning import version_check
 from qualitygov.core.workdays import workdays_add
 from qualitygov.indicators.measures import inputs_changed
-from qualitygov.registry.ledgers import header_of, natural_key_of, read_rows
+from qualitygov.registry.ledgers import RecordMatcher, header_of, read_rows
 from qualitygov.registry.models import MarketEntity
 
 from . import events
@@ -261,24 +260,17 @@ def import_plan(*, actor, data: bytes, filename: str, unit: OrgUnit) -> ImportPl
         raise NotFoundError(_("Not found."))
     read = read_rows(REQUESTS, data, filename)
     plan = ImportPlan([], [], list(read.errors))
-    bad = {int(m.group(1)) for m in (re.match(r"第(\d+)行", e) for e in read.errors) if m}
-    changeable = ServiceRequest.objects.visible_to(actor, Action.CHANGE)
-    today, seen = timezone.localdate(), {}
+    bad = read.bad_lines()
+    matcher = RecordMatcher(REQUESTS, ServiceRequest.objects.visible_to(actor, Action.CHANGE))
+    today = timezone.localdate()
     for row in read.rows:
         if row.line in bad:
             continue
         values = row.values
-        key = natural_key_of(REQUESTS, values)
-        existing = None
-        if key is not None:
-            if key in seen:
-                plan.errors.append(_("Row %(line)d repeats row %(first)d.") % {"line": row.line, "first": seen[key]})
-                continue
-            seen[key] = row.line
-            existing = ServiceRequest.objects.filter(**{n: values[n] for n in REQUESTS.natural_key}).first()
-            if existing is not None and not changeable.filter(pk=existing.pk).exists():
-                plan.errors.append(_("Row %(line)d: this record is kept by another unit.") % {"line": row.line})
-                continue
+        existing, error = matcher.match(row)
+        if error:
+            plan.errors.append(error)
+            continue
         before = snapshot(existing, FIELDS) if existing is not None else None
         obj = existing or ServiceRequest(unit=unit)
         for name in ("entity", "kind", "received_on", "assigned_to", "done_on", "solved", "rating", "outcome"):

@@ -28,7 +28,7 @@ from qualitygov.core.scoping import scope_for
 from qualitygov.core.transitions import apply_transition
 from qualitygov.core.versioning import version_check
 from qualitygov.indicators.measures import inputs_changed
-from qualitygov.registry.ledgers import Register, natural_key_of, read_rows, validation_messages
+from qualitygov.registry.ledgers import RecordMatcher, Register, read_rows, validation_messages
 
 from . import events
 from .choices import NEXT_STEP, STAGE_TRANSITIONS, AwardResult
@@ -162,23 +162,15 @@ def import_plan(*, actor, register: Register, data: bytes, filename: str, unit: 
     _require_unit(actor, unit)
     read = read_rows(register, data, filename, fk_queryset=_fk_queryset(actor))
     plan = ImportPlan([], [], list(read.errors))
-    seen: dict[tuple, int] = {}
-    changeable = register.model.objects.visible_to(actor, Action.CHANGE)
+    matcher = RecordMatcher(register, register.model.objects.visible_to(actor, Action.CHANGE))
+    bad = read.bad_lines()
     for row in read.rows:
-        if any(f"第{row.line}行" in e for e in read.errors):
+        if row.line in bad:
             continue
-        key = natural_key_of(register, row.values)
-        existing = None
-        if key is not None:
-            if key in seen:
-                plan.errors.append(_("Row %(line)d repeats row %(first)d.") % {"line": row.line, "first": seen[key]})
-                continue
-            seen[key] = row.line
-            lookup = {n: row.values[n] for n in register.natural_key}
-            existing = register.model.objects.filter(**lookup).first()
-            if existing is not None and not changeable.filter(pk=existing.pk).exists():
-                plan.errors.append(_("Row %(line)d: this record is kept by another unit.") % {"line": row.line})
-                continue
+        existing, error = matcher.match(row)
+        if error:
+            plan.errors.append(error)
+            continue
         obj = existing or register.model(unit=unit)
         if existing is None:
             obj.unit = unit

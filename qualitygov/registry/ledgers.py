@@ -28,6 +28,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
+from django.utils.translation import gettext
 
 from qualitygov.core.events import EventType
 from qualitygov.registry.models import MarketEntity
@@ -277,6 +278,32 @@ class ParsedRow:
 class ReadResult:
     rows: list[ParsedRow]
     errors: list[str]
+
+    def bad_lines(self) -> set[int]:
+        """The row numbers some error names ("第N行…")."""
+        return {int(m.group(1)) for m in (re.match(r"第(\d+)行", e) for e in self.errors) if m}
+
+
+class RecordMatcher:
+    """Matches a file's rows to recorded ones by the register's natural key, for an import's dry run:
+    `match(row)` gives (the record the row updates or None, None) or (None, the row's error) when the
+    row repeats an earlier one or names a record `changeable` (the actor's) does not hold."""
+
+    def __init__(self, register: Register, changeable: models.QuerySet):
+        self.register, self.changeable, self.seen = register, changeable, {}
+
+    def match(self, row: ParsedRow) -> tuple[Any | None, str | None]:
+        key = natural_key_of(self.register, row.values)
+        if key is None:
+            return None, None
+        if key in self.seen:
+            return None, gettext("Row %(line)d repeats row %(first)d.") % {"line": row.line, "first": self.seen[key]}
+        self.seen[key] = row.line
+        lookup = {n: row.values[n] for n in self.register.natural_key}
+        existing = self.register.model.objects.filter(**lookup).first()
+        if existing is not None and not self.changeable.filter(pk=existing.pk).exists():
+            return None, gettext("Row %(line)d: this record is kept by another unit.") % {"line": row.line}
+        return existing, None
 
 
 def _grid(data: bytes, filename: str) -> list[list[Any]]:
